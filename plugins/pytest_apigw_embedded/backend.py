@@ -1,0 +1,157 @@
+"""The embedded backend: every deployment served in-process on its own 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from pytest_apigw import capabilities
+from pytest_apigw.backend import Backend, Deployment
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec import HttpApi, WebSocketApi
+from pytest_apigw.spec.stage import DEFAULT_STAGE
+from pytest_apigw_embedded import integrations
+from pytest_apigw_embedded.gateway.http_app import HttpGateway
+from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
+from pytest_apigw_embedded.server.loop import LoopThread
+from pytest_apigw_embedded.services import Services
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_api_id() -> str:
+    """A 10-character id like AWS's (``a1b2c3d4e5``)."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
+
+
+def pick_stage(api: Any, stage: str | None) -> Any:
+    """The stage whose URL becomes ``Deployment.url``; clear errors for the AWS-rejected cases."""
+    if not api.stages:
+        hint = "keep create_default_stage=True or add an HttpStage" if isinstance(api, HttpApi) \
+            else "add a WebSocketStage"
+        raise SpecError(api.label, f"has no stage to deploy to: {hint}")
+    if stage is not None:
+        for candidate in api.stages:
+            if candidate.stage_name == stage:
+                return candidate
+        names = ", ".join(s.stage_name for s in api.stages)
+        raise SpecError(api.label, f"has no stage {stage!r} (stages: {names})")
+    for candidate in api.stages:
+        if candidate.stage_name == DEFAULT_STAGE:
+            return candidate
+    return api.stages[0]
+
+
+class EmbeddedBackend(Backend):
+    """In-process emulator: one event loop thread, uvicorn on loopback, Lambda in-process."""
+
+    name = "embedded"
+
+    def __init__(self, config: Any = None) -> None:
+        super().__init__(config)
+        integrations.load_all()
+        self._loop: LoopThread | None = None
+        self._services: Services | None = None
+        self._live: dict[int, Deployment] = {}
+
+    @property
+    def capabilities(self) -> frozenset[str]:  # type: ignore[override]
+        """What the registered integration modules serve, plus the gateway's own features."""
+        own = {capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
+               capabilities.INVOCATION_LOG}
+        return integrations.capabilities() | own | set(self.extra_capabilities)
+
+    #: Capabilities added by optional parts (WebSocket, parameter mapping, ...).
+    extra_capabilities: set[str] = set()
+
+    def start(self) -> None:
+        """Start the event loop thread."""
+        if self._loop is None:
+            self._loop = LoopThread()
+            self._services = Services(self._loop)
+
+    @property
+    def loop(self) -> LoopThread:
+        """The running loop thread (started on demand)."""
+        self.start()
+        assert self._loop is not None
+        return self._loop
+
+    @property
+    def services(self) -> Services:
+        """Shared runtimes and clients."""
+        self.start()
+        assert self._services is not None
+        return self._services
+
+    def make_app(self, api: Any, api_id: str) -> Any:
+        """The ASGI app serving ``api``."""
+        if isinstance(api, WebSocketApi):
+            from pytest_apigw_embedded.gateway.websocket_app import WebSocketGateway
+
+            return WebSocketGateway(api, api_id, self.services)
+        if not api.routes:
+            raise SpecError(
+                api.label, "Unable to deploy API because no routes exist in this API (add a "
+                "route with add_routes() or default_integration=)"
+            )
+        return HttpGateway(api, api_id, self.services)
+
+    def deploy(self, api: Any, *, stage: str | None = None) -> Deployment:
+        """Build the gateway (integrations resolved now), then listen on a loopback port."""
+        chosen = pick_stage(api, stage)
+        api_id = new_api_id()
+        app = self.make_app(api, api_id)
+        listener = Listener(app)
+        self.loop.run(listener.start())
+        base = f"http://{BIND_HOST}:{listener.port}"
+        ws_base = f"ws://{BIND_HOST}:{listener.port}"
+        is_ws = isinstance(api, WebSocketApi)
+        urls = {s.stage_name: base + s.path_prefix for s in api.stages}
+        deployment = Deployment(
+            api=api, api_id=api_id, stage=chosen.stage_name, url=urls[chosen.stage_name],
+            backend=self, ws_url=ws_base + chosen.path_prefix if is_ws else None,
+            stage_urls=urls, handle=(listener, app),
+        )
+        self._live[id(deployment)] = deployment
+        return deployment
+
+    def redeploy(self, deployment: Deployment) -> None:
+        """A new deployment: every stage, auto-deploy or not, gets the spec's current routes."""
+        _, app = deployment.handle
+        self.loop.run(self._redeploy(app))
+
+    @staticmethod
+    async def _redeploy(app: Any) -> None:
+        app.stages.deploy(manual_too=True)
+
+    def destroy(self, deployment: Deployment) -> None:
+        """Stop the deployment's listener and close its connections."""
+        self._live.pop(id(deployment), None)
+        listener, app = deployment.handle
+        if self._loop is not None and self._loop.alive:
+            self._loop.run(self._stop(listener, app))
+
+    @staticmethod
+    async def _stop(listener: Listener, app: Any) -> None:
+        closer = getattr(app, "aclose", None)
+        if closer is not None:
+            await closer()
+        await listener.stop()
+
+    def close(self) -> None:
+        """Tear down what is left, close runtimes, stop the loop thread."""
+        for deployment in list(self._live.values()):
+            deployment.closed = True
+            self.destroy(deployment)
+        if self._loop is not None:
+            if self._services is not None:
+                self._loop.run(self._services.aclose())
+            self._loop.stop()
+            self._loop = None
+            self._services = None
+
+    def describe(self) -> str:
+        """One line for the report header."""
+        return "in-process emulator on 127.0.0.1"

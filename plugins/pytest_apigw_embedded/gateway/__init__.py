@@ -1,0 +1,1 @@
+"""The request chain (stage, route, integration, response) of the embedded backend."""

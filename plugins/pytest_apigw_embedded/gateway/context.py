@@ -1,0 +1,58 @@
+"""What an integration gets besides the request: API, stage, matched route, shared services."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_apigw.invocations import Invocation
+from pytest_apigw_embedded.gateway.request import GatewayRequest
+from pytest_apigw_embedded.gateway.routing import RouteMatch
+from pytest_apigw_embedded.lambda_runtime.context import ACCOUNT_ID
+
+
+@dataclass
+class RequestContext:
+    """Everything about one request that is not the request itself."""
+
+    api_id: str
+    stage: Any  # the spec Stage
+    match: RouteMatch
+    request: GatewayRequest
+    invocation: Invocation
+    services: Any  # the backend's Services (runtimes, HTTP client, ...)
+
+    @property
+    def stage_name(self) -> str:
+        """The stage name, ``$default`` included."""
+        return self.stage.stage_name
+
+    @property
+    def stage_variables(self) -> dict[str, str]:
+        """The stage's variables (maybe empty)."""
+        return self.stage.stage_variables
+
+    @property
+    def account_id(self) -> str:
+        """The emulator's fake account id."""
+        return ACCOUNT_ID
+
+    @property
+    def domain_name(self) -> str:
+        """The ``Host`` the client used (AWS: the API's domain)."""
+        return self.request.header("host") or f"{self.api_id}.execute-api.us-east-1.amazonaws.com"
+
+    @property
+    def domain_prefix(self) -> str:
+        """The first label of the domain; the API id when the host is an IP address."""
+        host = self.domain_name.split(":")[0]
+        first = host.split(".")[0]
+        return self.api_id if first.isdigit() or host == "localhost" else first
+
+    @property
+    def request_time(self) -> str:
+        """``21/Apr/2020:15:08:21 +0000``."""
+        return time.strftime(
+            "%d/%b/%Y:%H:%M:%S +0000", time.gmtime(self.request.time_epoch_ms / 1000)
+        )

@@ -1,0 +1,106 @@
+"""The HTTP API gateway as an ASGI app: the request chain, one small step each.
+
+limits → stage → route → authorize → integration → response, every request recorded for
+the pytest report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pytest_apigw.invocations import LOG, Invocation
+from pytest_apigw_embedded.gateway import responses
+from pytest_apigw_embedded.gateway.context import RequestContext
+from pytest_apigw_embedded.gateway.request import GatewayRequest
+from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.gateway.stages import StageTable
+
+#: HTTP API payload limit (``limits.md``).
+MAX_PAYLOAD = 10 * 1024 * 1024
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or ``None`` when it exceeds :data:`MAX_PAYLOAD`."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_PAYLOAD:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+async def send_response(send: Send, response: GatewayResponse, request_id: str) -> None:
+    """Write ``response`` with ``content-length`` and AWS's ``apigw-requestid``."""
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers
+               if k not in ("content-length", "transfer-encoding", "connection")]
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    headers.append((b"apigw-requestid", request_id.encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+class HttpGateway:
+    """Serves one deployed :class:`~pytest_apigw.HttpApi` (every stage) as an ASGI app."""
+
+    def __init__(self, api: Any, api_id: str, services: Any) -> None:
+        self.api_id = api_id
+        self.services = services
+        self.stages = StageTable(api, services)
+        #: Set by a WebSocket-capable app; plain HTTP APIs refuse upgrades.
+        self.websocket: Callable[..., Awaitable[None]] | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+
+    async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        """One HTTP request through the chain."""
+        started = time.perf_counter()
+        body = await read_body(receive)
+        request = GatewayRequest.from_scope(scope, body or b"")
+        record = Invocation(self.api_id, "", request.line)
+        response = await self.handle(request, record) if body is not None else responses.too_large()
+        record.status = response.status
+        record.duration_ms = (time.perf_counter() - started) * 1000
+        LOG.add(record)
+        await send_response(send, response, request.request_id)
+
+    async def handle(self, request: GatewayRequest, record: Invocation) -> GatewayResponse:
+        """Stage → route → integration; every AWS error answer is decided here."""
+        selected = self.stages.select(request.raw_path)
+        if selected is None:
+            record.error = "no stage matches and there is no $default stage"
+            return responses.not_found()
+        stage_routes, stage_path = selected
+        record.stage = stage_routes.stage.stage_name
+        request.stage_path = stage_path
+        match = stage_routes.router.match(request.method, stage_path)
+        if match is None:
+            record.error = f"no route matches {request.method} {stage_path}"
+            return responses.not_found()
+        record.route_key = match.key
+        ctx = RequestContext(self.api_id, stage_routes.stage, match, request, record, self.services)
+        integration = stage_routes.integrations[id(match.route.integration)]
+        try:
+            return await integration(request, ctx)
+        except Exception as exc:  # a gateway bug must not hang the client: 500 and the reason
+            import traceback
+
+            record.error = f"gateway error: {exc!r}"
+            record.traceback = traceback.format_exc()
+            return responses.internal_error()

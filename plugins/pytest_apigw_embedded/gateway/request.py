@@ -1,0 +1,65 @@
+"""The request as the gateway sees it, built once from the ASGI scope and body."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+
+def new_request_id() -> str:
+    """An id in the shape of AWS's ``apigw-requestid`` (``LV7fzho-PHcEJPw=``)."""
+    raw = uuid.uuid4().hex
+    return f"{raw[:7]}-{raw[7:15]}="
+
+
+@dataclass
+class GatewayRequest:
+    """An incoming request: method, paths, query, headers (in order, lower-cased), body."""
+
+    method: str
+    raw_path: str
+    path: str
+    query_string: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    source_ip: str
+    protocol: str
+    port: int
+    request_id: str = field(default_factory=new_request_id)
+    time_epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    #: The stage-relative path (set by stage selection).
+    stage_path: str = "/"
+
+    @classmethod
+    def from_scope(cls, scope: dict[str, Any], body: bytes) -> GatewayRequest:
+        """Build from an ASGI HTTP scope. ``path`` is decoded as HTTP APIs decode it."""
+        raw = scope.get("raw_path") or scope["path"].encode()
+        raw_path = raw.decode("latin-1")
+        client = scope.get("client") or ("127.0.0.1", 0)
+        server = scope.get("server") or ("127.0.0.1", 0)
+        return cls(
+            method=scope["method"],
+            raw_path=raw_path,
+            # Undocumented, seen on AWS: HTTP APIs hand integrations the URL-decoded path.
+            path=unquote(raw_path),
+            query_string=scope.get("query_string", b"").decode("latin-1"),
+            headers=[(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]],
+            body=body,
+            source_ip=client[0],
+            protocol=f"HTTP/{scope.get('http_version', '1.1')}",
+            port=server[1],
+        )
+
+    def header(self, name: str) -> str | None:
+        """All values of header ``name`` (lower-case) joined by commas, or ``None``."""
+        values = [v for k, v in self.headers if k == name]
+        return ",".join(values) if values else None
+
+    @property
+    def line(self) -> str:
+        """``GET /path?query`` for reports."""
+        query = f"?{self.query_string}" if self.query_string else ""
+        return f"{self.method} {self.raw_path}{query}"

@@ -1,0 +1,121 @@
+"""Route selection for HTTP APIs, as ``http-api-develop-routes.md`` describes it.
+
+Priority: (1) a full match of path and method, a literal segment beating a ``{param}`` at the
+same position; (2) a greedy ``{proxy+}`` match (never the bare parent path), longer prefixes
+first; (3) ``$default``. ``ANY`` serves the methods a resource does not define itself.
+
+Undocumented choices (one line each to change):
+- specificity of the *path* decides first; ``ANY`` on a more specific path beats an exact
+  method on a less specific one (``ANY`` means "methods not defined for *this* resource");
+- matching is on URL-decoded segments, split before decoding (so ``%2F`` stays in its segment);
+- a trailing slash is an empty last segment, which no route segment matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+ANY = "ANY"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteMatch:
+    """The selected route and its URL-decoded path parameters."""
+
+    route: Any
+    path_parameters: dict[str, str]
+
+    @property
+    def key(self) -> str:
+        """The matched route key."""
+        return self.route.key
+
+
+@dataclass(slots=True)
+class _Node:
+    literals: dict[str, _Node] = field(default_factory=dict)
+    param: _Node | None = None
+    param_names: dict[str, None] = field(default_factory=dict)
+    methods: dict[str, Any] = field(default_factory=dict)  # routes ending here
+    greedy: dict[str, Any] = field(default_factory=dict)  # routes '{x+}' under this node
+    greedy_name: str | None = None
+    params: list[str | None] = field(default_factory=list)
+
+
+def _pick(methods: dict[str, Any], method: str) -> Any:
+    return methods.get(method) or methods.get(ANY)
+
+
+class Router:
+    """Matches a method and stage-relative path against a set of HTTP API routes."""
+
+    def __init__(self, routes: Iterable[Any]) -> None:
+        self._root = _Node()
+        self.default: Any = None
+        self.count = 0
+        for route in routes:
+            self._add(route)
+
+    def _add(self, route: Any) -> None:
+        self.count += 1
+        key = route.route_key
+        if key.is_default:
+            self.default = route
+            return
+        node = self._root
+        names: list[str] = []
+        for segment in key.segments:
+            if segment.greedy:
+                node.greedy[key.method] = (route, tuple(names), segment.param)
+                return
+            if segment.param is not None:
+                node.param = node.param or _Node()
+                node = node.param
+                names.append(segment.param)
+            else:
+                node = node.literals.setdefault(segment.text, _Node())
+        node.methods[key.method] = (route, tuple(names))
+
+    def match(self, method: str, path: str) -> RouteMatch | None:
+        """The route for ``method`` and ``path`` (stage-relative, raw), or ``None``: 404."""
+        parts = [unquote(p) for p in path.split("/")[1:]] if path not in ("", "/") else []
+        greedy: list[tuple[int, Any, list[str]]] = []
+        found = self._full(self._root, parts, 0, method, [], greedy)
+        if found is not None:
+            (route, names), values = found
+            return RouteMatch(route, dict(zip(names, values, strict=True)))
+        for depth, (route, names, name), values in sorted(greedy, key=lambda g: -g[0]):
+            params = dict(zip(names, values, strict=True))
+            params[name] = "/".join(parts[depth:])
+            return RouteMatch(route, params)
+        if self.default is not None:
+            return RouteMatch(self.default, {})
+        return None
+
+    def _full(
+        self, node: _Node, parts: list[str], depth: int, method: str, values: list[str],
+        greedy: list[tuple[int, Any, list[str]]],
+    ) -> tuple[Any, list[str]] | None:
+        if depth == len(parts):
+            hit = _pick(node.methods, method)
+            return (hit, list(values)) if hit else None
+        if node.greedy:
+            hit = _pick(node.greedy, method)
+            if hit:
+                greedy.append((depth, hit, list(values)))
+        segment = parts[depth]
+        child = node.literals.get(segment)
+        if child is not None:
+            found = self._full(child, parts, depth + 1, method, values, greedy)
+            if found is not None:
+                return found
+        if node.param is not None and segment != "":
+            values.append(segment)
+            found = self._full(node.param, parts, depth + 1, method, values, greedy)
+            values.pop()
+            if found is not None:
+                return found
+        return None

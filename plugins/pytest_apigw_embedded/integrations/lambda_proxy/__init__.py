@@ -1,0 +1,58 @@
+"""Lambda proxy integration: request → 1.0/2.0 event → handler → mapped response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_apigw import capabilities
+from pytest_apigw.spec import LambdaProxyIntegration
+from pytest_apigw_embedded.gateway import responses
+from pytest_apigw_embedded.gateway.context import RequestContext
+from pytest_apigw_embedded.gateway.request import GatewayRequest
+from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.integrations import Integration, serves
+from pytest_apigw_embedded.integrations.lambda_proxy.event_v1 import build_event_v1
+from pytest_apigw_embedded.integrations.lambda_proxy.event_v2 import build_event_v2
+from pytest_apigw_embedded.integrations.lambda_proxy.response import (
+    MalformedResponse,
+    map_response_v1,
+    map_response_v2,
+)
+
+
+@serves(LambdaProxyIntegration, capabilities.LAMBDA_PROXY)
+def build(spec: LambdaProxyIntegration, services: Any) -> Integration:
+    """Resolve the handler now (so a bad one fails the deploy) and return the integration."""
+    function = spec.handler
+    runtime = services.lambda_runtime(function)
+    runtime.prepare(function)
+    v2 = spec.payload_format_version == "2.0"
+    make_event = build_event_v2 if v2 else build_event_v1
+    map_response = map_response_v2 if v2 else map_response_v1
+    timeout = min(function.timeout, spec.timeout)
+
+    async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
+        event = make_event(request, ctx)
+        record = ctx.invocation
+        record.integration = f"Lambda {function.function_name!r} (payload {spec.payload_format_version})"
+        record.event = event
+        result = await runtime.invoke(function, event, timeout)
+        record.logs = result.logs
+        if result.timed_out:
+            record.error = result.error_message
+            # The function's own timeout is a function error (500); the integration's timeout
+            # (at most 30 s on HTTP APIs) is answered 503, as AWS does.
+            if function.timeout <= spec.timeout:
+                return responses.internal_error()
+            return responses.service_unavailable()
+        if result.failed:
+            record.error = f"{result.error_type}: {result.error_message}"
+            record.traceback = result.traceback
+            return responses.internal_error()
+        try:
+            return map_response(result.payload)
+        except MalformedResponse as exc:
+            record.error = f"malformed Lambda response: {exc}"
+            return responses.internal_error()
+
+    return integrate

@@ -1,0 +1,96 @@
+"""Map a Lambda result to the client's response, per payload format version.
+
+2.0: a dict with ``statusCode`` is used as given (``headers``, ``cookies`` → one ``set-cookie``
+each, ``isBase64Encoded``); any other JSON value is a 200 ``application/json`` whose body is the
+JSON text. 1.0: ``statusCode`` is required. Anything malformed raises :class:`MalformedResponse`
+(the gateway answers 500).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from pytest_apigw_embedded.gateway.responses import GatewayResponse
+
+# Undocumented; seen on AWS: a 2.0 response with no content-type header gets this one.
+DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8"
+
+
+class MalformedResponse(ValueError):
+    """The function's result cannot be turned into an HTTP response (AWS answers 500)."""
+
+
+def _status(value: Any) -> int:
+    try:
+        status = int(value)
+    except (TypeError, ValueError):
+        raise MalformedResponse(f"statusCode {value!r} is not an integer") from None
+    if isinstance(value, bool) or not 100 <= status <= 599:
+        raise MalformedResponse(f"statusCode {value!r} is not an HTTP status")
+    return status
+
+
+def _body(result: dict[str, Any]) -> bytes:
+    body = result.get("body")
+    if body is None:
+        return b""
+    if not isinstance(body, str):
+        raise MalformedResponse(f"body must be a string, got {type(body).__name__}")
+    if result.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise MalformedResponse("isBase64Encoded is true but body is not base64") from None
+    return body.encode("utf-8")
+
+
+def _header_pairs(headers: Any, name: str) -> list[tuple[str, str]]:
+    if headers is None:
+        return []
+    if not isinstance(headers, dict):
+        raise MalformedResponse(f"{name} must be an object, got {type(headers).__name__}")
+    return [(str(k).lower(), v if isinstance(v, str) else json.dumps(v)) for k, v in headers.items()]
+
+
+def _json_text(result: Any) -> bytes:
+    try:
+        return json.dumps(result).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise MalformedResponse(f"the result is not JSON-serialisable: {exc}") from None
+
+
+def map_response_v2(result: Any) -> GatewayResponse:
+    """The client's response for a 2.0 integration result."""
+    if not (isinstance(result, dict) and "statusCode" in result):
+        return GatewayResponse(200, [("content-type", "application/json")], _json_text(result))
+    headers = _header_pairs(result.get("headers"), "headers")
+    cookies = result.get("cookies") or []
+    if not isinstance(cookies, list) or not all(isinstance(c, str) for c in cookies):
+        raise MalformedResponse("cookies must be a list of strings")
+    headers.extend(("set-cookie", cookie) for cookie in cookies)
+    if not any(name == "content-type" for name, _ in headers):
+        headers.append(("content-type", DEFAULT_CONTENT_TYPE))
+    return GatewayResponse(_status(result["statusCode"]), headers, _body(result))
+
+
+def map_response_v1(result: Any) -> GatewayResponse:
+    """The client's response for a 1.0 integration result (``statusCode`` required)."""
+    if not (isinstance(result, dict) and "statusCode" in result):
+        raise MalformedResponse("a payload 1.0 response must be an object with statusCode")
+    headers = dict(_header_pairs(result.get("headers"), "headers"))
+    multi = result.get("multiValueHeaders") or {}
+    if not isinstance(multi, dict):
+        raise MalformedResponse("multiValueHeaders must be an object")
+    pairs: list[tuple[str, str]] = []
+    for name, values in multi.items():
+        if not isinstance(values, list):
+            raise MalformedResponse(f"multiValueHeaders[{name!r}] must be a list")
+        pairs.extend((str(name).lower(), str(v)) for v in values)
+        headers.pop(str(name).lower(), None)
+    pairs.extend(headers.items())
+    if not any(name == "content-type" for name, _ in pairs):
+        pairs.append(("content-type", "application/json"))
+    return GatewayResponse(_status(result["statusCode"]), pairs, _body(result))

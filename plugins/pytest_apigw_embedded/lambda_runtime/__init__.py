@@ -1,0 +1,1 @@
+"""The Lambda runtime (in-process and worker processes) of the embedded backend."""

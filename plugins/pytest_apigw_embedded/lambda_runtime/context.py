@@ -1,0 +1,80 @@
+"""The Lambda context object handed to handlers, and the standard Lambda environment."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+
+
+def function_arn(function_name: str) -> str:
+    """The ARN a function gets in the emulator's fake account and region."""
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name}"
+
+
+def lambda_environment(function: Any, log_stream: str) -> dict[str, str]:
+    """The variables the Lambda runtime sets for ``function`` (a spec ``Function``)."""
+    return {
+        "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.function_name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "LAMBDA_TASK_ROOT": str(function.code) if function.code else "/var/task",
+        "LAMBDA_RUNTIME_DIR": "/var/runtime",
+        "_HANDLER": function.handler if isinstance(function.handler, str) else
+        f"{getattr(function.handler, '__module__', 'handler')}.{getattr(function.handler, '__name__', 'handler')}",
+        "TZ": ":UTC",
+    }
+
+
+def new_log_stream() -> str:
+    """A log stream name in Lambda's ``YYYY/MM/DD/[$LATEST]hex`` form."""
+    return time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + uuid.uuid4().hex
+
+
+@dataclass
+class LambdaContext:
+    """What ``context`` is in a Python Lambda handler (awslambdaric's attributes)."""
+
+    function_name: str
+    memory_limit_in_mb: str
+    log_stream_name: str
+    deadline_ms: float
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    identity: Any = None
+    client_context: Any = None
+
+    @property
+    def invoked_function_arn(self) -> str:
+        """The function's ARN."""
+        return function_arn(self.function_name)
+
+    @property
+    def log_group_name(self) -> str:
+        """``/aws/lambda/<function name>``."""
+        return f"/aws/lambda/{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the function times out."""
+        return max(0, int(self.deadline_ms - time.time() * 1000))
+
+    @classmethod
+    def for_function(cls, function: Any, log_stream: str, request_id: str | None = None) -> LambdaContext:
+        """A fresh context for one invocation of ``function`` (deadline from its timeout)."""
+        return cls(
+            function_name=function.function_name,
+            memory_limit_in_mb=str(function.memory_size),
+            log_stream_name=log_stream,
+            deadline_ms=time.time() * 1000 + function.timeout * 1000,
+            aws_request_id=request_id or str(uuid.uuid4()),
+        )

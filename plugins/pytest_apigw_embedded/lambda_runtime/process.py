@@ -1,0 +1,142 @@
+"""Run handlers in reusable worker processes: own environment, timeout enforced by a kill."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pickle
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from pytest_apigw.errors import SpecError
+from pytest_apigw_embedded.lambda_runtime.context import (
+    LambdaContext,
+    lambda_environment,
+    new_log_stream,
+)
+from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
+from pytest_apigw_embedded.lambda_runtime.worker import HEADER
+
+#: Workers kept per function (more concurrent invocations wait for one).
+MAX_WORKERS_PER_FUNCTION = 4
+
+
+def handler_address(function: Any) -> tuple[str, str, str | None]:
+    """``(module, qualname, code_dir)`` a worker imports; a clear error for closures/lambdas."""
+    if isinstance(function.handler, str):
+        module, _, name = function.handler.rpartition(".")
+        return module, name, str(function.code) if function.code else None
+    module = getattr(function.handler, "__module__", None)
+    qualname = getattr(function.handler, "__qualname__", "")
+    if not module or "<" in qualname or module == "__main__":
+        raise function.error(
+            f"isolation='process' needs a handler a worker can import: a module-level function "
+            f"or 'module.func' with code=, not {qualname or function.handler!r} (a closure, "
+            "lambda or function defined in __main__ cannot be shipped to a process)"
+        )
+    return module, qualname, None
+
+
+class _Worker:
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+
+    async def call(self, obj: Any) -> InvokeResult:
+        assert self.proc.stdin and self.proc.stdout
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc.stdin.write(HEADER.pack(len(data)) + data)
+        await self.proc.stdin.drain()
+        head = await self.proc.stdout.readexactly(HEADER.size)
+        (size,) = HEADER.unpack(head)
+        return pickle.loads(await self.proc.stdout.readexactly(size))
+
+    async def kill(self) -> None:
+        if self.proc.returncode is None:
+            self.proc.kill()
+        await self.proc.wait()
+
+
+class _Pool:
+    def __init__(self, function: Any, env: dict[str, str]) -> None:
+        self.function = function
+        self.env = env
+        self.address = handler_address(function)
+        self.idle: list[_Worker] = []
+        self.slots = asyncio.Semaphore(MAX_WORKERS_PER_FUNCTION)
+        self.all: set[_Worker] = set()
+
+    async def _spawn(self) -> _Worker:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "pytest_apigw_embedded.lambda_runtime.worker",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=self.env,
+        )
+        worker = _Worker(proc)
+        self.all.add(worker)
+        ready = await worker.call(self.address)
+        if ready.failed:
+            await self._discard(worker)
+            raise SpecError(
+                f"Function {self.function.id!r}",
+                f"handler cannot be resolved in a worker process: {ready.error_message}",
+            )
+        return worker
+
+    async def _discard(self, worker: _Worker) -> None:
+        self.all.discard(worker)
+        await worker.kill()
+
+    async def invoke(self, event: Any, fields: dict[str, Any], timeout: float) -> InvokeResult:
+        async with self.slots:
+            worker = self.idle.pop() if self.idle else await self._spawn()
+            try:
+                result = await asyncio.wait_for(worker.call((event, fields)), timeout)
+            except TimeoutError:
+                await self._discard(worker)
+                return InvokeResult(
+                    timed_out=True, error_type="Sandbox.Timedout",
+                    error_message=f"Task timed out after {timeout:.2f} seconds",
+                )
+            except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError) as exc:
+                await self._discard(worker)
+                return InvokeResult(
+                    error_type="Runtime.ExitError",
+                    error_message=f"worker process exited during the invocation: {exc!r}",
+                )
+            self.idle.append(worker)
+            return result
+
+    async def close(self) -> None:
+        for worker in list(self.all):
+            await self._discard(worker)
+        self.idle.clear()
+
+
+class ProcessRuntime:
+    """Invokes ``isolation="process"`` functions in worker processes (one pool per function)."""
+
+    def __init__(self) -> None:
+        self._pools: dict[Any, _Pool] = {}
+        self._log_stream = new_log_stream()
+
+    def prepare(self, function: Any) -> None:
+        """Check the handler can be shipped (clear error at deploy) and make its pool."""
+        if function not in self._pools:
+            env = {
+                **os.environ, **lambda_environment(function, self._log_stream),
+                **function.environment, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+            }
+            self._pools[function] = _Pool(function, env)
+
+    async def invoke(self, function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
+        """Invoke ``function`` in one of its workers (killed past ``timeout``)."""
+        self.prepare(function)
+        context = LambdaContext.for_function(function, self._log_stream)
+        limit = function.timeout if timeout is None else timeout
+        return await self._pools[function].invoke(event, asdict(context), limit)
+
+    async def close(self) -> None:
+        """Kill every worker process."""
+        for pool in self._pools.values():
+            await pool.close()
+        self._pools.clear()

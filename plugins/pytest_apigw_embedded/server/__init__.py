@@ -1,0 +1,1 @@
+"""Event loop thread and loopback listeners of the embedded backend."""

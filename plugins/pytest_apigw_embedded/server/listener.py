@@ -1,0 +1,65 @@
+"""A uvicorn server (httptools + websockets) for one ASGI app on a 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import Any
+
+import uvicorn
+
+BIND_HOST = "127.0.0.1"
+
+
+def bind_socket(port: int = 0) -> socket.socket:
+    """A listening-ready TCP socket on loopback (``port=0``: the kernel picks a free one)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((BIND_HOST, port))
+    sock.set_inheritable(False)
+    return sock
+
+
+def _config(app: Any) -> uvicorn.Config:
+    config = uvicorn.Config(
+        app,
+        host=BIND_HOST,
+        loop="none",
+        http="httptools",
+        ws="websockets-sansio",
+        lifespan="off",
+        access_log=False,
+        log_level=logging.WARNING,
+        log_config=None,
+        server_header=False,
+        date_header=True,
+        proxy_headers=False,
+        ws_max_size=16 * 1024 * 1024,
+        ws_ping_interval=None,
+        timeout_graceful_shutdown=1,
+    )
+    config.load()
+    return config
+
+
+class Listener:
+    """Serves ``app`` on a loopback socket; start and stop it from inside the event loop."""
+
+    def __init__(self, app: Any, port: int = 0) -> None:
+        self.sock = bind_socket(port)
+        self.port: int = self.sock.getsockname()[1]
+        config = _config(app)
+        self.server = uvicorn.Server(config)
+        self.server.lifespan = config.lifespan_class(config)  # what serve() would set ("off")
+
+    async def start(self) -> None:
+        """Begin accepting connections."""
+        await self.server.startup(sockets=[self.sock])
+        if self.server.should_exit:
+            raise RuntimeError(f"the gateway could not listen on {BIND_HOST}:{self.port}")
+
+    async def stop(self) -> None:
+        """Close the socket and every connection, waiting for in-flight requests briefly."""
+        self.server.should_exit = True
+        await self.server.shutdown()
+        self.sock.close()

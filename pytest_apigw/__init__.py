@@ -1,0 +1,26 @@
+"""pytest-apigw: test AWS API Gateway v2 APIs the way they run.
+
+Describe an API with the CDK ``aws-apigatewayv2-integrations`` constructs, deploy it with the
+``apigw`` fixture, and talk to ``deployment.url`` over real sockets.
+"""
+
+from pytest_apigw.backend import Backend, Deployment
+from pytest_apigw.errors import ApigwError, BackendUnavailable, DeployError, SpecError
+from pytest_apigw.registry import BackendRegistry
+from pytest_apigw.session import Apigw
+from pytest_apigw.spec import *  # noqa: F403
+from pytest_apigw.spec import __all__ as _spec_names
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ApigwError",
+    "Apigw",
+    "Backend",
+    "BackendRegistry",
+    "BackendUnavailable",
+    "DeployError",
+    "Deployment",
+    "SpecError",
+    *_spec_names,
+]

@@ -1,0 +1,48 @@
+"""What to build: the CDK ``aws-apigatewayv2(-integrations)`` constructs as plain, validated data."""
+
+from pytest_apigw.spec.cloud_map import Instance, PrivateDnsNamespace, Service
+from pytest_apigw.spec.function import Function
+from pytest_apigw.spec.http_api import HttpApi, HttpRoute, HttpStage
+from pytest_apigw.spec.integrations import *  # noqa: F403
+from pytest_apigw.spec.integrations import __all__ as _integrations
+from pytest_apigw.spec.methods import HttpMethod
+from pytest_apigw.spec.network import (
+    ApplicationListener,
+    ApplicationLoadBalancer,
+    IpTarget,
+    NetworkListener,
+    NetworkLoadBalancer,
+    Vpc,
+    VpcLink,
+)
+from pytest_apigw.spec.stage import DEFAULT_STAGE
+from pytest_apigw.spec.websocket_api import (
+    WebSocketApi,
+    WebSocketRoute,
+    WebSocketRouteOptions,
+    WebSocketStage,
+)
+
+__all__ = [
+    "DEFAULT_STAGE",
+    "ApplicationListener",
+    "ApplicationLoadBalancer",
+    "Function",
+    "HttpApi",
+    "HttpMethod",
+    "HttpRoute",
+    "HttpStage",
+    "Instance",
+    "IpTarget",
+    "NetworkListener",
+    "NetworkLoadBalancer",
+    "PrivateDnsNamespace",
+    "Service",
+    "Vpc",
+    "VpcLink",
+    "WebSocketApi",
+    "WebSocketRoute",
+    "WebSocketRouteOptions",
+    "WebSocketStage",
+    *_integrations,
+]

@@ -1,0 +1,144 @@
+"""``HttpApi``, its routes and ``HttpStage``: the HTTP API side of the vocabulary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_apigw.spec._base import Construct
+from pytest_apigw.spec.integrations.base import HttpRouteIntegration
+from pytest_apigw.spec.methods import HttpMethod
+from pytest_apigw.spec.route_key import DEFAULT_ROUTE_KEY, RouteKey, method_name, parse_route_key
+from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    """One route: a parsed route key, its integration and (optionally) an authorizer."""
+
+    route_key: RouteKey
+    integration: HttpRouteIntegration
+    authorizer: Any = None
+    authorization_scopes: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The route key text, e.g. ``GET /books`` or ``$default``."""
+        return self.route_key.key
+
+
+class HttpApi(Construct):
+    """An HTTP API (``aws-apigatewayv2.HttpApi``).
+
+    ``default_integration`` adds the ``$default`` route. Unless ``create_default_stage=False``,
+    a ``$default`` stage with auto-deploy is created; :class:`HttpStage` adds named stages.
+    """
+
+    kind = "HttpApi"
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        *,
+        api_name: str | None = None,
+        description: str | None = None,
+        default_integration: HttpRouteIntegration | None = None,
+        default_authorizer: Any = None,
+        cors_preflight: Any = None,
+        create_default_stage: bool = True,
+        disable_execute_api_endpoint: bool = False,
+    ) -> None:
+        super().__init__(id)
+        self.api_name = api_name or id
+        self.description = description
+        self.default_authorizer = default_authorizer
+        self.cors_preflight = cors_preflight
+        self.disable_execute_api_endpoint = disable_execute_api_endpoint
+        self.routes: dict[str, HttpRoute] = {}
+        self.stages: list[Stage] = []
+        #: Bumped on every change; auto-deploy stages of a live deployment follow it.
+        self.version = 0
+        if create_default_stage:
+            HttpStage(f"{id}-DefaultStage", http_api=self, stage_name=DEFAULT_STAGE)
+        if default_integration is not None:
+            self._add(parse_route_key(self.label, DEFAULT_ROUTE_KEY), default_integration, None, ())
+
+    def add_routes(
+        self,
+        *,
+        path: str,
+        methods: Iterable[HttpMethod | str] | None = None,
+        integration: HttpRouteIntegration,
+        authorizer: Any = None,
+        authorization_scopes: Iterable[str] | None = None,
+    ) -> list[HttpRoute]:
+        """Add one route per method for ``path`` (``methods`` defaults to ``[HttpMethod.ANY]``).
+
+        ``path="$default"`` (with no methods) adds the catch-all route.
+        """
+        scopes = tuple(authorization_scopes or ())
+        if path == DEFAULT_ROUTE_KEY:
+            if methods is not None:
+                raise self.error("the $default route takes no methods")
+            keys = [DEFAULT_ROUTE_KEY]
+        else:
+            names = [method_name(self.label, m) for m in (methods or [HttpMethod.ANY])]
+            if not names:
+                raise self.error(f"route path {path!r}: methods must not be empty")
+            keys = [f"{name} {path}" for name in names]
+        parsed = [parse_route_key(self.label, key) for key in keys]
+        return [self._add(key, integration, authorizer, scopes) for key in parsed]
+
+    def add_stage(self, id: str, **kwargs: Any) -> HttpStage:  # noqa: A002
+        """Add a named stage (same keywords as :class:`HttpStage`)."""
+        return HttpStage(id, http_api=self, **kwargs)
+
+    def _add(
+        self, key: RouteKey, integration: Any, authorizer: Any, scopes: tuple[str, ...]
+    ) -> HttpRoute:
+        if not isinstance(integration, HttpRouteIntegration):
+            raise self.error(
+                f"route {key.key!r}: integration must be an HTTP integration "
+                f"(LambdaProxyIntegration, HttpProxyIntegration, ...), got "
+                f"{type(integration).__name__} {integration!r}"
+            )
+        if key.key in self.routes:
+            raise self.error(f"route {key.key!r} already exists in this API (ConflictException)")
+        route = HttpRoute(key, integration, authorizer or self.default_authorizer, scopes)
+        self.routes[key.key] = route
+        self.version += 1
+        return route
+
+    def _add_stage(self, stage: Stage) -> None:
+        if any(s.stage_name == stage.stage_name for s in self.stages):
+            raise self.error(f"stage {stage.stage_name!r} already exists (ConflictException)")
+        self.stages.append(stage)
+        self.version += 1
+
+
+class HttpStage(Stage):
+    """A stage of an :class:`HttpApi` (``aws-apigatewayv2.HttpStage``).
+
+    ``auto_deploy=True`` (the default) makes route changes live at once; with ``False`` they
+    take effect on ``deployment.redeploy()``.
+    """
+
+    kind = "HttpStage"
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        *,
+        http_api: HttpApi,
+        stage_name: str,
+        auto_deploy: bool = True,
+        stage_variables: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables
+        )
+        if not isinstance(http_api, HttpApi):
+            raise self.error(f"http_api must be an HttpApi, got {type(http_api).__name__}")
+        self.api = http_api
+        http_api._add_stage(self)

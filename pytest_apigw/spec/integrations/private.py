@@ -1,0 +1,102 @@
+"""Private integrations through a VPC link: ALB and NLB listeners, Cloud Map services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec.cloud_map import Service
+from pytest_apigw.spec.integrations.base import HttpRouteIntegration, integration_timeout
+from pytest_apigw.spec.methods import HttpMethod
+from pytest_apigw.spec.network import ApplicationListener, Listener, NetworkListener, Vpc, VpcLink
+from pytest_apigw.spec.route_key import method_name
+
+
+class HttpPrivateIntegration(HttpRouteIntegration):
+    """Base of the private integrations: an HTTP proxy over a VPC link."""
+
+    integration_type = "HTTP_PROXY"
+    connection_type = "VPC_LINK"
+
+    def _common(
+        self,
+        method: HttpMethod | str,
+        parameter_mapping: object | None,
+        timeout: float | timedelta | None,
+        secure_server_name: str | None,
+    ) -> None:
+        self.method = method_name(self.label, method)
+        self.parameter_mapping = parameter_mapping
+        self.timeout = integration_timeout(self.label, timeout)
+        #: ``tls_config.serverNameToVerify``: when set, the backend is reached over TLS.
+        self.secure_server_name = secure_server_name
+
+
+class _LoadBalancerIntegration(HttpPrivateIntegration):
+    listener_type: ClassVar[type[Listener]] = Listener
+
+    def __init__(
+        self,
+        *,
+        listener: Listener,
+        vpc_link: VpcLink | None = None,
+        vpc: Vpc | None = None,
+        method: HttpMethod | str = HttpMethod.ANY,
+        parameter_mapping: object | None = None,
+        timeout: float | timedelta | None = None,
+        secure_server_name: str | None = None,
+    ) -> None:
+        if not isinstance(listener, self.listener_type):
+            raise SpecError(
+                self.label,
+                f"listener must be a {self.listener_type.__name__}, got {type(listener).__name__}",
+            )
+        if vpc_link is not None and not isinstance(vpc_link, VpcLink):
+            raise SpecError(self.label, f"vpc_link must be a VpcLink, got {vpc_link!r}")
+        if vpc is not None and not isinstance(vpc, Vpc):
+            raise SpecError(self.label, f"vpc must be a Vpc, got {vpc!r}")
+        if vpc_link is None and vpc is None and listener.vpc is None:
+            raise SpecError(
+                self.label,
+                f"listener {listener.id!r} is imported, so its VPC is unknown: pass vpc= "
+                "(or vpc_link=) to the integration",
+            )
+        self.listener = listener
+        #: A VPC link is made implicitly for the listener's VPC when none is given (as CDK does).
+        self.vpc_link = vpc_link or VpcLink(f"{listener.id}-VpcLink", vpc=vpc or listener.vpc)
+        self._common(method, parameter_mapping, timeout, secure_server_name)
+
+
+class HttpAlbIntegration(_LoadBalancerIntegration):
+    """Route → an Application Load Balancer listener through a VPC link."""
+
+    listener_type = ApplicationListener
+
+
+class HttpNlbIntegration(_LoadBalancerIntegration):
+    """Route → a Network Load Balancer listener through a VPC link."""
+
+    listener_type = NetworkListener
+
+
+class HttpServiceDiscoveryIntegration(HttpPrivateIntegration):
+    """Route → the instances of a Cloud Map ``service`` through ``vpc_link``."""
+
+    def __init__(
+        self,
+        *,
+        vpc_link: VpcLink,
+        service: Service,
+        method: HttpMethod | str = HttpMethod.ANY,
+        parameter_mapping: object | None = None,
+        timeout: float | timedelta | None = None,
+        secure_server_name: str | None = None,
+    ) -> None:
+        if not isinstance(vpc_link, VpcLink):
+            raise SpecError(self.label, f"vpc_link must be a VpcLink, got {vpc_link!r}")
+        if not isinstance(service, Service):
+            raise SpecError(self.label, f"service must be a Service, got {service!r}")
+        self.vpc_link = vpc_link
+        self.service = service
+        self._common(method, parameter_mapping, timeout, secure_server_name)

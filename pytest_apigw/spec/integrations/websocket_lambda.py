@@ -1,0 +1,48 @@
+"""``LambdaWebSocketIntegration`` (alias ``WebSocketLambdaIntegration``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec.function import Function
+from pytest_apigw.spec.integrations.base import integration_timeout
+
+#: WebSocket APIs allow integration timeouts up to 29 s (``limits.md``).
+MAX_WEBSOCKET_TIMEOUT = 29.0
+
+
+class WebSocketRouteIntegration:
+    """Base of the integrations a route of a :class:`~pytest_apigw.WebSocketApi` can use."""
+
+    integration_type = "AWS_PROXY"
+
+    @property
+    def label(self) -> str:
+        """How errors name this integration."""
+        return type(self).__name__
+
+
+class LambdaWebSocketIntegration(WebSocketRouteIntegration):
+    """Invoke ``handler`` (a :class:`~pytest_apigw.Function` or callable) for a WebSocket route."""
+
+    def __init__(self, *, handler: Function | object, timeout: float | timedelta | None = None) -> None:
+        if not isinstance(handler, Function):
+            if not callable(handler):
+                raise SpecError(
+                    self.label, f"handler must be a Function or a callable, got {handler!r}"
+                )
+            name = getattr(handler, "__name__", "handler")
+            handler = Function(name if name.isidentifier() else "handler", handler=handler)
+        self.handler: Function = handler
+        seconds = integration_timeout(self.label, timeout)
+        if seconds > MAX_WEBSOCKET_TIMEOUT:
+            seconds = MAX_WEBSOCKET_TIMEOUT
+        self.timeout = seconds
+
+    def __repr__(self) -> str:
+        return f"LambdaWebSocketIntegration(handler={self.handler.id!r})"
+
+
+#: The newer CDK name.
+WebSocketLambdaIntegration = LambdaWebSocketIntegration

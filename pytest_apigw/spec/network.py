@@ -1,0 +1,173 @@
+"""VPC, VPC link, and Elastic Load Balancing constructs (ALB / NLB, listeners, IP targets)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec._base import Construct
+
+
+def valid_port(owner: str, name: str, port: object) -> int:
+    """Validate a TCP port number (1-65535)."""
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise SpecError(owner, f"{name} must be an int from 1 to 65535, got {port!r}")
+    return port
+
+
+def valid_ipv4(owner: str, ip: object) -> str:
+    """Validate an IPv4 address string."""
+    try:
+        return str(ipaddress.IPv4Address(ip))  # type: ignore[arg-type]
+    except (ipaddress.AddressValueError, ValueError, TypeError):
+        raise SpecError(owner, f"{ip!r} is not an IPv4 address") from None
+
+
+class Vpc(Construct):
+    """A VPC. Only its identity matters to the emulator; backends with AWS APIs create one."""
+
+    kind = "Vpc"
+
+    def __init__(self, id: str, *, cidr: str = "10.0.0.0/16") -> None:  # noqa: A002
+        super().__init__(id)
+        self.cidr = cidr
+
+
+class VpcLink(Construct):
+    """A VPC link (HTTP APIs): how API Gateway reaches private resources of ``vpc``."""
+
+    kind = "VpcLink"
+
+    def __init__(self, id: str, *, vpc: Vpc, vpc_link_name: str | None = None) -> None:  # noqa: A002
+        super().__init__(id)
+        if not isinstance(vpc, Vpc):
+            raise self.error(f"vpc must be a Vpc, got {type(vpc).__name__} {vpc!r}")
+        self.vpc = vpc
+        self.vpc_link_name = vpc_link_name or id
+
+
+@dataclass(frozen=True)
+class IpTarget:
+    """A load balancer target by IP address and port (``elbv2-targets.IpTarget``)."""
+
+    ip: str
+    port: int | None = None
+
+    def __post_init__(self) -> None:
+        valid_ipv4("IpTarget", self.ip)
+        if self.port is not None:
+            valid_port("IpTarget", "port", self.port)
+
+
+class TargetGroup(Construct):
+    """Targets behind a listener; ``port`` is the default port of targets that name none."""
+
+    kind = "TargetGroup"
+
+    def __init__(self, id: str, *, port: int, targets: list[IpTarget], protocol: str) -> None:  # noqa: A002
+        super().__init__(id)
+        self.port = valid_port(self.label, "port", port)
+        self.protocol = protocol
+        for target in targets:
+            if not isinstance(target, IpTarget):
+                raise self.error(f"targets must be IpTarget(ip, port), got {target!r}")
+        self.targets = list(targets)
+
+    def endpoints(self) -> list[tuple[str, int]]:
+        """Every ``(ip, port)`` this group sends to."""
+        return [(t.ip, t.port or self.port) for t in self.targets]
+
+
+class Listener(Construct):
+    """A load balancer listener; ``load_balancer`` is ``None`` for an imported one."""
+
+    kind = "Listener"
+    protocols: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, id: str, *, port: int, load_balancer: LoadBalancer | None, protocol: str | None = None) -> None:  # noqa: A002,E501
+        super().__init__(id)
+        self.port = valid_port(self.label, "port", port)
+        self.load_balancer = load_balancer
+        self.protocol = protocol or self.protocols[0]
+        if self.protocol not in self.protocols:
+            raise self.error(f"protocol {self.protocol!r} is not one of {', '.join(self.protocols)}")
+        self.target_groups: list[TargetGroup] = []
+
+    @property
+    def imported(self) -> bool:
+        """True when made with ``from_listener_attributes`` (no known load balancer or VPC)."""
+        return self.load_balancer is None
+
+    @property
+    def vpc(self) -> Vpc | None:
+        """The VPC of the listener's load balancer, when known."""
+        return self.load_balancer.vpc if self.load_balancer else None
+
+    def add_targets(self, id: str, *, port: int | None = None, targets: list[IpTarget] | None = None) -> TargetGroup:  # noqa: A002,E501
+        """Add a target group of ``targets`` (``IpTarget``) listening on ``port``."""
+        group = TargetGroup(id, port=port or self.port, targets=targets or [], protocol=self.protocol)
+        self.target_groups.append(group)
+        return group
+
+    def endpoints(self) -> list[tuple[str, int]]:
+        """Every ``(ip, port)`` reached through this listener."""
+        return [ep for group in self.target_groups for ep in group.endpoints()]
+
+    @classmethod
+    def from_listener_attributes(cls, id: str, *, listener_arn: str = "", port: int = 80) -> Listener:  # noqa: A002,E501
+        """An imported listener: integrations using it must be given ``vpc=`` or ``vpc_link=``."""
+        listener = cls(id, port=port, load_balancer=None)
+        listener.listener_arn = listener_arn
+        return listener
+
+
+class ApplicationListener(Listener):
+    """A listener of an :class:`ApplicationLoadBalancer` (HTTP or HTTPS)."""
+
+    kind = "ApplicationListener"
+    protocols = ("HTTP", "HTTPS")
+
+
+class NetworkListener(Listener):
+    """A listener of a :class:`NetworkLoadBalancer` (TCP or TLS)."""
+
+    kind = "NetworkListener"
+    protocols = ("TCP", "TLS")
+
+
+class LoadBalancer(Construct):
+    """Base of the two load balancer kinds."""
+
+    listener_class: ClassVar[type[Listener]] = Listener
+
+    def __init__(self, id: str, *, vpc: Vpc, internet_facing: bool = False) -> None:  # noqa: A002
+        super().__init__(id)
+        if not isinstance(vpc, Vpc):
+            raise self.error(f"vpc must be a Vpc, got {type(vpc).__name__} {vpc!r}")
+        self.vpc = vpc
+        self.internet_facing = internet_facing
+        self.listeners: list[Listener] = []
+
+    def add_listener(self, id: str, *, port: int, protocol: str | None = None) -> Listener:  # noqa: A002
+        """Add a listener on ``port``; ``listener.add_targets(...)`` puts targets behind it."""
+        if any(existing.port == port for existing in self.listeners):
+            raise self.error(f"a listener on port {port} already exists (DuplicateListener)")
+        listener = self.listener_class(id, port=port, load_balancer=self, protocol=protocol)
+        self.listeners.append(listener)
+        return listener
+
+
+class ApplicationLoadBalancer(LoadBalancer):
+    """An Application Load Balancer (``elbv2.ApplicationLoadBalancer``)."""
+
+    kind = "ApplicationLoadBalancer"
+    listener_class = ApplicationListener
+
+
+class NetworkLoadBalancer(LoadBalancer):
+    """A Network Load Balancer (``elbv2.NetworkLoadBalancer``)."""
+
+    kind = "NetworkLoadBalancer"
+    listener_class = NetworkListener

@@ -1,0 +1,52 @@
+"""Stages: ``$default`` at the API root or a named stage served under ``/name``."""
+
+from __future__ import annotations
+
+import re
+
+from pytest_apigw.spec._base import Construct, string_map
+
+DEFAULT_STAGE = "$default"
+_STAGE_NAME_RE = re.compile(r"^[A-Za-z0-9\-._]{1,128}$")
+_VAR_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+_VAR_VALUE_RE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{0,2048}$")
+
+
+class Stage(Construct):
+    """Base of ``HttpStage`` and ``WebSocketStage``."""
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        *,
+        stage_name: str,
+        auto_deploy: bool,
+        stage_variables: dict[str, str] | None,
+    ) -> None:
+        super().__init__(id)
+        if stage_name != DEFAULT_STAGE and not (
+            isinstance(stage_name, str) and _STAGE_NAME_RE.match(stage_name)
+        ):
+            raise self.error(
+                f"stage_name {stage_name!r} must be '$default' or 1-128 letters, digits, "
+                "'-', '.' or '_'"
+            )
+        self.stage_name = stage_name
+        self.auto_deploy = bool(auto_deploy)
+        variables = string_map(self.label, "stage_variables", stage_variables)
+        for name, value in variables.items():
+            if not _VAR_NAME_RE.match(name):
+                raise self.error(
+                    f"stage variable name {name!r} must be 1-64 letters, digits or '_'"
+                )
+            if not _VAR_VALUE_RE.match(value):
+                raise self.error(
+                    f"stage variable {name!r} value {value!r} may only hold letters, digits and "
+                    "-._~:/?#&=, (at most 2048 characters)"
+                )
+        self.stage_variables = variables
+
+    @property
+    def path_prefix(self) -> str:
+        """``""`` for ``$default``, ``"/name"`` for a named stage."""
+        return "" if self.stage_name == DEFAULT_STAGE else f"/{self.stage_name}"

@@ -1,0 +1,157 @@
+"""``WebSocketApi``, its routes and ``WebSocketStage``: the WebSocket side of the vocabulary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_apigw.spec._base import Construct
+from pytest_apigw.spec.integrations.websocket_lambda import WebSocketRouteIntegration
+from pytest_apigw.spec.stage import Stage
+
+SPECIAL_ROUTE_KEYS = ("$connect", "$disconnect", "$default")
+_ROUTE_KEY_RE = re.compile(r"^[^\s]{1,128}$")
+_SELECTION_RE = re.compile(r"^(\$request\.body\.[A-Za-z0-9_.\-\[\]]+|.*\$\{request\.body\.[^}]+\}.*)$")
+
+
+@dataclass(frozen=True)
+class WebSocketRouteOptions:
+    """Options of a special route (``$connect``, ``$disconnect``, ``$default``)."""
+
+    integration: WebSocketRouteIntegration
+    authorizer: Any = None
+    return_response: bool = False
+
+
+@dataclass(frozen=True)
+class WebSocketRoute:
+    """A route: its key, integration, and whether the integration's response goes back."""
+
+    key: str
+    integration: WebSocketRouteIntegration
+    authorizer: Any = None
+    return_response: bool = False
+
+
+def _options(value: Any) -> WebSocketRouteOptions | None:
+    if value is None or isinstance(value, WebSocketRouteOptions):
+        return value
+    if isinstance(value, dict):
+        return WebSocketRouteOptions(**value)
+    return WebSocketRouteOptions(integration=value)
+
+
+class WebSocketApi(Construct):
+    """A WebSocket API (``aws-apigatewayv2.WebSocketApi``).
+
+    ``route_selection_expression`` is evaluated on each JSON message, e.g.
+    ``$request.body.action`` or ``${request.body.a}/${request.body.b}``. The special routes can
+    be given as ``connect_route_options={"integration": ...}`` (or an integration alone).
+    """
+
+    kind = "WebSocketApi"
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        *,
+        api_name: str | None = None,
+        description: str | None = None,
+        route_selection_expression: str = "$request.body.action",
+        connect_route_options: Any = None,
+        disconnect_route_options: Any = None,
+        default_route_options: Any = None,
+    ) -> None:
+        super().__init__(id)
+        if not isinstance(route_selection_expression, str) or not _SELECTION_RE.match(
+            route_selection_expression
+        ):
+            raise self.error(
+                f"route_selection_expression {route_selection_expression!r} must be "
+                "'$request.body.PATH' or a template of '${request.body.PATH}' parts"
+            )
+        self.api_name = api_name or id
+        self.description = description
+        self.route_selection_expression = route_selection_expression
+        self.routes: dict[str, WebSocketRoute] = {}
+        self.stages: list[Stage] = []
+        self.version = 0
+        for key, value in (
+            ("$connect", connect_route_options),
+            ("$disconnect", disconnect_route_options),
+            ("$default", default_route_options),
+        ):
+            opts = _options(value)
+            if opts is not None:
+                self.add_route(
+                    key, integration=opts.integration, authorizer=opts.authorizer,
+                    return_response=opts.return_response,
+                )
+
+    def add_route(
+        self,
+        route_key: str,
+        *,
+        integration: WebSocketRouteIntegration,
+        authorizer: Any = None,
+        return_response: bool = False,
+    ) -> WebSocketRoute:
+        """Add a route selected when the selection expression evaluates to ``route_key``.
+
+        ``return_response=True`` makes it a two-way route: the integration's response body is
+        sent to the client.
+        """
+        if not isinstance(route_key, str) or not _ROUTE_KEY_RE.match(route_key):
+            raise self.error(f"route key {route_key!r} must be 1-128 non-blank characters")
+        if route_key.startswith("$") and route_key not in SPECIAL_ROUTE_KEYS:
+            raise self.error(
+                f"route key {route_key!r}: keys starting with '$' are reserved; "
+                f"use one of {', '.join(SPECIAL_ROUTE_KEYS)}"
+            )
+        if not isinstance(integration, WebSocketRouteIntegration):
+            raise self.error(
+                f"route {route_key!r}: integration must be a LambdaWebSocketIntegration, got "
+                f"{type(integration).__name__} {integration!r}"
+            )
+        if route_key in self.routes:
+            raise self.error(f"route {route_key!r} already exists in this API (ConflictException)")
+        route = WebSocketRoute(route_key, integration, authorizer, return_response)
+        self.routes[route_key] = route
+        self.version += 1
+        return route
+
+    def add_stage(self, id: str, **kwargs: Any) -> WebSocketStage:  # noqa: A002
+        """Add a stage (same keywords as :class:`WebSocketStage`)."""
+        return WebSocketStage(id, web_socket_api=self, **kwargs)
+
+    def _add_stage(self, stage: Stage) -> None:
+        if any(s.stage_name == stage.stage_name for s in self.stages):
+            raise self.error(f"stage {stage.stage_name!r} already exists (ConflictException)")
+        self.stages.append(stage)
+        self.version += 1
+
+
+class WebSocketStage(Stage):
+    """A stage of a :class:`WebSocketApi`; WebSocket stages cannot be ``$default``."""
+
+    kind = "WebSocketStage"
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        *,
+        web_socket_api: WebSocketApi,
+        stage_name: str,
+        auto_deploy: bool = False,
+        stage_variables: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables
+        )
+        if stage_name == "$default":
+            raise self.error("a WebSocket API stage cannot be named '$default'; use e.g. 'dev'")
+        if not isinstance(web_socket_api, WebSocketApi):
+            raise self.error(f"web_socket_api must be a WebSocketApi, got {web_socket_api!r}")
+        self.api = web_socket_api
+        web_socket_api._add_stage(self)
