@@ -85,7 +85,8 @@ class Function(Construct):
             if not self.code.is_dir():
                 raise self.error(f"code {str(self.code)!r} is not a directory")
             rel = Path(*module.split("."))
-            if not ((self.code / rel).with_suffix(".py").is_file() or (self.code / rel / "__init__.py").is_file()):
+            as_module = (self.code / rel).with_suffix(".py")
+            if not (as_module.is_file() or (self.code / rel / "__init__.py").is_file()):
                 raise self.error(
                     f"handler {self.handler!r} cannot be resolved: no {rel}.py in code "
                     f"directory {str(self.code)!r}"

@@ -16,6 +16,14 @@ def function_arn(function_name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name}"
 
 
+def handler_name(function: Any) -> str:
+    """``module.func`` of a function's handler, as ``_HANDLER`` shows it."""
+    if isinstance(function.handler, str):
+        return function.handler
+    module = getattr(function.handler, "__module__", "handler")
+    return f"{module}.{getattr(function.handler, '__name__', 'handler')}"
+
+
 def lambda_environment(function: Any, log_stream: str) -> dict[str, str]:
     """The variables the Lambda runtime sets for ``function`` (a spec ``Function``)."""
     return {
@@ -30,8 +38,7 @@ def lambda_environment(function: Any, log_stream: str) -> dict[str, str]:
         "AWS_DEFAULT_REGION": REGION,
         "LAMBDA_TASK_ROOT": str(function.code) if function.code else "/var/task",
         "LAMBDA_RUNTIME_DIR": "/var/runtime",
-        "_HANDLER": function.handler if isinstance(function.handler, str) else
-        f"{getattr(function.handler, '__module__', 'handler')}.{getattr(function.handler, '__name__', 'handler')}",
+        "_HANDLER": handler_name(function),
         "TZ": ":UTC",
     }
 
