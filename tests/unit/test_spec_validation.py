@@ -80,7 +80,7 @@ def test_methods(integration, method):
 
 
 def test_payload_format_version():
-    with pytest.raises(SpecError, match=r"LambdaProxyIntegration: payload_format_version '3.0'.*'1.0' or '2.0'"):
+    with pytest.raises(SpecError, match=r"LambdaProxyIntegration: payload_format_version '3.0'.*'2.0'"):
         LambdaProxyIntegration(handler=ok, payload_format_version="3.0")
 
 
@@ -142,7 +142,7 @@ def test_websocket_spec_rules():
     with pytest.raises(SpecError, match="route_selection_expression 'action'"):
         WebSocketApi("ws", route_selection_expression="action")
     api = WebSocketApi("ws")
-    with pytest.raises(SpecError, match=r"WebSocketStage 'S': a WebSocket API stage cannot be named '\$default'"):
+    with pytest.raises(SpecError, match=r"WebSocketStage 'S': a WebSocket API stage cannot be named"):
         WebSocketStage("S", web_socket_api=api, stage_name="$default")
     with pytest.raises(SpecError, match=r"route key '\$other'.*reserved"):
         api.add_route("$other", integration=object())
