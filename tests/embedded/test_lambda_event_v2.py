@@ -1,0 +1,103 @@
+"""The payload 2.0 event, field for field, as a real client's request produces it."""
+
+import base64
+
+import httpx
+
+from pytest_apigw import HttpStage
+
+
+def test_recorded_shape_of_a_plain_get(apigw, echo_api):
+    deployment = apigw.deploy(echo_api("/echo"))
+    event = httpx.get(f"{deployment.url}/echo").json()
+    # Keys AWS leaves out when there is nothing to carry (aws-lambda-go's recorded event).
+    for absent in ("body", "cookies", "queryStringParameters", "pathParameters", "stageVariables"):
+        assert absent not in event
+    assert event["version"] == "2.0"
+    assert event["routeKey"] == "GET /echo"
+    assert event["rawPath"] == "/echo"
+    assert event["rawQueryString"] == ""
+    assert event["isBase64Encoded"] is False
+    headers = event["headers"]
+    for name in ("host", "content-length", "x-forwarded-for", "x-forwarded-port", "x-forwarded-proto",
+                 "x-amzn-trace-id"):
+        assert name in headers
+    assert headers["content-length"] == "0"
+    assert headers["x-forwarded-for"] == "127.0.0.1"
+    assert headers["x-amzn-trace-id"].startswith("Root=1-")
+    ctx = event["requestContext"]
+    assert ctx["apiId"] == deployment.api_id
+    assert ctx["stage"] == "$default"
+    assert ctx["routeKey"] == "GET /echo"
+    assert ctx["http"] == {
+        "method": "GET", "path": "/echo", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
+        "userAgent": headers["user-agent"],
+    }
+    assert len(ctx["accountId"]) == 12
+    assert isinstance(ctx["timeEpoch"], int) and ctx["timeEpoch"] > 1_600_000_000_000
+    assert ctx["time"].endswith(" +0000")
+
+
+def test_headers_lowercased_and_repeated_joined_with_commas(apigw, echo_api):
+    deployment = apigw.deploy(echo_api("/echo"))
+    headers = [("X-Custom", "a"), ("x-custom", "b"), ("X-Other", "c")]
+    event = httpx.get(f"{deployment.url}/echo", headers=headers).json()
+    assert event["headers"]["x-custom"] == "a,b"
+    assert event["headers"]["x-other"] == "c"
+    assert "X-Custom" not in event["headers"]
+
+
+def test_cookies_split_and_removed_from_headers(apigw, echo_api):
+    deployment = apigw.deploy(echo_api("/echo"))
+    event = httpx.get(f"{deployment.url}/echo", headers={"Cookie": "a=1; b=2;c=3"}).json()
+    assert event["cookies"] == ["a=1", "b=2", "c=3"]
+    assert "cookie" not in event["headers"]
+
+
+def test_query_strings_repeated_keys_joined_raw_kept(apigw, echo_api):
+    deployment = apigw.deploy(echo_api("/echo"))
+    event = httpx.get(f"{deployment.url}/echo?a=1&a=2&b=x%20y&flag").json()
+    assert event["rawQueryString"] == "a=1&a=2&b=x%20y&flag"
+    assert event["queryStringParameters"] == {"a": "1,2", "b": "x y", "flag": ""}
+
+
+def test_path_parameters_url_decoded(apigw, echo_api):
+    deployment = apigw.deploy(echo_api("/users/{name}/{rest+}"))
+    event = httpx.get(f"{deployment.url}/users/J%C3%BCrgen/a/b%20c").json()
+    assert event["pathParameters"] == {"name": "Jürgen", "rest": "a/b c"}
+    assert event["routeKey"] == "GET /users/{name}/{rest+}"
+    # HTTP APIs hand integrations the decoded path (seen on AWS; REST APIs keep the encoding).
+    assert event["rawPath"] == "/users/Jürgen/a/b c"
+
+
+def test_text_and_binary_bodies(apigw, echo_api):
+    deployment = apigw.deploy(echo_api("/echo", methods=["POST"]))
+    text = httpx.post(f"{deployment.url}/echo", json={"k": "v"}).json()
+    assert text["body"] == '{"k":"v"}'
+    assert text["isBase64Encoded"] is False
+    assert text["headers"]["content-length"] == "9"
+    raw = bytes(range(256))
+    binary = httpx.post(
+        f"{deployment.url}/echo", content=raw, headers={"content-type": "application/octet-stream"}
+    ).json()
+    assert binary["isBase64Encoded"] is True
+    assert base64.b64decode(binary["body"]) == raw
+
+
+def test_named_stage_keeps_its_segment_and_stage_variables(apigw, echo_api):
+    api = echo_api("/pets", create_default_stage=False)
+    HttpStage("Dev", http_api=api, stage_name="dev", stage_variables={"table": "pets-dev"})
+    deployment = apigw.deploy(api)
+    assert deployment.url.endswith("/dev")
+    event = httpx.get(f"{deployment.url}/pets").json()
+    assert event["rawPath"] == "/dev/pets"
+    assert event["requestContext"]["http"]["path"] == "/dev/pets"
+    assert event["routeKey"] == "GET /pets"
+    assert event["requestContext"]["stage"] == "dev"
+    assert event["stageVariables"] == {"table": "pets-dev"}
+
+
+def test_client_x_forwarded_for_is_kept(apigw, echo_api):
+    deployment = apigw.deploy(echo_api("/echo"))
+    event = httpx.get(f"{deployment.url}/echo", headers={"X-Forwarded-For": "203.0.113.9"}).json()
+    assert event["headers"]["x-forwarded-for"] == "203.0.113.9, 127.0.0.1"
