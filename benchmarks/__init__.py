@@ -1,0 +1,1 @@
+"""pytest-apigw benchmarks (see README.md); run ``python benchmarks/run.py``."""

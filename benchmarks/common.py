@@ -1,0 +1,341 @@
+"""Shared pieces of the benchmark harness: the row registry, timing, the client loop, processes.
+
+A *bench* is a function registered with :func:`bench`; it takes a :class:`Settings` and returns
+one :class:`Result` or a list of them (one row each). ``run.py`` imports every ``bench_*.py``
+module in this folder, so adding a row is adding a module (or a function) with ``@bench``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+LOOPBACK = "127.0.0.1"
+
+
+# --------------------------------------------------------------------------- results and registry
+
+
+@dataclass
+class Settings:
+    """What every bench gets: how hard to try."""
+
+    quick: bool = False
+    #: Timed requests per throughput row (``--requests``); ``None``: the bench's own default.
+    requests: int | None = None
+    #: Wall-clock cap of one timed loop (seconds); loops stop at the count or the cap.
+    time_limit: float = 6.0
+    #: Untimed requests before measuring.
+    warmup: int = 300
+    #: Leave out rows that need MiniStack (tests).
+    skip_external: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, full: int, quick: int) -> int:
+        """Requests for a row: ``--requests`` if given, else the row's full or quick default."""
+        if self.requests is not None:
+            return self.requests
+        return quick if self.quick else full
+
+
+@dataclass
+class Result:
+    """One table row.
+
+    ``vs`` names another row: the ratio column is ``value / vs`` (``inverse``: ``vs / value``,
+    for "the gateway is N× this"). ``target`` is ``(op, bound)`` with op ``>=`` or ``<=``; it
+    applies to the ratio when ``vs`` is set, else to the value.
+    """
+
+    name: str
+    value: float
+    unit: str
+    vs: str | None = None
+    inverse: bool = False
+    target: tuple[str, float] | None = None
+    note: str = ""
+    error: str | None = None
+    bench: str = ""
+
+
+@dataclass
+class Bench:
+    """A registered row function."""
+
+    name: str
+    func: Callable[[Settings], Result | Sequence[Result]]
+    order: int = 100
+    external: bool = False  # needs a server outside this process (MiniStack, ...)
+    module: str = ""
+
+
+REGISTRY: dict[str, Bench] = {}
+
+
+def bench(
+    name: str, *, order: int = 100, external: bool = False
+) -> Callable[[Callable[[Settings], Any]], Callable[[Settings], Any]]:
+    """Register ``func(settings) -> Result | list[Result]`` as bench ``name``.
+
+    ``order`` sorts the table (floor 0, gateway rows 10-49, peers 50-79, deploy 80, routing 90);
+    ``external=True`` marks rows that start outside servers (left out by ``skip_external``).
+    """
+
+    def register(func: Callable[[Settings], Any]) -> Callable[[Settings], Any]:
+        REGISTRY[name] = Bench(name, func, order, external, getattr(func, "__module__", ""))
+        return func
+
+    return register
+
+
+def failed(name: str, reason: str, bench_name: str = "") -> Result:
+    """A row that could not be measured, with the reason."""
+    return Result(name, float("nan"), "", error=reason, bench=bench_name or name)
+
+
+# --------------------------------------------------------------------------------------- timing
+
+
+def clock() -> float:
+    return time.perf_counter()
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Collect first, then keep the collector out of a timed region."""
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def time_calls(func: Callable[[], Any], *, repeat: int, min_time: float = 0.0) -> list[float]:
+    """Seconds per call of ``func``, ``repeat`` times (and at least ``min_time`` total)."""
+    samples: list[float] = []
+    total_start = clock()
+    for i in range(repeat * 100):
+        start = clock()
+        func()
+        samples.append(clock() - start)
+        if i + 1 >= repeat and clock() - total_start >= min_time:
+            break
+    return samples
+
+
+def per_call(func: Callable[[], Any], *, inner: int, rounds: int = 5) -> float:
+    """Best-of-``rounds`` seconds per call over ``inner`` calls (microbenchmarks)."""
+    best = float("inf")
+    with no_gc():
+        for _ in range(rounds):
+            start = clock()
+            for _ in range(inner):
+                func()
+            best = min(best, (clock() - start) / inner)
+    return best
+
+
+# ----------------------------------------------------------------------------------- the client
+
+
+class Client:
+    """The one client every throughput row uses: ``http.client.HTTPConnection``, keep-alive.
+
+    ``http.client`` was measured against ``httpx.Client`` (see README): it costs the client
+    process a fraction of httpx's time per request, so the floor is higher and the gateway's
+    ratio says more about the gateway. One connection, requests one after another.
+    """
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.host = parts.hostname or LOOPBACK
+        self.port = parts.port or 80
+        self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        self.headers = {"Host": f"{self.host}:{self.port}", "Accept": "*/*"}
+
+    def get(self, path: str | None = None) -> tuple[int, bytes]:
+        self.conn.request("GET", path or self.path, headers=self.headers)
+        response = self.conn.getresponse()
+        body = response.read()
+        if response.will_close:  # the server closed keep-alive: reconnect next time
+            self.conn.close()
+        return response.status, body
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@dataclass
+class Throughput:
+    requests: int
+    seconds: float
+    statuses: dict[int, int]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+
+def run_client(
+    url: str, *, requests: int, warmup: int = 300, time_limit: float = 6.0,
+    expect: int = 200, check: Callable[[bytes], bool] | None = None,
+) -> Throughput:
+    """GET ``url`` ``requests`` times on one keep-alive connection (stopping at ``time_limit``).
+
+    Warm-up requests run first, untimed; every answer must have status ``expect`` (and pass
+    ``check`` on the warm-up's first body), else ``RuntimeError`` says what came back.
+    """
+    client = Client(url)
+    try:
+        deadline = clock() + max(time_limit, 1.0)
+        for i in range(max(warmup, 1)):
+            status, body = client.get()
+            if status != expect or (i == 0 and check is not None and not check(body)):
+                raise RuntimeError(f"GET {url} answered {status}: {body[:200]!r}")
+            if clock() > deadline:
+                break
+        statuses: dict[int, int] = {}
+        get = client.get
+        done = 0
+        with no_gc():
+            start = clock()
+            deadline = start + time_limit
+            while done < requests:
+                status, _ = get()
+                statuses[status] = statuses.get(status, 0) + 1
+                done += 1
+                if not done & 63 and clock() > deadline:
+                    break
+            seconds = clock() - start
+        if statuses.get(expect, 0) != done:
+            raise RuntimeError(f"GET {url}: unexpected statuses {statuses}")
+        return Throughput(done, seconds, statuses)
+    finally:
+        client.close()
+
+
+def rate_row(name: str, result: Throughput, **kwargs: Any) -> Result:
+    """A requests/s row, noting how many requests were timed."""
+    note = kwargs.pop("note", "")
+    note = f"{result.requests} req in {result.seconds:.2f} s" + (f"; {note}" if note else "")
+    return Result(name, result.rate, "req/s", note=note, **kwargs)
+
+
+# ------------------------------------------------------------------------- servers and processes
+
+
+def free_port() -> int:
+    """A loopback port that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+class LoopThread:
+    """A uvloop event loop in a daemon thread, for servers that run inside this process."""
+
+    def __init__(self, use_uvloop: bool = True) -> None:
+        loop: asyncio.AbstractEventLoop | None = None
+        if use_uvloop:
+            with contextlib.suppress(ImportError):
+                import uvloop
+
+                loop = uvloop.new_event_loop()
+        self.loop = loop or asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._main, name="bench-loop", daemon=True)
+        self._ready = threading.Event()
+        self._thread.start()
+        self._ready.wait()
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(self._ready.set)
+        self.loop.run_forever()
+        self.loop.close()
+
+    def run(self, coro: Any, timeout: float = 30) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+
+def wait_http(url: str, *, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None) -> float:
+    """Poll ``url`` until it answers 200; the seconds it took. Fails early if ``proc`` exits."""
+    import urllib.error
+    import urllib.request
+
+    start = clock()
+    last: Exception | None = None
+    while clock() - start < timeout:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return clock() - start
+        except (OSError, urllib.error.URLError) as exc:
+            last = exc
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer 200 within {timeout:.0f} s ({last!r})")
+
+
+def start_process(
+    args: Sequence[str], *, env: dict[str, str] | None = None, log: Path | None = None,
+    cwd: Path | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start ``args`` in its own process group (so :func:`stop_process` ends it and its children)."""
+    out = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        return subprocess.Popen(
+            list(args), env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, cwd=cwd, start_new_session=True,
+        )
+    finally:
+        if log is not None:
+            out.close()  # type: ignore[union-attr]
+
+
+def stop_process(proc: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
+    """SIGTERM the process group started by :func:`start_process`, then SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout)
+
+
+PYTHON = sys.executable
