@@ -1,0 +1,208 @@
+"""The pytest plugin seen from the outside: options, header, fixtures, reports, teardown."""
+
+import textwrap
+
+import pytest
+
+BOOKS_TEST = textwrap.dedent(
+    """
+    import httpx
+    from pytest_apigw import HttpApi, HttpMethod, LambdaProxyIntegration, Function
+
+    def books(event, context):
+        return {"statusCode": 200, "body": "books"}
+
+    def test_books(apigw):
+        api = HttpApi("HttpApi")
+        api.add_routes(path="/books", methods=[HttpMethod.GET],
+                       integration=LambdaProxyIntegration(handler=Function("BooksFn", handler=books)))
+        deployment = apigw.deploy(api)
+        assert httpx.get(deployment.url + "/books").text == "books"
+    """
+)
+
+
+def test_unknown_backend_is_a_usage_error_listing_the_registered_ones(pytester):
+    pytester.makepyfile(test_x="def test_x():\n    pass\n")
+    result = pytester.runpytest_subprocess("--apigw=nosuch")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown backend 'nosuch'; registered backends: *embedded*"])
+
+
+def test_ini_and_environment_fallbacks_in_order(pytester, monkeypatch):
+    pytester.makepyfile(test_x="def test_x():\n    pass\n")
+    monkeypatch.setenv("PYTEST_APIGW_BACKEND", "from-env")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.stderr.fnmatch_lines(["*unknown backend 'from-env'*"])
+    pytester.makeini("[pytest]\napigw_backend = from-ini\n")
+    result = pytester.runpytest_subprocess()
+    result.stderr.fnmatch_lines(["*unknown backend 'from-ini'*"])
+    result = pytester.runpytest_subprocess("--apigw=embedded", "--apigw-no-conformance")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["apigw: backend 'embedded'*registered: *embedded*"])
+
+
+def test_apigw_fixture_works_without_the_flag_and_shows_in_the_header(pytester):
+    pytester.makepyfile(test_books=BOOKS_TEST)
+    result = pytester.runpytest_subprocess("-v")
+    result.stdout.fnmatch_lines(["apigw: backend 'embedded'*", "*test_books PASSED*"])
+    assert result.ret == 0
+
+
+def test_failure_report_shows_route_event_and_traceback(pytester):
+    pytester.makepyfile(
+        test_fail=textwrap.dedent(
+            """
+            import httpx
+            from pytest_apigw import HttpApi, LambdaProxyIntegration
+
+            def broken(event, context):
+                raise RuntimeError("the handler broke")
+
+            def test_fails(apigw):
+                api = HttpApi("A")
+                api.add_routes(path="/orders/{id}", methods=["POST"],
+                               integration=LambdaProxyIntegration(handler=broken))
+                deployment = apigw.deploy(api)
+                assert httpx.post(deployment.url + "/orders/7?x=1").status_code == 200
+            """
+        )
+    )
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "*apigw gateway log (call)*",
+            "*POST /orders/7?x=1*route 'POST /orders/{id}'*Lambda 'broken'*500*",
+            "*event the integration received:*",
+            '*"routeKey": "POST /orders/{id}"*',
+            "*handler traceback:*",
+            "*RuntimeError: the handler broke*",
+        ]
+    )
+
+
+def test_teardown_stops_the_deployment(pytester):
+    pytester.makepyfile(
+        test_teardown=textwrap.dedent(
+            """
+            import httpx, pytest
+            from pytest_apigw import HttpApi, LambdaProxyIntegration
+
+            URLS = []
+
+            def test_deploy(apigw):
+                api = HttpApi("A", default_integration=LambdaProxyIntegration(handler=lambda e, c: "ok"))
+                URLS.append(apigw.deploy(api).url)
+                assert httpx.get(URLS[0]).json() == "ok"
+
+            def test_gone_after_teardown():
+                with pytest.raises(httpx.ConnectError):
+                    httpx.get(URLS[0])
+            """
+        )
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+
+
+def test_nothing_survives_the_session(pytester):
+    """No gateway thread, listening socket or worker process is left when pytest ends."""
+    pytester.makeconftest(
+        textwrap.dedent(
+            """
+            import atexit, os, pathlib, threading
+
+            def _report():
+                threads = sorted(t.name for t in threading.enumerate() if t is not threading.main_thread())
+                children = []
+                for task in pathlib.Path(f"/proc/{os.getpid()}/task").iterdir():
+                    children += (task / "children").read_text().split()
+                sockets = []
+                for fd in os.listdir("/proc/self/fd"):
+                    try:
+                        if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                            sockets.append(fd)
+                    except FileNotFoundError:  # the fd listdir itself used
+                        pass
+                pathlib.Path("leftovers.txt").write_text(f"{threads}|{children}|{len(sockets)}")
+
+            atexit.register(_report)
+            """
+        )
+    )
+    pytester.makepyfile(
+        test_many=textwrap.dedent(
+            """
+            import httpx
+            from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+            from handlers_mod import ok
+
+            def test_in_process_and_process(apigw, apigw_session):
+                for isolation in ("inprocess", "process"):
+                    fn = Function(f"F{isolation}", handler=ok, isolation=isolation)
+                    api = HttpApi(f"A{isolation}", default_integration=LambdaProxyIntegration(handler=fn))
+                    with httpx.Client() as client:
+                        assert client.get(apigw.deploy(api).url + "/x").json() == "ok"
+                        assert client.get(apigw_session.deploy(api).url + "/x").json() == "ok"
+            """
+        )
+    )
+    pytester.makepyfile(handlers_mod="def ok(event, context):\n    return 'ok'\n")
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+    threads, children, sockets = (pytester.path / "leftovers.txt").read_text().split("|")
+    assert threads == "[]"
+    assert children == "[]"
+    assert sockets == "0"
+
+
+def test_works_under_xdist(pytester):
+    pytester.makepyfile(
+        test_par=textwrap.dedent(
+            """
+            import httpx, pytest
+            from pytest_apigw import HttpApi, LambdaProxyIntegration
+
+            @pytest.mark.parametrize("n", range(6))
+            def test_each(apigw, n):
+                api = HttpApi("A", default_integration=LambdaProxyIntegration(handler=lambda e, c: n))
+                assert httpx.get(apigw.deploy(api).url).json() == n
+            """
+        )
+    )
+    result = pytester.runpytest_subprocess("-n", "2")
+    result.assert_outcomes(passed=6)
+
+
+def test_apigw_session_inside_hypothesis(pytester):
+    pytester.makepyfile(
+        test_given=textwrap.dedent(
+            """
+            import httpx
+            from hypothesis import given, settings, strategies as st
+            from pytest_apigw import HttpApi, LambdaProxyIntegration
+
+            @settings(max_examples=5, deadline=None)
+            @given(st.integers(0, 100))
+            def test_value(apigw_session, n):
+                api = HttpApi("A", default_integration=LambdaProxyIntegration(handler=lambda e, c: n))
+                with apigw_session.deployed(api) as deployment:
+                    assert httpx.get(deployment.url).json() == n
+                assert not apigw_session.deployments
+            """
+        )
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+
+
+def test_fixtures_are_documented(pytester):
+    result = pytester.runpytest_subprocess("--fixtures")
+    result.stdout.fnmatch_lines(
+        [
+            "apigw_backend* -- *", "*selected API Gateway backend*",
+            "apigw -- *", "*Deploy API specs for one test*",
+            "apigw_session* -- *",
+        ]
+    )
