@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from typing import Any
@@ -58,8 +59,26 @@ class Listener:
         if self.server.should_exit:
             raise RuntimeError(f"the gateway could not listen on {BIND_HOST}:{self.port}")
 
-    async def stop(self) -> None:
-        """Close the socket and every connection, waiting for in-flight requests briefly."""
+    async def stop(self, grace: float = 1.0) -> None:
+        """Stop accepting, ask every connection to close, wait up to ``grace`` seconds for
+        in-flight requests, then cancel what is left. (uvicorn's own ``shutdown()`` sleeps a
+        fixed 100 ms, which would dominate a test's teardown.)"""
         self.server.should_exit = True
-        await self.server.shutdown()
+        for server in self.server.servers:
+            server.close()
         self.sock.close()
+        state = self.server.server_state
+        for connection in list(state.connections):
+            connection.shutdown()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while (state.connections or state.tasks) and loop.time() < deadline:
+            await asyncio.sleep(0.002)
+        for task in list(state.tasks):
+            task.cancel()
+        for connection in list(state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.abort()
+        for server in self.server.servers:
+            await server.wait_closed()
