@@ -1,0 +1,25 @@
+"""The reference model: what API Gateway v2 does with a request, written from AWS's docs.
+
+It never imports a backend. Each module cites the ``awsdocs/amazon-api-gateway-developer-guide``
+page (``doc_source/``) it follows and names every undocumented choice where it is made:
+
+- :mod:`.stages` (``http-api-stages.md``, ``http-api-develop-routes.md``)
+- :mod:`.routing` (``http-api-develop-routes.md``)
+- :mod:`.lambda_event`, :mod:`.lambda_response` (``http-api-develop-integrations-lambda.md``)
+- :mod:`.integrations` (one predictor per integration type; ``http-api-develop-integrations-http.md``)
+- :mod:`.websocket` (``websocket-api-develop-routes.md``)
+"""
+
+from pytest_apigw.contract.model.expect import ABSENT, PRESENT, UNSPECIFIED, Diff, OneOf, compare
+from pytest_apigw.contract.model.integrations import Routed, predicts
+from pytest_apigw.contract.model.lambda_response import ExpectedResponse, response_v1, response_v2
+from pytest_apigw.contract.model.predict import Prediction, predict
+from pytest_apigw.contract.model.routing import RouteSelection, select_route
+from pytest_apigw.contract.model.stages import select_stage
+from pytest_apigw.contract.model.websocket import select_websocket_route, selection_value
+
+__all__ = [
+    "ABSENT", "PRESENT", "UNSPECIFIED", "Diff", "ExpectedResponse", "OneOf", "Prediction",
+    "RouteSelection", "Routed", "compare", "predict", "predicts", "response_v1", "response_v2",
+    "select_route", "select_stage", "select_websocket_route", "selection_value",
+]

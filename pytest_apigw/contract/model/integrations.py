@@ -1,0 +1,87 @@
+"""What each integration type receives, keyed by the integration spec's class.
+
+A new integration type plugs in with ``@predicts(SpecClass)``: a function
+``(integration, request, route) -> expected input`` where ``route`` is a :class:`Routed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from pytest_apigw.contract.model import lambda_event
+from pytest_apigw.contract.model.encoding import decoded_path
+from pytest_apigw.contract.model.expect import UNSPECIFIED
+from pytest_apigw.strategies.wire import HttpRequest
+
+Predictor = Callable[[Any, HttpRequest, "Routed"], Any]
+_PREDICTORS: dict[type, Predictor] = {}
+
+
+@dataclass(frozen=True)
+class Routed:
+    """Where the model sent a request: stage, stage-relative path, route and its parameters."""
+
+    stage: str
+    stage_path: str
+    route_key: str
+    path_params: dict[str, str]
+    stage_variables: dict[str, str]
+    host: str
+    api_id: str | None
+
+
+def predicts(spec_class: type) -> Callable[[Predictor], Predictor]:
+    """Register the predictor of what integrations of ``spec_class`` receive."""
+    def register(fn: Predictor) -> Predictor:
+        _PREDICTORS[spec_class] = fn
+        return fn
+    return register
+
+
+def expected_input(integration: Any, request: HttpRequest, routed: Routed) -> Any:
+    """The predicted input of ``integration``, or :data:`UNSPECIFIED` for an unknown type."""
+    for cls in type(integration).__mro__:
+        if cls in _PREDICTORS:
+            return _PREDICTORS[cls](integration, request, routed)
+    return UNSPECIFIED
+
+
+def _lambda(integration: Any, request: HttpRequest, r: Routed) -> Any:
+    build = lambda_event.event_v2 if integration.payload_format_version == "2.0" else lambda_event.event_v1
+    return build(request, route_key=r.route_key, stage=r.stage, path_params=r.path_params,
+                 stage_variables=r.stage_variables, host=r.host, api_id=r.api_id)
+
+
+def _http_proxy(integration: Any, request: HttpRequest, r: Routed) -> Any:
+    """``http-api-develop-integrations-http.md``: the request is passed through; ``{name}``
+    in the URL takes the path variable; the ``$default`` route "sends the full request path"
+    (``http-api-develop-routes.md``) when the URL has no path of its own. The query is passed
+    on (``http-api-develop-routes.md``, "Working with query string parameters")."""
+    url = integration.url
+    for name, value in r.path_params.items():
+        url = url.replace(f"{{{name}+}}", value).replace(f"{{{name}}}", value)
+    parts = urlsplit(url)
+    path: Any = parts.path or "/"
+    if r.route_key == "$default" and parts.path in ("", "/"):
+        path = decoded_path(request.path)
+    method = request.method if integration.method == "ANY" else integration.method
+    return {
+        "method": method,
+        "path": path if "{" not in path else UNSPECIFIED,
+        "query": request.query_string if not parts.query else UNSPECIFIED,
+        "body": request.body.decode("latin-1"),
+        "headers": {k.lower(): UNSPECIFIED for k, _ in request.headers},
+    }
+
+
+def _register_builtin() -> None:
+    from pytest_apigw.spec import HttpProxyIntegration, LambdaProxyIntegration
+
+    predicts(LambdaProxyIntegration)(_lambda)
+    predicts(HttpProxyIntegration)(_http_proxy)
+
+
+_register_builtin()

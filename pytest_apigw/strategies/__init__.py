@@ -1,0 +1,36 @@
+"""Hypothesis strategies for API Gateway v2: route tables, API specs, requests, WebSocket
+messages. Every name here is a function returning a strategy, keyword arguments only.
+
+Fuzz your own API for 5xx answers::
+
+    from hypothesis import given
+    from pytest_apigw.strategies import api_root, requests_for
+
+    @given(request=requests_for(api))
+    def test_no_server_errors(apigw_session, request):
+        with apigw_session.deployed(api) as deployment:
+            assert request.send(api_root(deployment.url)).status < 500
+"""
+
+from pytest_apigw.strategies.apis import http_apis, stage_layouts, stage_variables
+from pytest_apigw.strategies.requests import (
+    bodies,
+    cookie_headers,
+    header_lists,
+    http_methods,
+    http_requests,
+    path_segments,
+    query_params,
+    request_paths,
+    requests_for,
+)
+from pytest_apigw.strategies.routes import literal_segments, route_keys, route_paths, route_tables
+from pytest_apigw.strategies.websocket import websocket_messages, websocket_sessions
+from pytest_apigw.strategies.wire import HttpRequest, HttpResponse, api_root
+
+__all__ = [
+    "HttpRequest", "HttpResponse", "api_root", "bodies", "cookie_headers", "header_lists",
+    "http_apis", "http_methods", "http_requests", "literal_segments", "path_segments",
+    "query_params", "request_paths", "requests_for", "route_keys", "route_paths", "route_tables",
+    "stage_layouts", "stage_variables", "websocket_messages", "websocket_sessions",
+]

@@ -1,0 +1,199 @@
+"""Requests: methods, encoded paths, repeated query keys and headers, cookies, bodies.
+
+``requests_for(api)`` aims requests at an API's routes (filling ``{param}`` and ``{proxy+}``
+with unicode values, percent-encoded) and between them, on each of its stages.
+
+Kept out of the generated domain because AWS documents nothing about them: ``?``, ``#``,
+``%``, ``/`` and ``;`` inside path values, ``.``/``..`` segments, empty segments (``//``,
+trailing ``/``), query keys without ``=``, bodies on GET/HEAD/DELETE.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from hypothesis import strategies as st
+
+from pytest_apigw.strategies.routes import METHODS, literal_segments
+from pytest_apigw.strategies.wire import BODY_METHODS, HttpRequest
+
+__all__ = [
+    "bodies", "cookie_headers", "header_lists", "http_methods", "http_requests", "path_segments",
+    "query_params", "request_paths", "requests_for",
+]
+
+#: Headers generated requests never set: the gateway or the HTTP layer owns them.
+RESERVED_HEADERS = frozenset({
+    "host", "content-length", "content-type", "cookie", "connection", "transfer-encoding", "te",
+    "trailer", "upgrade", "expect", "keep-alive", "proxy-connection", "authorization",
+    "x-forwarded-for", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id", "forwarded",
+    "via", "accept-encoding", "content-encoding", "content-md5", "max-forwards",
+})
+_SEGMENT_CHARS = st.characters(
+    codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters="/?#%;\\"
+)
+_TOKEN = string.ascii_letters + string.digits + "-"
+_COOKIE_CHARS = string.ascii_letters + string.digits + "!#$&'()*+-./:<>?@[]^_`{|}~"
+
+
+def http_methods() -> st.SearchStrategy[str]:
+    """Request methods (``ANY`` is a route method, never a request method)."""
+    return st.sampled_from([m for m in METHODS if m != "ANY"])
+
+
+@st.composite
+def _encode(draw: st.DrawFn, text: str) -> str:
+    out = []
+    for char in text:
+        if char in string.ascii_letters + string.digits + "-._~" and draw(st.integers(0, 7)) != 0:
+            out.append(char)
+        else:
+            out.append("".join(f"%{b:02X}" for b in char.encode("utf-8")))
+    return "".join(out)
+
+
+def path_segments() -> st.SearchStrategy[str]:
+    """One percent-encoded path segment holding unicode text (sometimes over-encoded)."""
+    text = st.text(_SEGMENT_CHARS, min_size=1, max_size=8).filter(lambda s: s not in (".", ".."))
+    return text.flatmap(_encode)
+
+
+def request_paths(
+    *, segments: st.SearchStrategy[str] | None = None, max_depth: int = 4
+) -> st.SearchStrategy[str]:
+    """Encoded request paths: ``/`` or ``/seg/seg...`` (no empty segments)."""
+    segments = segments if segments is not None else path_segments()
+    return st.lists(segments, max_size=max_depth).map(lambda parts: "/" + "/".join(parts))
+
+
+def query_params(*, keys: st.SearchStrategy[str] | None = None, max_size: int = 5) -> st.SearchStrategy[tuple[tuple[str, str], ...]]:  # noqa: E501
+    """Decoded ``(key, value)`` pairs; keys come from a small pool so they repeat."""
+    text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8)
+    keys = keys if keys is not None else st.one_of(st.sampled_from(["a", "b", "q"]), text.filter(bool))
+    return st.lists(st.tuples(keys, text), max_size=max_size).map(tuple)
+
+
+def header_lists(*, max_size: int = 5) -> st.SearchStrategy[tuple[tuple[str, str], ...]]:
+    """Client headers, names in mixed case and sometimes repeated; never a reserved one."""
+    names = st.one_of(
+        st.sampled_from(["X-Probe", "x-probe", "X-Multi", "Accept", "User-Agent", "x-api-key"]),
+        st.text(_TOKEN, min_size=1, max_size=10).map(lambda s: f"x-{s}"),
+    ).filter(lambda n: n.lower() not in RESERVED_HEADERS)
+    values = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=16)
+    values = values.map(str.strip).filter(bool)
+    return st.lists(st.tuples(names, values), max_size=max_size).map(tuple)
+
+
+def cookie_headers(*, max_headers: int = 2, max_cookies: int = 3) -> st.SearchStrategy[tuple[str, ...]]:
+    """Values of ``Cookie`` headers, each ``"a=1; b=2"``; sometimes several headers."""
+    cookie = st.builds(
+        "{}={}".format, st.text(_TOKEN, min_size=1, max_size=6), st.text(_COOKIE_CHARS, max_size=8)
+    )
+    header = st.lists(cookie, min_size=1, max_size=max_cookies).map("; ".join)
+    return st.lists(header, max_size=max_headers).map(tuple)
+
+
+@st.composite
+def _large(draw: st.DrawFn, max_size: int) -> bytes:
+    size = draw(st.integers(64 * 1024, max(64 * 1024, max_size)))
+    seed = draw(st.binary(min_size=1, max_size=64))
+    return (seed * (size // len(seed) + 1))[:size]
+
+
+def bodies(*, max_large: int = 256 * 1024) -> st.SearchStrategy[tuple[str | None, bytes]]:
+    """``(content_type, body)``: empty, UTF-8 text, JSON, binary and large binary bodies."""
+    text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=64)
+    return st.one_of(
+        st.just((None, b"")),
+        st.tuples(st.sampled_from(["text/plain; charset=utf-8", "text/html", "application/json"]),
+                  text.map(lambda t: t.encode("utf-8"))),
+        st.tuples(st.sampled_from([None, "application/octet-stream", "image/png",
+                                   "application/x-www-form-urlencoded"]),
+                  st.binary(min_size=1, max_size=256)),
+        st.tuples(st.just("application/octet-stream"), _large(max_large)) if max_large else st.nothing(),
+    )
+
+
+@st.composite
+def http_requests(
+    draw: st.DrawFn,
+    *,
+    methods: st.SearchStrategy[str] | None = None,
+    paths: st.SearchStrategy[str] | None = None,
+    queries: st.SearchStrategy[tuple[tuple[str, str], ...]] | None = None,
+    headers: st.SearchStrategy[tuple[tuple[str, str], ...]] | None = None,
+    cookies: st.SearchStrategy[tuple[str, ...]] | None = None,
+    body: st.SearchStrategy[tuple[str | None, bytes]] | None = None,
+) -> HttpRequest:
+    """Whole :class:`HttpRequest` values; each part can be replaced by a strategy of your own.
+
+    A body (and its content type) is only drawn for POST, PUT and PATCH.
+    """
+    method = draw(methods if methods is not None else http_methods())
+    content_type, payload = None, b""
+    if method in BODY_METHODS:
+        content_type, payload = draw(body if body is not None else bodies())
+    return HttpRequest(
+        method=method,
+        path=draw(paths if paths is not None else request_paths()),
+        query=draw(queries if queries is not None else query_params()),
+        headers=draw(headers if headers is not None else header_lists()),
+        cookies=draw(cookies if cookies is not None else cookie_headers()),
+        content_type=content_type,
+        body=payload,
+    )
+
+
+@st.composite
+def _aimed_path(draw: st.DrawFn, route_path: str) -> str:
+    parts = []
+    for segment in route_path.strip("/").split("/") if route_path != "/" else []:
+        if segment.endswith("+}"):
+            parts += draw(st.lists(path_segments(), min_size=1, max_size=3))
+        elif segment.startswith("{"):
+            parts.append(draw(path_segments()))
+        else:
+            parts.append(segment)
+    return "/" + "/".join(parts)
+
+
+def _route_paths(api: Any) -> list[str]:
+    keys = [getattr(r, "key", r) for r in (api.routes.values() if hasattr(api, "routes") else api)]
+    return sorted({k.partition(" ")[2] for k in keys if k != "$default"})
+
+
+@st.composite
+def requests_for(
+    draw: st.DrawFn,
+    api: Any,
+    *,
+    stage: str | None = None,
+    body: st.SearchStrategy[tuple[str | None, bytes]] | None = None,
+) -> HttpRequest:
+    """Requests aimed at the routes of ``api`` (an :class:`~pytest_apigw.HttpApi`) and between
+    them, on one of its stages (``stage`` fixes it) or, rarely, a stage it does not have.
+
+    Send them to :func:`~pytest_apigw.strategies.api_root` of the deployment URL::
+
+        @given(request=requests_for(api))
+        def test_no_5xx(apigw_session, request):
+            with apigw_session.deployed(api) as deployment:
+                assert request.send(api_root(deployment.url)).status < 500
+    """
+    names = [s.stage_name for s in api.stages]
+    if stage is None:
+        known = st.sampled_from(names or ["$default"])
+        stage = draw(known if draw(st.integers(0, 9)) else literal_segments())
+    prefix = "" if stage == "$default" else f"/{stage}"
+    route_paths = _route_paths(api)
+    vocabulary = sorted({s for p in route_paths for s in p.split("/") if s and not s.startswith("{")})
+    between = request_paths(
+        segments=st.one_of(st.sampled_from(vocabulary), path_segments()) if vocabulary else path_segments()
+    )
+    aimed = st.sampled_from(route_paths).flatmap(_aimed_path) if route_paths else between
+    path = draw(st.one_of(aimed, between))
+    methods = {k.partition(" ")[0] for k in getattr(api, "routes", {}) if k != "$default"} - {"ANY"}
+    method = draw(st.one_of(st.sampled_from(sorted(methods)), http_methods()) if methods else http_methods())
+    full = prefix + path if path != "/" or not prefix else prefix
+    return draw(http_requests(methods=st.just(method), paths=st.just(full), body=body))
