@@ -18,8 +18,13 @@ def test_v1_event_fields(apigw, echo_api):
     assert event["pathParameters"] == {"id": "7"}
     assert event["queryStringParameters"] == {"a": "2"}
     assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"]}
-    assert event["headers"]["x-multi"] == "y"
-    assert event["multiValueHeaders"]["x-multi"] == ["x", "y"]
+    # 1.0 keeps header names as the client spelled them; the gateway's own are Title-Case.
+    assert event["headers"]["X-Multi"] == "y"
+    assert event["multiValueHeaders"]["X-Multi"] == ["x", "y"]
+    assert event["headers"]["User-Agent"].startswith("python-httpx/")
+    assert event["headers"]["X-Forwarded-For"] == "127.0.0.1"
+    assert event["headers"]["Content-Length"] == "0"
+    assert "x-multi" not in event["headers"]
     assert event["stageVariables"] is None
     assert event["body"] is None
     assert event["isBase64Encoded"] is False

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from pytest_apigw_embedded.server.protocol import HEADER_NAMES_KEY
+
 
 def new_request_id() -> str:
     """An id in the shape of AWS's ``apigw-requestid`` (``LV7fzho-PHcEJPw=``)."""
@@ -24,6 +26,8 @@ class GatewayRequest:
     path: str
     query_string: str
     headers: list[tuple[str, str]]
+    #: The header names as the client spelled them, aligned with ``headers``.
+    header_names: list[str]
     body: bytes
     source_ip: str
     protocol: str
@@ -32,12 +36,18 @@ class GatewayRequest:
     time_epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))
     #: The stage-relative path (set by stage selection).
     stage_path: str = "/"
+    #: The client's TCP port: with ``source_ip``, identifies its connection (NLB stickiness).
+    source_port: int = 0
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], body: bytes) -> GatewayRequest:
         """Build from an ASGI HTTP scope. ``path`` is decoded as HTTP APIs decode it."""
         raw = scope.get("raw_path") or scope["path"].encode()
         raw_path = raw.decode("latin-1")
+        headers = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]]
+        names = scope.get(HEADER_NAMES_KEY)
+        if names is None or len(names) != len(headers):
+            names = [name for name, _ in headers]
         client = scope.get("client") or ("127.0.0.1", 0)
         server = scope.get("server") or ("127.0.0.1", 0)
         return cls(
@@ -46,11 +56,13 @@ class GatewayRequest:
             # Undocumented, seen on AWS: HTTP APIs hand integrations the URL-decoded path.
             path=unquote(raw_path),
             query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=[(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]],
+            headers=headers,
+            header_names=names,
             body=body,
             source_ip=client[0],
             protocol=f"HTTP/{scope.get('http_version', '1.1')}",
             port=server[1],
+            source_port=client[1],
         )
 
     def header(self, name: str) -> str | None:

@@ -9,6 +9,8 @@ from typing import Any
 
 import uvicorn
 
+from pytest_apigw_embedded.server.protocol import CasePreservingHttpToolsProtocol
+
 BIND_HOST = "127.0.0.1"
 
 
@@ -26,7 +28,7 @@ def _config(app: Any) -> uvicorn.Config:
         app,
         host=BIND_HOST,
         loop="none",
-        http="httptools",
+        http=CasePreservingHttpToolsProtocol,
         ws="websockets-sansio",
         lifespan="off",
         access_log=False,

@@ -26,8 +26,9 @@ def _identity(request: GatewayRequest) -> dict[str, Any]:
 def build_event_v1(request: GatewayRequest, ctx: RequestContext) -> dict[str, Any]:
     """``headers``/``queryStringParameters`` hold the last value, the ``multiValue*`` maps all."""
     multi_headers: dict[str, list[str]] = {}
+    spelling: dict[str, str] = {}  # repeated names group case-insensitively, first spelling wins
     for name, value in forwarded_headers(request, ctx):
-        multi_headers.setdefault(name, []).append(value)
+        multi_headers.setdefault(spelling.setdefault(name.lower(), name), []).append(value)
     query = grouped(parse_query(request.query_string))
     route = ctx.match.route.route_key
     resource = route.path if route.path is not None else "$default"

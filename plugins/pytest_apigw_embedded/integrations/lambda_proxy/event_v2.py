@@ -16,7 +16,8 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
     keys comma-joined; keys with nothing to carry are left out, as a recorded AWS event shows."""
     headers: dict[str, str] = {}
     cookies: list[str] = []
-    for name, value in forwarded_headers(request, ctx):
+    for spelled, value in forwarded_headers(request, ctx):
+        name = spelled.lower()
         if name == "cookie":
             cookies.extend(c.strip() for c in value.split(";") if c.strip())
         elif name in headers:
