@@ -1,0 +1,100 @@
+"""Functions: an execution role, the zipped code, and API Gateway's permission to invoke."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from typing import Any
+
+from pytest_apigw_localstack.packaging import package
+from pytest_apigw_localstack.translate.context import Context
+from pytest_apigw_localstack.waits import poll
+
+ASSUME_LAMBDA = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                   "Action": "sts:AssumeRole"}],
+})
+BASIC_EXECUTION = "iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
+
+def role_arn(ctx: Context) -> str:
+    """One execution role per deployment (with basic execution: logs), created on first use."""
+
+    def create() -> str:
+        name = ctx.names.name("lambda-role", 64)
+        role = ctx.clients.iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=ASSUME_LAMBDA,
+            Description="pytest-apigw Lambda execution role", Tags=ctx.names.tag_list("lambda-role"),
+        )["Role"]
+        ctx.ledger.add("role", name)
+        policy = f"arn:{ctx.clients.partition}:{BASIC_EXECUTION}"
+        ctx.clients.iam.attach_role_policy(RoleName=name, PolicyArn=policy)
+        ctx.ledger.add("role_policy", policy, role=name)
+        return role["Arn"]
+
+    return ctx.once("role", ctx, create)
+
+
+def _create(ctx: Context, kwargs: dict[str, Any]) -> dict:
+    """CreateFunction; on AWS a new role takes a few seconds to be assumable, so retry that."""
+    deadline = time.monotonic() + (60 if ctx.real_aws else 0)
+    while True:
+        try:
+            return ctx.clients.get("lambda").create_function(**kwargs)
+        except Exception as exc:
+            text = str(exc)
+            if "cannot be assumed" in text and time.monotonic() < deadline:
+                time.sleep(2)
+                continue
+            raise
+
+
+def function_arn(ctx: Context, function: Any) -> str:
+    """Create the Lambda function of a spec ``Function`` (once per deployment) and wait for it."""
+
+    def create() -> str:
+        zipped = package(function)  # a SpecError before anything is created when unshippable
+        name = ctx.names.name(function.function_name, 64)
+        kwargs = {
+            "FunctionName": name, "Runtime": function.runtime, "Role": role_arn(ctx),
+            "Handler": zipped.handler, "Code": {"ZipFile": zipped.zip_bytes},
+            "Timeout": max(1, math.ceil(function.timeout)), "MemorySize": function.memory_size,
+            "Environment": {"Variables": dict(function.environment)},
+            "Tags": ctx.names.tags(function.label), "Publish": False,
+        }
+        config = _create(ctx, kwargs)
+        ctx.ledger.add("function", name)
+        _wait_active(ctx, name, config)
+        return config["FunctionArn"]
+
+    return ctx.once("function", function, create)
+
+
+def _wait_active(ctx: Context, name: str, config: dict) -> None:
+    if config.get("State") in (None, "Active"):
+        return
+    lam = ctx.clients.get("lambda")
+
+    def active() -> bool:
+        state = lam.get_function_configuration(FunctionName=name).get("State")
+        if state == "Failed":
+            from pytest_apigw.errors import DeployError
+
+            raise DeployError(f"Lambda function {name} failed to become active")
+        return state in (None, "Active")
+
+    poll(f"Lambda function {name} to become Active", active, timeout=300 if ctx.real_aws else 30)
+
+
+def allow_api_gateway(ctx: Context, function_name_or_arn: str, api_id: str, resource: str) -> None:
+    """Let API Gateway invoke the function, as CDK does: source ARN ``<api>/*/*<path>`` for an
+    HTTP route (``<api>/*/*`` for ``$default``), ``<api>/*/<routeKey>`` for a WebSocket route."""
+    source = ctx.arn("execute-api", f"{api_id}/{resource}")
+    statement = ctx.names.name(f"apigw-{len(ctx.ledger)}", 100)
+    ctx.clients.get("lambda").add_permission(
+        FunctionName=function_name_or_arn, StatementId=statement, Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com", SourceArn=source,
+    )
+    ctx.ledger.add("lambda_permission", statement, function=function_name_or_arn, source_arn=source)

@@ -1,0 +1,163 @@
+"""HTTP APIs: the API, one integration per integration object, its routes, stages, deployments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec.integrations import (
+    HttpAlbIntegration,
+    HttpNlbIntegration,
+    HttpProxyIntegration,
+    HttpServiceDiscoveryIntegration,
+    LambdaProxyIntegration,
+)
+from pytest_apigw_localstack.translate import cloud_map, functions, network
+from pytest_apigw_localstack.translate.context import Context
+
+
+def _mapping(integration: Any) -> dict[str, Any]:
+    """``RequestParameters`` (and ``ResponseParameters``) of a parameter mapping, if any."""
+    mapping = integration.parameter_mapping
+    if mapping is None:
+        return {}
+    if isinstance(mapping, dict):
+        return {"RequestParameters": dict(mapping)}
+    out: dict[str, Any] = {}
+    pairs = (("request_parameters", "RequestParameters"), ("response_parameters", "ResponseParameters"))
+    for attr, key in pairs:
+        value = getattr(mapping, attr, None)
+        value = value() if callable(value) else value
+        if value:
+            out[key] = dict(value)
+    if not out:
+        raise SpecError(integration.label, f"parameter_mapping {mapping!r} cannot be provisioned: give a "
+                                           "dict such as {'overwrite:header.x': '$request.header.y'}")
+    return out
+
+
+def _private(ctx: Context, integration: Any, uri: str, link: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "IntegrationType": "HTTP_PROXY", "ConnectionType": "VPC_LINK",
+        "ConnectionId": network.vpc_link(ctx, link), "IntegrationUri": uri,
+        "IntegrationMethod": integration.method, "PayloadFormatVersion": "1.0",
+    }
+    if integration.secure_server_name:
+        params["TlsConfig"] = {"ServerNameToVerify": integration.secure_server_name}
+    return params
+
+
+def _lambda(ctx: Context, integration: LambdaProxyIntegration) -> dict[str, Any]:
+    return {"IntegrationType": "AWS_PROXY", "IntegrationMethod": "POST",
+            "IntegrationUri": functions.function_arn(ctx, integration.handler),
+            "PayloadFormatVersion": integration.payload_format_version}
+
+
+def _http(ctx: Context, integration: HttpProxyIntegration) -> dict[str, Any]:
+    return {"IntegrationType": "HTTP_PROXY", "IntegrationUri": integration.url,
+            "IntegrationMethod": integration.method, "PayloadFormatVersion": "1.0"}
+
+
+def _load_balancer(ctx: Context, integration: Any) -> dict[str, Any]:
+    return _private(ctx, integration, network.listener_arn(ctx, integration.listener), integration.vpc_link)
+
+
+def _service(ctx: Context, integration: HttpServiceDiscoveryIntegration) -> dict[str, Any]:
+    arn = cloud_map.service(ctx, integration.service)["Arn"]
+    return _private(ctx, integration, arn, integration.vpc_link)
+
+
+#: How each integration type becomes CreateIntegration parameters (a new type: one line here).
+BUILDERS: dict[type, Callable[[Context, Any], dict[str, Any]]] = {
+    LambdaProxyIntegration: _lambda,
+    HttpProxyIntegration: _http,
+    HttpAlbIntegration: _load_balancer,
+    HttpNlbIntegration: _load_balancer,
+    HttpServiceDiscoveryIntegration: _service,
+}
+
+
+def create_api(ctx: Context, api: Any) -> dict[str, Any]:
+    """CreateApi (HTTP); the API is in the ledger before anything else can fail."""
+    kwargs: dict[str, Any] = {
+        "Name": ctx.names.name(api.api_name, 128), "ProtocolType": "HTTP",
+        "Tags": ctx.names.tags(api.label),
+        "DisableExecuteApiEndpoint": bool(api.disable_execute_api_endpoint),
+    }
+    if api.description:
+        kwargs["Description"] = api.description
+    cors = _cors(api.cors_preflight)
+    if cors:
+        kwargs["CorsConfiguration"] = cors
+    created = ctx.clients.apigatewayv2.create_api(**kwargs)
+    ctx.ledger.add("api", created["ApiId"])
+    return created
+
+
+def _cors(options: Any) -> dict[str, Any] | None:
+    if options is None:
+        return None
+    if isinstance(options, dict):
+        return dict(options)
+    names = {"allow_origins": "AllowOrigins", "allow_methods": "AllowMethods",
+             "allow_headers": "AllowHeaders", "expose_headers": "ExposeHeaders",
+             "allow_credentials": "AllowCredentials", "max_age": "MaxAge"}
+    out: dict[str, Any] = {}
+    for attr, key in names.items():
+        value = getattr(options, attr, None)
+        if value is None:
+            continue
+        if key == "MaxAge" and hasattr(value, "total_seconds"):
+            value = int(value.total_seconds())
+        elif isinstance(value, list | tuple):
+            value = [str(getattr(v, "value", v)) for v in value]
+        out[key] = value
+    return out
+
+
+def integration_id(ctx: Context, api_id: str, integration: Any) -> str:
+    """One AWS integration per integration object of the spec (shared by its routes)."""
+
+    def create() -> str:
+        builder = BUILDERS.get(type(integration))
+        if builder is None:
+            raise SpecError(integration.label, "this integration type cannot be provisioned through the "
+                                               "AWS API by this backend")
+        params = builder(ctx, integration)
+        params.update(_mapping(integration))
+        params["TimeoutInMillis"] = int(round(integration.timeout * 1000))
+        created = ctx.clients.apigatewayv2.create_integration(ApiId=api_id, **params)
+        return created["IntegrationId"]
+
+    return ctx.once(f"integration:{api_id}", integration, create)
+
+
+def add_route(ctx: Context, api_id: str, route: Any) -> str:
+    """CreateRoute targeting its integration; a Lambda target gets CDK's invoke permission."""
+    if route.authorizer is not None:
+        raise SpecError(f"route {route.key!r}", "authorizers are not provisioned by the AWS-API backends yet")
+    target = integration_id(ctx, api_id, route.integration)
+    created = ctx.clients.apigatewayv2.create_route(
+        ApiId=api_id, RouteKey=route.key, Target=f"integrations/{target}", AuthorizationType="NONE",
+    )
+    if isinstance(route.integration, LambdaProxyIntegration):
+        path = route.route_key.path or ""
+        functions.allow_api_gateway(ctx, functions.function_arn(ctx, route.integration.handler),
+                                    api_id, f"*/*{path}")
+    return created["RouteId"]
+
+
+def add_stage(ctx: Context, api_id: str, stage: Any) -> None:
+    """CreateStage; a stage without auto-deploy gets a first deployment of the current routes."""
+    ctx.clients.apigatewayv2.create_stage(
+        ApiId=api_id, StageName=stage.stage_name, AutoDeploy=stage.auto_deploy,
+        StageVariables=dict(stage.stage_variables), Tags=ctx.names.tags(stage.label),
+    )
+    if not stage.auto_deploy:
+        deploy_stage(ctx, api_id, stage.stage_name)
+
+
+def deploy_stage(ctx: Context, api_id: str, stage_name: str) -> str:
+    """CreateDeployment into ``stage_name``."""
+    return ctx.clients.apigatewayv2.create_deployment(ApiId=api_id, StageName=stage_name)["DeploymentId"]
