@@ -53,10 +53,12 @@ def test_failure_report_shows_route_event_and_traceback(pytester):
     pytester.makepyfile(
         test_fail=textwrap.dedent(
             """
+            import logging
             import httpx
             from pytest_apigw import HttpApi, LambdaProxyIntegration
 
             def broken(event, context):
+                logging.getLogger("orders").warning("looking up order %s", event["pathParameters"]["id"])
                 raise RuntimeError("the handler broke")
 
             def test_fails(apigw):
@@ -78,6 +80,8 @@ def test_failure_report_shows_route_event_and_traceback(pytester):
             '*"routeKey": "POST /orders/{id}"*',
             "*handler traceback:*",
             "*RuntimeError: the handler broke*",
+            "*handler log lines:*",
+            "*[WARNING] orders: looking up order 7*",
         ]
     )
 
