@@ -15,6 +15,7 @@ from pytest_apigw.spec.network import (
     Vpc,
     VpcLink,
 )
+from pytest_apigw.spec.parameter_mapping import MappingValue, ParameterMapping
 from pytest_apigw.spec.stage import DEFAULT_STAGE
 from pytest_apigw.spec.websocket_api import (
     WebSocketApi,
@@ -34,8 +35,10 @@ __all__ = [
     "HttpStage",
     "Instance",
     "IpTarget",
+    "MappingValue",
     "NetworkListener",
     "NetworkLoadBalancer",
+    "ParameterMapping",
     "PrivateDnsNamespace",
     "Service",
     "Vpc",

@@ -12,6 +12,7 @@ from pytest_apigw.spec.integrations.private import (
     HttpPrivateIntegration,
     HttpServiceDiscoveryIntegration,
 )
+from pytest_apigw.spec.integrations.tls import TlsConfig
 from pytest_apigw.spec.integrations.websocket_lambda import (
     LambdaWebSocketIntegration,
     WebSocketLambdaIntegration,
@@ -29,6 +30,7 @@ __all__ = [
     "HttpUrlIntegration",
     "LambdaProxyIntegration",
     "LambdaWebSocketIntegration",
+    "TlsConfig",
     "WebSocketLambdaIntegration",
     "WebSocketRouteIntegration",
 ]

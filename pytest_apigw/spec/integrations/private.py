@@ -6,10 +6,13 @@ from datetime import timedelta
 from typing import ClassVar
 
 from pytest_apigw.errors import SpecError
+from pytest_apigw.spec._base import string_map
 from pytest_apigw.spec.cloud_map import Service
 from pytest_apigw.spec.integrations.base import HttpRouteIntegration, integration_timeout
+from pytest_apigw.spec.integrations.tls import TlsConfig, tls_config
 from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.network import ApplicationListener, Listener, NetworkListener, Vpc, VpcLink
+from pytest_apigw.spec.parameter_mapping import request_mapping, response_mappings
 from pytest_apigw.spec.route_key import method_name
 
 
@@ -25,12 +28,16 @@ class HttpPrivateIntegration(HttpRouteIntegration):
         parameter_mapping: object | None,
         timeout: float | timedelta | None,
         secure_server_name: str | None,
+        response_parameter_mapping: object | None = None,
+        tls: TlsConfig | None = None,
     ) -> None:
         self.method = method_name(self.label, method)
-        self.parameter_mapping = parameter_mapping
+        self.parameter_mapping = request_mapping(self.label, parameter_mapping)
+        self.response_parameter_mapping = response_mappings(self.label, response_parameter_mapping)
         self.timeout = integration_timeout(self.label, timeout)
-        #: ``tls_config.serverNameToVerify``: when set, the backend is reached over TLS.
-        self.secure_server_name = secure_server_name
+        #: ``tls_config``: when set, the backend is reached over TLS, verifying that name.
+        self.tls_config = tls_config(self.label, tls, secure_server_name)
+        self.secure_server_name = self.tls_config.server_name_to_verify if self.tls_config else None
 
 
 class _LoadBalancerIntegration(HttpPrivateIntegration):
@@ -46,6 +53,8 @@ class _LoadBalancerIntegration(HttpPrivateIntegration):
         parameter_mapping: object | None = None,
         timeout: float | timedelta | None = None,
         secure_server_name: str | None = None,
+        response_parameter_mapping: object | None = None,
+        tls_config: TlsConfig | None = None,
     ) -> None:
         if not isinstance(listener, self.listener_type):
             raise SpecError(
@@ -65,7 +74,8 @@ class _LoadBalancerIntegration(HttpPrivateIntegration):
         self.listener = listener
         #: A VPC link is made implicitly for the listener's VPC when none is given (as CDK does).
         self.vpc_link = vpc_link or VpcLink(f"{listener.id}-VpcLink", vpc=vpc or listener.vpc)
-        self._common(method, parameter_mapping, timeout, secure_server_name)
+        self._common(method, parameter_mapping, timeout, secure_server_name, response_parameter_mapping,
+                     tls_config)
 
 
 class HttpAlbIntegration(_LoadBalancerIntegration):
@@ -81,7 +91,11 @@ class HttpNlbIntegration(_LoadBalancerIntegration):
 
 
 class HttpServiceDiscoveryIntegration(HttpPrivateIntegration):
-    """Route → the instances of a Cloud Map ``service`` through ``vpc_link``."""
+    """Route → the instances of a Cloud Map ``service`` through ``vpc_link``.
+
+    ``attribute_filters`` (``{name: value}``) keeps only instances whose custom attributes match,
+    as the query of AWS's integration URI does (``...:service/srv-id?stage=prod``).
+    """
 
     def __init__(
         self,
@@ -92,6 +106,9 @@ class HttpServiceDiscoveryIntegration(HttpPrivateIntegration):
         parameter_mapping: object | None = None,
         timeout: float | timedelta | None = None,
         secure_server_name: str | None = None,
+        response_parameter_mapping: object | None = None,
+        tls_config: TlsConfig | None = None,
+        attribute_filters: dict[str, str] | None = None,
     ) -> None:
         if not isinstance(vpc_link, VpcLink):
             raise SpecError(self.label, f"vpc_link must be a VpcLink, got {vpc_link!r}")
@@ -99,4 +116,6 @@ class HttpServiceDiscoveryIntegration(HttpPrivateIntegration):
             raise SpecError(self.label, f"service must be a Service, got {service!r}")
         self.vpc_link = vpc_link
         self.service = service
-        self._common(method, parameter_mapping, timeout, secure_server_name)
+        self.attribute_filters = string_map(self.label, "attribute_filters", attribute_filters)
+        self._common(method, parameter_mapping, timeout, secure_server_name, response_parameter_mapping,
+                     tls_config)

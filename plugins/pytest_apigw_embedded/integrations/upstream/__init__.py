@@ -1,0 +1,7 @@
+"""Forwarding to HTTP upstreams, shared by the HTTP proxy and private integrations.
+
+``outgoing`` builds the request that leaves the gateway (``headers``: hop-by-hop and
+``x-forwarded-*``), ``mapping`` applies parameter mapping, ``balancer`` picks targets and keeps
+their health, ``client`` owns the pooled HTTP client (aiohttp, in ``services.extras``), and
+``forward`` sends, maps faults to AWS's answers and relays the response.
+"""

@@ -1,0 +1,110 @@
+"""Send an :class:`Outgoing` request to one of its targets and relay the answer.
+
+Faults and what the client gets (AWS documents none of these codes for HTTP APIs; each is the
+answer public reports show, one line each to change):
+
+- every target refuses the connection (or none exists): 503 ``{"message":"Service Unavailable"}``;
+- no answer within the integration timeout (≤ 30 s, ``timeout=`` on the integration):
+  504 ``{"message":"Gateway Timeout"}``;
+- the upstream closes the connection before a whole response, resets it, or answers something
+  that is not HTTP: 502 ``{"message":"Bad Gateway"}``;
+- the TLS handshake fails (untrusted certificate, wrong name): 500
+  ``{"message":"Internal Server Error"}``, as API Gateway answers configuration errors.
+
+Each attempt has its own deadline: the remainder of the integration timeout; nothing waits longer
+and every connection goes back to (or is closed by) the pooled client.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from pytest_apigw_embedded.gateway import responses
+from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint
+from pytest_apigw_embedded.integrations.upstream.client import upstream_client
+from pytest_apigw_embedded.integrations.upstream.headers import response_headers
+from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing
+
+REFUSED = responses.service_unavailable
+TIMED_OUT = responses.gateway_timeout
+BROKEN = responses.bad_gateway
+TLS_FAILED = responses.internal_error
+
+
+class _Refused(Exception):
+    """The target did not accept a connection: try the next one."""
+
+
+async def forward(
+    services: Any, out: Outgoing, endpoints: list[Endpoint], *, record: Any, timeout: float,
+    scheme: str = "http", tls: Any = None, on_down: Callable[[Endpoint], None] | None = None,
+    on_served: Callable[[Endpoint], None] | None = None,
+    on_response: Callable[[GatewayResponse], GatewayResponse] | None = None,
+) -> GatewayResponse:
+    """Try ``endpoints`` in order until one accepts; its response (through ``on_response``,
+    e.g. response parameter mapping), or the fault's answer."""
+    client = upstream_client(services)
+    ssl = client.ssl_context(tls.ca_pem if tls else None) if scheme == "https" else False
+    server_name = tls.server_name_to_verify if tls else None
+    deadline = time.monotonic() + timeout
+    has_host = any(k == "host" for k, _ in out.headers)
+    if not endpoints:
+        record.error = "no target to send to (no registered targets or instances)"
+        return REFUSED()
+    refused: list[str] = []
+    for endpoint in endpoints:
+        host = f"{endpoint[0]}:{endpoint[1]}"
+        url = f"{scheme}://{host}{out.target}"
+        headers = out.headers if has_host else [*out.headers, ("host", host)]
+        record.integration = f"{out.method} {url}"
+        try:
+            response = await _exchange(client.session, out, url, headers, ssl, server_name,
+                                       deadline - time.monotonic())
+        except _Refused as exc:
+            refused.append(f"{host} ({exc})")
+            if on_down is not None:
+                on_down(endpoint)
+            continue
+        except TimeoutError:
+            record.error = f"upstream {host} did not answer within {timeout:g} s"
+            return TIMED_OUT()
+        except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError) as exc:
+            record.error = f"TLS to {host} failed: {exc}"
+            return TLS_FAILED()
+        except (aiohttp.ClientError, OSError) as exc:
+            record.error = f"upstream {host} broke the exchange: {type(exc).__name__}: {exc}"
+            return BROKEN()
+        if on_served is not None:
+            on_served(endpoint)
+        return on_response(response) if on_response is not None else response
+    record.error = "every target refused the connection: " + "; ".join(refused)
+    return REFUSED()
+
+
+async def _exchange(
+    session: aiohttp.ClientSession, out: Outgoing, url: str, headers: list[tuple[str, str]],
+    ssl: Any, server_name: str | None, remaining: float,
+) -> GatewayResponse:
+    if remaining <= 0:
+        raise TimeoutError
+    kwargs: dict[str, Any] = {"server_hostname": server_name} if server_name else {}
+    try:
+        async with session.request(
+            out.method, URL(url, encoded=True), headers=headers,
+            data=out.body if out.body or out.method not in ("GET", "HEAD", "DELETE", "OPTIONS") else None,
+            allow_redirects=False, ssl=ssl, timeout=aiohttp.ClientTimeout(total=remaining),
+            **kwargs,
+        ) as upstream:
+            body = await upstream.read()
+            return GatewayResponse(upstream.status, response_headers(upstream.raw_headers), body)
+    except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError):
+        raise
+    except aiohttp.ClientConnectorError as exc:
+        raise _Refused(exc.os_error.strerror or str(exc.os_error)) from exc
+

@@ -1,0 +1,68 @@
+"""The request that leaves the gateway for an upstream, before and after parameter mapping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, urlencode
+
+from pytest_apigw_embedded.gateway.request import GatewayRequest
+from pytest_apigw_embedded.integrations.upstream.headers import request_headers
+
+#: Characters kept as they are when a decoded path is put back into a URL.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+@dataclass
+class Outgoing:
+    """Method, encoded path and query, headers (lower-case names) and body for the upstream."""
+
+    method: str
+    path: str
+    query: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    @property
+    def target(self) -> str:
+        """``/path?query`` as written on the request line."""
+        return f"{self.path}?{self.query}" if self.query else self.path
+
+    def header_values(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k == name]
+
+    def set_header(self, name: str, value: str | None, *, append: bool = False) -> None:
+        """Overwrite (or, with ``append``, add a comma-joined value to) header ``name``;
+        ``None`` removes it."""
+        old = self.header_values(name)
+        self.headers = [(k, v) for k, v in self.headers if k != name]
+        if value is not None:
+            self.headers.append((name, ",".join([*old, value]) if append and old else value))
+
+    def set_query(self, name: str, value: str | None, *, append: bool = False) -> None:
+        """Overwrite, append to, or (``None``) remove query key ``name`` (re-encodes the query)."""
+        pairs = parse_qsl(self.query, keep_blank_values=True)
+        if not append or value is None:
+            pairs = [(k, v) for k, v in pairs if k != name]
+        if value is not None:
+            pairs.append((name, value))
+        self.query = urlencode(pairs, quote_via=quote)
+
+
+def method_for(spec_method: str, request: GatewayRequest) -> str:
+    """``ANY`` keeps the client's method; otherwise the integration's."""
+    return request.method if spec_method == "ANY" else spec_method
+
+
+def outgoing(request: GatewayRequest, *, method: str, path: str, host: str | None) -> Outgoing:
+    """The upstream request for ``request``, sent to ``path``; ``host`` for the Host header
+    (``None``: the chosen target's ``ip:port``)."""
+    # The scheme and port the client used with the gateway (plain HTTP on loopback here; AWS's
+    # endpoints are https/443).
+    headers = request_headers(request.headers, host=host, source_ip=request.source_ip, proto="http",
+                              port=request.port)
+    return Outgoing(method_for(method, request), path, request.query_string, headers, request.body)
+
+
+def quote_path(decoded: str) -> str:
+    """A decoded path (``$request.path``, a path parameter) made safe for a request line."""
+    return quote(decoded, safe=PATH_SAFE)

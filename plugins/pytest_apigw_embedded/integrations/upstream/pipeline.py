@@ -1,0 +1,51 @@
+"""The steps every HTTP integration shares: build the upstream request, map it, send, map back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_apigw_embedded.gateway.context import RequestContext
+from pytest_apigw_embedded.gateway.request import GatewayRequest
+from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
+from pytest_apigw_embedded.integrations.upstream.forward import forward
+from pytest_apigw_embedded.integrations.upstream.mapping import apply_request, apply_response
+from pytest_apigw_embedded.integrations.upstream.outgoing import outgoing
+
+
+class Pipeline:
+    """One HTTP integration's spec (method, mappings, timeout, TLS) applied to each request."""
+
+    def __init__(self, spec: Any, services: Any, balancer: RoundRobin | None = None) -> None:
+        self.spec = spec
+        self.services = services
+        self.balancer = balancer
+
+    async def send(
+        self, request: GatewayRequest, ctx: RequestContext, *, path: str, query: str | None,
+        endpoints: list[Endpoint], scheme: str, host: str | None,
+    ) -> GatewayResponse:
+        """Send ``request`` to ``path`` (encoded) on one of ``endpoints``; ``query`` replaces
+        the client's query string when not ``None``."""
+        spec = self.spec
+        out = outgoing(request, method=spec.method, path=path, host=host)
+        if query is not None:
+            out.query = query
+        if spec.parameter_mapping:
+            apply_request(spec.parameter_mapping, out, ctx)
+        balancer = self.balancer
+        connection = (request.source_ip, request.source_port)
+        if balancer is not None:
+            endpoints = balancer.candidates(endpoints, connection)
+        responses_map = spec.response_parameter_mapping
+
+        def on_response(response: GatewayResponse) -> GatewayResponse:
+            return apply_response(responses_map, response, ctx)
+
+        return await forward(
+            self.services, out, endpoints, record=ctx.invocation, timeout=spec.timeout,
+            scheme=scheme, tls=spec.tls_config,
+            on_down=balancer.health.mark_down if balancer is not None else None,
+            on_served=(lambda e: balancer.served(connection, e)) if balancer is not None else None,
+            on_response=on_response if responses_map else None,
+        )

@@ -1,0 +1,39 @@
+"""What the private integrations (ALB, NLB, Cloud Map) share: the path rule and the hop's scheme.
+
+``http-api-develop-integrations-private.md``: the request goes, through the VPC link, to a target
+of the listener or an instance of the service, with the full request path: a named stage's
+segment stays in it (``/dev/pets``), unless parameter mapping overwrites the path (e.g. with
+``$request.path``, the path without the stage). The hop is plain HTTP unless the integration has
+a ``tls_config`` (``secure_server_name``), then HTTPS verifying that name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pytest_apigw_embedded.gateway.context import RequestContext
+from pytest_apigw_embedded.gateway.request import GatewayRequest
+from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.integrations import Integration
+from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
+from pytest_apigw_embedded.integrations.upstream.pipeline import Pipeline
+
+
+def private_integration(
+    spec: Any, services: Any, balancer: RoundRobin, endpoints: Callable[[], list[Endpoint]], kind: str
+) -> Integration:
+    """An integration that spreads requests over ``endpoints()`` (read per request, so targets
+    or instances registered after the deploy are used, as on AWS)."""
+    pipeline = Pipeline(spec, services, balancer)
+    scheme = "https" if spec.tls_config is not None else "http"
+
+    async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
+        response = await pipeline.send(
+            request, ctx, path=request.raw_path, query=None, endpoints=endpoints(), scheme=scheme,
+            host=None,
+        )
+        ctx.invocation.integration = f"{kind}: {ctx.invocation.integration}"
+        return response
+
+    return integrate
