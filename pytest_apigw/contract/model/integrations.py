@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pytest_apigw.contract.model import lambda_event
-from pytest_apigw.contract.model.encoding import decoded_path
+from pytest_apigw.contract.model.encoding import decoded_path, parse_query
 from pytest_apigw.contract.model.expect import UNSPECIFIED
 from pytest_apigw.strategies.wire import HttpRequest
 
@@ -71,9 +71,8 @@ def _http_proxy(integration: Any, request: HttpRequest, r: Routed) -> Any:
     return {
         "method": method,
         "path": path if "{" not in path else UNSPECIFIED,
-        "query": request.query_string if not parts.query else UNSPECIFIED,
+        "query": parse_query(request.query_string) if not parts.query else UNSPECIFIED,
         "body": request.body.decode("latin-1"),
-        "headers": {k.lower(): UNSPECIFIED for k, _ in request.headers},
     }
 
 

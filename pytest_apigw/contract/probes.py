@@ -1,0 +1,97 @@
+"""Probe integrations: they show the conformance suite what an integration received.
+
+- :func:`echo_function` / :func:`reply_function`: Lambda functions whose handlers live in
+  ``lambda_code/contract_probes.py`` (standard library only), given as ``"module.func"`` with
+  ``code=`` that folder, so every backend (LocalStack, AWS) can ship them.
+- :class:`EchoUpstream`: a loopback HTTP server answering every request with a JSON description
+  of it (method, raw and decoded path, query, headers, body), for HTTP proxy integrations.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pytest_apigw.spec import Function
+
+CODE_DIR = Path(__file__).parent / "lambda_code"
+from pytest_apigw.contract.lambda_code.contract_probes import echo, reply  # noqa: E402
+
+__all__ = ["CODE_DIR", "EchoUpstream", "echo", "echo_function", "reply", "reply_function"]
+
+
+def echo_function(id: str = "ContractEcho") -> Function:  # noqa: A002
+    """A :class:`~pytest_apigw.Function` returning its event as the JSON response body."""
+    return Function(id, handler="contract_probes.echo", code=CODE_DIR)
+
+
+def reply_function(id: str = "ContractReply") -> Function:  # noqa: A002
+    """A :class:`~pytest_apigw.Function` returning the ``result`` of the request's JSON body."""
+    return Function(id, handler="contract_probes.reply", code=CODE_DIR)
+
+
+class _EchoHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        described: dict[str, Any] = {
+            "method": self.command,
+            "raw_path": parts.path,
+            "path": unquote(parts.path),
+            "query": parts.query,
+            "headers": [[k.lower(), v] for k, v in self.headers.items()],
+            "body": body.decode("latin-1"),
+            "body_base64": base64.b64encode(body).decode(),
+        }
+        data = json.dumps(described).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+        pass
+
+
+class EchoUpstream:
+    """A loopback HTTP server describing each request it gets; ``with EchoUpstream() as up:``
+    then ``up.url`` (``http://127.0.0.1:PORT``)."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self._server = ThreadingHTTPServer((host, 0), _EchoHandler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="echo-upstream", daemon=True)
+
+    @property
+    def url(self) -> str:
+        """Base URL of the server."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> EchoUpstream:
+        """Start serving in a daemon thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> EchoUpstream:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
