@@ -2,9 +2,10 @@
 
 ``os.environ`` is one object shared by every thread, so an in-process handler cannot simply be
 given its own. While the embedded backend runs, ``os.environ``'s class is swapped for a subclass
-that, inside an invocation (a context variable is set), reads and writes a private copy: the
+that, inside an invocation (a context variable is set), reads and writes an overlay: the
 process environment plus the function's ``environment`` plus Lambda's variables. Outside an
-invocation it is the ordinary ``os.environ``. Every reference to ``os.environ`` sees this,
+invocation it is the ordinary ``os.environ``. Nothing is copied per invocation: reads fall
+through to the process environment. Every reference to ``os.environ`` sees this,
 including ``from os import environ`` made before.
 """
 
@@ -15,7 +16,7 @@ import os
 import threading
 from collections.abc import Iterator
 
-_overlay: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+_overlay: contextvars.ContextVar[_Overlay | None] = contextvars.ContextVar(
     "pytest_apigw_environ", default=None
 )
 _BaseEnviron = type(os.environ)
@@ -23,32 +24,56 @@ _installs = 0
 _lock = threading.Lock()
 
 
+class _Overlay:
+    """An invocation's changes over the process environment (set and deleted names)."""
+
+    __slots__ = ("values", "deleted")
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = dict(values)
+        self.deleted: set[str] = set()
+
+
 class _InvocationEnviron(_BaseEnviron):  # type: ignore[misc,valid-type]
     def __getitem__(self, key: str) -> str:
         overlay = _overlay.get()
-        return overlay[key] if overlay is not None else super().__getitem__(key)
+        if overlay is not None:
+            if key in overlay.values:
+                return overlay.values[key]
+            if key in overlay.deleted:
+                raise KeyError(key)
+        return super().__getitem__(key)
 
     def __setitem__(self, key: str, value: str) -> None:
         overlay = _overlay.get()
-        if overlay is not None:
-            overlay[key] = value
-        else:
+        if overlay is None:
             super().__setitem__(key, value)
+            return
+        if not isinstance(value, str):
+            raise TypeError(f"str expected, not {type(value).__name__}")
+        overlay.values[key] = value
+        overlay.deleted.discard(key)
 
     def __delitem__(self, key: str) -> None:
         overlay = _overlay.get()
-        if overlay is not None:
-            del overlay[key]
-        else:
+        if overlay is None:
             super().__delitem__(key)
+            return
+        if key not in self:
+            raise KeyError(key)
+        overlay.values.pop(key, None)
+        overlay.deleted.add(key)
 
     def __iter__(self) -> Iterator[str]:
         overlay = _overlay.get()
-        return iter(list(overlay)) if overlay is not None else super().__iter__()
+        if overlay is None:
+            return super().__iter__()
+        base = [k for k in super().__iter__() if k not in overlay.values and k not in overlay.deleted]
+        return iter(base + list(overlay.values))
 
     def __len__(self) -> int:
         overlay = _overlay.get()
-        return len(overlay) if overlay is not None else super().__len__()
+        return super().__len__() if overlay is None else sum(1 for _ in self)
 
     def copy(self) -> dict[str, str]:
         return dict(self)
@@ -73,8 +98,9 @@ def uninstall() -> None:
 
 
 def activate(variables: dict[str, str]) -> None:
-    """Inside the current context, ``os.environ`` becomes the process env plus ``variables``.
+    """Inside the current context, ``os.environ`` becomes the process env plus ``variables``
+    (reads fall through to the process environment; writes stay in the invocation).
 
     Call it in a copied context (``contextvars.copy_context().run``): it is never reset.
     """
-    _overlay.set({**os.environ, **variables})
+    _overlay.set(_Overlay(variables))

@@ -7,7 +7,6 @@ and the thread finishes on its own (use ``isolation="process"`` for a hard stop)
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextvars
 import logging
 import traceback
@@ -20,6 +19,7 @@ from pytest_apigw_embedded.lambda_runtime.context import (
     new_log_stream,
 )
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
+from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads
 
 
 def _call(handler: Any, event: Any, context: LambdaContext, variables: dict[str, str], lines: list[str]) -> InvokeResult:  # noqa: E501
@@ -41,7 +41,7 @@ class InProcessRuntime:
     """Invokes in-process handlers on a shared thread pool."""
 
     def __init__(self, max_workers: int = 32) -> None:
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="apigw-lambda")
+        self._threads = HandlerThreads(max_workers)
         self._log_stream = new_log_stream()
         self._handlers: dict[Any, tuple[Any, dict[str, str]]] = {}
         environ.install()
@@ -63,18 +63,30 @@ class InProcessRuntime:
         lines: list[str] = []
         run = contextvars.copy_context().run
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, run, _call, handler, event, context, variables, lines)
+        waiter: asyncio.Future[InvokeResult] = loop.create_future()
+
+        def settle(result: InvokeResult) -> None:
+            if not waiter.done():
+                waiter.set_result(result)
+
+        def done(result: InvokeResult) -> None:
+            loop.call_soon_threadsafe(settle, result)
+
+        timer = loop.call_later(timeout, settle, InvokeResult(
+            timed_out=True, error_type="Sandbox.Timedout",
+            error_message=f"Task timed out after {timeout:.2f} seconds", logs=lines,
+        ))
+        # A plain future and a timer: cheaper per request than wait_for(shield(run_in_executor)).
+        self._threads.submit(run, (_call, handler, event, context, variables, lines), done)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), timeout)
-        except TimeoutError:
-            return InvokeResult(
-                timed_out=True, error_type="Sandbox.Timedout",
-                error_message=f"Task timed out after {timeout:.2f} seconds", logs=lines,
-            )
+            return await waiter
+        finally:
+            timer.cancel()
 
     def close(self) -> None:
-        """Stop the pool (running handlers finish in the background) and restore globals."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the worker threads (a handler still running past its timeout is left to finish
+        on its own: threads cannot be killed) and restore the globals."""
+        self._threads.close()
         logging.getLogger().removeHandler(logs.HANDLER)
         environ.uninstall()
         self._handlers.clear()
