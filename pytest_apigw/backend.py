@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     import httpx
     import pytest
 
+    from pytest_apigw.ws_client import AsyncClient, SyncClient
+
 Spec = Any  # HttpApi | WebSocketApi
 
 
@@ -50,6 +52,34 @@ class Deployment:
         import httpx
 
         return httpx.Client(base_url=self.url, **kwargs)
+
+    def ws_connect(self, *, query: Any = None, headers: Any = None, stage: str | None = None,
+                   **kwargs: Any) -> SyncClient:
+        """A WebSocket client connected to this deployment's stage (``query`` and ``headers``
+        reach ``$connect``); a context manager. See :mod:`pytest_apigw.ws_client`."""
+        from pytest_apigw.ws_client import SyncClient, stage_url
+
+        return SyncClient(stage_url(self._ws_base(stage), query), headers=headers, **kwargs)
+
+    def ws_connect_async(self, *, query: Any = None, headers: Any = None, stage: str | None = None,
+                         **kwargs: Any) -> AsyncClient:
+        """The asyncio client: ``async with deployment.ws_connect_async() as ws: ...``."""
+        from pytest_apigw.ws_client import AsyncClient, stage_url
+
+        return AsyncClient(stage_url(self._ws_base(stage), query), headers=headers, **kwargs)
+
+    def connections_client(self, stage: str | None = None, **kwargs: Any) -> Any:
+        """A boto3 ``apigatewaymanagementapi`` client for a stage's ``@connections`` API."""
+        from pytest_apigw.ws_client import management_client
+
+        return management_client(self.url_for(stage) if stage else self.url, **kwargs)
+
+    def _ws_base(self, stage: str | None) -> str:
+        if self.ws_url is None:
+            raise TypeError(f"deployment of {self.api!r} is not a WebSocket API (it has no ws_url)")
+        if stage is None:
+            return self.ws_url
+        return "ws" + self.url_for(stage)[len("http"):]
 
     def close(self) -> None:
         """Tear the deployment down now (the fixtures do it at teardown otherwise)."""

@@ -59,7 +59,7 @@ class EmbeddedBackend(Backend):
     def capabilities(self) -> frozenset[str]:  # type: ignore[override]
         """What the registered integration modules serve, plus the gateway's own features."""
         own = {capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
-               capabilities.INVOCATION_LOG}
+               capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS}
         return integrations.capabilities() | own | set(self.extra_capabilities)
 
     #: Capabilities added by optional parts (WebSocket, parameter mapping, ...).
@@ -68,6 +68,9 @@ class EmbeddedBackend(Backend):
     def start(self) -> None:
         """Start the event loop thread."""
         if self._loop is None:
+            from pytest_apigw_embedded.websocket import sdk_endpoint
+
+            sdk_endpoint.install()  # boto3's apigatewaymanagementapi calls for 127.0.0.1 reach us
             self._loop = LoopThread()
             self._services = Services(self._loop)
 

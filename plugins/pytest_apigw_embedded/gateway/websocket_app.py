@@ -1,0 +1,284 @@
+"""The WebSocket API gateway as an ASGI app: one connection's life, one small step each.
+
+handshake → stage → ``$connect`` (accept, or reject the upgrade with its status) → registry →
+each message: size limit → route selection → integration → two-way answer / error frame →
+close (either side, idle or lifetime limit, ``@connections`` DELETE, shutdown) → ``$disconnect``.
+
+HTTP requests on the same port are the ``@connections`` management API of each stage. Every
+step is recorded in the invocation log the pytest report shows. Messages of one connection are
+handled one after another (one of the orders AWS may produce, and a deterministic one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pytest_apigw.invocations import LOG, Invocation
+from pytest_apigw_embedded.websocket import management
+from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
+from pytest_apigw_embedded.websocket.events import (
+    EventFactory,
+    disconnect_reason,
+    handshake_headers,
+    new_id,
+    now_ms,
+)
+from pytest_apigw_embedded.websocket.limits import CLOSE_GOING_AWAY, CLOSE_TOO_BIG, Limits
+from pytest_apigw_embedded.websocket.replies import connect_verdict, error_message, two_way_reply
+from pytest_apigw_embedded.websocket.stages import StageRoutes, WebSocketStageTable
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+#: How long :meth:`WebSocketGateway.aclose` waits for the ``$disconnect`` runs.
+DISCONNECT_GRACE = 5.0
+_FORBIDDEN = b'{"message":"Forbidden"}'
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def _reject(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
+    await send({"type": "websocket.http.response.body", "body": body})
+
+
+class WebSocketGateway:
+    """Serves one deployed :class:`~pytest_apigw.WebSocketApi` (every stage) as an ASGI app."""
+
+    def __init__(self, api: Any, api_id: str, services: Any) -> None:
+        self.api = api
+        self.api_id = api_id
+        self.services = services
+        self.stages = WebSocketStageTable(api, services)
+        self.connections = ConnectionRegistry()
+        #: Message size, idle timeout and lifetime; change them before clients connect.
+        self.limits = Limits()
+        self._handlers: set[asyncio.Task[Any]] = set()
+        self._closing = False
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            task = asyncio.current_task()
+            if task is not None:
+                self._handlers.add(task)
+            try:
+                await self.websocket(scope, receive, send)
+            finally:
+                if task is not None:
+                    self._handlers.discard(task)
+        elif scope["type"] == "http":
+            await self.http(scope, receive, send)
+
+    # -- the management API ------------------------------------------------------------------
+
+    async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        """``@connections/{id}`` of a stage; anything else is 403 Forbidden."""
+        started = time.perf_counter()
+        body = await self._read_body(receive)
+        parsed = management.parse_path(scope["path"])
+        method = scope["method"]
+        record = Invocation(self.api_id, "", f"{method} {scope['path']}", route_key="@connections")
+        if parsed is None or self.stages.select("/" + parsed[0]) is None:
+            response = management.ManagementResponse(403, _FORBIDDEN, "ForbiddenException")
+            record.error = "not a @connections URL of a deployed stage"
+        else:
+            record.stage = parsed[0]
+            response = await management.handle(method, parsed[0], parsed[1], body,
+                                               self.connections, self.limits)
+        record.status = response.status
+        record.duration_ms = (time.perf_counter() - started) * 1000
+        LOG.add(record)
+        await management.send(send, response)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        too_big = False
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limits.max_message_bytes:
+                too_big = True
+                chunks.clear()
+            else:
+                chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        return None if too_big else b"".join(chunks)
+
+    # -- one connection ------------------------------------------------------------------------
+
+    async def websocket(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        """Handshake, ``$connect``, the message loop, ``$disconnect``."""
+        message = await receive()
+        if message["type"] != "websocket.connect":
+            return
+        started = time.perf_counter()
+        path = scope["path"]
+        record = Invocation(self.api_id, "", f"WEBSOCKET CONNECT {path}", route_key="$connect")
+        stage_name, _, rest = path.lstrip("/").partition("/")
+        stage_routes = self.stages.select(path)
+        if stage_routes is None or rest or self._closing:
+            record.status, record.error = 403, "no deployed stage at this path"
+            LOG.add(record)
+            await _reject(send, 403, _FORBIDDEN, [(b"content-type", b"application/json")])
+            return
+        record.stage = stage_name
+        source_ip, _ = scope.get("client") or ("127.0.0.1", 0)
+        port = (scope.get("server") or ("127.0.0.1", 0))[1]
+        user_agent = _header(scope, b"user-agent")
+        connection_id = new_id()
+        connected_at = now_ms()
+        events = EventFactory(
+            api_id=self.api_id, stage=stage_routes.stage, connection_id=connection_id,
+            domain_name=_header(scope, b"host") or f"127.0.0.1:{port}", source_ip=source_ip,
+            user_agent=user_agent, connected_at=connected_at,
+        )
+        subprotocol = None
+        route = stage_routes.route("$connect")
+        if route is not None:
+            event = events.connect(handshake_headers(scope, source_ip, port), scope["query_string"], new_id())
+            verdict = connect_verdict(await route[1](event, record))
+            if not verdict.accept:
+                record.status = verdict.status
+                record.duration_ms = (time.perf_counter() - started) * 1000
+                LOG.add(record)
+                await _reject(send, verdict.status, verdict.body, verdict.headers)
+                return
+            subprotocol = verdict.subprotocol
+        connection = Connection(connection_id, stage_name, send, connected_at=connected_at,
+                                source_ip=source_ip, user_agent=user_agent or "")
+        self.connections.add(connection)
+        await send({"type": "websocket.accept", "subprotocol": subprotocol})
+        record.status = 101
+        record.duration_ms = (time.perf_counter() - started) * 1000
+        LOG.add(record)
+        timer = self._arm_limits(connection)
+        try:
+            code, reason = await self._serve(connection, events, receive)
+        finally:
+            timer.cancel()
+            connection.open = False
+            self.connections.remove(connection_id)
+        await self._disconnect(connection, events, code, reason)
+
+    async def _serve(self, connection: Connection, events: EventFactory, receive: Receive) -> tuple[int, str]:
+        """Handle messages until the connection closes; the close code and reason."""
+        limits = self.limits
+        while True:
+            message = await receive()
+            kind = message["type"]
+            if kind == "websocket.receive":
+                data = message.get("text")
+                if data is None:
+                    data = message.get("bytes") or b""
+                connection.touch()
+                if limits.too_big(data):
+                    await connection.close(CLOSE_TOO_BIG, "Message too big")
+                    continue
+                await self._on_message(connection, events, data)
+            elif kind == "websocket.disconnect":
+                if connection.closed_by_gateway is not None:
+                    return connection.closed_by_gateway
+                return int(message.get("code") or 1005), message.get("reason") or ""
+
+    async def _on_message(self, connection: Connection, events: EventFactory, data: str | bytes) -> None:
+        """Route one message and run its integration; answer as API Gateway does."""
+        started = time.perf_counter()
+        stage_routes: StageRoutes | None = self.stages.select("/" + connection.stage_name)
+        request_id = new_id()
+        record = Invocation(self.api_id, connection.stage_name, f"WEBSOCKET MESSAGE {connection.id}")
+        key = stage_routes.selector.select(data) if stage_routes is not None else None
+        route = stage_routes.route(key) if stage_routes is not None else None
+        reply: str | bytes | None = None
+        if route is None:
+            record.status, record.error = 403, "no route matches and there is no $default route"
+            reply = error_message("Forbidden", connection.id, request_id)
+        else:
+            record.route_key = key
+            assert key is not None
+            result = await route[1](events.message(key, data, request_id, new_id()), record)
+            if result.failed:
+                record.status = 500
+                reply = error_message("Internal server error", connection.id, request_id)
+            else:
+                record.status = 200
+                if route[0].return_response:
+                    reply = two_way_reply(result.payload)
+        record.duration_ms = (time.perf_counter() - started) * 1000
+        LOG.add(record)
+        if reply is not None:
+            with contextlib.suppress(Gone):
+                await connection.send(reply)
+
+    async def _disconnect(self, connection: Connection, events: EventFactory, code: int, reason: str) -> None:
+        """Run ``$disconnect`` (best effort: its result is ignored)."""
+        stage_routes = self.stages.select("/" + connection.stage_name)
+        route = stage_routes.route("$disconnect") if stage_routes is not None else None
+        if route is None:
+            return
+        started = time.perf_counter()
+        record = Invocation(self.api_id, connection.stage_name, f"WEBSOCKET DISCONNECT {connection.id}",
+                            route_key="$disconnect")
+        event = events.disconnect(code, disconnect_reason(code, reason), new_id())
+        try:
+            result = await route[1](event, record)
+            record.status = 500 if result.failed else 200
+        except Exception as exc:  # best effort, but visible in the report
+            record.status, record.error = 500, f"gateway error: {exc!r}"
+        record.duration_ms = (time.perf_counter() - started) * 1000
+        LOG.add(record)
+
+    def _arm_limits(self, connection: Connection) -> asyncio.TimerHandle:
+        """Close the connection (1001) once idle past ``idle_timeout`` or older than
+        ``max_lifetime``; the returned handle is the current timer (cancel it at close)."""
+        loop = asyncio.get_running_loop()
+        idle, lifetime = self.limits.idle_timeout, self.limits.max_lifetime
+        end_of_life = time.monotonic() + lifetime
+        state: dict[str, Any] = {}
+
+        class _Handle:
+            def cancel(self) -> None:
+                state["handle"].cancel()
+                closing = state.get("closing")
+                if closing is not None and not closing.done():
+                    closing.cancel()
+
+        def check() -> None:
+            if not connection.open:
+                return
+            now = time.monotonic()
+            left = min(connection.last_active + idle - now, end_of_life - now)
+            if left <= 0:
+                state["closing"] = loop.create_task(connection.close(CLOSE_GOING_AWAY, "Going away"))
+            else:
+                state["handle"] = loop.call_later(left, check)
+
+        state["handle"] = loop.call_later(min(idle, lifetime), check)
+        return _Handle()  # type: ignore[return-value]
+
+    # -- shutdown ----------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close every client connection (1001 Going away) and let ``$disconnect`` run."""
+        self._closing = True
+        await asyncio.gather(*(c.close(CLOSE_GOING_AWAY, "Going away") for c in self.connections.all()),
+                             return_exceptions=True)
+        pending = [t for t in self._handlers if not t.done() and t is not asyncio.current_task()]
+        if pending:
+            await asyncio.wait(pending, timeout=DISCONNECT_GRACE)
+
+
+__all__ = ["WebSocketGateway"]

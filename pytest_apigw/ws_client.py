@@ -1,0 +1,144 @@
+"""WebSocket clients for tests, on top of the ``websockets`` library (sync and asyncio).
+
+``deployment.ws_connect()`` (a :class:`SyncClient`, a context manager) and
+``deployment.ws_connect_async()`` (awaitable and an async context manager) open a connection to
+a WebSocket deployment's stage; ``query=`` and ``headers=`` reach ``$connect``. A rejected
+handshake raises :class:`websockets.exceptions.InvalidStatus` (``exc.response.status_code``).
+Both add ``recv_json()`` and ``send_json()`` to the library's connection.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+#: Seconds a ``recv`` waits by default (tests should fail, not hang).
+DEFAULT_TIMEOUT = 10.0
+
+
+def stage_url(base: str, query: Any = None) -> str:
+    """``base`` with ``query`` (a mapping, a list of pairs or a string) appended."""
+    if not query:
+        return base
+    text = query if isinstance(query, str) else urlencode(query, doseq=True)
+    return f"{base}{'&' if '?' in base else '?'}{text}"
+
+
+def _options(headers: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    options: dict[str, Any] = {"open_timeout": DEFAULT_TIMEOUT, "max_size": 16 * 1024 * 1024,
+                               "ping_interval": None}
+    if headers:
+        options["additional_headers"] = headers
+    options.update(kwargs)
+    return options
+
+
+class SyncClient:
+    """A ``websockets.sync`` connection with JSON helpers and a default receive timeout."""
+
+    def __init__(self, url: str, *, headers: Any = None, timeout: float = DEFAULT_TIMEOUT,
+                 **kwargs: Any) -> None:
+        from websockets.sync.client import connect
+
+        self.url = url
+        self.timeout = timeout
+        self.connection = connect(url, **_options(headers, kwargs))
+
+    def send(self, message: str | bytes) -> None:
+        """Send a text (``str``) or binary (``bytes``) message."""
+        self.connection.send(message)
+
+    def send_json(self, value: Any) -> None:
+        """Send ``value`` as a JSON text message."""
+        self.connection.send(json.dumps(value))
+
+    def recv(self, timeout: float | None = None) -> str | bytes:
+        """The next message (``TimeoutError`` past ``timeout``, default :attr:`timeout`)."""
+        return self.connection.recv(self.timeout if timeout is None else timeout)
+
+    def recv_json(self, timeout: float | None = None) -> Any:
+        """The next message, parsed as JSON."""
+        return json.loads(self.recv(timeout))
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close (waits for the closing handshake)."""
+        self.connection.close(code, reason)
+
+    @property
+    def close_code(self) -> int | None:
+        """The close code once closed (``1009`` for a message over 128 KB, ...)."""
+        return self.connection.close_code
+
+    def __iter__(self) -> Any:
+        return iter(self.connection)
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncClient:
+    """An asyncio ``websockets`` connection with JSON helpers; ``await`` it or ``async with`` it."""
+
+    def __init__(self, url: str, *, headers: Any = None, timeout: float = DEFAULT_TIMEOUT,
+                 **kwargs: Any) -> None:
+        self.url = url
+        self.timeout = timeout
+        self._options = _options(headers, kwargs)
+        self.connection: Any = None
+
+    async def _open(self) -> AsyncClient:
+        from websockets.asyncio.client import connect
+
+        self.connection = await connect(self.url, **self._options)
+        return self
+
+    def __await__(self) -> Any:
+        return self._open().__await__()
+
+    async def __aenter__(self) -> AsyncClient:
+        return await self._open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def send(self, message: str | bytes) -> None:
+        """Send a text (``str``) or binary (``bytes``) message."""
+        await self.connection.send(message)
+
+    async def send_json(self, value: Any) -> None:
+        """Send ``value`` as a JSON text message."""
+        await self.connection.send(json.dumps(value))
+
+    async def recv(self, timeout: float | None = None) -> str | bytes:
+        """The next message (``TimeoutError`` past ``timeout``, default :attr:`timeout`)."""
+        import asyncio
+
+        return await asyncio.wait_for(self.connection.recv(), self.timeout if timeout is None else timeout)
+
+    async def recv_json(self, timeout: float | None = None) -> Any:
+        """The next message, parsed as JSON."""
+        return json.loads(await self.recv(timeout))
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close (waits for the closing handshake)."""
+        if self.connection is not None:
+            await self.connection.close(code, reason)
+
+    @property
+    def close_code(self) -> int | None:
+        """The close code once closed."""
+        return self.connection.close_code if self.connection is not None else None
+
+
+def management_client(endpoint_url: str, **kwargs: Any) -> Any:
+    """A boto3 ``apigatewaymanagementapi`` client for a stage URL (``deployment.connections_client()``)."""
+    import boto3
+
+    options: dict[str, Any] = {"region_name": "us-east-1", "aws_access_key_id": "testing",
+                               "aws_secret_access_key": "testing"}
+    options.update(kwargs)
+    return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint_url, **options)
