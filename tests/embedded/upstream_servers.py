@@ -32,6 +32,7 @@ class Server:
     scheme: str = "http"
     requests: list[dict[str, Any]] = field(default_factory=list)
     peers: set[tuple[str, int]] = field(default_factory=set)
+    transports: set[Any] = field(default_factory=set)
     handle: Any = None
 
     @property
@@ -52,10 +53,12 @@ class _Protocol(asyncio.Protocol):
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
         self.owner.transports.add(transport)
+        self.server.transports.add(transport)
         self.server.peers.add(transport.get_extra_info("peername")[:2])
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.owner.transports.discard(self.transport)
+        self.server.transports.discard(self.transport)
 
     def data_received(self, data: bytes) -> None:
         try:
@@ -133,9 +136,11 @@ class Upstreams:
         return self.echo(name, broken=True)
 
     def stop(self, server: Server) -> None:
-        """Stop one server (its port then refuses connections)."""
+        """Stop one server and drop its connections (its port then refuses connections)."""
         async def stop() -> None:
             server.handle.close()
+            for transport in list(server.transports):
+                transport.abort()
             await asyncio.sleep(0)
 
         self._run(stop())

@@ -59,10 +59,13 @@ class RoundRobin:
         self._counter = itertools.count()
 
     def candidates(self, endpoints: list[Endpoint], connection: tuple[str, int]) -> list[Endpoint]:
-        if not endpoints:
+        """Healthy targets in rotation order (the rotation skips the unhealthy), then the rest."""
+        ordered = self.health.order(endpoints)
+        up = sum(1 for e in ordered if self.health.healthy(e)) or len(ordered)
+        if not up:
             return []
-        start = next(self._counter) % len(endpoints)
-        return self.health.order(endpoints[start:] + endpoints[:start])
+        start = next(self._counter) % up
+        return ordered[start:up] + ordered[:start] + ordered[up:]
 
     def served(self, connection: tuple[str, int], endpoint: Endpoint) -> None:
         """``endpoint`` answered a request of client ``connection``: it is healthy."""
