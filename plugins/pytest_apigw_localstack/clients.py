@@ -34,8 +34,9 @@ class Clients:
             if client is None:
                 from botocore.config import Config
 
+                # inject_host_prefix off for an endpoint: DiscoverInstances would go to data-<host>
                 config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5,
-                                read_timeout=60)
+                                read_timeout=60, inject_host_prefix=self.endpoint_url is None)
                 kwargs: dict[str, Any] = {"region_name": self.region, "config": config}
                 if self.endpoint_url:
                     kwargs["endpoint_url"] = self.endpoint_url

@@ -139,7 +139,9 @@ def listener_arn(ctx: Context, listener: Listener) -> str:
         vpc_id = vpc(ctx, listener.load_balancer.vpc)["VpcId"]
         groups = [_target_group(ctx, group, vpc_id) for group in listener.target_groups]
         if isinstance(listener, ApplicationListener):
-            if groups:
+            if len(groups) == 1:  # the plain form, as CDK writes a single group
+                actions = [{"Type": "forward", "TargetGroupArn": groups[0]}]
+            elif groups:
                 actions = [{"Type": "forward", "ForwardConfig": {
                     "TargetGroups": [{"TargetGroupArn": arn, "Weight": 1} for arn in groups]}}]
             else:
