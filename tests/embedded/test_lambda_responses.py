@@ -40,6 +40,7 @@ def test_status_code_headers_and_cookies(apigw):
     assert response.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2; HttpOnly"]
     assert response.text == "short and stout"
     assert response.headers["apigw-requestid"]
+    assert response.headers["date"].endswith(" GMT")
 
 
 def test_base64_response_body(apigw):

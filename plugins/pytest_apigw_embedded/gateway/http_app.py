@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from email.utils import formatdate
 from typing import Any
 
 from pytest_apigw.invocations import LOG, Invocation
@@ -42,10 +43,23 @@ async def read_body(receive: Receive) -> bytes | None:
     return b"".join(chunks)
 
 
+_date_cache: tuple[int, bytes] = (0, b"")
+
+
+def http_date() -> bytes:
+    """The ``date`` header value, computed once per second."""
+    global _date_cache
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, formatdate(now, usegmt=True).encode())
+    return _date_cache[1]
+
+
 async def send_response(send: Send, response: GatewayResponse, request_id: str) -> None:
-    """Write ``response`` with ``content-length`` and AWS's ``apigw-requestid``."""
+    """Write ``response`` with ``date``, ``content-length`` and AWS's ``apigw-requestid``."""
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers
-               if k not in ("content-length", "transfer-encoding", "connection")]
+               if k not in ("content-length", "transfer-encoding", "connection", "date")]
+    headers.append((b"date", http_date()))
     headers.append((b"content-length", str(len(response.body)).encode()))
     headers.append((b"apigw-requestid", request_id.encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
