@@ -164,3 +164,45 @@ def client_httpx(settings: Settings) -> Result:
         server.close()
     return Result("client_httpx", done / seconds, "req/s", vs="floor",
                   note=f"floor via httpx.Client, {done} req (not the harness client)")
+
+
+def _raw_get_loop(port: int, requests: int, time_limit: float) -> tuple[int, float]:
+    """Minimal socket client: fixed request bytes, reads head + content-length body."""
+    conn = socket.create_connection((LOOPBACK, port))
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    request = f"GET /items/42 HTTP/1.1\r\nHost: {LOOPBACK}:{port}\r\n\r\n".encode()
+    buffer = b""
+    done = 0
+    try:
+        with no_gc():
+            start = clock()
+            while done < requests and (done & 63 or clock() - start < time_limit):
+                conn.sendall(request)
+                while True:
+                    buffer += conn.recv(65536)
+                    end = buffer.find(b"\r\n\r\n")
+                    if end >= 0:
+                        head = buffer[:end].lower()
+                        length = int(head.split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+                        if len(buffer) >= end + 4 + length:
+                            buffer = buffer[end + 4 + length:]
+                            break
+                done += 1
+            return done, clock() - start
+    finally:
+        conn.close()
+
+
+@bench("client_raw", order=3)
+def client_raw(settings: Settings) -> Result:
+    """The floor through a bare socket client: how much of the floor is ``http.client``."""
+    if settings.quick:
+        return Result("client_raw", float("nan"), "req/s", note="skipped in --quick")
+    server = UvicornServer()
+    try:
+        _raw_get_loop(server.port, settings.warmup, settings.time_limit)
+        done, seconds = _raw_get_loop(server.port, settings.count(20000, 3000), settings.time_limit)
+    finally:
+        server.close()
+    return Result("client_raw", done / seconds, "req/s", vs="floor",
+                  note=f"floor via a bare socket client, {done} req (not the harness client)")

@@ -58,8 +58,8 @@ class Result:
     """One table row.
 
     ``vs`` names another row: the ratio column is ``value / vs`` (``inverse``: ``vs / value``,
-    for "the gateway is N× this"). ``target`` is ``(op, bound)`` with op ``>=`` or ``<=``; it
-    applies to the ratio when ``vs`` is set, else to the value.
+    for "the gateway is N× this"). ``target`` is ``(op, bound)`` with op ``>=`` or ``<=`` on the
+    ratio; ``limit`` is the same on the value itself (e.g. ``("<=", 20)`` ms).
     """
 
     name: str
@@ -68,9 +68,12 @@ class Result:
     vs: str | None = None
     inverse: bool = False
     target: tuple[str, float] | None = None
+    limit: tuple[str, float] | None = None
     note: str = ""
     error: str | None = None
     bench: str = ""
+    #: A ratio measured directly (e.g. :func:`interleaved` rounds); shown instead of value / vs.
+    paired_ratio: float | None = None
 
 
 @dataclass
@@ -239,6 +242,58 @@ def run_client(
         return Throughput(done, seconds, statuses)
     finally:
         client.close()
+
+
+def interleaved(
+    urls: dict[str, str], *, requests: int, rounds: int = 10, warmup: int = 300, time_limit: float = 6.0,
+    checks: dict[str, Callable[[bytes], bool]] | None = None,
+) -> tuple[dict[str, Throughput], list[dict[str, float]]]:
+    """Measure several URLs in alternating chunks on their own keep-alive connections.
+
+    Each round times ``requests // rounds`` GETs against every URL (the order flips each round),
+    so load changes on the machine hit all of them alike: a ratio taken per round (see
+    :func:`paired`) is far steadier than one between rows measured seconds apart.
+    Returns the totals per name and the per-round rates.
+    """
+    clients = {name: Client(url) for name, url in urls.items()}
+    checks = checks or {}
+    try:
+        for name, client in clients.items():
+            for i in range(max(warmup, 1)):
+                status, body = client.get()
+                check = checks.get(name)
+                if status != 200 or (i == 0 and check is not None and not check(body)):
+                    raise RuntimeError(f"GET {urls[name]} answered {status}: {body[:200]!r}")
+        chunk = max(1, requests // max(rounds, 1))
+        totals = {name: [0, 0.0] for name in clients}
+        per_round: list[dict[str, float]] = []
+        names = list(clients)
+        overall = clock()
+        with no_gc():
+            for r in range(max(rounds, 1)):
+                rates: dict[str, float] = {}
+                for name in names if r % 2 == 0 else reversed(names):
+                    get = clients[name].get
+                    start = clock()
+                    for _ in range(chunk):
+                        if get()[0] != 200:
+                            raise RuntimeError(f"GET {urls[name]}: non-200 while timing")
+                    seconds = clock() - start
+                    totals[name][0] += chunk
+                    totals[name][1] += seconds
+                    rates[name] = chunk / seconds
+                per_round.append(rates)
+                if clock() - overall > time_limit:
+                    break
+        return {n: Throughput(int(t[0]), t[1], {200: int(t[0])}) for n, t in totals.items()}, per_round
+    finally:
+        for client in clients.values():
+            client.close()
+
+
+def paired(per_round: list[dict[str, float]], num: str, den: str) -> float:
+    """The median over rounds of ``rate[num] / rate[den]``."""
+    return median([r[num] / r[den] for r in per_round if r.get(den)])
 
 
 def rate_row(name: str, result: Throughput, **kwargs: Any) -> Result:

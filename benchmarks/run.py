@@ -81,7 +81,11 @@ def run_benches(benches: Sequence[Bench], settings: Settings, *, progress: bool 
 
 def ratio(row: Result, by_name: dict[str, Result]) -> float | None:
     """``value / vs`` (``vs / value`` when ``inverse``), or ``None`` when not computable."""
-    if row.vs is None or row.error:
+    if row.error:
+        return None
+    if row.paired_ratio is not None:
+        return row.paired_ratio
+    if row.vs is None:
         return None
     other = by_name.get(row.vs)
     if other is None or other.error or not other.value or math.isnan(other.value) or not row.value:
@@ -91,15 +95,25 @@ def ratio(row: Result, by_name: dict[str, Result]) -> float | None:
     return other.value / row.value if row.inverse else row.value / other.value
 
 
-def verdict(row: Result, r: float | None) -> str:
-    if row.target is None:
-        return ""
-    op, bound = row.target
-    value = r if row.vs is not None else row.value
+def _holds(value: float | None, check: tuple[str, float]) -> bool | None:
     if value is None or math.isnan(value):
-        return "?"
-    ok = value >= bound if op == ">=" else value <= bound
-    return "ok" if ok else "MISS"
+        return None
+    op, bound = check
+    return value >= bound if op == ">=" else value <= bound
+
+
+def verdict(row: Result, r: float | None) -> str:
+    """``ok``, ``MISS`` or ``?`` (not computable) for the row's target and limit; blank if none."""
+    checks = []
+    if row.target is not None:
+        checks.append(_holds(r, row.target))
+    if row.limit is not None:
+        checks.append(_holds(row.value, row.limit))
+    if not checks:
+        return ""
+    if any(c is False for c in checks):
+        return "MISS"
+    return "?" if any(c is None for c in checks) else "ok"
 
 
 def _fmt_value(row: Result) -> str:
@@ -117,11 +131,13 @@ def _fmt_value(row: Result) -> str:
 
 
 def _fmt_target(row: Result) -> str:
-    if row.target is None:
-        return ""
-    op, bound = row.target
-    op = {">=": "≥", "<=": "≤"}.get(op, op)
-    return f"{op} {bound:g}×" if row.vs is not None else f"{op} {bound:g} {row.unit}"
+    signs = {">=": "≥", "<=": "≤"}
+    parts = []
+    if row.target is not None:
+        parts.append(f"{signs.get(row.target[0], row.target[0])} {row.target[1]:g}×")
+    if row.limit is not None:
+        parts.append(f"{signs.get(row.limit[0], row.limit[0])} {row.limit[1]:g} {row.unit}")
+    return ", ".join(parts)
 
 
 def table(results: Sequence[Result]) -> str:
@@ -137,6 +153,8 @@ def table(results: Sequence[Result]) -> str:
             of = f"{row.vs} / {row.name}" if row.inverse else f"{row.name} / {row.vs}"
             if row.vs == row.name:
                 of = "(baseline)"
+            elif row.paired_ratio is not None:
+                of += " (paired)"
         note = f"{row.error}" if row.error else row.note
         lines.append((
             row.name, _fmt_value(row), row.unit, "" if r is None else f"{r:,.3g}×", of,
@@ -163,7 +181,8 @@ def as_json(results: Sequence[Result]) -> list[dict[str, object]]:
         out.append({
             "row": row.name, "bench": row.bench, "value": None if math.isnan(row.value) else row.value,
             "unit": row.unit, "vs": row.vs, "inverse": row.inverse, "ratio": r,
-            "target": list(row.target) if row.target else None, "verdict": verdict(row, r) or None,
+            "target": list(row.target) if row.target else None,
+            "limit": list(row.limit) if row.limit else None, "verdict": verdict(row, r) or None,
             "note": row.note, "error": row.error,
         })
     return out
