@@ -43,7 +43,7 @@ class SyncClient:
 
         self.url = url
         self.timeout = timeout
-        self.connection = connect(url, **_options(headers, kwargs))
+        self.connection = connect(url, legacy=True, **_options(headers, kwargs))
 
     def send(self, message: str | bytes) -> None:
         """Send a text (``str``) or binary (``bytes``) message."""
