@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-
 from pytest_apigw_localstack.backend import LocalStackBackend
 from pytest_apigw_localstack.ministack import MiniStackServer
 

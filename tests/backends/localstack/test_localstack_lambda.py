@@ -79,7 +79,8 @@ def test_named_stages_with_and_without_auto_deploy(deploy, aws) -> None:
     assert response.status_code == 200
     assert response.json()["stage"] == "dev"
 
-    api.add_routes(path="/authors", methods=[HttpMethod.GET], integration=api.routes["GET /books"].integration)
+    same = api.routes["GET /books"].integration
+    api.add_routes(path="/authors", methods=[HttpMethod.GET], integration=same)
     deployment.redeploy()
     keys = {r["RouteKey"] for r in aws.apigatewayv2.get_routes(ApiId=api_id)["Items"]}
     assert "GET /authors" in keys

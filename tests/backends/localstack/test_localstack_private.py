@@ -42,7 +42,8 @@ def test_alb_and_nlb_listeners_targets_and_vpc_link(deploy, aws, sent_integratio
     vpc = Vpc("Vpc")
     alb = ApplicationLoadBalancer("Alb", vpc=vpc)
     alb_listener = alb.add_listener("AlbListener", port=80)
-    alb_listener.add_targets("AlbTargets", port=8080, targets=[IpTarget("10.0.0.10"), IpTarget("10.0.0.11", 8081)])
+    alb_listener.add_targets("AlbTargets", port=8080,
+                             targets=[IpTarget("10.0.0.10"), IpTarget("10.0.0.11", 8081)])
     nlb = NetworkLoadBalancer("Nlb", vpc=vpc)
     nlb_listener = nlb.add_listener("NlbListener", port=9000)
     nlb_listener.add_targets("NlbTargets", port=9000, targets=[IpTarget("10.0.0.20")])
@@ -50,14 +51,16 @@ def test_alb_and_nlb_listeners_targets_and_vpc_link(deploy, aws, sent_integratio
     api = HttpApi("Private")
     api.add_routes(path="/alb", methods=[HttpMethod.GET],
                    integration=HttpAlbIntegration(listener=alb_listener, vpc_link=link))
-    api.add_routes(path="/nlb", methods=[HttpMethod.ANY], integration=HttpNlbIntegration(listener=nlb_listener))
+    api.add_routes(path="/nlb", methods=[HttpMethod.ANY],
+                   integration=HttpNlbIntegration(listener=nlb_listener))
     deployment = deploy(api)
     ledger = deployment.handle.ledger
 
     (vpc_id,) = [r.id for r in ledger.of("vpc")]
     assert aws.ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["CidrBlock"] == "10.0.0.0/16"
     assert len(ledger.of("subnet")) == 2
-    integrations = {i["IntegrationUri"]: i for i in aws.apigatewayv2.get_integrations(ApiId=deployment.api_id)["Items"]}
+    stored = aws.apigatewayv2.get_integrations(ApiId=deployment.api_id)["Items"]
+    integrations = {i["IntegrationUri"]: i for i in stored}
     listeners = {}
     for balancer in ledger.of("load_balancer"):
         for listener in aws.elbv2.describe_listeners(LoadBalancerArn=balancer.id)["Listeners"]:
@@ -96,7 +99,8 @@ def test_cloud_map_namespace_service_and_instances(deploy, aws) -> None:
     service.register_ip_instance("i-2", ipv4="10.0.1.6", port=8080)
     api = HttpApi("CloudMap")
     api.add_routes(path="/orders", methods=[HttpMethod.GET],
-                   integration=HttpServiceDiscoveryIntegration(vpc_link=VpcLink("Link", vpc=vpc), service=service))
+                   integration=HttpServiceDiscoveryIntegration(vpc_link=VpcLink("Link", vpc=vpc),
+                                                               service=service))
     deployment = deploy(api)
     ledger = deployment.handle.ledger
 
@@ -107,9 +111,10 @@ def test_cloud_map_namespace_service_and_instances(deploy, aws) -> None:
     (ns_id,) = [r.id for r in ledger.of("namespace")]
     ns = aws.servicediscovery.get_namespace(Id=ns_id)["Namespace"]
     assert ns["Name"].endswith(".svc.local")
-    found = aws.servicediscovery.discover_instances(NamespaceName=ns["Name"], ServiceName="orders")["Instances"]
-    attributes = {i["InstanceId"]: i["Attributes"] for i in found}
-    assert attributes["i-1"] == {"AWS_INSTANCE_IPV4": "10.0.1.5", "AWS_INSTANCE_PORT": "8080", "color": "blue"}
+    found = aws.servicediscovery.discover_instances(NamespaceName=ns["Name"], ServiceName="orders")
+    attributes = {i["InstanceId"]: i["Attributes"] for i in found["Instances"]}
+    assert attributes["i-1"] == {"AWS_INSTANCE_IPV4": "10.0.1.5", "AWS_INSTANCE_PORT": "8080",
+                                 "color": "blue"}
     assert attributes["i-2"]["AWS_INSTANCE_IPV4"] == "10.0.1.6"
 
 

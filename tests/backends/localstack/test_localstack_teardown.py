@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import localstack_handlers as handlers
 import pytest
+from pytest_apigw_localstack import teardown as td
+from pytest_apigw_localstack.naming import Namer
+from pytest_apigw_localstack.translate import http_api
 
 from pytest_apigw import (
     ApplicationLoadBalancer,
@@ -19,9 +22,6 @@ from pytest_apigw import (
     Vpc,
     VpcLink,
 )
-from pytest_apigw_localstack import teardown as td
-from pytest_apigw_localstack.naming import Namer
-from pytest_apigw_localstack.translate import http_api
 
 
 def _everything() -> HttpApi:
@@ -53,7 +53,8 @@ def _leftovers(aws, ledger_ids: dict[str, set[str]]) -> dict[str, set[str]]:
     listed = {"api": apis, "function": functions, "role": roles, "load_balancer": balancers,
               "target_group": groups, "namespace": namespaces, "service": services, "vpc": vpcs,
               "subnet": subnets}
-    return {kind: ids & listed[kind] for kind, ids in ledger_ids.items() if kind in listed and ids & listed[kind]}
+    found = {kind: ids & listed.get(kind, set()) for kind, ids in ledger_ids.items()}
+    return {kind: ids for kind, ids in found.items() if ids}
 
 
 def _ids(ledger) -> dict[str, set[str]]:
@@ -68,9 +69,9 @@ def test_teardown_leaves_nothing(localstack, aws) -> None:
     ids = _ids(deployment.handle.ledger)
     assert {"api", "function", "role", "vpc", "subnet", "load_balancer", "listener", "target_group",
             "namespace", "service", "instance", "vpc_link", "lambda_permission"} <= set(ids)
-    assert not set(_leftovers(aws, ids)) ^ {k for k in ids if k in
-                                           {"api", "function", "role", "load_balancer", "target_group",
-                                            "namespace", "service", "vpc", "subnet"}}
+    listed = {"api", "function", "role", "load_balancer", "target_group", "namespace", "service", "vpc",
+              "subnet"}
+    assert set(_leftovers(aws, ids)) == listed  # all there before teardown
     deployment.close()
     assert _leftovers(aws, ids) == {}
     assert not deployment.handle.ledger.resources
