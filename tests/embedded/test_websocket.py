@@ -85,13 +85,15 @@ def test_seed_example_sendmessage_route(apigw):
     api = WebSocketApi("mywsapi")
     WebSocketStage("mystage", web_socket_api=api, stage_name="dev", auto_deploy=True)
     handler = Function("MessageHandler", handler=echo_body)
-    api.add_route("sendmessage", integration=LambdaWebSocketIntegration(handler=handler), return_response=True)
+    integration = LambdaWebSocketIntegration(handler=handler)
+    api.add_route("sendmessage", integration=integration, return_response=True)
     deployment = apigw.deploy(api)
     assert deployment.ws_url.startswith("ws://127.0.0.1:") and deployment.ws_url.endswith("/dev")
     assert deployment.backend.supports("websocket") and deployment.backend.supports("websocket.connections")
     with deployment.ws_connect() as ws:
         ws.send_json({"action": "sendmessage", "text": "hi"})
-        assert ws.recv_json() == {"routeKey": "sendmessage", "body": '{"action": "sendmessage", "text": "hi"}'}
+        body = '{"action": "sendmessage", "text": "hi"}'
+        assert ws.recv_json() == {"routeKey": "sendmessage", "body": body}
 
 
 def test_unknown_stage_is_rejected_403(apigw, rec):
