@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import base64
+import random
 import secrets
 import time
 from typing import Any
@@ -18,16 +19,27 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _DROPPED = frozenset({"connection", "upgrade"})
 
 
+#: Ids need to be unique, not secret: a seeded PRNG is several times cheaper than urandom.
+_random = random.Random(secrets.randbits(64))
+
+
 def new_id() -> str:
     """An id like AWS's connection / request / message ids (``BFaT_fALIAMCKug=``)."""
-    return base64.urlsafe_b64encode(secrets.token_bytes(11)).decode()
+    return base64.urlsafe_b64encode(_random.getrandbits(88).to_bytes(11, "big")).decode()
+
+
+_last_time: tuple[int, str] = (-1, "")
 
 
 def request_time(epoch_ms: int) -> str:
-    """``11/Nov/2024:13:45:46 +0000``."""
-    t = time.gmtime(epoch_ms / 1000)
-    day = f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}"
-    return f"{day}:{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000"
+    """``11/Nov/2024:13:45:46 +0000`` (formatted once per second)."""
+    global _last_time
+    second = epoch_ms // 1000
+    if _last_time[0] != second:
+        t = time.gmtime(second)
+        day = f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}"
+        _last_time = (second, f"{day}:{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")
+    return _last_time[1]
 
 
 def now_ms() -> int:
