@@ -17,7 +17,7 @@ from pytest_apigw_localstack.clients import Clients
 from pytest_apigw_localstack.ledger import Ledger
 from pytest_apigw_localstack.naming import Namer
 from pytest_apigw_localstack.teardown import teardown
-from pytest_apigw_localstack.translate import http_api, websocket
+from pytest_apigw_localstack.translate import functions, http_api, websocket
 from pytest_apigw_localstack.translate.context import Context
 
 
@@ -98,6 +98,7 @@ class Translator:
         for key, route in done.api.routes.items():
             if key not in done.routes:
                 done.routes[key] = family.add_route(done.context, done.api_id, route)
+        functions.wait_active(done.context)
         new = []
         for stage in done.api.stages:
             if stage.stage_name not in done.stages:

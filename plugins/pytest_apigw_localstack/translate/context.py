@@ -23,6 +23,8 @@ class Context:
     cache: dict[tuple[str, int], Any] = field(default_factory=dict)
     #: What the endpoint could not do, said once (e.g. no VPC link API on MiniStack).
     notes: list[str] = field(default_factory=list)
+    #: Functions created but not yet seen Active (waited for together, at the end of a deploy).
+    pending: dict[str, dict] = field(default_factory=dict)
 
     def once(self, kind: str, construct: Any, create: Callable[[], Any]) -> Any:
         """``create()`` the first time ``construct`` is seen for ``kind``, the cached result after."""

@@ -66,10 +66,18 @@ def function_arn(ctx: Context, function: Any) -> str:
         }
         config = _create(ctx, kwargs)
         ctx.ledger.add("function", name)
-        _wait_active(ctx, name, config)
+        ctx.pending[name] = config
         return config["FunctionArn"]
 
     return ctx.once("function", function, create)
+
+
+def wait_active(ctx: Context) -> None:
+    """Wait until every function created so far is Active (they settle in parallel)."""
+    while ctx.pending:
+        name, config = next(iter(ctx.pending.items()))
+        _wait_active(ctx, name, config)
+        del ctx.pending[name]
 
 
 def _wait_active(ctx: Context, name: str, config: dict) -> None:
