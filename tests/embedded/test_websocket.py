@@ -351,3 +351,44 @@ def test_handler_built_management_client_reaches_the_emulator(apigw, isolation):
     with deployment.ws_connect() as ws:
         ws.send("ping")
         assert ws.recv() == "callback:ping"
+
+
+def test_management_calls_pass_through_moto(apigw, monkeypatch):
+    """Connection ids in a moto DynamoDB table, pushes through @connections: both work."""
+    moto = pytest.importorskip("moto")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+
+    def connect(event, context):
+        boto3.resource("dynamodb", region_name="us-east-1").Table("Connections").put_item(
+            Item={"id": event["requestContext"]["connectionId"]})
+        return {"statusCode": 200}
+
+    with moto.mock_aws():
+        boto3.client("dynamodb", region_name="us-east-1").create_table(
+            TableName="Connections", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST")
+        api = WebSocketApi("Moto", connect_route_options=integration(connect),
+                           default_route_options=integration(callback_handler))
+        WebSocketStage("Stage", web_socket_api=api, stage_name="dev")
+        deployment = apigw.deploy(api)
+        with deployment.ws_connect() as ws:
+            ws.send("x")
+            assert ws.recv() == "callback:x"
+        table = boto3.resource("dynamodb", region_name="us-east-1").Table("Connections")
+        assert len(table.scan()["Items"]) == 1
+
+
+def test_manual_stage_serves_new_routes_after_redeploy(apigw, rec):
+    api = WebSocketApi("Manual")
+    WebSocketStage("Stage", web_socket_api=api, stage_name="v1", auto_deploy=False)
+    api.add_route("$default", integration=integration(echo_body), return_response=True)
+    deployment = apigw.deploy(api)
+    api.add_route("late", integration=integration(echo_body), return_response=True)
+    with deployment.ws_connect() as ws:
+        ws.send_json({"action": "late"})
+        assert ws.recv_json()["routeKey"] == "$default"
+        deployment.redeploy()
+        ws.send_json({"action": "late"})
+        assert ws.recv_json()["routeKey"] == "late"
