@@ -160,8 +160,14 @@ class WebSocketGateway:
             subprotocol = verdict.subprotocol
         connection = Connection(connection_id, stage_name, send, connected_at=connected_at,
                                 source_ip=source_ip, user_agent=user_agent or "")
+        try:
+            await send({"type": "websocket.accept", "subprotocol": subprotocol})
+        except Exception:  # the client left during $connect: never registered, nothing to undo
+            record.status, record.error = 499, "client went away before the handshake completed"
+            LOG.add(record)
+            return
+        # Registered once accepted: during $connect, @connections answers 410 as on AWS.
         self.connections.add(connection)
-        await send({"type": "websocket.accept", "subprotocol": subprotocol})
         record.status = 101
         record.duration_ms = (time.perf_counter() - started) * 1000
         LOG.add(record)
