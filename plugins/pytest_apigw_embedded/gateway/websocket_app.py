@@ -51,6 +51,34 @@ async def _reject(send: Send, status: int, body: bytes, headers: list[tuple[byte
     await send({"type": "websocket.http.response.body", "body": body})
 
 
+class _LimitTimer:
+    """One timer per connection, re-armed lazily: no cost per message (activity only moves
+    ``connection.last_active``)."""
+
+    def __init__(self, connection: Connection, idle: float, lifetime: float) -> None:
+        self.connection = connection
+        self.idle = idle
+        self.end_of_life = time.monotonic() + lifetime
+        self.loop = asyncio.get_running_loop()
+        self.closing: asyncio.Task[Any] | None = None
+        self.handle = self.loop.call_later(min(idle, lifetime), self._check)
+
+    def _check(self) -> None:
+        if not self.connection.open:
+            return
+        now = time.monotonic()
+        left = min(self.connection.last_active + self.idle - now, self.end_of_life - now)
+        if left <= 0:
+            self.closing = self.loop.create_task(self.connection.close(CLOSE_GOING_AWAY, "Going away"))
+        else:
+            self.handle = self.loop.call_later(left, self._check)
+
+    def cancel(self) -> None:
+        self.handle.cancel()
+        if self.closing is not None and not self.closing.done():
+            self.closing.cancel()
+
+
 class WebSocketGateway:
     """Serves one deployed :class:`~pytest_apigw.WebSocketApi` (every stage) as an ASGI app."""
 
@@ -247,33 +275,10 @@ class WebSocketGateway:
         record.duration_ms = (time.perf_counter() - started) * 1000
         LOG.add(record)
 
-    def _arm_limits(self, connection: Connection) -> asyncio.TimerHandle:
+    def _arm_limits(self, connection: Connection) -> _LimitTimer:
         """Close the connection (1001) once idle past ``idle_timeout`` or older than
-        ``max_lifetime``; the returned handle is the current timer (cancel it at close)."""
-        loop = asyncio.get_running_loop()
-        idle, lifetime = self.limits.idle_timeout, self.limits.max_lifetime
-        end_of_life = time.monotonic() + lifetime
-        state: dict[str, Any] = {}
-
-        class _Handle:
-            def cancel(self) -> None:
-                state["handle"].cancel()
-                closing = state.get("closing")
-                if closing is not None and not closing.done():
-                    closing.cancel()
-
-        def check() -> None:
-            if not connection.open:
-                return
-            now = time.monotonic()
-            left = min(connection.last_active + idle - now, end_of_life - now)
-            if left <= 0:
-                state["closing"] = loop.create_task(connection.close(CLOSE_GOING_AWAY, "Going away"))
-            else:
-                state["handle"] = loop.call_later(left, check)
-
-        state["handle"] = loop.call_later(min(idle, lifetime), check)
-        return _Handle()  # type: ignore[return-value]
+        ``max_lifetime``; cancel the returned timer when the connection ends."""
+        return _LimitTimer(connection, self.limits.idle_timeout, self.limits.max_lifetime)
 
     # -- shutdown ----------------------------------------------------------------------------
 
