@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,29 +59,26 @@ class InvocationLog:
     """A thread-safe list of invocations; the plugin reads the slice made during each test."""
 
     def __init__(self, limit: int = 10_000) -> None:
-        self._items: list[Invocation] = []
+        self._items: deque[Invocation] = deque(maxlen=limit)
         self._lock = threading.Lock()
-        self._limit = limit
-        self._dropped = 0
+        self._added = 0
 
     def add(self, invocation: Invocation) -> None:
-        """Record one invocation (old ones are dropped past ``limit``)."""
+        """Record one invocation (the oldest are dropped past ``limit``)."""
         with self._lock:
             self._items.append(invocation)
-            if len(self._items) > self._limit:
-                drop = len(self._items) - self._limit
-                del self._items[:drop]
-                self._dropped += drop
+            self._added += 1
 
     def mark(self) -> int:
         """A position to read from later with :meth:`since`."""
         with self._lock:
-            return self._dropped + len(self._items)
+            return self._added
 
     def since(self, mark: int) -> list[Invocation]:
-        """Invocations recorded after ``mark``."""
+        """Invocations recorded after ``mark`` (those still kept)."""
         with self._lock:
-            return list(self._items[max(0, mark - self._dropped):])
+            count = min(self._added - mark, len(self._items))
+            return list(self._items)[len(self._items) - count:] if count > 0 else []
 
 
 #: The process-wide log every backend writes to.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -13,7 +13,7 @@ from pytest_apigw_embedded.server.protocol import HEADER_NAMES_KEY
 
 def new_request_id() -> str:
     """An id in the shape of AWS's ``apigw-requestid`` (``LV7fzho-PHcEJPw=``)."""
-    raw = uuid.uuid4().hex
+    raw = os.urandom(8).hex()
     return f"{raw[:7]}-{raw[7:15]}="
 
 
@@ -44,7 +44,8 @@ class GatewayRequest:
         """Build from an ASGI HTTP scope. ``path`` is decoded as HTTP APIs decode it."""
         raw = scope.get("raw_path") or scope["path"].encode()
         raw_path = raw.decode("latin-1")
-        headers = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]]
+        # ASGI header names are lower-case already.
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         names = scope.get(HEADER_NAMES_KEY)
         if names is None or len(names) != len(headers):
             names = [name for name, _ in headers]
@@ -67,8 +68,11 @@ class GatewayRequest:
 
     def header(self, name: str) -> str | None:
         """All values of header ``name`` (lower-case) joined by commas, or ``None``."""
-        values = [v for k, v in self.headers if k == name]
-        return ",".join(values) if values else None
+        found = None
+        for key, value in self.headers:
+            if key == name:
+                found = value if found is None else f"{found},{value}"
+        return found
 
     @property
     def line(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -48,7 +49,13 @@ def new_log_stream() -> str:
     return time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + uuid.uuid4().hex
 
 
-@dataclass
+def new_request_id() -> str:
+    """A UUID-shaped invocation id (cheaper than ``uuid.uuid4()`` on the request path)."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
+
+
+@dataclass(slots=True)
 class LambdaContext:
     """What ``context`` is in a Python Lambda handler (awslambdaric's attributes)."""
 
@@ -56,7 +63,7 @@ class LambdaContext:
     memory_limit_in_mb: str
     log_stream_name: str
     deadline_ms: float
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    aws_request_id: str = field(default_factory=new_request_id)
     function_version: str = "$LATEST"
     identity: Any = None
     client_context: Any = None
@@ -79,9 +86,6 @@ class LambdaContext:
     def for_function(cls, function: Any, log_stream: str, request_id: str | None = None) -> LambdaContext:
         """A fresh context for one invocation of ``function`` (deadline from its timeout)."""
         return cls(
-            function_name=function.function_name,
-            memory_limit_in_mb=str(function.memory_size),
-            log_stream_name=log_stream,
-            deadline_ms=time.time() * 1000 + function.timeout * 1000,
-            aws_request_id=request_id or str(uuid.uuid4()),
+            function.function_name, str(function.memory_size), log_stream,
+            time.time() * 1000 + function.timeout * 1000, request_id or new_request_id(),
         )

@@ -16,8 +16,7 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
     keys comma-joined; keys with nothing to carry are left out, as a recorded AWS event shows."""
     headers: dict[str, str] = {}
     cookies: list[str] = []
-    for spelled, value in forwarded_headers(request, ctx):
-        name = spelled.lower()
+    for name, value in forwarded_headers(request, ctx, lower=True):
         if name == "cookie":
             cookies.extend(c.strip() for c in value.split(";") if c.strip())
         elif name in headers:
@@ -46,7 +45,7 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
             "path": request.path,
             "protocol": request.protocol,
             "sourceIp": request.source_ip,
-            "userAgent": request.header("user-agent") or "",
+            "userAgent": headers.get("user-agent", ""),
         },
         "requestId": request.request_id,
         "routeKey": ctx.match.key,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import random
 import time
 
 from pytest_apigw_embedded.gateway.context import RequestContext
@@ -11,29 +11,37 @@ from pytest_apigw_embedded.gateway.request import GatewayRequest
 
 def trace_id() -> str:
     """An X-Ray trace id: ``Root=1-<epoch hex>-<24 hex>``."""
-    return f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()}"
+    return f"Root=1-{int(time.time()):08x}-{random.getrandbits(96):024x}"
 
 
 _SET_BY_GATEWAY = ("content-length", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id")
 
 
-def forwarded_headers(request: GatewayRequest, ctx: RequestContext) -> list[tuple[str, str]]:
+_ADDED = ("Content-Length", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto")
+_ADDED_LOWER = tuple(name.lower() for name in _ADDED)
+
+
+def forwarded_headers(
+    request: GatewayRequest, ctx: RequestContext, lower: bool = False
+) -> list[tuple[str, str]]:
     """The client's headers (names as the client spelled them) plus ``Content-Length``,
     ``X-Forwarded-*`` and ``X-Amzn-Trace-Id`` as AWS sets them: the client's own
-    ``X-Forwarded-For`` is kept and the caller's IP appended. Payload 2.0 lower-cases them all."""
+    ``X-Forwarded-For`` is kept and the caller's IP appended. ``lower=True`` (payload 2.0) gives
+    every name lower-cased."""
     out: list[tuple[str, str]] = []
     forwarded_for = None
-    for (name, value), spelled in zip(request.headers, request.header_names, strict=True):
-        if name in _SET_BY_GATEWAY:
+    spelled = request.header_names
+    for index, (key, value) in enumerate(request.headers):
+        if key in _SET_BY_GATEWAY:
             continue
-        if name == "x-forwarded-for":
+        if key == "x-forwarded-for":
             forwarded_for = value if forwarded_for is None else f"{forwarded_for}, {value}"
             continue
-        out.append((spelled, value))
+        out.append((key if lower else spelled[index], value))
     ip = request.source_ip
-    out.append(("Content-Length", str(len(request.body))))
-    out.append(("X-Amzn-Trace-Id", trace_id()))
-    out.append(("X-Forwarded-For", f"{forwarded_for}, {ip}" if forwarded_for else ip))
-    out.append(("X-Forwarded-Port", str(request.port)))
-    out.append(("X-Forwarded-Proto", "http"))
+    values = (
+        str(len(request.body)), trace_id(), f"{forwarded_for}, {ip}" if forwarded_for else ip,
+        str(request.port), "http",
+    )
+    out.extend(zip(_ADDED_LOWER if lower else _ADDED, values, strict=True))
     return out
