@@ -65,6 +65,14 @@ def pytest_apigw_make_backend(name: str, config: pytest.Config):  # type: ignore
     return config.stash[REGISTRY_KEY].create(name, config)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Register the conformance suite's hypothesis profiles (``ci``, ``thorough``) before
+    hypothesis loads the one ``--hypothesis-profile`` names (hypothesis is imported only then)."""
+    if getattr(config.option, "hypothesis_profile", None):
+        import pytest_apigw.contract.profiles  # noqa: F401
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Collect the registered backends, validate the selection, add the conformance suite."""
     registry = BackendRegistry()
