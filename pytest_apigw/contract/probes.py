@@ -20,9 +20,12 @@ from urllib.parse import unquote, urlsplit
 from pytest_apigw.spec import Function
 
 CODE_DIR = Path(__file__).parent / "lambda_code"
-from pytest_apigw.contract.lambda_code.contract_probes import echo, reply  # noqa: E402
+from pytest_apigw.contract.lambda_code.contract_probes import echo, reply, ws_echo  # noqa: E402
 
-__all__ = ["CODE_DIR", "EchoUpstream", "echo", "echo_function", "reply", "reply_function"]
+__all__ = [
+    "CODE_DIR", "EchoUpstream", "echo", "echo_function", "reply", "reply_function", "ws_echo",
+    "ws_echo_function",
+]
 
 
 def echo_function(id: str = "ContractEcho") -> Function:  # noqa: A002
@@ -33,6 +36,11 @@ def echo_function(id: str = "ContractEcho") -> Function:  # noqa: A002
 def reply_function(id: str = "ContractReply") -> Function:  # noqa: A002
     """A :class:`~pytest_apigw.Function` returning the ``result`` of the request's JSON body."""
     return Function(id, handler="contract_probes.reply", code=CODE_DIR)
+
+
+def ws_echo_function(id: str = "ContractWsEcho") -> Function:  # noqa: A002
+    """A WebSocket route's :class:`~pytest_apigw.Function` answering ``{routeKey, body}``."""
+    return Function(id, handler="contract_probes.ws_echo", code=CODE_DIR)
 
 
 class _EchoHandler(BaseHTTPRequestHandler):

@@ -16,3 +16,10 @@ def reply(event, context):
     if event.get("isBase64Encoded"):
         body = base64.b64decode(body).decode("utf-8")
     return json.loads(body)["result"]
+
+
+def ws_echo(event, context):
+    """WebSocket probe: answer with the route key that was selected and the message body."""
+    context_ = event.get("requestContext") or {}
+    answer = {"routeKey": context_.get("routeKey"), "body": event.get("body")}
+    return {"statusCode": 200, "body": json.dumps(answer)}

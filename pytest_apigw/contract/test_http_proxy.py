@@ -1,0 +1,47 @@
+"""Conformance: HTTP proxy integrations to the echo upstream (method, path, query, body)."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from pytest_apigw import capabilities
+from pytest_apigw.contract.model import compare, predict
+from pytest_apigw.contract.model.encoding import parse_query
+from pytest_apigw.contract.profiles import contract_settings
+from pytest_apigw.contract.report import format_case
+from pytest_apigw.spec import HttpApi, HttpMethod, HttpProxyIntegration
+from pytest_apigw.strategies import api_root, requests_for
+
+
+def proxy_api(upstream: str) -> HttpApi:
+    """Greedy, path-variable and ``$default`` routes, all to the echo upstream."""
+    api = HttpApi("HttpProxy", default_integration=HttpProxyIntegration(url=upstream))
+    api.add_routes(path="/up/{proxy+}", integration=HttpProxyIntegration(url=f"{upstream}/greedy/{{proxy}}"))
+    api.add_routes(path="/items/{id}", methods=[HttpMethod.GET],
+                   integration=HttpProxyIntegration(url=f"{upstream}/item/{{id}}"))
+    return api
+
+
+@contract_settings()
+@given(data=st.data())
+def test_http_proxy_forwards_the_request(apigw_session, require, echo_upstream, data):
+    require(capabilities.HTTP_PROXY)
+    api = proxy_api(echo_upstream.url)
+    with apigw_session.deployed(api) as deployment:
+        root = api_root(deployment.url)
+        for index in range(4):
+            request = data.draw(requests_for(api, stage="$default"), label=f"request {index}")
+            response = request.send(root)
+            prediction = predict(api, request, host=root.split("://", 1)[1])
+            note(f"{request.method} {request.target} -> {response.status}: {prediction.describe()}")
+            if prediction.response is not None or request.method == "HEAD":
+                assert response.status == (prediction.response.status if prediction.response else 200)
+                continue
+            seen = json.loads(response.body)
+            observed = {"method": seen["method"], "path": seen["path"],
+                        "query": parse_query(seen["query"]), "body": seen["body"]}
+            diffs = compare(prediction.expected_input, observed)
+            assert not diffs, format_case(api, request, prediction, response, diffs, observed)
