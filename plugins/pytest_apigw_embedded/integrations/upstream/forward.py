@@ -21,13 +21,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import aiohttp
-from yarl import URL
-
 from pytest_apigw_embedded.gateway import responses
 from pytest_apigw_embedded.gateway.responses import GatewayResponse
 from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint
-from pytest_apigw_embedded.integrations.upstream.client import upstream_client
+from pytest_apigw_embedded.integrations.upstream.client import (
+    Broken,
+    ConnectFailed,
+    TlsFailed,
+    upstream_client,
+)
 from pytest_apigw_embedded.integrations.upstream.headers import response_headers
 from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing
 
@@ -35,10 +37,6 @@ REFUSED = responses.service_unavailable
 TIMED_OUT = responses.gateway_timeout
 BROKEN = responses.bad_gateway
 TLS_FAILED = responses.internal_error
-
-
-class _Refused(Exception):
-    """The target did not accept a connection: try the next one."""
 
 
 async def forward(
@@ -49,24 +47,26 @@ async def forward(
 ) -> GatewayResponse:
     """Try ``endpoints`` in order until one accepts; its response (through ``on_response``,
     e.g. response parameter mapping), or the fault's answer."""
-    client = upstream_client(services)
-    ssl = client.ssl_context(tls.ca_pem if tls else None) if scheme == "https" else False
-    server_name = tls.server_name_to_verify if tls else None
-    deadline = time.monotonic() + timeout
-    has_host = any(k == "host" for k, _ in out.headers)
     if not endpoints:
         record.error = "no target to send to (no registered targets or instances)"
         return REFUSED()
+    client = upstream_client(services)
+    context = client.ssl_context(tls.ca_pem if tls else None) if scheme == "https" else None
+    server_name = tls.server_name_to_verify if tls else None
+    deadline = time.monotonic() + timeout
+    has_host = any(k == "host" for k, _ in out.headers)
+    target = out.target
     refused: list[str] = []
     for endpoint in endpoints:
         host = f"{endpoint[0]}:{endpoint[1]}"
-        url = f"{scheme}://{host}{out.target}"
         headers = out.headers if has_host else [*out.headers, ("host", host)]
-        record.integration = f"{out.method} {url}"
+        record.integration = f"{out.method} {scheme}://{host}{target}"
         try:
-            response = await _exchange(client.session, out, url, headers, ssl, server_name,
-                                       deadline - time.monotonic())
-        except _Refused as exc:
+            status, raw, body = await client.request(
+                endpoint[0], endpoint[1], out.method, target, headers, out.body,
+                timeout=deadline - time.monotonic(), tls=context, server_hostname=server_name,
+            )
+        except ConnectFailed as exc:
             refused.append(f"{host} ({exc})")
             if on_down is not None:
                 on_down(endpoint)
@@ -74,37 +74,15 @@ async def forward(
         except TimeoutError:
             record.error = f"upstream {host} did not answer within {timeout:g} s"
             return TIMED_OUT()
-        except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError) as exc:
+        except TlsFailed as exc:
             record.error = f"TLS to {host} failed: {exc}"
             return TLS_FAILED()
-        except (aiohttp.ClientError, OSError) as exc:
+        except (Broken, OSError) as exc:
             record.error = f"upstream {host} broke the exchange: {type(exc).__name__}: {exc}"
             return BROKEN()
         if on_served is not None:
             on_served(endpoint)
+        response = GatewayResponse(status, response_headers(raw), body)
         return on_response(response) if on_response is not None else response
     record.error = "every target refused the connection: " + "; ".join(refused)
     return REFUSED()
-
-
-async def _exchange(
-    session: aiohttp.ClientSession, out: Outgoing, url: str, headers: list[tuple[str, str]],
-    ssl: Any, server_name: str | None, remaining: float,
-) -> GatewayResponse:
-    if remaining <= 0:
-        raise TimeoutError
-    kwargs: dict[str, Any] = {"server_hostname": server_name} if server_name else {}
-    try:
-        async with session.request(
-            out.method, URL(url, encoded=True), headers=headers,
-            data=out.body if out.body or out.method not in ("GET", "HEAD", "DELETE", "OPTIONS") else None,
-            allow_redirects=False, ssl=ssl, timeout=aiohttp.ClientTimeout(total=remaining),
-            **kwargs,
-        ) as upstream:
-            body = await upstream.read()
-            return GatewayResponse(upstream.status, response_headers(upstream.raw_headers), body)
-    except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError):
-        raise
-    except aiohttp.ClientConnectorError as exc:
-        raise _Refused(exc.os_error.strerror or str(exc.os_error)) from exc
-

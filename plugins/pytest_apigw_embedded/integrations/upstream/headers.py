@@ -50,8 +50,7 @@ def request_headers(
     return out
 
 
-def response_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
-    """The upstream's response headers for the client: hop-by-hop and ``content-length`` dropped
-    (the gateway writes its own length)."""
-    decoded = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in raw]
-    return [(k, v) for k, v in strip_hop_by_hop(decoded) if k != "content-length"]
+def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The upstream's response headers (lower-case names) for the client: hop-by-hop and
+    ``content-length`` dropped (the gateway writes its own length)."""
+    return [(k, v) for k, v in strip_hop_by_hop(headers) if k != "content-length"]
