@@ -68,7 +68,7 @@ def http_proxy(settings: Settings) -> list[Result]:
         rows.append(rate_row(
             name, totals[name], vs="http_proxy_direct", target=TARGET,
             paired_ratio=paired(rounds, name, "http_proxy_direct"),
-            note=f"{what}; gateway → aiohttp → upstream; paired with direct in {len(rounds)} rounds "
+            note=f"{what}; gateway → own client → upstream; paired with direct in {len(rounds)} rounds "
                  f"(ratio {spread[0]:.2f}-{spread[-1]:.2f})",
         ))
     return rows
