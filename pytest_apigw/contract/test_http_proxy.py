@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
@@ -27,8 +28,10 @@ def proxy_api(upstream: str) -> HttpApi:
 
 @contract_settings()
 @given(data=st.data())
-def test_http_proxy_forwards_the_request(apigw_session, require, echo_upstream, data):
+def test_http_proxy_forwards_the_request(apigw_session, apigw_backend, require, echo_upstream, data):
     require(capabilities.HTTP_PROXY)
+    if apigw_backend.name == "aws":
+        pytest.skip("the echo upstream listens on loopback, which AWS cannot reach")
     api = proxy_api(echo_upstream.url)
     with apigw_session.deployed(api) as deployment:
         root = api_root(deployment.url)
