@@ -78,6 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
     registry = BackendRegistry()
     config.hook.pytest_apigw_register_backends(registry=registry)
     config.stash[REGISTRY_KEY] = registry
+    _take_back_swallowed_path(config, registry)
     name = selected_backend(config)
     registry.get(name)  # UsageError listing the registered backends when unknown
     config.stash[BACKEND_KEY] = LazyBackend(name, config)
@@ -85,6 +86,21 @@ def pytest_configure(config: pytest.Config) -> None:
         contract = str(CONTRACT_DIR)
         if isinstance(config.args, list) and contract not in config.args:
             config.args.append(contract)
+
+
+def _take_back_swallowed_path(config: pytest.Config, registry: BackendRegistry) -> None:
+    """``pytest --apigw tests/`` means "default backend, run tests/": the optional value of
+    ``--apigw`` swallowed a path. Give it back to the arguments."""
+    value = config.getoption("apigw")
+    if not value or value in registry or not Path(value.split("::")[0]).exists():
+        return
+    config.option.apigw = DEFAULT_BACKEND
+    if not isinstance(config.args, list):
+        return
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        config.args.append(value)
+    else:  # the args were testpaths or the invocation dir only because none were given
+        config.args[:] = [value]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

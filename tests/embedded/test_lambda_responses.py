@@ -20,7 +20,12 @@ def _deploy(apigw, handler, **function_kwargs):
 
 @pytest.mark.parametrize(
     ("result", "body"),
-    [({"hello": "world"}, '{"hello": "world"}'), ("text", '"text"'), (42, "42"), ([1, 2], "[1, 2]")],
+    [
+        ({"hello": "world"}, '{"hello": "world"}'),
+        ("Hello from Lambda!", "Hello from Lambda!"),
+        (42, "42"),
+        ([1, 2], "[1, 2]"),
+    ],
 )
 def test_json_without_status_code_is_a_200_json_response(apigw, result, body):
     response = httpx.get(f"{_deploy(apigw, lambda e, c: result).url}/r")

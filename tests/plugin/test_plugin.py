@@ -210,3 +210,11 @@ def test_fixtures_are_documented(pytester):
             "apigw_session* -- *",
         ]
     )
+
+
+def test_apigw_followed_by_a_path_runs_that_path_on_the_default_backend(pytester):
+    pytester.makepyfile(test_books=BOOKS_TEST)
+    pytester.mkdir("other")
+    result = pytester.runpytest_subprocess("--apigw", "test_books.py", "--apigw-no-conformance", "-v")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["apigw: backend 'embedded'*", "*test_books PASSED*"])

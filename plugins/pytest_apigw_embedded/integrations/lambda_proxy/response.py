@@ -2,8 +2,8 @@
 
 2.0: a dict with ``statusCode`` is used as given (``headers``, ``cookies`` → one ``set-cookie``
 each, ``isBase64Encoded``); any other JSON value is a 200 ``application/json`` whose body is the
-JSON text. 1.0: ``statusCode`` is required. Anything malformed raises :class:`MalformedResponse`
-(the gateway answers 500).
+JSON text (a string: the string itself). 1.0: ``statusCode`` is required. Anything malformed
+raises :class:`MalformedResponse` (the gateway answers 500).
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ def _header_pairs(headers: Any, name: str) -> list[tuple[str, str]]:
 
 
 def _json_text(result: Any) -> bytes:
+    # The docs' table (http-api-develop-integrations-lambda.md): a function returning the
+    # string "Hello from Lambda!" gives the body Hello from Lambda! (no JSON quotes).
+    if isinstance(result, str):
+        return result.encode("utf-8")
     try:
         return json.dumps(result).encode("utf-8")
     except (TypeError, ValueError) as exc:
