@@ -45,21 +45,40 @@ def _full_path(request: GatewayRequest) -> str:
     return request.raw_path  # stage segment included; request.stage_path would drop it
 
 
+def _origin(url: str) -> tuple[str, str, str, int, str] | None:
+    """``(scheme, netloc, hostname, port, rest)`` of ``url`` when its scheme and authority hold no
+    variable (the usual case: parsed once, only ``rest``, the path and query, per request)."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if "{" in origin or not url.startswith(origin):
+        return None
+    return parts.scheme, parts.netloc, parts.hostname or "", parts.port or _DEFAULT_PORTS[parts.scheme], \
+        url[len(origin):]
+
+
 @serves(HttpProxyIntegration, capabilities.HTTP_PROXY)
 def build(spec: HttpProxyIntegration, services: Any) -> Integration:
     """Parse what can be parsed now; the rest (variables) per request."""
     pipeline = Pipeline(spec, services)
+    origin = _origin(spec.url)
 
     async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
-        parts = urlsplit(render_url(spec.url, ctx))
-        path = parts.path or "/"
+        if origin is not None:
+            scheme, netloc, hostname, port, rest = origin
+            path, _, url_query = render_url(rest, ctx).partition("#")[0].partition("?")
+        else:
+            parts = urlsplit(render_url(spec.url, ctx))
+            scheme, netloc, hostname, path, url_query = (
+                parts.scheme, parts.netloc, parts.hostname or "", parts.path, parts.query)
+            port = parts.port or _DEFAULT_PORTS[parts.scheme]
+        path = path or "/"
         if ctx.match.route.route_key.is_default:
             path = path.rstrip("/") + _full_path(request)
-        query = "&".join(q for q in (parts.query, request.query_string) if q)
-        port = parts.port or _DEFAULT_PORTS[parts.scheme]
+        query = f"{url_query}&{request.query_string}" if url_query and request.query_string \
+            else url_query or request.query_string
         return await pipeline.send(
-            request, ctx, path=path, query=query, endpoints=[(parts.hostname or "", port)],
-            scheme=parts.scheme, host=parts.netloc,
+            request, ctx, path=path, query=query, endpoints=[(hostname, port)], scheme=scheme,
+            host=netloc,
         )
 
     return integrate

@@ -45,6 +45,10 @@ class Health:
             return True
         return False
 
+    def any_down(self) -> bool:
+        """Whether some target is (or was until lately) out of rotation."""
+        return bool(self._down)
+
     def order(self, endpoints: list[Endpoint]) -> list[Endpoint]:
         """``endpoints`` with the ones out of rotation moved to the end (tried last)."""
         up = [e for e in endpoints if self.healthy(e)]
@@ -60,6 +64,11 @@ class RoundRobin:
 
     def candidates(self, endpoints: list[Endpoint], connection: tuple[str, int]) -> list[Endpoint]:
         """Healthy targets in rotation order (the rotation skips the unhealthy), then the rest."""
+        if not self.health.any_down():  # the usual case: all in rotation
+            if not endpoints:
+                return []
+            start = next(self._counter) % len(endpoints)
+            return endpoints[start:] + endpoints[:start]
         ordered = self.health.order(endpoints)
         up = sum(1 for e in ordered if self.health.healthy(e)) or len(ordered)
         if not up:

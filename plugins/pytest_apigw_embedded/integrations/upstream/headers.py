@@ -8,27 +8,44 @@ sent), ``x-forwarded-proto``, ``x-forwarded-port`` and ``x-amzn-trace-id``.
 
 from __future__ import annotations
 
-import secrets
+import os
 import time
 
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
     "te", "trailer", "trailers", "transfer-encoding", "upgrade",
 })
+#: Request headers the gateway replaces with its own.
+_REPLACED = HOP_BY_HOP | {"host", "content-length", "x-forwarded-for", "x-forwarded-proto",
+                          "x-forwarded-port"}
+#: Response headers not relayed (the gateway writes its own length).
+_NOT_RELAYED = HOP_BY_HOP | {"content-length"}
+
+
+def _listed(headers: list[tuple[str, str]]) -> set[str]:
+    """The header names ``Connection`` lists (also hop-by-hop)."""
+    return {token.strip().lower()
+            for name, value in headers if name == "connection" for token in value.split(",")}
+
+
+def _without(headers: list[tuple[str, str]], dropped: frozenset[str]) -> list[tuple[str, str]]:
+    """``headers`` without ``dropped`` names and those ``Connection`` lists (one pass when
+    there is no ``Connection`` header, the usual case)."""
+    kept = [(k, v) for k, v in headers if k not in dropped]
+    if len(kept) == len(headers) or not any(k == "connection" for k, _ in headers):
+        return kept
+    listed = _listed(headers)
+    return [(k, v) for k, v in kept if k not in listed]
 
 
 def strip_hop_by_hop(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """``headers`` (lower-case names) without hop-by-hop ones and those ``Connection`` lists."""
-    listed = {
-        token.strip().lower()
-        for name, value in headers if name == "connection" for token in value.split(",")
-    }
-    return [(k, v) for k, v in headers if k not in HOP_BY_HOP and k not in listed]
+    return _without(headers, HOP_BY_HOP)
 
 
 def trace_id() -> str:
     """``Root=1-<epoch hex>-<24 hex>``, the shape of AWS's ``x-amzn-trace-id``."""
-    return f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)}"
+    return f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()}"
 
 
 def request_headers(
@@ -36,9 +53,7 @@ def request_headers(
 ) -> list[tuple[str, str]]:
     """The headers sent upstream (before parameter mapping); ``host=None``: the target's,
     added when the target is chosen."""
-    out = [(k, v) for k, v in strip_hop_by_hop(headers)
-           if k not in ("host", "content-length", "x-forwarded-for", "x-forwarded-proto",
-                        "x-forwarded-port")]
+    out = _without(headers, _REPLACED)
     forwarded_for = ",".join(v for k, v in headers if k == "x-forwarded-for")
     if host is not None:
         out.append(("host", host))
@@ -53,4 +68,4 @@ def request_headers(
 def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The upstream's response headers (lower-case names) for the client: hop-by-hop and
     ``content-length`` dropped (the gateway writes its own length)."""
-    return [(k, v) for k, v in strip_hop_by_hop(headers) if k != "content-length"]
+    return _without(headers, _NOT_RELAYED)

@@ -34,18 +34,20 @@ class Pipeline:
         if spec.parameter_mapping:
             apply_request(spec.parameter_mapping, out, ctx)
         balancer = self.balancer
-        connection = (request.source_ip, request.source_port)
-        if balancer is not None:
-            endpoints = balancer.candidates(endpoints, connection)
         responses_map = spec.response_parameter_mapping
+        on_response = None
+        if responses_map:
+            def on_response(response: GatewayResponse) -> GatewayResponse:
+                return apply_response(responses_map, response, ctx)
 
-        def on_response(response: GatewayResponse) -> GatewayResponse:
-            return apply_response(responses_map, response, ctx)
-
+        if balancer is None:
+            return await forward(
+                self.services, out, endpoints, record=ctx.invocation, timeout=spec.timeout,
+                scheme=scheme, tls=spec.tls_config, on_response=on_response,
+            )
+        connection = (request.source_ip, request.source_port)
         return await forward(
-            self.services, out, endpoints, record=ctx.invocation, timeout=spec.timeout,
-            scheme=scheme, tls=spec.tls_config,
-            on_down=balancer.health.mark_down if balancer is not None else None,
-            on_served=(lambda e: balancer.served(connection, e)) if balancer is not None else None,
-            on_response=on_response if responses_map else None,
+            self.services, out, balancer.candidates(endpoints, connection), record=ctx.invocation,
+            timeout=spec.timeout, scheme=scheme, tls=spec.tls_config, on_down=balancer.health.mark_down,
+            on_served=lambda endpoint: balancer.served(connection, endpoint), on_response=on_response,
         )
