@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_apigw.spec._base import Construct
 from pytest_apigw.spec.integrations.base import HttpRouteIntegration
 from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.route_key import DEFAULT_ROUTE_KEY, RouteKey, method_name, parse_route_key
-from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage
+from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage, StagedApi
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class HttpRoute:
         return self.route_key.key
 
 
-class HttpApi(Construct):
+class HttpApi(StagedApi):
     """An HTTP API (``aws-apigatewayv2.HttpApi``).
 
     ``default_integration`` adds the ``$default`` route. Unless ``create_default_stage=False``,
@@ -56,9 +55,6 @@ class HttpApi(Construct):
         self.cors_preflight = cors_preflight
         self.disable_execute_api_endpoint = disable_execute_api_endpoint
         self.routes: dict[str, HttpRoute] = {}
-        self.stages: list[Stage] = []
-        #: Bumped on every change; auto-deploy stages of a live deployment follow it.
-        self.version = 0
         if create_default_stage:
             HttpStage(f"{id}-DefaultStage", http_api=self, stage_name=DEFAULT_STAGE)
         if default_integration is not None:
@@ -110,11 +106,6 @@ class HttpApi(Construct):
         self.version += 1
         return route
 
-    def _add_stage(self, stage: Stage) -> None:
-        if any(s.stage_name == stage.stage_name for s in self.stages):
-            raise self.error(f"stage {stage.stage_name!r} already exists (ConflictException)")
-        self.stages.append(stage)
-        self.version += 1
 
 
 class HttpStage(Stage):

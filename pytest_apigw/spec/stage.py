@@ -50,3 +50,19 @@ class Stage(Construct):
     def path_prefix(self) -> str:
         """``""`` for ``$default``, ``"/name"`` for a named stage."""
         return "" if self.stage_name == DEFAULT_STAGE else f"/{self.stage_name}"
+
+
+class StagedApi(Construct):
+    """What HTTP and WebSocket APIs share: their stages and a version bumped on every change
+    (auto-deploy stages of a live deployment follow it)."""
+
+    def __init__(self, id: str) -> None:  # noqa: A002
+        super().__init__(id)
+        self.stages: list[Stage] = []
+        self.version = 0
+
+    def _add_stage(self, stage: Stage) -> None:
+        if any(s.stage_name == stage.stage_name for s in self.stages):
+            raise self.error(f"stage {stage.stage_name!r} already exists (ConflictException)")
+        self.stages.append(stage)
+        self.version += 1

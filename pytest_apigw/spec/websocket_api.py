@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_apigw.spec._base import Construct
 from pytest_apigw.spec.integrations.websocket_lambda import WebSocketRouteIntegration
-from pytest_apigw.spec.stage import Stage
+from pytest_apigw.spec.stage import Stage, StagedApi
 
 SPECIAL_ROUTE_KEYS = ("$connect", "$disconnect", "$default")
 _ROUTE_KEY_RE = re.compile(r"^[^\s]{1,128}$")
@@ -42,7 +41,7 @@ def _options(value: Any) -> WebSocketRouteOptions | None:
     return WebSocketRouteOptions(integration=value)
 
 
-class WebSocketApi(Construct):
+class WebSocketApi(StagedApi):
     """A WebSocket API (``aws-apigatewayv2.WebSocketApi``).
 
     ``route_selection_expression`` is evaluated on each JSON message, e.g.
@@ -75,8 +74,6 @@ class WebSocketApi(Construct):
         self.description = description
         self.route_selection_expression = route_selection_expression
         self.routes: dict[str, WebSocketRoute] = {}
-        self.stages: list[Stage] = []
-        self.version = 0
         for key, value in (
             ("$connect", connect_route_options),
             ("$disconnect", disconnect_route_options),
@@ -125,11 +122,6 @@ class WebSocketApi(Construct):
         """Add a stage (same keywords as :class:`WebSocketStage`)."""
         return WebSocketStage(id, web_socket_api=self, **kwargs)
 
-    def _add_stage(self, stage: Stage) -> None:
-        if any(s.stage_name == stage.stage_name for s in self.stages):
-            raise self.error(f"stage {stage.stage_name!r} already exists (ConflictException)")
-        self.stages.append(stage)
-        self.version += 1
 
 
 class WebSocketStage(Stage):
