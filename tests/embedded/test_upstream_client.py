@@ -37,6 +37,7 @@ ANSWERS: dict[str, tuple[bytes, bool]] = {  # path -> (bytes written, close afte
     "/partial": (b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly part", True),
     "/garbage": (b"SSH-2.0-OpenSSH\r\n\r\n", False),
     "/nothing": (b"", True),
+    "/extra": (OK + b"HTTP/1.1 junk\r\n", False),
     "/silent": (b"", False),
 }
 
@@ -179,6 +180,15 @@ def test_faults_do_not_poison_the_pool(run):
         assert (await _get(client, server, "/ok"))[2] == b"ok"
         assert (await _get(client, server, "/ok"))[2] == b"ok"
         assert server.connections == 4  # one per fault; the last two requests share one
+
+    run(test)
+
+
+def test_bytes_after_a_complete_response_end_reuse(run):
+    async def test(client, server):
+        assert (await _get(client, server, "/extra"))[2] == b"ok"
+        assert (await _get(client, server, "/ok"))[2] == b"ok"
+        assert server.connections == 2
 
     run(test)
 

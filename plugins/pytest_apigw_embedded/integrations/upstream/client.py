@@ -99,6 +99,11 @@ class _Connection(asyncio.Protocol):
         self.transport.write(data)
         return waiter
 
+    @property
+    def open(self) -> bool:
+        """Connected and not closing (a closed transport learns of it only a callback later)."""
+        return self.transport is not None and not self.closed and not self.transport.is_closing()
+
     def close(self) -> None:
         if self.transport is not None and not self.closed:
             self.transport.close()
@@ -244,14 +249,14 @@ class UpstreamClient:
         now = self.loop.time()
         while idle:
             connection = idle.pop()
-            if not connection.closed and now - connection.idle_since < IDLE_FOR:
+            if connection.open and now - connection.idle_since < IDLE_FOR:
                 return connection
             connection.close()
         return None
 
     def _release(self, connection: _Connection) -> None:
         idle = self._idle.setdefault(connection.key, [])
-        if connection.keep_alive and not connection.closed and len(idle) < MAX_IDLE:
+        if connection.keep_alive and connection.open and len(idle) < MAX_IDLE:
             connection.idle_since = self.loop.time()
             connection.waiter = None
             idle.append(connection)
