@@ -284,8 +284,11 @@ class UpstreamClient:
         """A connection closed: it is neither open nor idle any more."""
         self._open.discard(connection)
         idle = self._idle.get(connection.key)
-        if idle and connection in idle:
-            idle.remove(connection)
+        if idle is not None:
+            if connection in idle:
+                idle.remove(connection)
+            if not idle:  # e.g. a test's upstream went away: forget its key too
+                del self._idle[connection.key]
 
     async def aclose(self) -> None:
         """Close every connection (at backend close)."""
