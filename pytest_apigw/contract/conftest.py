@@ -15,7 +15,10 @@ def require(apigw_backend) -> Callable[[str], None]:  # type: ignore[no-untyped-
     """``require(capability)``: skip, saying why, when the selected backend lacks it."""
     def check(capability: str) -> None:
         if not apigw_backend.supports(capability):
-            pytest.skip(f"backend {apigw_backend.name!r} does not support {capability!r}")
+            # a backend may say why (e.g. the localstack backend on MiniStack: capability_gaps)
+            why = getattr(apigw_backend, "capability_gaps", {}).get(capability)
+            pytest.skip(f"backend {apigw_backend.name!r} does not support {capability!r}"
+                        + (f": {why}" if why else ""))
     return check
 
 
