@@ -53,14 +53,28 @@ def request_headers(
 ) -> list[tuple[str, str]]:
     """The headers sent upstream (before parameter mapping); ``host=None``: the target's,
     added when the target is chosen."""
-    out = _without(headers, _REPLACED)
-    forwarded_for = ",".join(v for k, v in headers if k == "x-forwarded-for")
+    out: list[tuple[str, str]] = []
+    forwarded: list[str] = []
+    listing = has_trace = False
+    for key, value in headers:  # one pass: the usual request has no Connection header
+        if key in _REPLACED:
+            if key == "x-forwarded-for":
+                forwarded.append(value)
+            listing = listing or key == "connection"
+        else:
+            has_trace = has_trace or key == "x-amzn-trace-id"
+            out.append((key, value))
+    if listing:
+        listed = _listed(headers)
+        out = [(k, v) for k, v in out if k not in listed]
+        has_trace = any(k == "x-amzn-trace-id" for k, _ in out)
+    forwarded_for = ",".join(forwarded)
     if host is not None:
         out.append(("host", host))
     out.append(("x-forwarded-for", f"{forwarded_for}, {source_ip}" if forwarded_for else source_ip))
     out.append(("x-forwarded-proto", proto))
     out.append(("x-forwarded-port", str(port)))
-    if not any(k == "x-amzn-trace-id" for k, _ in out):
+    if not has_trace:
         out.append(("x-amzn-trace-id", trace_id()))
     return out
 
