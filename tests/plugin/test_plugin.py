@@ -142,6 +142,15 @@ def test_nothing_survives_the_session(pytester):
             from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
             from handlers_mod import ok
 
+            def test_websocket_left_open(apigw):
+                from pytest_apigw import LambdaWebSocketIntegration, WebSocketApi, WebSocketStage
+
+                api = WebSocketApi("W", default_route_options={"integration": LambdaWebSocketIntegration(
+                    handler=lambda e, c: {"statusCode": 200})})
+                WebSocketStage("S", web_socket_api=api, stage_name="dev")
+                client = apigw.deploy(api).ws_connect()
+                client.__enter__()  # never closed by the test: teardown must close it
+
             def test_in_process_and_process(apigw, apigw_session):
                 for isolation in ("inprocess", "process"):
                     fn = Function(f"F{isolation}", handler=ok, isolation=isolation)
@@ -154,7 +163,7 @@ def test_nothing_survives_the_session(pytester):
     )
     pytester.makepyfile(handlers_mod="def ok(event, context):\n    return 'ok'\n")
     result = pytester.runpytest_subprocess()
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=2)
     threads, children, sockets = (pytester.path / "leftovers.txt").read_text().split("|")
     assert threads == "[]"
     assert children == "[]"
