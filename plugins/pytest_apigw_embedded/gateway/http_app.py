@@ -25,8 +25,9 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-async def read_body(receive: Receive) -> bytes | None:
-    """The whole request body, or ``None`` when it exceeds :data:`MAX_PAYLOAD`."""
+async def read_body(receive: Receive, limit: int = MAX_PAYLOAD) -> bytes | None:
+    """The whole request body, or ``None`` when it exceeds ``limit`` bytes (the rest is still
+    read, so the connection stays usable for the error answer)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -35,12 +36,11 @@ async def read_body(receive: Receive) -> bytes | None:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_PAYLOAD:
-            return None
-        chunks.append(chunk)
+        if size <= limit:
+            chunks.append(chunk)
         if not message.get("more_body"):
             break
-    return b"".join(chunks)
+    return b"".join(chunks) if size <= limit else None
 
 
 _date_cache: tuple[int, bytes] = (0, b"")

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pytest_apigw.invocations import LOG, Invocation
+from pytest_apigw_embedded.gateway.http_app import read_body
 from pytest_apigw_embedded.websocket import management
 from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
 from pytest_apigw_embedded.websocket.events import (
@@ -111,7 +112,7 @@ class WebSocketGateway:
     async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         """``@connections/{id}`` of a stage; anything else is 403 Forbidden."""
         started = time.perf_counter()
-        body = await self._read_body(receive)
+        body = await read_body(receive, self.limits.max_message_bytes)
         parsed = management.parse_path(scope["path"])
         method = scope["method"]
         record = Invocation(self.api_id, "", f"{method} {scope['path']}", route_key="@connections")
@@ -126,25 +127,6 @@ class WebSocketGateway:
         record.duration_ms = (time.perf_counter() - started) * 1000
         LOG.add(record)
         await management.send(send, response)
-
-    async def _read_body(self, receive: Receive) -> bytes | None:
-        chunks: list[bytes] = []
-        size = 0
-        too_big = False
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limits.max_message_bytes:
-                too_big = True
-                chunks.clear()
-            else:
-                chunks.append(chunk)
-            if not message.get("more_body"):
-                break
-        return None if too_big else b"".join(chunks)
 
     # -- one connection ------------------------------------------------------------------------
 
