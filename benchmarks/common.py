@@ -7,7 +7,6 @@ module in this folder, so adding a row is adding a module (or a function) with `
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import http.client
@@ -16,12 +15,13 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pytest_apigw_embedded.server.loop import LoopThread as EmbeddedLoopThread
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -313,34 +313,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class LoopThread:
-    """A uvloop event loop in a daemon thread, for servers that run inside this process."""
-
-    def __init__(self, use_uvloop: bool = True) -> None:
-        loop: asyncio.AbstractEventLoop | None = None
-        if use_uvloop:
-            with contextlib.suppress(ImportError):
-                import uvloop
-
-                loop = uvloop.new_event_loop()
-        self.loop = loop or asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._main, name="bench-loop", daemon=True)
-        self._ready = threading.Event()
-        self._thread.start()
-        self._ready.wait()
-
-    def _main(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.loop.call_soon(self._ready.set)
-        self.loop.run_forever()
-        self.loop.close()
-
-    def run(self, coro: Any, timeout: float = 30) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
+#: The gateway's own loop thread (uvloop in a daemon thread), reused for in-process servers.
+LoopThread = EmbeddedLoopThread
 
 
 def wait_http(url: str, *, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None) -> float:
