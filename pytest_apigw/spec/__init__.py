@@ -1,6 +1,7 @@
 """What to build: the CDK ``aws-apigatewayv2(-integrations)`` constructs as plain, validated data."""
 
 from pytest_apigw.spec.cloud_map import Instance, PrivateDnsNamespace, Service
+from pytest_apigw.spec.cors import CorsHttpMethod, CorsPreflightOptions
 from pytest_apigw.spec.function import Function
 from pytest_apigw.spec.http_api import HttpApi, HttpRoute, HttpStage
 from pytest_apigw.spec.integrations import *  # noqa: F403
@@ -26,6 +27,8 @@ from pytest_apigw.spec.websocket_api import (
 
 __all__ = [
     "DEFAULT_STAGE",
+    "CorsHttpMethod",
+    "CorsPreflightOptions",
     "ApplicationListener",
     "ApplicationLoadBalancer",
     "Function",

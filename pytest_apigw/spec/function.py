@@ -9,7 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pytest_apigw.spec._base import Construct, string_map
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec._base import _ID_RE, Construct, string_map
 
 Handler = Callable[[Any, Any], Any]
 Isolation = Literal["inprocess", "process"]
@@ -91,6 +92,20 @@ class Function(Construct):
                     f"handler {self.handler!r} cannot be resolved: no {rel}.py in code "
                     f"directory {str(self.code)!r}"
                 )
+
+    @classmethod
+    def of(cls, owner: str, handler: Function | object) -> Function:
+        """``handler`` itself when it is a :class:`Function`; a plain callable is wrapped in one
+        named after it (an integration given ``handler=my_func`` directly)."""
+        if isinstance(handler, Function):
+            return handler
+        if not callable(handler):
+            raise SpecError(
+                owner, f"handler must be a Function or a callable (event, context), got "
+                f"{type(handler).__name__} {handler!r}",
+            )
+        name = getattr(handler, "__name__", "").strip("<>_")
+        return cls(name if _ID_RE.match(name) else "handler", handler=handler)
 
     @property
     def module_name(self) -> str | None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_apigw.spec.cors import CorsPreflightOptions
 from pytest_apigw.spec.integrations.base import HttpRouteIntegration
 from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.route_key import DEFAULT_ROUTE_KEY, RouteKey, method_name, parse_route_key
@@ -44,7 +45,7 @@ class HttpApi(StagedApi):
         description: str | None = None,
         default_integration: HttpRouteIntegration | None = None,
         default_authorizer: Any = None,
-        cors_preflight: Any = None,
+        cors_preflight: CorsPreflightOptions | dict[str, Any] | None = None,
         create_default_stage: bool = True,
         disable_execute_api_endpoint: bool = False,
     ) -> None:
@@ -52,7 +53,7 @@ class HttpApi(StagedApi):
         self.api_name = api_name or id
         self.description = description
         self.default_authorizer = default_authorizer
-        self.cors_preflight = cors_preflight
+        self.cors_preflight = CorsPreflightOptions.coerce(cors_preflight)
         self.disable_execute_api_endpoint = disable_execute_api_endpoint
         self.routes: dict[str, HttpRoute] = {}
         if create_default_stage:

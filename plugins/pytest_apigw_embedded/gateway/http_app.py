@@ -12,6 +12,7 @@ from email.utils import formatdate
 from typing import Any
 
 from pytest_apigw.invocations import LOG, Invocation
+from pytest_apigw_embedded.gateway import cors as cors_rules
 from pytest_apigw_embedded.gateway import responses
 from pytest_apigw_embedded.gateway.context import RequestContext
 from pytest_apigw_embedded.gateway.request import GatewayRequest
@@ -103,6 +104,19 @@ class HttpGateway:
         stage_routes, stage_path = selected
         record.stage = stage_routes.stage.stage_name
         request.stage_path = stage_path
+        cors = self.stages.api.cors_preflight
+        if cors is not None and cors_rules.is_preflight(request):
+            record.route_key = "(CORS preflight, answered by the gateway)"
+            return cors_rules.preflight(cors, request)
+        response = await self.route(request, record, stage_routes, stage_path)
+        if cors is not None:
+            cors_rules.decorate(cors, request, response)
+        return response
+
+    async def route(
+        self, request: GatewayRequest, record: Invocation, stage_routes: Any, stage_path: str
+    ) -> GatewayResponse:
+        """Route → integration → response (404 when no route matches)."""
         match = stage_routes.router.match(request.method, stage_path)
         if match is None:
             record.error = f"no route matches {request.method} {stage_path}"

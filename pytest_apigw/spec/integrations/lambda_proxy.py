@@ -27,15 +27,7 @@ class LambdaProxyIntegration(HttpRouteIntegration):
         payload_format_version: str = "2.0",
         timeout: float | timedelta | None = None,
     ) -> None:
-        if not isinstance(handler, Function):
-            if not callable(handler):
-                raise SpecError(
-                    self.label,
-                    f"handler must be a Function or a callable (event, context), got "
-                    f"{type(handler).__name__} {handler!r}",
-                )
-            name = getattr(handler, "__name__", "handler").strip("<>") or "handler"
-            handler = Function(name if name.isidentifier() else "handler", handler=handler)
+        handler = Function.of(self.label, handler)
         if payload_format_version not in PAYLOAD_FORMAT_VERSIONS:
             raise SpecError(
                 self.label,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pytest_apigw.errors import SpecError
 from pytest_apigw.spec.function import Function
 from pytest_apigw.spec.integrations.base import integration_timeout
 
@@ -27,13 +26,7 @@ class LambdaWebSocketIntegration(WebSocketRouteIntegration):
     """Invoke ``handler`` (a :class:`~pytest_apigw.Function` or callable) for a WebSocket route."""
 
     def __init__(self, *, handler: Function | object, timeout: float | timedelta | None = None) -> None:
-        if not isinstance(handler, Function):
-            if not callable(handler):
-                raise SpecError(
-                    self.label, f"handler must be a Function or a callable, got {handler!r}"
-                )
-            name = getattr(handler, "__name__", "handler")
-            handler = Function(name if name.isidentifier() else "handler", handler=handler)
+        handler = Function.of(self.label, handler)
         self.handler: Function = handler
         seconds = integration_timeout(self.label, timeout)
         if seconds > MAX_WEBSOCKET_TIMEOUT:
