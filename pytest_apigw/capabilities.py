@@ -15,9 +15,44 @@ WEBSOCKET = "websocket"
 WEBSOCKET_CONNECTIONS = "websocket.connections"
 INVOCATION_LOG = "invocation_log"
 
+#: A named stage's segment stays in the path the integration sees (2.0 ``rawPath`` and
+#: ``requestContext.http.path``, 1.0 ``path``), as AWS sends it: ``/dev/pets`` on stage ``dev``.
+STAGE_PATH = "http.named_stages.event_path"
+
+#: Payload format 1.0 events and responses for Lambda proxy integrations (not only 2.0).
+PAYLOAD_V1 = "http.lambda_proxy.payload_1_0"
+#: The headers the gateway adds to the event (``x-forwarded-*``, ``x-amzn-trace-id``,
+#: ``content-length``).
+EVENT_HEADERS = "http.event.gateway_headers"
+#: ``requestContext.domainName`` is the ``Host`` the client used, with a ``domainPrefix``.
+EVENT_DOMAIN = "http.event.domain_name"
+#: Repeated query keys and headers combined with commas, in order, as the docs say.
+REPEATED_VALUES = "http.event.repeated_values"
+#: 2.0 events leave empty parts (``pathParameters``, ...) out instead of ``null``.
+EVENT_EMPTY_PARTS = "http.event.empty_parts"
+#: The gateway's own answers: ``{"message":"Not Found"}`` and friends.
+GATEWAY_ERRORS = "http.gateway_errors"
+#: ``OPTIONS`` is routed like any method when the API has no CORS configuration.
+OPTIONS_ROUTED = "http.options_routed"
+#: 2.0: a function's JSON value without ``statusCode`` (``null`` too) becomes the body.
+BARE_RESULTS = "http.lambda_proxy.bare_results"
+#: HTTP proxy: the request goes to the integration URI's own path, path variables filled in
+#: (the request path is added only for ``$default`` on a bare URI), its encoding kept.
+HTTP_PROXY_URI = "http.http_proxy.uri_path"
+
+#: Refinements of a capability: a backend serving the parent serves these too unless its
+#: ``capability_gaps`` names them (backends written before a refinement existed keep it).
+REFINES = {
+    STAGE_PATH: NAMED_STAGES, PAYLOAD_V1: LAMBDA_PROXY, EVENT_HEADERS: LAMBDA_PROXY,
+    EVENT_DOMAIN: LAMBDA_PROXY, REPEATED_VALUES: LAMBDA_PROXY, EVENT_EMPTY_PARTS: LAMBDA_PROXY,
+    GATEWAY_ERRORS: LAMBDA_PROXY, OPTIONS_ROUTED: LAMBDA_PROXY, BARE_RESULTS: LAMBDA_PROXY,
+    HTTP_PROXY_URI: HTTP_PROXY,
+}
+
 ALL = frozenset(
     {
         LAMBDA_PROXY, HTTP_PROXY, PRIVATE_ALB, PRIVATE_NLB, PRIVATE_CLOUD_MAP, PARAMETER_MAPPING,
         NAMED_STAGES, STAGE_VARIABLES, COOKIES, WEBSOCKET, WEBSOCKET_CONNECTIONS, INVOCATION_LOG,
+        *REFINES,
     }
 )

@@ -8,7 +8,7 @@ from pytest_apigw import capabilities as cap
 PROVISIONED = frozenset({
     cap.LAMBDA_PROXY, cap.HTTP_PROXY, cap.PRIVATE_ALB, cap.PRIVATE_NLB, cap.PRIVATE_CLOUD_MAP,
     cap.PARAMETER_MAPPING, cap.NAMED_STAGES, cap.STAGE_VARIABLES, cap.COOKIES, cap.WEBSOCKET,
-    cap.WEBSOCKET_CONNECTIONS,
+    cap.WEBSOCKET_CONNECTIONS, *cap.REFINES,
 })
 
 #: Gaps of MiniStack (seen on 1.4.x): the capability and why a conformance case cannot pass there.
@@ -18,9 +18,23 @@ MINISTACK_GAPS = {
     cap.PRIVATE_ALB: _NO_VPC_LINK,
     cap.PRIVATE_NLB: _NO_VPC_LINK,
     cap.PRIVATE_CLOUD_MAP: _NO_VPC_LINK,
+    cap.STAGE_PATH: "MiniStack drops a named stage's segment from rawPath / requestContext.http.path "
+                    "(1.0: path); AWS keeps it ('/dev/pets' on stage dev)",
+    cap.STAGE_VARIABLES: "MiniStack stores stage variables but leaves the event's stageVariables out",
+    cap.PAYLOAD_V1: "MiniStack stores PayloadFormatVersion 1.0 but sends the 2.0 event and reads the "
+                    "response as 2.0 (no statusCode check, multiValueHeaders ignored)",
+    cap.EVENT_HEADERS: "MiniStack adds no x-forwarded-for/-port/-proto, x-amzn-trace-id or content-length "
+                       "header to the event",
+    cap.EVENT_DOMAIN: "MiniStack reports requestContext.domainName '<apiId>.execute-api.localhost' whatever "
+                      "Host the client used, and no domainPrefix",
+    cap.REPEATED_VALUES: "MiniStack joins repeated headers with ', ' and reorders repeated query keys "
+                         "(AWS: comma-joined in order, rawQueryString as sent)",
+    cap.EVENT_EMPTY_PARTS: "MiniStack sends pathParameters: null where AWS leaves the key out",
+    cap.GATEWAY_ERRORS: "MiniStack answers an unmatched route with {\"message\": \"No route found\"} "
+                        "(AWS: {\"message\":\"Not Found\"})",
+    cap.OPTIONS_ROUTED: "MiniStack answers every OPTIONS as a CORS preflight (403 without CORS) instead "
+                        "of routing it",
+    cap.BARE_RESULTS: "MiniStack answers an empty body when a 2.0 function returns null",
+    cap.HTTP_PROXY_URI: "MiniStack appends the request path to every HTTP proxy integration URI, fills "
+                        "in no {path} variables, and forwards the decoded path (502 on non-ASCII)",
 }
-
-#: Gaps that do not remove a capability but make particular checks differ on MiniStack.
-MINISTACK_DIFFERENCES = (
-    "a named stage's segment is missing from rawPath / requestContext.http.path (AWS keeps '/dev/...')",
-)

@@ -6,15 +6,24 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pytest_apigw.contract import profiles  # noqa: F401 - registers the ci / thorough profiles
+from pytest_apigw.contract import profiles  # registers the ci / thorough profiles
+from pytest_apigw.contract.cases import serves
+from pytest_apigw.contract.gaps import GAPS_KEY, Gaps
 from pytest_apigw.contract.probes import EchoUpstream
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Scale the examples to the selected backend before the test modules are imported."""
+    from pytest_apigw.plugin import selected_backend
+
+    profiles.use_backend(selected_backend(config))
 
 
 @pytest.fixture(scope="session")
 def require(apigw_backend) -> Callable[[str], None]:  # type: ignore[no-untyped-def]
     """``require(capability)``: skip, saying why, when the selected backend lacks it."""
     def check(capability: str) -> None:
-        if not apigw_backend.supports(capability):
+        if not serves(apigw_backend, capability):
             # a backend may say why (e.g. the localstack backend on MiniStack: capability_gaps)
             why = getattr(apigw_backend, "capability_gaps", {}).get(capability)
             pytest.skip(f"backend {apigw_backend.name!r} does not support {capability!r}"
@@ -27,3 +36,22 @@ def echo_upstream() -> Iterator[EchoUpstream]:
     """A loopback HTTP server describing each request it gets (HTTP proxy probe)."""
     with EchoUpstream() as upstream:
         yield upstream
+
+
+@pytest.fixture
+def gaps(apigw_backend, request: pytest.FixtureRequest) -> Gaps:  # type: ignore[no-untyped-def]
+    """The selected backend's declared gaps met by this case (a case that met some ends xfail)."""
+    found = Gaps(apigw_backend)
+    request.node.stash[GAPS_KEY] = found
+    return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A case that passed but met declared backend gaps is reported xfail, with the gaps."""
+    report = yield
+    found = item.stash.get(GAPS_KEY, None)
+    if report.when == "call" and report.passed and found is not None and found.met:
+        report.outcome = "skipped"
+        report.wasxfail = found.reason()
+    return report

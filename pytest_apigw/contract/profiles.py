@@ -1,14 +1,22 @@
-"""Hypothesis profiles of the conformance suite.
+"""Hypothesis profiles of the conformance suite, scaled to what a deployment costs.
 
 ``ci`` (also what the suite uses when no profile is chosen): few examples, no deadline,
 derandomized, no example database; ``thorough``: many examples and every health check but
 ``too_slow`` (deploying and calling real APIs is slow by nature). Choose with
 ``pytest --apigw --hypothesis-profile=thorough``.
+
+The embedded backend deploys in milliseconds; any other backend (LocalStack, MiniStack, AWS)
+creates real resources through an API, so a deployment costs a second or more while a request
+costs tens of milliseconds. On those backends the ``ci`` and ``thorough`` profiles draw fewer
+examples (:data:`EXTERNAL_EXAMPLES`) and each generated deployment serves more generated
+requests (:func:`per_deployment`): every case is checked exactly as on the embedded backend,
+on fewer APIs; ``ci`` does not shrink a failure there (each step would redeploy). A profile
+of your own is used as it is, on every backend.
 """
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 
@@ -20,10 +28,47 @@ settings.register_profile(
     "thorough", max_examples=400, deadline=None, suppress_health_check=_SLOW, print_blob=True,
 )
 
+#: The backend whose deployments cost nothing (every other one is "external").
+EMBEDDED = "embedded"
+#: Examples per property on an external backend, per profile of the suite.
+EXTERNAL_EXAMPLES = {"ci": 3, "thorough": 40}
+#: How many requests (or scripted results) one generated deployment serves: (embedded, external).
+PER_DEPLOYMENT = (4, 12)
+
+_selected = {"backend": EMBEDDED}
+
+
+def use_backend(name: str) -> None:
+    """Scale the suite for backend ``name`` (the conformance conftest calls this at configure
+    time, before the test modules, whose settings are fixed at import, are collected)."""
+    _selected["backend"] = name
+
+
+def external() -> bool:
+    """True when the selected backend deploys through a real API (anything but embedded)."""
+    return _selected["backend"] != EMBEDDED
+
+
+def per_deployment() -> int:
+    """Requests each generated deployment serves on the selected backend."""
+    embedded, other = PER_DEPLOYMENT
+    return other if external() else embedded
+
 
 def contract_settings(**overrides: object) -> settings:
     """Settings for a conformance test: the loaded profile, or ``ci`` when none was chosen
-    (the suite runs inside users' sessions and must stay fast by default)."""
-    chosen = settings.get_current_profile_name() != "default"
-    base = settings.default if chosen else settings.get_profile("ci")
+    (the suite runs inside users' sessions and must stay fast by default); on an external
+    backend the suite's own profiles draw :data:`EXTERNAL_EXAMPLES` examples."""
+    name = settings.get_current_profile_name()
+    if name == "default":
+        name = "ci"
+        base = settings.get_profile("ci")
+    else:
+        base = settings.default
+    if external() and name in EXTERNAL_EXAMPLES:
+        overrides.setdefault("max_examples", EXTERNAL_EXAMPLES[name])
+        if name == "ci":
+            # shrinking redeploys once per step: minutes on an external backend; the report
+            # still prints the whole failing spec and request (``thorough`` shrinks)
+            overrides.setdefault("phases", [p for p in Phase if p is not Phase.shrink])
     return settings(base, **overrides)  # type: ignore[arg-type]

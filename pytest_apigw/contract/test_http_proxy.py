@@ -9,12 +9,13 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
+from pytest_apigw.contract.cases import send
 from pytest_apigw.contract.model import compare, predict
 from pytest_apigw.contract.model.encoding import parse_query
-from pytest_apigw.contract.profiles import contract_settings
+from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.report import format_case
 from pytest_apigw.spec import HttpApi, HttpMethod, HttpProxyIntegration
-from pytest_apigw.strategies import api_root, requests_for
+from pytest_apigw.strategies import requests_for
 
 
 def proxy_api(upstream: str) -> HttpApi:
@@ -30,15 +31,15 @@ def proxy_api(upstream: str) -> HttpApi:
 @given(data=st.data())
 def test_http_proxy_forwards_the_request(apigw_session, apigw_backend, require, echo_upstream, data):
     require(capabilities.HTTP_PROXY)
+    require(capabilities.HTTP_PROXY_URI)
     if apigw_backend.name == "aws":
         pytest.skip("the echo upstream listens on loopback, which AWS cannot reach")
     api = proxy_api(echo_upstream.url)
     with apigw_session.deployed(api) as deployment:
-        root = api_root(deployment.url)
-        for index in range(4):
+        for index in range(per_deployment()):
             request = data.draw(requests_for(api, stage="$default"), label=f"request {index}")
-            response = request.send(root)
-            prediction = predict(api, request, host=root.split("://", 1)[1])
+            response, host = send(request, deployment)
+            prediction = predict(api, request, host=host)
             note(f"{request.method} {request.target} -> {response.status}: {prediction.describe()}")
             if prediction.response is not None or request.method == "HEAD":
                 assert response.status == (prediction.response.status if prediction.response else 200)

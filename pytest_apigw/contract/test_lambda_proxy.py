@@ -1,5 +1,8 @@
 """Conformance: generated HTTP APIs of echo Lambda functions, requests aimed at and between
-their routes; stage, route, path parameters and the whole event must match the model."""
+their routes; stage, route, path parameters and the whole event must match the model.
+
+Each generated deployment serves several generated requests (``profiles.per_deployment()``:
+more on backends where a deployment is slow)."""
 
 from __future__ import annotations
 
@@ -7,37 +10,37 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
-from pytest_apigw.contract.cases import echo_integrations, send_and_check, stages_for
-from pytest_apigw.contract.profiles import contract_settings
+from pytest_apigw.contract.cases import echo_integrations, echo_versions, send_and_check, stages_for
+from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.report import route_table
 from pytest_apigw.strategies import http_apis, requests_for, route_tables
-
-REQUESTS_PER_DEPLOYMENT = 4
 
 
 @contract_settings()
 @given(data=st.data())
-def test_generated_api_routes_and_events(apigw_session, apigw_backend, require, data):
+def test_generated_api_routes_and_events(apigw_session, apigw_backend, require, gaps, data):
     require(capabilities.LAMBDA_PROXY)
+    integrations = echo_integrations(echo_versions(apigw_backend))
     api = data.draw(
-        http_apis(integrations=echo_integrations(), tables=route_tables(), stages=stages_for(apigw_backend)),
+        http_apis(integrations=integrations, tables=route_tables(), stages=stages_for(apigw_backend)),
         label="api",
     )
     note(route_table(api))
     with apigw_session.deployed(api) as deployment:
-        for index in range(REQUESTS_PER_DEPLOYMENT):
+        for index in range(per_deployment()):
             request = data.draw(requests_for(api), label=f"request {index}")
-            send_and_check(api, deployment, request)
+            send_and_check(api, deployment, request, gaps)
 
 
 @contract_settings()
 @given(data=st.data())
-def test_payload_v2_shapes_of_one_route(apigw_session, require, data):
+def test_payload_v2_shapes_of_one_route(apigw_session, apigw_backend, require, gaps, data):
     """One greedy route, many request shapes: headers, query, cookies, bodies (large ones too)."""
     require(capabilities.LAMBDA_PROXY)
-    version = data.draw(st.sampled_from(["2.0", "1.0"]), label="payload version")
+    version = data.draw(st.sampled_from(echo_versions(apigw_backend)), label="payload version")
     api = data.draw(http_apis(integrations=echo_integrations((version,)),
                               tables=st.just(["ANY /{proxy+}", "$default"])), label="api")
     with apigw_session.deployed(api) as deployment:
-        for index in range(REQUESTS_PER_DEPLOYMENT):
-            send_and_check(api, deployment, data.draw(requests_for(api, stage="$default"), label=f"r{index}"))
+        for index in range(per_deployment()):
+            request = data.draw(requests_for(api, stage="$default"), label=f"r{index}")
+            send_and_check(api, deployment, request, gaps)

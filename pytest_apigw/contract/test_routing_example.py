@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from pytest_apigw import capabilities
@@ -28,17 +30,21 @@ def docs_api():
     return api
 
 
-@pytest.mark.parametrize(("method", "path", "route"), DOCS_TABLE, ids=[f"{m} {p}" for m, p, _ in DOCS_TABLE])
-def test_docs_routing_table(apigw_session, require, docs_api, method, path, route):
+@pytest.fixture(scope="module")
+def docs_deployment(apigw_session, require, docs_api) -> Iterator:  # type: ignore[no-untyped-def]
+    """The docs' API deployed once for the module's cases."""
     require(capabilities.LAMBDA_PROXY)
     with apigw_session.deployed(docs_api) as deployment:
-        response = send_and_check(docs_api, deployment, HttpRequest(method, path))
+        yield deployment
+
+
+@pytest.mark.parametrize(("method", "path", "route"), DOCS_TABLE, ids=[f"{m} {p}" for m, p, _ in DOCS_TABLE])
+def test_docs_routing_table(docs_api, docs_deployment, gaps, method, path, route):
+    response = send_and_check(docs_api, docs_deployment, HttpRequest(method, path), gaps)
     assert response.json()["routeKey"] == route
 
 
-def test_docs_default_route_catches_the_root(apigw_session, require, docs_api):
+def test_docs_default_route_catches_the_root(docs_api, docs_deployment, gaps):
     """``/`` matches no greedy route (a greedy variable catches child resources only)."""
-    require(capabilities.LAMBDA_PROXY)
-    with apigw_session.deployed(docs_api) as deployment:
-        response = send_and_check(docs_api, deployment, HttpRequest("GET", "/"))
+    response = send_and_check(docs_api, docs_deployment, HttpRequest("GET", "/"), gaps)
     assert response.json()["routeKey"] == "$default"
