@@ -65,6 +65,9 @@ def contract_settings(**overrides: object) -> settings:
         base = settings.get_profile("ci")
     else:
         base = settings.default
+    # the ``gaps`` fixture is function-scoped on purpose: it gathers across a case's examples
+    overrides.setdefault("suppress_health_check",
+                         [*base.suppress_health_check, HealthCheck.function_scoped_fixture])
     if external() and name in EXTERNAL_EXAMPLES:
         overrides.setdefault("max_examples", EXTERNAL_EXAMPLES[name])
         if name == "ci":
