@@ -3,7 +3,6 @@ backend's capabilities allow the generated APIs to use, and the per-request chec
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +18,7 @@ from pytest_apigw.contract.probes import echo_function
 from pytest_apigw.contract.report import format_case
 from pytest_apigw.spec import LambdaProxyIntegration
 from pytest_apigw.strategies import HttpRequest, stage_layouts
-from pytest_apigw.strategies.wire import HttpResponse
+from pytest_apigw.strategies.wire import HttpResponse, api_root
 
 ECHO = echo_function()
 
@@ -56,21 +55,10 @@ def echo_versions(backend: Any) -> tuple[str, ...]:
     return ("2.0", "1.0") if serves(backend, capabilities.PAYLOAD_V1) else ("2.0",)
 
 
-def api_url(deployment: Any) -> str:
-    """The URL generated request paths are relative to: the deployment's URL without its stage
-    segment (a named stage's segment is part of a request's path, and ``$default`` is served
-    from the API's base). LocalStack's path-style URLs keep ``/_aws/execute-api/<id>``."""
-    url = deployment.url.rstrip("/")
-    suffix = f"/{deployment.stage}"
-    return url[: -len(suffix)] if url.endswith(suffix) else url
-
-
 def send(request: HttpRequest, deployment: Any) -> tuple[HttpResponse, str]:
     """Send ``request`` to ``deployment``: ``(response, the Host the client sent)``."""
-    parts = urlsplit(api_url(deployment))
-    if parts.path:
-        request = replace(request, path=parts.path + request.path)
-    return request.send(f"{parts.scheme}://{parts.netloc}"), parts.netloc
+    root = api_root(deployment)
+    return request.send(root), urlsplit(root).netloc
 
 
 def send_and_check(api: Any, deployment: Any, request: HttpRequest, gaps: Gaps | None = None) -> HttpResponse:

@@ -9,7 +9,7 @@ Fuzz your own API for 5xx answers::
     @given(request=requests_for(api))
     def test_no_server_errors(apigw_session, request):
         with apigw_session.deployed(api) as deployment:
-            assert request.send(api_root(deployment.url)).status < 500
+            assert request.send(api_root(deployment)).status < 500
 """
 
 from pytest_apigw.strategies.apis import http_apis, stage_layouts, stage_variables

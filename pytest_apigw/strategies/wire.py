@@ -55,12 +55,14 @@ class HttpRequest:
         return out
 
     def send(self, root: str, *, timeout: float = 30.0) -> HttpResponse:
-        """Send to ``root`` (``scheme://host[:port]``, see :func:`api_root`) on a new connection."""
+        """Send to ``root`` (see :func:`api_root`; its path, if any, prefixes :attr:`path`) on a
+        new connection."""
         parts = urlsplit(root)
+        target = parts.path.rstrip("/") + self.target
         conn_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         conn = conn_class(parts.netloc, timeout=timeout)
         try:
-            conn.putrequest(self.method, self.target, skip_host=True, skip_accept_encoding=True)
+            conn.putrequest(self.method, target, skip_host=True, skip_accept_encoding=True)
             conn.putheader("Host", parts.netloc)
             for name, value in self.wire_headers():
                 conn.putheader(name, value)
@@ -108,7 +110,15 @@ class HttpResponse:
         return json.loads(self.body)
 
 
-def api_root(url: str) -> str:
-    """``scheme://host[:port]`` of a deployment URL: where :class:`HttpRequest` paths start."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+def api_root(deployment: Any) -> str:
+    """Where :class:`HttpRequest` paths start: the deployment's URL without its stage segment
+    (a named stage's segment is part of a generated request's path; ``$default`` is served from
+    the API's base). LocalStack's path-style URLs keep their ``/_aws/execute-api/<id>`` prefix.
+
+    Pass the :class:`~pytest_apigw.Deployment`; a plain URL string is taken as the root itself.
+    """
+    if isinstance(deployment, str):
+        return deployment.rstrip("/")
+    url = deployment.url.rstrip("/")
+    suffix = f"/{deployment.stage}"
+    return url[: -len(suffix)] if url.endswith(suffix) else url
