@@ -14,6 +14,8 @@ COOKIES = "http.cookies"
 WEBSOCKET = "websocket"
 WEBSOCKET_CONNECTIONS = "websocket.connections"
 INVOCATION_LOG = "invocation_log"
+#: ``cors_preflight``: preflights answered by the gateway, CORS headers on responses.
+CORS = "http.cors"
 
 #: A named stage's segment stays in the path the integration sees (2.0 ``rawPath`` and
 #: ``requestContext.http.path``, 1.0 ``path``), as AWS sends it: ``/dev/pets`` on stage ``dev``.
@@ -53,6 +55,6 @@ ALL = frozenset(
     {
         LAMBDA_PROXY, HTTP_PROXY, PRIVATE_ALB, PRIVATE_NLB, PRIVATE_CLOUD_MAP, PARAMETER_MAPPING,
         NAMED_STAGES, STAGE_VARIABLES, COOKIES, WEBSOCKET, WEBSOCKET_CONNECTIONS, INVOCATION_LOG,
-        *REFINES,
+        CORS, *REFINES,
     }
 )
