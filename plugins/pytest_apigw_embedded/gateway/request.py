@@ -12,9 +12,10 @@ from pytest_apigw_embedded.server.protocol import HEADER_NAMES_KEY
 
 
 def new_request_id() -> str:
-    """An id in the shape of AWS's ``apigw-requestid`` (``LV7fzho-PHcEJPw=``)."""
-    raw = os.urandom(8).hex()
-    return f"{raw[:7]}-{raw[7:15]}="
+    """An id in the shape of AWS's ``apigw-requestid``: 16 characters, the last ``=``
+    (``LV7fzho-PHcEJPw=`` in aws-lambda-go's recorded ``apigw-v2-request-no-authorizer.json``)."""
+    raw = os.urandom(7).hex()
+    return f"{raw[:7]}-{raw[7:14]}="
 
 
 @dataclass

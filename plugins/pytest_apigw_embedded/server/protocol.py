@@ -22,3 +22,15 @@ class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
     def on_header(self, name: bytes, value: bytes) -> None:
         self.scope[HEADER_NAMES_KEY].append(name.decode("latin-1"))  # type: ignore[literal-required]
         super().on_header(name, value)
+
+    def handle_websocket_upgrade(self) -> None:
+        """uvicorn hands the upgrade to the WebSocket protocol by re-serialising the request
+        from ASGI's lower-cased names; put the client's spellings back first, so ``$connect``
+        sees ``Host``, ``Sec-WebSocket-Key``, ... as recorded on AWS (powertools
+        ``apiGatewayWebSocketApiConnect.json``, aws-lambda-go ``apigw-websocket-request.json``)."""
+        names = self.scope.get(HEADER_NAMES_KEY)  # type: ignore[misc]
+        headers = self.scope["headers"]
+        if names and len(names) == len(headers):
+            spelled = zip(names, headers, strict=True)
+            self.scope["headers"] = [(n.encode("latin-1"), v) for n, (_, v) in spelled]
+        super().handle_websocket_upgrade()

@@ -156,9 +156,11 @@ def disconnect_reason(code: int, reason: str) -> str:
     """The ``disconnectReason`` AWS reports for a close code (the peer's reason when given)."""
     if reason:
         return reason
+    # No entry for 1001: a browser's tab close (1001, no reason) is recorded on AWS with
+    # ``disconnectReason: ""`` (aws-lambda-go ``apigw-websocket-request-disconnect.json``);
+    # 1005's text is recorded too (powertools ``apiGatewayWebSocketApiDisconnect.json``).
     return {
         1005: "Client-side close frame status not set",
         1006: "Connection closed abnormally",
-        1001: "Going away",
         1009: "Message too big",
     }.get(code, "")
