@@ -7,6 +7,7 @@ on the request path that overhead shows, so jobs here are ``(fn, args, done)`` t
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from collections.abc import Callable
@@ -43,9 +44,16 @@ class HandlerThreads:
         self._jobs.put((fn, args, done))
 
     def _work(self) -> None:
+        # On Lambda a handler runs in the runtime's main thread, where asyncio.get_event_loop()
+        # gives a loop; Mangum (a common consumer of these events) relies on it, so each worker
+        # thread gets its own.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
         while True:
             job = self._jobs.get()
             if job is _STOP:
+                asyncio.set_event_loop(None)
+                loop.close()
                 return
             fn, args, done = job
             done(fn(*args))
