@@ -16,6 +16,9 @@ WEBSOCKET_CONNECTIONS = "websocket.connections"
 INVOCATION_LOG = "invocation_log"
 #: ``cors_preflight``: preflights answered by the gateway, CORS headers on responses.
 CORS = "http.cors"
+#: Route authorizers (``HttpJwtAuthorizer``, ``HttpLambdaAuthorizer``): 401/403/500 answers,
+#: ``requestContext.authorizer`` in events, Lambda authorizer result caching.
+AUTHORIZERS = "http.authorizers"
 
 #: A named stage's segment stays in the path the integration sees (2.0 ``rawPath`` and
 #: ``requestContext.http.path``, 1.0 ``path``), as AWS sends it: ``/dev/pets`` on stage ``dev``.
@@ -55,6 +58,6 @@ ALL = frozenset(
     {
         LAMBDA_PROXY, HTTP_PROXY, PRIVATE_ALB, PRIVATE_NLB, PRIVATE_CLOUD_MAP, PARAMETER_MAPPING,
         NAMED_STAGES, STAGE_VARIABLES, COOKIES, WEBSOCKET, WEBSOCKET_CONNECTIONS, INVOCATION_LOG,
-        CORS, *REFINES,
+        CORS, AUTHORIZERS, *REFINES,
     }
 )

@@ -59,7 +59,8 @@ class EmbeddedBackend(Backend):
     def capabilities(self) -> frozenset[str]:  # type: ignore[override]
         """What the registered integration modules serve, plus the gateway's own features."""
         own = {capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
-               capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS}
+               capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
+               capabilities.AUTHORIZERS}
         return integrations.capabilities() | own | set(self.extra_capabilities)
 
     #: Capabilities added by optional parts (WebSocket, parameter mapping, ...).

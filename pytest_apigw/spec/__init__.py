@@ -1,5 +1,12 @@
 """What to build: the CDK ``aws-apigatewayv2(-integrations)`` constructs as plain, validated data."""
 
+from pytest_apigw.spec.authorizers import (
+    HttpJwtAuthorizer,
+    HttpLambdaAuthorizer,
+    HttpLambdaResponseType,
+    HttpNoneAuthorizer,
+    HttpRouteAuthorizer,
+)
 from pytest_apigw.spec.cloud_map import Instance, PrivateDnsNamespace, Service
 from pytest_apigw.spec.cors import CorsHttpMethod, CorsPreflightOptions
 from pytest_apigw.spec.function import Function
@@ -33,6 +40,11 @@ __all__ = [
     "ApplicationLoadBalancer",
     "Function",
     "HttpApi",
+    "HttpJwtAuthorizer",
+    "HttpLambdaAuthorizer",
+    "HttpLambdaResponseType",
+    "HttpNoneAuthorizer",
+    "HttpRouteAuthorizer",
     "HttpMethod",
     "HttpRoute",
     "HttpStage",

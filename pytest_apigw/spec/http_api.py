@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_apigw.spec.authorizers import HttpNoneAuthorizer, HttpRouteAuthorizer, check_route_authorizer
 from pytest_apigw.spec.cors import CorsPreflightOptions
 from pytest_apigw.spec.integrations.base import HttpRouteIntegration
 from pytest_apigw.spec.methods import HttpMethod
@@ -52,6 +53,11 @@ class HttpApi(StagedApi):
         super().__init__(id)
         self.api_name = api_name or id
         self.description = description
+        if default_authorizer is not None and not isinstance(default_authorizer, HttpRouteAuthorizer):
+            raise self.error(
+                f"default_authorizer must be HttpJwtAuthorizer, HttpLambdaAuthorizer or "
+                f"HttpNoneAuthorizer, got {type(default_authorizer).__name__} {default_authorizer!r}"
+            )
         self.default_authorizer = default_authorizer
         self.cors_preflight = CorsPreflightOptions.coerce(cors_preflight)
         self.disable_execute_api_endpoint = disable_execute_api_endpoint
@@ -102,7 +108,11 @@ class HttpApi(StagedApi):
             )
         if key.key in self.routes:
             raise self.error(f"route {key.key!r} already exists in this API (ConflictException)")
-        route = HttpRoute(key, integration, authorizer or self.default_authorizer, scopes)
+        chosen = authorizer if authorizer is not None else self.default_authorizer
+        check_route_authorizer(self, key.key, chosen, scopes)
+        if isinstance(chosen, HttpNoneAuthorizer):  # opts out of default_authorizer
+            chosen = None
+        route = HttpRoute(key, integration, chosen, scopes)
         self.routes[key.key] = route
         self.version += 1
         return route

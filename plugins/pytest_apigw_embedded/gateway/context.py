@@ -22,6 +22,8 @@ class RequestContext:
     request: GatewayRequest
     invocation: Invocation
     services: Any  # the backend's Services (runtimes, HTTP client, ...)
+    #: ``requestContext.authorizer`` for the integration, set by the authorize step.
+    authorizer: Any = None
 
     @property
     def stage_name(self) -> str:

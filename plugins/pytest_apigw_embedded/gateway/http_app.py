@@ -12,6 +12,7 @@ from email.utils import formatdate
 from typing import Any
 
 from pytest_apigw.invocations import LOG, Invocation
+from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.gateway import cors as cors_rules
 from pytest_apigw_embedded.gateway import responses
 from pytest_apigw_embedded.gateway.context import RequestContext
@@ -74,6 +75,7 @@ class HttpGateway:
         self.api_id = api_id
         self.services = services
         self.stages = StageTable(api, services)
+        self.authorizers = Authorizers(api, services)
         #: Set by a WebSocket-capable app; plain HTTP APIs refuse upgrades.
         self.websocket: Callable[..., Awaitable[None]] | None = None
 
@@ -116,7 +118,7 @@ class HttpGateway:
     async def route(
         self, request: GatewayRequest, record: Invocation, stage_routes: Any, stage_path: str
     ) -> GatewayResponse:
-        """Route → integration → response (404 when no route matches)."""
+        """Route → authorize → integration → response (404 when no route matches)."""
         match = stage_routes.router.match(request.method, stage_path)
         if match is None:
             record.error = f"no route matches {request.method} {stage_path}"
@@ -125,6 +127,10 @@ class HttpGateway:
         ctx = RequestContext(self.api_id, stage_routes.stage, match, request, record, self.services)
         integration = stage_routes.integrations[id(match.route.integration)]
         try:
+            if match.route.authorizer is not None:
+                denied = await self.authorizers.authorize(request, ctx)
+                if denied is not None:
+                    return denied
             return await integration(request, ctx)
         except Exception as exc:  # a gateway bug must not hang the client: 500 and the reason
             import traceback
