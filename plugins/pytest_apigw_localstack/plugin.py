@@ -7,19 +7,29 @@ from typing import Any
 import pytest
 
 
+def _backend_class(name: str) -> Any:
+    """The backend class, or a clear error when the ``localstack`` extra is not installed."""
+    try:
+        from pytest_apigw_localstack import backend
+    except ImportError as exc:
+        from pytest_apigw.errors import BackendUnavailable
+
+        raise BackendUnavailable(
+            f"the LocalStack and AWS backends need boto3 and localstack-client: "
+            f"pip install 'pytest-apigw[localstack]' ({exc})"
+        ) from exc
+    return getattr(backend, name)
+
+
 @pytest.hookimpl
 def pytest_apigw_register_backends(registry: Any) -> None:
     """Register ``localstack`` (any LocalStack-compatible endpoint) and ``aws`` (opt-in)."""
 
     def localstack(config: Any) -> Any:
-        from pytest_apigw_localstack.backend import LocalStackBackend
-
-        return LocalStackBackend(config)
+        return _backend_class("LocalStackBackend")(config)
 
     def aws(config: Any) -> Any:
-        from pytest_apigw_localstack.backend import AwsBackend
-
-        return AwsBackend(config)
+        return _backend_class("AwsBackend")(config)
 
     registry.register(
         "localstack", localstack,
