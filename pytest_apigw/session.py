@@ -5,13 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+
+import pytest
 
 from pytest_apigw.backend import Backend, Deployment, Spec
-from pytest_apigw.errors import SpecError
-
-if TYPE_CHECKING:
-    import pytest
+from pytest_apigw.errors import BackendUnavailable, SpecError
 
 
 class LazyBackend:
@@ -21,6 +19,7 @@ class LazyBackend:
         self.name = name
         self._config = config
         self._backend: Backend | None = None
+        self._failure: BackendUnavailable | None = None
         self._lock = threading.Lock()
 
     @property
@@ -29,12 +28,20 @@ class LazyBackend:
         return self._backend is not None
 
     def get(self) -> Backend:
-        """The backend, created and started on first call."""
+        """The backend, created and started on first call. When it cannot start, every test that
+        needs it fails with the reason alone (no traceback), without trying again each time."""
         with self._lock:
+            if self._backend is None and self._failure is None:
+                try:
+                    backend = self._config.hook.pytest_apigw_make_backend(
+                        name=self.name, config=self._config
+                    )
+                    backend.start()
+                    self._backend = backend
+                except BackendUnavailable as exc:
+                    self._failure = exc
             if self._backend is None:
-                backend = self._config.hook.pytest_apigw_make_backend(name=self.name, config=self._config)
-                backend.start()
-                self._backend = backend
+                pytest.fail(str(self._failure), pytrace=False)
             return self._backend
 
     def close(self) -> None:

@@ -227,3 +227,52 @@ def test_apigw_followed_by_a_path_runs_that_path_on_the_default_backend(pytester
     result = pytester.runpytest_subprocess("--apigw", "test_books.py", "--apigw-no-conformance", "-v")
     assert result.ret == 0
     result.stdout.fnmatch_lines(["apigw: backend 'embedded'*", "*test_books PASSED*"])
+
+
+def test_an_unavailable_backend_fails_each_test_with_its_reason_once_tried(pytester):
+    pytester.makeconftest(
+        textwrap.dedent(
+            """
+            import pytest
+            from pytest_apigw import Backend, BackendUnavailable
+
+            STARTS = []
+
+            class Down(Backend):
+                name = "down"
+
+                def start(self):
+                    STARTS.append(1)
+                    raise BackendUnavailable("nothing answers at http://127.0.0.1:1; start one first")
+
+                def deploy(self, api, *, stage=None):
+                    raise AssertionError("never reached")
+
+                def destroy(self, deployment):
+                    pass
+
+            @pytest.hookimpl
+            def pytest_apigw_register_backends(registry):
+                registry.register("down", Down)
+
+            def pytest_sessionfinish(session):
+                print(f"backend starts tried: {len(STARTS)}")
+            """
+        )
+    )
+    pytester.makepyfile(
+        test_two=textwrap.dedent(
+            """
+            def test_a(apigw_backend):
+                pass
+
+            def test_b(apigw_backend):
+                pass
+            """
+        )
+    )
+    result = pytester.runpytest_subprocess("--apigw=down", "--apigw-no-conformance", "-s")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*backend starts tried: 1*"])
+    assert result.stdout.str().count("\nnothing answers at http://127.0.0.1:1; start one first") == 2
+    result.stdout.no_fnmatch_line("*Traceback*")
