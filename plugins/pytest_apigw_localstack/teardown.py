@@ -16,7 +16,7 @@ from pytest_apigw_localstack.ledger import Ledger, Resource
 from pytest_apigw_localstack.waits import wait_operation
 
 ORDER = (
-    "api", "vpc_link", "lambda_permission", "function", "role_policy", "role",
+    "api", "authorizer", "vpc_link", "lambda_permission", "function", "role_policy", "role",
     "listener", "load_balancer", "target_group", "instance", "service", "namespace",
     "subnet", "vpc",
 )
@@ -43,7 +43,8 @@ def _delete_vpc_link(c: Any, r: Resource) -> None:
 
 
 def _nothing(c: Any, r: Resource) -> None:
-    """Lambda permissions go with their function."""
+    """Lambda permissions go with their function, authorizers with their API (AWS refuses to
+    delete an authorizer that routes still use, and deleting the API deletes it)."""
 
 
 def _delete_function(c: Any, r: Resource) -> None:
@@ -95,7 +96,7 @@ def _delete_vpc(c: Any, r: Resource) -> None:
 
 
 DELETERS: dict[str, Callable[[Any, Resource], None]] = {
-    "api": _delete_api, "vpc_link": _delete_vpc_link, "lambda_permission": _nothing,
+    "api": _delete_api, "authorizer": _nothing, "vpc_link": _delete_vpc_link, "lambda_permission": _nothing,
     "function": _delete_function, "role_policy": _detach_policy, "role": _delete_role,
     "listener": _delete_listener, "load_balancer": _delete_load_balancer,
     "target_group": _delete_target_group, "instance": _deregister_instance,

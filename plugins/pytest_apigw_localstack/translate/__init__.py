@@ -1,8 +1,8 @@
 """The translator: a spec becomes AWS API calls, shared by the ``localstack`` and ``aws`` backends.
 
 ``Translator.deploy(api)`` creates, in dependency order, what the spec needs (functions, VPCs,
-load balancers, Cloud Map, the API, its integrations, routes and stages), writing each created
-resource to a ledger first; when anything fails the ledger is torn down before the error goes up.
+load balancers, Cloud Map, the API, its integrations, authorizers, routes and stages), writing
+each created resource to a ledger first; when anything fails the ledger is torn down before the error goes up.
 """
 
 from __future__ import annotations
@@ -44,9 +44,13 @@ class Provisioned:
 
 
 def functions_of(api: Any) -> list[Any]:
-    """Every spec ``Function`` an API's routes use."""
-    return [route.integration.handler for route in api.routes.values()
-            if hasattr(route.integration, "handler")]
+    """Every spec ``Function`` an API's routes use (integrations and Lambda authorizers)."""
+    found = []
+    for route in api.routes.values():
+        for owner in (route.integration, getattr(route, "authorizer", None)):
+            if hasattr(owner, "handler"):
+                found.append(owner.handler)
+    return found
 
 
 class Translator:

@@ -96,9 +96,18 @@ def _wait_active(ctx: Context, name: str, config: dict) -> None:
     poll(f"Lambda function {name} to become Active", active, timeout=300 if ctx.real_aws else 30)
 
 
+def invocation_uri(ctx: Context, function_arn: str) -> str:
+    """The Lambda invocation URI API Gateway calls (CDK writes it for WebSocket integrations and
+    for Lambda authorizers' ``AuthorizerUri``)."""
+    c = ctx.clients
+    path = f"path/2015-03-31/functions/{function_arn}/invocations"
+    return f"arn:{c.partition}:apigateway:{c.region}:lambda:{path}"
+
+
 def allow_api_gateway(ctx: Context, function_name_or_arn: str, api_id: str, resource: str) -> None:
     """Let API Gateway invoke the function, as CDK does: source ARN ``<api>/*/*<path>`` for an
-    HTTP route (``<api>/*/*`` for ``$default``), ``<api>/*/<routeKey>`` for a WebSocket route."""
+    HTTP route (``<api>/*/*`` for ``$default``), ``<api>/*/<routeKey>`` for a WebSocket route,
+    ``<api>/authorizers/<authorizerId>`` for a Lambda authorizer."""
     source = ctx.arn("execute-api", f"{api_id}/{resource}")
     statement = ctx.names.name(f"apigw-{len(ctx.ledger)}", 100)
     ctx.clients.get("lambda").add_permission(

@@ -1,4 +1,4 @@
-"""HTTP APIs: the API, one integration per integration object, its routes, stages, deployments."""
+"""HTTP APIs: the API (with CORS), one integration and one authorizer per spec object, routes, stages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_apigw.errors import SpecError
+from pytest_apigw.spec.authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer
 from pytest_apigw.spec.integrations import (
     HttpAlbIntegration,
     HttpNlbIntegration,
@@ -96,23 +97,24 @@ def create_api(ctx: Context, api: Any) -> dict[str, Any]:
 
 
 def _cors(options: Any) -> dict[str, Any] | None:
+    """``CorsConfiguration`` as CDK writes it: only what is set (no empty lists, no
+    ``AllowCredentials: false``), ``MaxAge`` in whole seconds."""
     if options is None:
         return None
     if isinstance(options, dict):
         return dict(options)
-    names = {"allow_origins": "AllowOrigins", "allow_methods": "AllowMethods",
-             "allow_headers": "AllowHeaders", "expose_headers": "ExposeHeaders",
-             "allow_credentials": "AllowCredentials", "max_age": "MaxAge"}
+    lists = {"allow_origins": "AllowOrigins", "allow_methods": "AllowMethods",
+             "allow_headers": "AllowHeaders", "expose_headers": "ExposeHeaders"}
     out: dict[str, Any] = {}
-    for attr, key in names.items():
-        value = getattr(options, attr, None)
-        if value is None:
-            continue
-        if key == "MaxAge" and hasattr(value, "total_seconds"):
-            value = int(value.total_seconds())
-        elif isinstance(value, list | tuple):
-            value = [str(getattr(v, "value", v)) for v in value]
-        out[key] = value
+    for attr, key in lists.items():
+        values = [str(getattr(v, "value", v)) for v in getattr(options, attr, None) or ()]
+        if values:
+            out[key] = values
+    if getattr(options, "allow_credentials", False):
+        out["AllowCredentials"] = True
+    max_age = getattr(options, "max_age_seconds", None)
+    if max_age is not None:
+        out["MaxAge"] = int(max_age)
     return out
 
 
@@ -133,13 +135,62 @@ def integration_id(ctx: Context, api_id: str, integration: Any) -> str:
     return ctx.once(f"integration:{api_id}", integration, create)
 
 
+def authorizer_id(ctx: Context, api_id: str, authorizer: Any) -> str:
+    """CreateAuthorizer, once per authorizer object and API (shared by its routes), as CDK does.
+
+    JWT: ``JwtConfiguration`` from the issuer and audience. Lambda: a ``REQUEST`` authorizer whose
+    ``AuthorizerUri`` is the packaged function's invocation URI, plus CDK's invoke permission
+    (source ARN ``<api>/authorizers/<authorizerId>``). Authorizers are deleted with their API.
+    """
+
+    def create() -> str:
+        params: dict[str, Any] = {"ApiId": api_id, "Name": authorizer.authorizer_name[:128]}
+        if authorizer.identity_source:
+            params["IdentitySource"] = list(authorizer.identity_source)
+        function_arn = None
+        if isinstance(authorizer, HttpJwtAuthorizer):
+            params["AuthorizerType"] = "JWT"
+            params["JwtConfiguration"] = {"Issuer": authorizer.jwt_issuer,
+                                          "Audience": list(authorizer.jwt_audience)}
+        elif isinstance(authorizer, HttpLambdaAuthorizer):
+            function_arn = functions.function_arn(ctx, authorizer.handler)
+            params["AuthorizerType"] = "REQUEST"
+            params["AuthorizerUri"] = functions.invocation_uri(ctx, function_arn)
+            params["AuthorizerPayloadFormatVersion"] = authorizer.payload_format_version
+            if authorizer.payload_format_version == "2.0":
+                params["EnableSimpleResponses"] = authorizer.simple_responses
+            params["AuthorizerResultTtlInSeconds"] = int(round(authorizer.results_cache_ttl))
+        else:
+            raise SpecError(authorizer.label, "this authorizer type cannot be provisioned through the "
+                                              "AWS API by this backend")
+        created = ctx.clients.apigatewayv2.create_authorizer(**params)
+        ctx.ledger.add("authorizer", created["AuthorizerId"], api=api_id)
+        if function_arn is not None:
+            functions.allow_api_gateway(ctx, function_arn, api_id, f"authorizers/{created['AuthorizerId']}")
+        return created["AuthorizerId"]
+
+    return ctx.once(f"authorizer:{api_id}", authorizer, create)
+
+
+def _authorization(ctx: Context, api_id: str, route: Any) -> dict[str, Any]:
+    """The route's ``AuthorizationType`` (NONE, JWT, CUSTOM), ``AuthorizerId`` and scopes."""
+    authorizer = route.authorizer
+    kind = getattr(authorizer, "authorization_type", "NONE") if authorizer is not None else "NONE"
+    if kind == "NONE":
+        return {"AuthorizationType": "NONE"}
+    out: dict[str, Any] = {"AuthorizationType": kind, "AuthorizerId": authorizer_id(ctx, api_id, authorizer)}
+    if route.authorization_scopes:
+        out["AuthorizationScopes"] = list(route.authorization_scopes)
+    return out
+
+
 def add_route(ctx: Context, api_id: str, route: Any) -> str:
-    """CreateRoute targeting its integration; a Lambda target gets CDK's invoke permission."""
-    if route.authorizer is not None:
-        raise SpecError(f"route {route.key!r}", "authorizers are not provisioned by the AWS-API backends yet")
+    """CreateRoute targeting its integration, with its authorizer; a Lambda target gets CDK's
+    invoke permission."""
     target = integration_id(ctx, api_id, route.integration)
     created = ctx.clients.apigatewayv2.create_route(
-        ApiId=api_id, RouteKey=route.key, Target=f"integrations/{target}", AuthorizationType="NONE",
+        ApiId=api_id, RouteKey=route.key, Target=f"integrations/{target}",
+        **_authorization(ctx, api_id, route),
     )
     if isinstance(route.integration, LambdaProxyIntegration):
         path = route.route_key.path or ""

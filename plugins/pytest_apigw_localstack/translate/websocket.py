@@ -22,12 +22,6 @@ def create_api(ctx: Context, api: Any) -> dict[str, Any]:
     return created
 
 
-def _invocation_uri(ctx: Context, function_arn: str) -> str:
-    c = ctx.clients
-    path = f"path/2015-03-31/functions/{function_arn}/invocations"
-    return f"arn:{c.partition}:apigateway:{c.region}:lambda:{path}"
-
-
 def integration_id(ctx: Context, api_id: str, integration: Any) -> str:
     """One AWS_PROXY integration per integration object (the Lambda invocation URI, as CDK writes it)."""
 
@@ -35,7 +29,8 @@ def integration_id(ctx: Context, api_id: str, integration: Any) -> str:
         arn = functions.function_arn(ctx, integration.handler)
         created = ctx.clients.apigatewayv2.create_integration(
             ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationMethod="POST",
-            IntegrationUri=_invocation_uri(ctx, arn), TimeoutInMillis=int(round(integration.timeout * 1000)),
+            IntegrationUri=functions.invocation_uri(ctx, arn),
+            TimeoutInMillis=int(round(integration.timeout * 1000)),
         )
         return created["IntegrationId"]
 
