@@ -31,6 +31,7 @@ from pytest_apigw.spec.websocket_api import (
     WebSocketRouteOptions,
     WebSocketStage,
 )
+from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer, WebSocketRouteAuthorizer
 
 __all__ = [
     "DEFAULT_STAGE",
@@ -59,6 +60,8 @@ __all__ = [
     "Vpc",
     "VpcLink",
     "WebSocketApi",
+    "WebSocketLambdaAuthorizer",
+    "WebSocketRouteAuthorizer",
     "WebSocketRoute",
     "WebSocketRouteOptions",
     "WebSocketStage",

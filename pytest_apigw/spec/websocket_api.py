@@ -8,6 +8,7 @@ from typing import Any
 
 from pytest_apigw.spec.integrations.websocket_lambda import WebSocketRouteIntegration
 from pytest_apigw.spec.stage import Stage, StagedApi
+from pytest_apigw.spec.websocket_authorizers import check_websocket_route_authorizer
 
 SPECIAL_ROUTE_KEYS = ("$connect", "$disconnect", "$default")
 _ROUTE_KEY_RE = re.compile(r"^[^\s]{1,128}$")
@@ -97,7 +98,8 @@ class WebSocketApi(StagedApi):
         """Add a route selected when the selection expression evaluates to ``route_key``.
 
         ``return_response=True`` makes it a two-way route: the integration's response body is
-        sent to the client.
+        sent to the client. Only ``$connect`` may have an ``authorizer``
+        (a :class:`~pytest_apigw.WebSocketLambdaAuthorizer`).
         """
         if not isinstance(route_key, str) or not _ROUTE_KEY_RE.match(route_key):
             raise self.error(f"route key {route_key!r} must be 1-128 non-blank characters")
@@ -113,6 +115,7 @@ class WebSocketApi(StagedApi):
             )
         if route_key in self.routes:
             raise self.error(f"route {route_key!r} already exists in this API (ConflictException)")
+        check_websocket_route_authorizer(self, route_key, authorizer)
         route = WebSocketRoute(route_key, integration, authorizer, return_response)
         self.routes[route_key] = route
         self.version += 1

@@ -2,6 +2,7 @@
 
 Each route authorizer spec is built once per deployment into an ``authorize(request, ctx,
 route) -> Outcome`` coroutine: :mod:`.jwt_` (JWT), :mod:`.lambda_` (Lambda ``REQUEST``);
+:mod:`.websocket` builds WebSocket ``$connect`` authorizers on the same Lambda core;
 :mod:`.identity` evaluates identity sources, :mod:`.jwks` fetches issuers' keys,
 :mod:`.policy` reads Lambda answers, :mod:`.cache` keeps their results.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_apigw.spec.authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer
+from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer
 from pytest_apigw_embedded.authorizers.outcome import Outcome
 from pytest_apigw_embedded.gateway import responses
 from pytest_apigw_embedded.gateway.responses import GatewayResponse
@@ -28,6 +30,10 @@ def build(spec: Any, services: Any) -> Any:
         from pytest_apigw_embedded.authorizers.lambda_ import build_lambda
 
         return build_lambda(spec, services)
+    if isinstance(spec, WebSocketLambdaAuthorizer):
+        from pytest_apigw_embedded.authorizers.websocket import build_websocket_lambda
+
+        return build_websocket_lambda(spec, services)
     raise TypeError(f"no embedded authorizer for {spec!r}")
 
 

@@ -5,6 +5,7 @@ checked first (missing: 401 without invoking), the 1.0 or 2.0 authorizer event, 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from pytest_apigw.spec.authorizers import HttpLambdaResponseType
@@ -50,41 +51,53 @@ def event_v1(request: Any, ctx: Any, arn: str, values: list[str]) -> dict[str, A
     return event
 
 
-def build_lambda(spec: Any, services: Any) -> Any:
-    """An ``authorize(request, ctx, route) -> Outcome`` coroutine for ``spec`` (own cache)."""
-    function = spec.handler
-    runtime = services.lambda_runtime(function)
-    runtime.prepare(function)
-    make_event = event_v2 if spec.payload_format_version == "2.0" else event_v1
-    simple = spec.simple_responses
-    iam = HttpLambdaResponseType.IAM in spec.response_types or spec.payload_format_version == "1.0"
-    cache = ResultCache(spec.results_cache_ttl)
-    timeout = min(function.timeout, AUTHORIZER_TIMEOUT)
-    name = f"Lambda authorizer {spec.authorizer_name!r}"
+class LambdaDecider:
+    """Invoke a Lambda authorizer (or reuse its cached answer) and read the answer: the part
+    HTTP and WebSocket authorizers share. ``unauthorized_error``: a function failing with the
+    error message ``Unauthorized`` means 401 (REST and WebSocket), otherwise every failure is 500."""
 
-    async def authorize(request: Any, ctx: Any, route: Any) -> Outcome:
-        values, missing = evaluate_all(spec.identity_source, request, ctx)
-        if missing is not None:
-            return Outcome(401, f"{name}: identity source {missing} is missing (not invoked)")
-        arn = route_arn(request, ctx)
+    def __init__(self, spec: Any, services: Any, *, simple: bool, iam: bool,
+                 unauthorized_error: bool = False) -> None:
+        self.function = spec.handler
+        self.runtime = services.lambda_runtime(self.function)
+        self.runtime.prepare(self.function)
+        self.simple = simple
+        self.iam = iam
+        self.unauthorized_error = unauthorized_error
+        self.cache = ResultCache(spec.results_cache_ttl)
+        self.timeout = min(self.function.timeout, AUTHORIZER_TIMEOUT)
+        self.name = f"Lambda authorizer {spec.authorizer_name!r}"
+        #: Invocations of the function (cached answers not counted).
+        self.calls = 0
+
+    async def decide(self, values: list[str], arn: str, make_event: Callable[[], dict[str, Any]],
+                     record: Any, check: Callable[[Any], None] | None = None) -> Outcome:
+        """The outcome for identity values ``values`` on ``arn``; allowed outcomes carry
+        ``v2={"lambda": context}`` and ``v1={**context, "principalId", "integrationLatency"}``.
+        ``check`` may raise :class:`InvalidResponse` for a further rule on the answer."""
+        name = self.name
         key = tuple(values)
-        record = ctx.invocation
         started = time.perf_counter()
-        payload = cache.get(key)
+        payload = self.cache.get(key)
         cached = payload is not None
         if not cached:
-            result = await runtime.invoke(function, make_event(request, ctx, arn, values), timeout)
+            self.calls += 1
+            result = await self.runtime.invoke(self.function, make_event(), self.timeout)
             record.logs.extend(result.logs)
             if result.failed:
                 record.traceback = result.traceback
+                if self.unauthorized_error and result.error_message == "Unauthorized":
+                    return Outcome(401, f"{name} answered Unauthorized")
                 return Outcome(500, f"{name} failed: {result.error_type}: {result.error_message}")
             payload = result.payload
         try:
-            allowed, context, principal = decide(payload, arn, simple=simple, iam=iam)
+            allowed, context, principal = decide(payload, arn, simple=self.simple, iam=self.iam)
+            if check is not None:
+                check(payload)
         except InvalidResponse as exc:
             return Outcome(500, f"{name} returned an invalid response: {exc}")
         if not cached:
-            cache.put(key, payload)
+            self.cache.put(key, payload)
         via = " (cached result)" if cached else ""
         if not allowed:
             return Outcome(403, f"{name} denied {arn}{via}: {payload!r}")
@@ -95,4 +108,20 @@ def build_lambda(spec: Any, services: Any) -> Any:
         v1["integrationLatency"] = latency
         return Outcome(None, None, v2={"lambda": context}, v1=v1)
 
+
+def build_lambda(spec: Any, services: Any) -> Any:
+    """An ``authorize(request, ctx, route) -> Outcome`` coroutine for ``spec`` (own cache)."""
+    make_event = event_v2 if spec.payload_format_version == "2.0" else event_v1
+    iam = HttpLambdaResponseType.IAM in spec.response_types or spec.payload_format_version == "1.0"
+    decider = LambdaDecider(spec, services, simple=spec.simple_responses, iam=iam)
+
+    async def authorize(request: Any, ctx: Any, route: Any) -> Outcome:
+        values, missing = evaluate_all(spec.identity_source, request, ctx)
+        if missing is not None:
+            return Outcome(401, f"{decider.name}: identity source {missing} is missing (not invoked)")
+        arn = route_arn(request, ctx)
+        return await decider.decide(values, arn, lambda: make_event(request, ctx, arn, values),
+                                    ctx.invocation)
+
+    authorize.decider = decider  # type: ignore[attr-defined]
     return authorize

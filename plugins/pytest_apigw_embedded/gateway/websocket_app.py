@@ -1,6 +1,7 @@
 """The WebSocket API gateway as an ASGI app: one connection's life, one small step each.
 
-handshake → stage → ``$connect`` (accept, or reject the upgrade with its status) → registry →
+handshake → stage → ``$connect`` authorizer (401/403/500 reject the upgrade) → ``$connect`` (accept,
+or reject the upgrade with its status) → registry →
 each message: size limit → route selection → integration → two-way answer / error frame →
 close (either side, idle or lifetime limit, ``@connections`` DELETE, shutdown) → ``$disconnect``.
 
@@ -18,6 +19,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pytest_apigw.invocations import LOG, Invocation
+from pytest_apigw_embedded.authorizers import Authorizers
+from pytest_apigw_embedded.authorizers.websocket import ANSWERS
 from pytest_apigw_embedded.gateway.http_app import read_body
 from pytest_apigw_embedded.websocket import management
 from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
@@ -88,6 +91,8 @@ class WebSocketGateway:
         self.api_id = api_id
         self.services = services
         self.stages = WebSocketStageTable(api, services)
+        #: ``$connect`` authorizers, built once per spec (later ones on first use).
+        self.authorizers = Authorizers(api, services)
         self.connections = ConnectionRegistry()
         #: Message size, idle timeout and lifetime; change them before clients connect.
         self.limits = Limits()
@@ -160,6 +165,17 @@ class WebSocketGateway:
         route = stage_routes.route("$connect")
         if route is not None:
             event = events.connect(handshake_headers(scope, source_ip, port), scope["query_string"], new_id())
+            if route[0].authorizer is not None:
+                outcome = await self.authorizers.get(route[0].authorizer)(event, record)
+                if outcome.status is not None:
+                    record.status, record.error = outcome.status, outcome.reason
+                    record.duration_ms = (time.perf_counter() - started) * 1000
+                    LOG.add(record)
+                    await _reject(send, outcome.status, ANSWERS[outcome.status],
+                                  [(b"content-type", b"application/json")])
+                    return
+                events.authorizer = outcome.v1
+                event["requestContext"]["authorizer"] = dict(outcome.v1)
             verdict = connect_verdict(await route[1](event, record))
             if not verdict.accept:
                 record.status = verdict.status

@@ -96,6 +96,8 @@ class EventFactory:
             "apiId": api_id,
         }
         self._stage_variables = dict(stage.stage_variables or {}) or None
+        #: ``requestContext.authorizer`` of every event once the ``$connect`` authorizer allowed.
+        self.authorizer: dict[str, Any] | None = None
 
     def _context(self, route_key: str, event_type: str, request_id: str, epoch_ms: int) -> dict[str, Any]:
         ctx = {
@@ -108,6 +110,8 @@ class EventFactory:
         }
         ctx.update(self._base)
         ctx["identity"] = dict(self._base["identity"])
+        if self.authorizer is not None:
+            ctx["authorizer"] = dict(self.authorizer)
         return ctx
 
     def _event(self, ctx: dict[str, Any]) -> dict[str, Any]:
