@@ -54,6 +54,15 @@ REFINES = {
     HTTP_PROXY_URI: HTTP_PROXY,
 }
 
+#: Authorizer details, refinements of ``AUTHORIZERS``: JWT claims reach the integration as
+#: strings and scopes in the token's order; a JWT without ``exp`` is 401; an unknown ``kid``
+#: fetches the JWKS again (key rotation).
+AUTHORIZER_JWT_DETAILS = "http.authorizers.jwt_details"
+#: A Lambda authorizer's declared identity source missing or empty is 401 without invoking the
+#: function, whether results are cached or not.
+AUTHORIZER_IDENTITY_CHECK = "http.authorizers.identity_check"
+REFINES.update({AUTHORIZER_JWT_DETAILS: AUTHORIZERS, AUTHORIZER_IDENTITY_CHECK: AUTHORIZERS})
+
 ALL = frozenset(
     {
         LAMBDA_PROXY, HTTP_PROXY, PRIVATE_ALB, PRIVATE_NLB, PRIVATE_CLOUD_MAP, PARAMETER_MAPPING,

@@ -8,7 +8,7 @@ from pytest_apigw import capabilities as cap
 PROVISIONED = frozenset({
     cap.LAMBDA_PROXY, cap.HTTP_PROXY, cap.PRIVATE_ALB, cap.PRIVATE_NLB, cap.PRIVATE_CLOUD_MAP,
     cap.PARAMETER_MAPPING, cap.NAMED_STAGES, cap.STAGE_VARIABLES, cap.COOKIES, cap.WEBSOCKET,
-    cap.WEBSOCKET_CONNECTIONS, *cap.REFINES,
+    cap.WEBSOCKET_CONNECTIONS, cap.AUTHORIZERS, *cap.REFINES,
 })
 
 #: Gaps of MiniStack (seen on 1.4.x): the capability and why a conformance case cannot pass there.
@@ -37,4 +37,10 @@ MINISTACK_GAPS = {
     cap.BARE_RESULTS: "MiniStack answers an empty body when a 2.0 function returns null",
     cap.HTTP_PROXY_URI: "MiniStack appends the request path to every HTTP proxy integration URI, fills "
                         "in no {path} variables, and forwards the decoded path (502 on non-ASCII)",
+    cap.AUTHORIZER_JWT_DETAILS: "MiniStack passes JWT claims with their JSON types (AWS: strings) and scopes "
+                                "sorted, accepts a token without exp (AWS: 401), and keeps a JWKS for 2 h "
+                                "without fetching it again for an unknown kid",
+    cap.AUTHORIZER_IDENTITY_CHECK: "MiniStack checks a Lambda authorizer's identity sources only when "
+                                   "results are cached: with results_cache_ttl=0 a missing source still "
+                                   "invokes it (AWS: 401 without invoking)",
 }

@@ -33,6 +33,7 @@ from pytest_apigw import (
     HttpNoneAuthorizer,
     LambdaProxyIntegration,
 )
+from pytest_apigw import capabilities as cap
 
 AUDIENCE = "books-api"
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -123,10 +124,11 @@ def _fn(code, name: str) -> Function:
     return Function(name.capitalize(), handler=f"authz_handlers.{name}", code=code)
 
 
-def _api(code, issuer_url: str) -> tuple[HttpApi, HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaAuthorizer]:
+def _api(code, issuer_url: str) -> HttpApi:
+    """JWT by default (one route scoped), a simple and an IAM Lambda authorizer, a public route."""
     jwt_auth = HttpJwtAuthorizer("Jwt", issuer_url, jwt_audience=[AUDIENCE, "other-client"])
-    simple = HttpLambdaAuthorizer("Simple", _fn(code, "simple"), response_types=[HttpLambdaResponseType.SIMPLE],
-                                  results_cache_ttl=0)
+    simple = HttpLambdaAuthorizer("Simple", _fn(code, "simple"), results_cache_ttl=0,
+                                  response_types=[HttpLambdaResponseType.SIMPLE])
     iam = HttpLambdaAuthorizer("Iam", _fn(code, "iam"), results_cache_ttl=timedelta(seconds=30),
                                identity_source=["$request.header.Authorization", "$request.querystring.t"])
     integration = LambdaProxyIntegration(handler=_fn(code, "echo"))
@@ -140,11 +142,11 @@ def _api(code, issuer_url: str) -> tuple[HttpApi, HttpJwtAuthorizer, HttpLambdaA
     api.add_routes(path="/iam", methods=[HttpMethod.GET], integration=integration, authorizer=iam)
     api.add_routes(path="/public", methods=[HttpMethod.GET], integration=integration,
                    authorizer=HttpNoneAuthorizer())
-    return api, jwt_auth, simple, iam
+    return api
 
 
 def test_authorizers_and_cors_are_provisioned(deploy, aws, code) -> None:
-    api, _, _, _ = _api(code, "https://issuer.example/realms/books")
+    api = _api(code, "https://issuer.example/realms/books")
     deployment = deploy(api)
     api_id = deployment.api_id
     v2 = aws.apigatewayv2
@@ -207,7 +209,7 @@ def test_authorizers_and_cors_are_provisioned(deploy, aws, code) -> None:
 
 
 def test_ministack_enforces_authorizers(deploy, code, issuer) -> None:
-    api, _, _, _ = _api(code, issuer.url)
+    api = _api(code, issuer.url)
     url = deploy(api).url
 
     def get(path: str, token: str | None = None, **params: str) -> httpx.Response:
@@ -253,3 +255,12 @@ def test_cors_configuration_sends_only_what_is_set() -> None:
         "ExposeHeaders": ["x-id"], "AllowCredentials": True, "MaxAge": 86400}
     assert http_api._cors(CorsPreflightOptions(max_age=0)) == {"MaxAge": 0}
     assert http_api._cors(None) is None
+
+
+def test_capabilities_on_ministack(localstack) -> None:
+    """Authorizers are served; the details MiniStack gets wrong are gaps with their reasons."""
+    assert localstack.supports(cap.AUTHORIZERS)
+    for detail in (cap.AUTHORIZER_JWT_DETAILS, cap.AUTHORIZER_IDENTITY_CHECK):
+        assert detail not in localstack.capabilities
+        assert "MiniStack" in localstack.capability_gaps[detail]
+        assert cap.REFINES[detail] == cap.AUTHORIZERS
