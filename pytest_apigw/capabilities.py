@@ -19,6 +19,8 @@ CORS = "http.cors"
 #: Route authorizers (``HttpJwtAuthorizer``, ``HttpLambdaAuthorizer``): 401/403/500 answers,
 #: ``requestContext.authorizer`` in events, Lambda authorizer result caching.
 AUTHORIZERS = "http.authorizers"
+#: Lambda authorizers on a WebSocket API's ``$connect`` route.
+WEBSOCKET_AUTHORIZERS = "websocket.authorizers"
 
 #: A named stage's segment stays in the path the integration sees (2.0 ``rawPath`` and
 #: ``requestContext.http.path``, 1.0 ``path``), as AWS sends it: ``/dev/pets`` on stage ``dev``.
@@ -67,6 +69,6 @@ ALL = frozenset(
     {
         LAMBDA_PROXY, HTTP_PROXY, PRIVATE_ALB, PRIVATE_NLB, PRIVATE_CLOUD_MAP, PARAMETER_MAPPING,
         NAMED_STAGES, STAGE_VARIABLES, COOKIES, WEBSOCKET, WEBSOCKET_CONNECTIONS, INVOCATION_LOG,
-        CORS, AUTHORIZERS, *REFINES,
+        CORS, AUTHORIZERS, WEBSOCKET_AUTHORIZERS, *REFINES,
     }
 )
