@@ -60,7 +60,7 @@ class EmbeddedBackend(Backend):
         """What the registered integration modules serve, plus the gateway's own features."""
         own = {capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
                capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
-               capabilities.AUTHORIZERS, capabilities.WEBSOCKET_AUTHORIZERS}
+               capabilities.AUTHORIZERS, capabilities.WEBSOCKET_AUTHORIZERS, capabilities.PARAMETER_MAPPING}
         return integrations.capabilities() | own | set(self.extra_capabilities)
 
     #: Capabilities added by optional parts (WebSocket, parameter mapping, ...).
