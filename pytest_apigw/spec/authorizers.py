@@ -143,12 +143,7 @@ class HttpLambdaAuthorizer(HttpRouteAuthorizer):
         authorizer_name: str | None = None,
     ) -> None:
         super().__init__(id)
-        if isinstance(handler, Function):
-            self.handler = handler
-        elif callable(handler):
-            self.handler = Function(f"{id}Handler", handler=handler)
-        else:
-            raise self.error(f"handler must be a Function or a callable, got {handler!r}")
+        self.handler = authorizer_function(self, handler)
         types = tuple(response_types)
         if not types or not all(isinstance(t, HttpLambdaResponseType) for t in types):
             raise self.error(
@@ -163,22 +158,32 @@ class HttpLambdaAuthorizer(HttpRouteAuthorizer):
                 "simple responses (HttpLambdaResponseType.SIMPLE) need payload_format_version '2.0'"
             )
         self.identity_source = self._identity_source(identity_source, jwt=False)
-        ttl = results_cache_ttl
-        if isinstance(ttl, timedelta):
-            ttl = ttl.total_seconds()
-        if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0 <= ttl <= MAX_CACHE_TTL:
-            raise self.error(
-                f"results_cache_ttl must be 0 to {MAX_CACHE_TTL} seconds, got {results_cache_ttl!r}"
-            )
-        if ttl and not self.identity_source:
-            raise self.error("caching (results_cache_ttl > 0) needs at least one identity_source")
-        self.results_cache_ttl = float(ttl)
+        self.results_cache_ttl = cache_ttl(self, results_cache_ttl, self.identity_source)
         self.authorizer_name = authorizer_name or id
 
     @property
     def simple_responses(self) -> bool:
         """AWS's ``enableSimpleResponses``."""
         return HttpLambdaResponseType.SIMPLE in self.response_types
+
+
+def authorizer_function(owner: Construct, handler: Any) -> Function:
+    """A Lambda authorizer's function: a :class:`Function`, or a callable wrapped in one."""
+    if isinstance(handler, Function):
+        return handler
+    if callable(handler):
+        return Function(f"{owner.id}Handler", handler=handler)
+    raise owner.error(f"handler must be a Function or a callable, got {handler!r}")
+
+
+def cache_ttl(owner: Construct, value: timedelta | float, identity_source: tuple[str, ...]) -> float:
+    """A result-cache TTL in seconds (0 to 3600; caching needs an identity source)."""
+    ttl = value.total_seconds() if isinstance(value, timedelta) else value
+    if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0 <= ttl <= MAX_CACHE_TTL:
+        raise owner.error(f"results_cache_ttl must be 0 to {MAX_CACHE_TTL} seconds, got {value!r}")
+    if ttl and not identity_source:
+        raise owner.error("caching (results_cache_ttl > 0) needs at least one identity_source")
+    return float(ttl)
 
 
 def check_route_authorizer(

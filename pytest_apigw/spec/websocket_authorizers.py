@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from pytest_apigw.spec._base import Construct
-from pytest_apigw.spec.authorizers import MAX_CACHE_TTL
+from pytest_apigw.spec.authorizers import authorizer_function, cache_ttl
 from pytest_apigw.spec.function import Function
 
 #: CDK's patterns: ``route.request.header|querystring.X``, ``stageVariables.X``, ``context.X``.
@@ -63,23 +63,9 @@ class WebSocketLambdaAuthorizer(WebSocketRouteAuthorizer):
         results_cache_ttl: timedelta | float = 0,
     ) -> None:
         super().__init__(id)
-        if isinstance(handler, Function):
-            self.handler = handler
-        elif callable(handler):
-            self.handler = Function(f"{id}Handler", handler=handler)
-        else:
-            raise self.error(f"handler must be a Function or a callable, got {handler!r}")
+        self.handler = authorizer_function(self, handler)
         self.identity_source = self._identity_source(identity_source)
-        ttl = results_cache_ttl
-        if isinstance(ttl, timedelta):
-            ttl = ttl.total_seconds()
-        if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0 <= ttl <= MAX_CACHE_TTL:
-            raise self.error(
-                f"results_cache_ttl must be 0 to {MAX_CACHE_TTL} seconds, got {results_cache_ttl!r}"
-            )
-        if ttl and not self.identity_source:
-            raise self.error("caching (results_cache_ttl > 0) needs at least one identity_source")
-        self.results_cache_ttl = float(ttl)
+        self.results_cache_ttl = cache_ttl(self, results_cache_ttl, self.identity_source)
         self.authorizer_name = authorizer_name or id
 
     def _identity_source(self, value: Any) -> tuple[str, ...]:
