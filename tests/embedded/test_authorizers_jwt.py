@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pytest_apigw import (
     Function,
@@ -25,78 +20,7 @@ from pytest_apigw import (
 )
 from pytest_apigw.invocations import LOG
 from tests.embedded.conftest import echo
-
-AUDIENCE = "books-api"
-
-
-def new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-KEY = new_key()
-OTHER_KEY = new_key()
-
-
-class Issuer:
-    """An OIDC issuer on loopback: discovery, JWKS (mutable: rotate keys), request counts."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, rsa.RSAPrivateKey] = {"k1": KEY}
-        self.hits: dict[str, int] = {}
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                path = self.path.removeprefix(issuer.prefix)
-                issuer.hits[path] = issuer.hits.get(path, 0) + 1
-                if path == "/.well-known/openid-configuration":
-                    doc = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json"}
-                elif path == "/jwks.json":
-                    doc = {"keys": [issuer.jwk(kid, key) for kid, key in issuer.keys.items()]}
-                else:
-                    self.send_error(404)
-                    return
-                body = json.dumps(doc).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        # A path of its own, so the backend's key cache never mixes issuers that reuse a port.
-        self.prefix = f"/realms/{uuid.uuid4().hex[:8]}"
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{self.prefix}"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
-        self.thread.start()
-
-    @staticmethod
-    def jwk(kid: str, key: rsa.RSAPrivateKey) -> dict:
-        data = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-        return {**data, "kid": kid, "use": "sig", "alg": "RS256"}
-
-    def token(self, *, kid: str = "k1", key: rsa.RSAPrivateKey | None = None, alg: str = "RS256",
-              **claims: object) -> str:
-        now = int(time.time())
-        body = {"iss": self.url, "aud": AUDIENCE, "sub": "user-1", "iat": now, "exp": now + 600, **claims}
-        body = {k: v for k, v in body.items() if v is not None}
-        signing = key or self.keys.get(kid, KEY)
-        return jwt.encode(body, signing, algorithm=alg, headers={"kid": kid})
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
-@pytest.fixture
-def issuer():
-    server = Issuer()
-    yield server
-    server.stop()
+from tests.support.oidc import AUDIENCE, KEY, OTHER_KEY, Issuer
 
 
 def echo_fn(version: str = "2.0") -> LambdaProxyIntegration:

@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import json
 import textwrap
-import threading
-import time
-import uuid
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 from pytest_apigw_localstack.translate import http_api
 
 from pytest_apigw import (
@@ -34,9 +28,7 @@ from pytest_apigw import (
     LambdaProxyIntegration,
 )
 from pytest_apigw import capabilities as cap
-
-AUDIENCE = "books-api"
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+from tests.support.oidc import AUDIENCE
 
 #: Shipped with ``code=``: an integration echoing the authorizer context, and two authorizers.
 HANDLERS = textwrap.dedent('''
@@ -60,57 +52,6 @@ HANDLERS = textwrap.dedent('''
             "Statement": [{"Action": "execute-api:Invoke", "Effect": effect,
                            "Resource": event["routeArn"]}]}}
 ''')
-
-
-class Issuer:
-    """An OIDC issuer on loopback (discovery and JWKS) that MiniStack fetches keys from."""
-
-    def __init__(self) -> None:
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                path = self.path.removeprefix(issuer.prefix)
-                if path == "/.well-known/openid-configuration":
-                    doc = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json"}
-                elif path == "/jwks.json":
-                    key = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
-                    doc = {"keys": [{**key, "kid": "k1", "use": "sig", "alg": "RS256"}]}
-                else:
-                    self.send_error(404)
-                    return
-                body = json.dumps(doc).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.prefix = f"/realms/{uuid.uuid4().hex[:8]}"  # MiniStack caches keys per issuer URL
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{self.prefix}"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
-        self.thread.start()
-
-    def token(self, **claims: object) -> str:
-        now = int(time.time())
-        body = {"iss": self.url, "aud": AUDIENCE, "sub": "user-1", "iat": now, "exp": now + 600, **claims}
-        return jwt.encode(body, KEY, algorithm="RS256", headers={"kid": "k1"})
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
-@pytest.fixture
-def issuer():
-    server = Issuer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
