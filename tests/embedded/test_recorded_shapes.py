@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from typing import Any
 
 import httpx
@@ -31,8 +30,8 @@ from pytest_apigw import (
     WebSocketApi,
     WebSocketStage,
 )
+from tests.support.events import EventRecorder
 
-WAIT = 10.0
 STR_MAP = {str: str}  # a map of string to string, any keys
 STR_LIST_MAP = {str: [str]}
 
@@ -211,29 +210,9 @@ def test_v1_every_optional_key_on_a_named_stage(apigw):
 # -- WebSocket APIs ---------------------------------------------------------------------------------
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[dict] = []
-        self._cond = threading.Condition()
-
-    def handler(self, event, context):
-        with self._cond:
-            self.events.append(event)
-            self._cond.notify_all()
-        return {"statusCode": 200}
-
-    def route(self, key: str) -> dict:
-        def found():
-            return [e for e in self.events if e["requestContext"]["routeKey"] == key]
-
-        with self._cond:
-            assert self._cond.wait_for(found, WAIT), self.events
-            return found()[-1]
-
-
 @pytest.fixture
 def ws(apigw):
-    rec = Recorder()
+    rec = EventRecorder()
 
     def integration(name):
         return LambdaWebSocketIntegration(handler=Function(name, handler=rec.handler))
@@ -252,10 +231,10 @@ def ws(apigw):
 def test_websocket_connect_message_disconnect(ws):
     deployment, rec = ws
     with deployment.ws_connect() as client:
-        connect = rec.route("$connect")
+        connect = rec.route("$connect", last=True)
         client.send_json({"action": "chat", "message": "Hello from client"})
-        message = rec.route("chat")
-    disconnect = rec.route("$disconnect")
+        message = rec.route("chat", last=True)
+    disconnect = rec.route("$disconnect", last=True)
     check(connect, WS_CONNECT)
     check(message, WS_MESSAGE)
     check(disconnect, WS_DISCONNECT)
@@ -275,7 +254,7 @@ def test_websocket_connect_message_disconnect(ws):
 def test_websocket_connect_with_query(ws):
     deployment, rec = ws
     with deployment.ws_connect(query=[("name", "me")]):
-        connect = rec.route("$connect")
+        connect = rec.route("$connect", last=True)
     check(connect, WS_CONNECT_QUERY)
     assert connect["multiValueQueryStringParameters"] == {"name": ["me"]}
 
@@ -285,9 +264,9 @@ def test_websocket_1001_without_reason_reports_empty_reason(ws):
     ``disconnectReason: ""``."""
     deployment, rec = ws
     client = deployment.ws_connect()
-    rec.route("$connect")
+    rec.route("$connect", last=True)
     client.close(code=1001)
-    ctx = rec.route("$disconnect")["requestContext"]
+    ctx = rec.route("$disconnect", last=True)["requestContext"]
     assert (ctx["disconnectStatusCode"], ctx["disconnectReason"]) == (1001, "")
 
 
@@ -295,7 +274,7 @@ def test_websocket_binary_message_is_base64(ws):
     deployment, rec = ws
     with deployment.ws_connect() as client:
         client.send(b"\x00\xff")
-        message = rec.route("$default")
+        message = rec.route("$default", last=True)
     check(message, WS_MESSAGE)
     assert message["isBase64Encoded"] is True and base64.b64decode(message["body"]) == b"\x00\xff"
 
@@ -324,10 +303,10 @@ def test_v1_events_validate_against_powertools(apigw, stage):
 def test_websocket_events_validate_against_powertools(ws):
     deployment, rec = ws
     with deployment.ws_connect(query={"name": "me"}) as client:
-        connect = rec.route("$connect")
+        connect = rec.route("$connect", last=True)
         client.send_json({"action": "chat"})
-        message = rec.route("chat")
-    disconnect = rec.route("$disconnect")
+        message = rec.route("chat", last=True)
+    disconnect = rec.route("$disconnect", last=True)
     models.APIGatewayWebSocketConnectEventModel.model_validate(connect)
     models.APIGatewayWebSocketMessageEventModel.model_validate(message)
     models.APIGatewayWebSocketDisconnectEventModel.model_validate(disconnect)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 
 import boto3
 import pytest
@@ -12,34 +11,12 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from pytest_apigw import Function, LambdaWebSocketIntegration, WebSocketApi, WebSocketStage
 from pytest_apigw.ws_client import SyncClient
-
-WAIT = 10.0
-
-
-class Recorder:
-    """Events handlers received, with a wait for the ones that arrive after the client moved on."""
-
-    def __init__(self) -> None:
-        self.events: list[dict] = []
-        self._cond = threading.Condition()
-
-    def add(self, event: dict) -> None:
-        with self._cond:
-            self.events.append(event)
-            self._cond.notify_all()
-
-    def wait_for(self, predicate, timeout: float = WAIT) -> dict:
-        with self._cond:
-            assert self._cond.wait_for(lambda: any(predicate(e) for e in self.events), timeout), self.events
-            return next(e for e in self.events if predicate(e))
-
-    def route(self, key: str, timeout: float = WAIT) -> dict:
-        return self.wait_for(lambda e: e["requestContext"]["routeKey"] == key, timeout)
+from tests.support.events import WAIT, EventRecorder
 
 
 @pytest.fixture
 def rec():
-    return Recorder()
+    return EventRecorder()
 
 
 def integration(fn):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from websockets.exceptions import InvalidStatus
 
@@ -16,29 +14,7 @@ from pytest_apigw import (
     WebSocketLambdaAuthorizer,
     WebSocketStage,
 )
-
-WAIT = 10.0
-
-
-class Recorder:
-    """Events received by handlers, with a wait for the ones that arrive after the client moved on."""
-
-    def __init__(self) -> None:
-        self.events: list[dict] = []
-        self._cond = threading.Condition()
-
-    def add(self, event: dict) -> None:
-        with self._cond:
-            self.events.append(event)
-            self._cond.notify_all()
-
-    def route(self, key: str, timeout: float = WAIT) -> dict:
-        def found(e):
-            return e.get("requestContext", {}).get("routeKey") == key and "type" not in e
-
-        with self._cond:
-            assert self._cond.wait_for(lambda: any(found(e) for e in self.events), timeout), self.events
-            return next(e for e in self.events if found(e))
+from tests.support.events import EventRecorder
 
 
 class Authorizer:
@@ -103,21 +79,21 @@ def rejected(deployment, **kwargs) -> int:
 
 def test_only_connect_may_have_an_authorizer():
     auth = WebSocketLambdaAuthorizer("Auth", lambda e, c: None)
-    api = WebSocketApi("Api", connect_route_options={"integration": integration(Recorder()),
+    api = WebSocketApi("Api", connect_route_options={"integration": integration(EventRecorder()),
                                                      "authorizer": auth})
     assert api.routes["$connect"].authorizer is auth
     for key in ("sendmessage", "$default", "$disconnect"):
         with pytest.raises(SpecError, match=r"restricted to the \$connect route only"):
-            api.add_route(key, integration=integration(Recorder()), authorizer=auth)
+            api.add_route(key, integration=integration(EventRecorder()), authorizer=auth)
     with pytest.raises(SpecError, match="restricted"):
-        WebSocketApi("Api2", default_route_options={"integration": integration(Recorder()),
+        WebSocketApi("Api2", default_route_options={"integration": integration(EventRecorder()),
                                                     "authorizer": auth})
 
 
 def test_spec_validation():
     http_auth = HttpLambdaAuthorizer("Http", lambda e, c: None)
     with pytest.raises(SpecError, match="WebSocketLambdaAuthorizer"):
-        WebSocketApi("Api", connect_route_options={"integration": integration(Recorder()),
+        WebSocketApi("Api", connect_route_options={"integration": integration(EventRecorder()),
                                                    "authorizer": http_auth})
     with pytest.raises(SpecError, match="no '\\$'"):
         WebSocketLambdaAuthorizer("A", lambda e, c: None, identity_source=["$request.header.Auth"])
@@ -134,7 +110,7 @@ def test_spec_validation():
 
 
 def test_allow_runs_connect_with_the_authorizer_context(apigw):
-    rec, auth = Recorder(), Authorizer()
+    rec, auth = EventRecorder(), Authorizer()
     deployment = deploy(apigw, rec, auth, identity_source=["route.request.header.Auth"])
     with deployment.ws_connect(headers={"Auth": "good"}, query={"room": "blue"}):
         connect = rec.route("$connect")
@@ -158,20 +134,20 @@ def test_allow_runs_connect_with_the_authorizer_context(apigw):
 
 
 def test_deny_rejects_the_handshake_with_403_without_running_connect(apigw):
-    rec, auth = Recorder(), Authorizer()
+    rec, auth = EventRecorder(), Authorizer()
     deployment = deploy(apigw, rec, auth, identity_source=["route.request.header.Auth"])
     assert rejected(deployment, headers={"Auth": "bad"}) == 403
     assert len(auth.events) == 1 and rec.events == []
 
 
 def test_policy_for_another_resource_is_a_deny(apigw):
-    rec = Recorder()
+    rec = EventRecorder()
     deployment = deploy(apigw, rec, lambda e, c: policy("Allow", e["methodArn"].replace("/dev/", "/prod/")))
     assert rejected(deployment, headers={"Authorization": "x"}) == 403
 
 
 def test_missing_identity_source_is_401_without_invoking(apigw):
-    rec, auth = Recorder(), Authorizer()
+    rec, auth = EventRecorder(), Authorizer()
     deployment = deploy(apigw, rec, auth, identity_source=["route.request.header.Auth"])
     assert rejected(deployment) == 401
     assert rejected(deployment, headers={"Other": "good"}) == 401
@@ -180,7 +156,7 @@ def test_missing_identity_source_is_401_without_invoking(apigw):
 
 @pytest.mark.parametrize(("token", "status"), [("boom", 500), ("simple", 500), ("nobody", 401)])
 def test_failure_invalid_answer_and_unauthorized_error(apigw, token, status):
-    rec, auth = Recorder(), Authorizer()
+    rec, auth = EventRecorder(), Authorizer()
     deployment = deploy(apigw, rec, auth, identity_source=["route.request.header.Auth"])
     assert rejected(deployment, headers={"Auth": token}) == status
     assert len(auth.events) == 1 and rec.events == []
@@ -192,12 +168,12 @@ def test_nested_context_value_is_an_invalid_answer(apigw):
         answer["context"]["groups"] = ["a", "b"]
         return answer
 
-    deployment = deploy(apigw, Recorder(), nested)
+    deployment = deploy(apigw, EventRecorder(), nested)
     assert rejected(deployment, headers={"Authorization": "x"}) == 500
 
 
 def test_query_string_stage_variable_and_context_sources(apigw):
-    rec = Recorder()
+    rec = EventRecorder()
     auth = Authorizer(lambda e: "good" if e["queryStringParameters"].get("token") == "t1" else "bad")
     deployment = deploy(apigw, rec, auth, stage_variables={"tenant": "acme"}, identity_source=[
         "route.request.querystring.token", "stageVariables.tenant", "context.identity.sourceIp"])
@@ -213,7 +189,7 @@ def test_query_string_stage_variable_and_context_sources(apigw):
 
 
 def test_context_reaches_message_and_disconnect_events(apigw):
-    rec, auth = Recorder(), Authorizer()
+    rec, auth = EventRecorder(), Authorizer()
     deployment = deploy(apigw, rec, auth, identity_source=["route.request.header.Auth"])
     with deployment.ws_connect(headers={"Auth": "good"}) as ws:
         ws.send("hello")
@@ -227,7 +203,7 @@ def test_context_reaches_message_and_disconnect_events(apigw):
 
 
 def test_connections_without_an_authorizer_have_no_authorizer_context(apigw):
-    rec = Recorder()
+    rec = EventRecorder()
     api = WebSocketApi("PlainApi", connect_route_options={"integration": integration(rec)})
     WebSocketStage("Stage", web_socket_api=api, stage_name="dev", auto_deploy=True)
     with apigw.deploy(api).ws_connect():
@@ -238,7 +214,7 @@ def test_connections_without_an_authorizer_have_no_authorizer_context(apigw):
 
 
 def test_results_are_cached_per_identity_values(apigw):
-    rec, auth = Recorder(), Authorizer()
+    rec, auth = EventRecorder(), Authorizer()
     deployment = deploy(apigw, rec, auth, identity_source=["route.request.header.Auth"],
                         results_cache_ttl=300)
     for _ in range(3):
@@ -254,7 +230,7 @@ def test_results_are_cached_per_identity_values(apigw):
 
 
 def test_failures_are_not_cached_and_ttl_0_never_caches(apigw):
-    rec, auth = Recorder(), Authorizer()
+    rec, auth = EventRecorder(), Authorizer()
     deployment = deploy(apigw, rec, auth, identity_source=["route.request.header.Auth"])
     for _ in range(2):
         with deployment.ws_connect(headers={"Auth": "good"}):
