@@ -4,7 +4,8 @@
   ``lambda_code/contract_probes.py`` (standard library only), given as ``"module.func"`` with
   ``code=`` that folder, so every backend (LocalStack, AWS) can ship them.
 - :class:`EchoUpstream`: a loopback HTTP server answering every request with a JSON description
-  of it (method, raw and decoded path, query, headers, body), for HTTP proxy integrations.
+  of it (method, raw and decoded path, query, headers, body, and the ``server`` ``ip:port``
+  that answered), for HTTP proxy and private integrations.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         described: dict[str, Any] = {
             "method": self.command,
+            "server": "{}:{}".format(*self.server.server_address[:2]),
             "raw_path": parts.path,
             "path": unquote(parts.path),
             "query": parts.query,
@@ -87,6 +89,12 @@ class EchoUpstream:
         """Base URL of the server."""
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """``(ip, port)`` the server listens on (a load balancer target, a Cloud Map instance)."""
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
 
     def start(self) -> EchoUpstream:
         """Start serving in a daemon thread."""

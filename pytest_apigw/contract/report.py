@@ -8,6 +8,7 @@ from typing import Any
 
 from pytest_apigw.contract.model.expect import Diff
 from pytest_apigw.contract.model.predict import Prediction
+from pytest_apigw.contract.model.private import targets_of
 from pytest_apigw.strategies.wire import HttpRequest, HttpResponse
 
 
@@ -16,6 +17,10 @@ def _integration(integration: Any) -> str:
     name = type(integration).__name__
     if hasattr(integration, "url"):
         return f"{name}({integration.url}, {integration.method})"
+    if hasattr(integration, "listener") or hasattr(integration, "service"):
+        filters = getattr(integration, "attribute_filters", None)
+        where = f", filters {filters}" if filters else ""
+        return f"{name}({integration.method}, targets {', '.join(targets_of(integration))}{where})"
     return f"{name}(payload {version})" if version else name
 
 

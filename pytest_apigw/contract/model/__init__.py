@@ -7,9 +7,11 @@ page (``doc_source/``) it follows and names every undocumented choice where it i
 - :mod:`.routing` (``http-api-develop-routes.md``)
 - :mod:`.lambda_event`, :mod:`.lambda_response` (``http-api-develop-integrations-lambda.md``)
 - :mod:`.integrations` (one predictor per integration type; ``http-api-develop-integrations-http.md``)
+- :mod:`.private` (ALB, NLB, Cloud Map; ``http-api-develop-integrations-private.md``)
 - :mod:`.websocket` (``websocket-api-develop-routes.md``)
 """
 
+from pytest_apigw.contract.model import private  # noqa: F401 - registers the private predictors
 from pytest_apigw.contract.model.expect import ABSENT, PRESENT, UNSPECIFIED, Diff, OneOf, compare
 from pytest_apigw.contract.model.integrations import Routed, predicts
 from pytest_apigw.contract.model.lambda_response import ExpectedResponse, response_v1, response_v2
