@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,9 +58,12 @@ def echo_targets() -> Iterator[list[EchoUpstream]]:
     upstreams = [EchoUpstream().start() for _ in range(4)]
     try:
         yield upstreams
-    finally:
-        for upstream in upstreams:
-            upstream.stop()
+    finally:  # stopped side by side: each stop waits for its server's poll interval
+        stoppers = [threading.Thread(target=upstream.stop) for upstream in upstreams]
+        for thread in stoppers:
+            thread.start()
+        for thread in stoppers:
+            thread.join()
 
 
 @st.composite
