@@ -117,26 +117,26 @@ class RawServer:
         self.thread.stop()
 
 
-@bench("floor", order=0)
-def floor(settings: Settings) -> Result:
-    server = UvicornServer()
+def _serve_and_measure(server: UvicornServer | RawServer, name: str, note: str, settings: Settings) -> Result:
+    """Run the harness client against ``server`` (closed afterwards) and make its row."""
     try:
         result = run_client(server.url, requests=settings.count(20000, 3000), warmup=settings.warmup,
                             time_limit=settings.time_limit)
     finally:
         server.close()
-    return rate_row("floor", result, vs="floor", note="uvicorn+httptools, uvloop thread, in-process")
+    return rate_row(name, result, vs="floor", note=note)
+
+
+@bench("floor", order=0)
+def floor(settings: Settings) -> Result:
+    return _serve_and_measure(UvicornServer(), "floor", "uvicorn+httptools, uvloop thread, in-process",
+                              settings)
 
 
 @bench("floor_raw", order=1)
 def floor_raw(settings: Settings) -> Result:
-    server = RawServer()
-    try:
-        result = run_client(server.url, requests=settings.count(20000, 3000), warmup=settings.warmup,
-                            time_limit=settings.time_limit)
-    finally:
-        server.close()
-    return rate_row("floor_raw", result, vs="floor", note="asyncio.Protocol fixed bytes, uvloop thread")
+    return _serve_and_measure(RawServer(), "floor_raw", "asyncio.Protocol fixed bytes, uvloop thread",
+                              settings)
 
 
 @bench("client_httpx", order=2)
