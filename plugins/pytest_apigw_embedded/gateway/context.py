@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pytest_apigw.invocations import Invocation
@@ -40,12 +41,12 @@ class RequestContext:
         """The emulator's fake account id."""
         return ACCOUNT_ID
 
-    @property
+    @cached_property
     def domain_name(self) -> str:
         """The ``Host`` the client used (AWS: the API's domain)."""
         return self.request.header("host") or f"{self.api_id}.execute-api.us-east-1.amazonaws.com"
 
-    @property
+    @cached_property
     def domain_prefix(self) -> str:
         """The first label of the domain; the API id when the host is an IP address."""
         host = self.domain_name.split(":")[0]
