@@ -92,7 +92,7 @@ class EmbeddedBackend(Backend):
     def make_app(self, api: Any, api_id: str) -> Any:
         """The ASGI app serving ``api``."""
         if isinstance(api, WebSocketApi):
-            from pytest_apigw_embedded.gateway.websocket_app import WebSocketGateway
+            from pytest_apigw_embedded.websocket.app import WebSocketGateway
 
             return WebSocketGateway(api, api_id, self.services)
         if not api.routes:

@@ -14,8 +14,8 @@ from typing import Any
 from pytest_apigw.spec.authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer
 from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer
 from pytest_apigw_embedded.authorizers.outcome import Outcome
-from pytest_apigw_embedded.gateway import responses
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange import responses
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 
 _ANSWERS = {401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error"}
 

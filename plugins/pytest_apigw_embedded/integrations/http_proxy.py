@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from pytest_apigw import capabilities
 from pytest_apigw.spec import HttpProxyIntegration
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations import Integration, serves
 from pytest_apigw_embedded.integrations.upstream.outgoing import quote_path
 from pytest_apigw_embedded.integrations.upstream.pipeline import Pipeline

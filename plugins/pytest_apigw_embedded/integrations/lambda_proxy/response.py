@@ -13,7 +13,7 @@ import binascii
 import json
 from typing import Any
 
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 
 # Undocumented; seen on AWS: a 2.0 response with no content-type header gets this one.
 DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import time
 
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.request import GatewayRequest
 
 
 def trace_id() -> str:
