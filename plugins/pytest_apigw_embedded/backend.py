@@ -11,7 +11,7 @@ from pytest_apigw.backend import Backend, Deployment
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec import HttpApi, WebSocketApi
 from pytest_apigw.spec.stage import DEFAULT_STAGE
-from pytest_apigw_embedded import integrations
+from pytest_apigw_embedded import authorizers, integrations
 from pytest_apigw_embedded.gateway.http_app import HttpGateway
 from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
 from pytest_apigw_embedded.server.loop import LoopThread
@@ -50,21 +50,22 @@ class EmbeddedBackend(Backend):
 
     def __init__(self, config: Any = None) -> None:
         super().__init__(config)
-        integrations.load_all()
         self._loop: LoopThread | None = None
         self._services: Services | None = None
         self._live: dict[int, Deployment] = {}
 
+    #: What the gateway itself serves, whatever the integrations and authorizers.
+    GATEWAY_CAPABILITIES = frozenset({
+        capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
+        capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
+        capabilities.PARAMETER_MAPPING,
+    })
+
     @property
     def capabilities(self) -> frozenset[str]:  # type: ignore[override]
-        """What the registered integration modules serve, plus the gateway's own features."""
-        own = {capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
-               capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
-               capabilities.AUTHORIZERS, capabilities.WEBSOCKET_AUTHORIZERS, capabilities.PARAMETER_MAPPING}
-        return integrations.capabilities() | own | set(self.extra_capabilities)
-
-    #: Capabilities added by optional parts (WebSocket, parameter mapping, ...).
-    extra_capabilities: set[str] = set()
+        """Derived from the integration and authorizer tables, plus the gateway's own."""
+        return (integrations.capabilities_served() | authorizers.capabilities_served()
+                | self.GATEWAY_CAPABILITIES)
 
     def start(self) -> None:
         """Start the event loop thread."""
