@@ -8,9 +8,8 @@ from typing import Any
 
 from pytest_apigw import capabilities
 from pytest_apigw.backend import Backend, Deployment
-from pytest_apigw.errors import SpecError
-from pytest_apigw.spec import HttpApi, WebSocketApi
-from pytest_apigw.spec.stage import DEFAULT_STAGE
+from pytest_apigw.spec import WebSocketApi
+from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw_embedded import authorizers, integrations
 from pytest_apigw_embedded.gateway.http_app import HttpGateway
 from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
@@ -23,24 +22,6 @@ _ID_ALPHABET = string.ascii_lowercase + string.digits
 def new_api_id() -> str:
     """A 10-character id like AWS's (``a1b2c3d4e5``)."""
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
-
-
-def pick_stage(api: Any, stage: str | None) -> Any:
-    """The stage whose URL becomes ``Deployment.url``; clear errors for the AWS-rejected cases."""
-    if not api.stages:
-        hint = "keep create_default_stage=True or add an HttpStage" if isinstance(api, HttpApi) \
-            else "add a WebSocketStage"
-        raise SpecError(api.label, f"has no stage to deploy to: {hint}")
-    if stage is not None:
-        for candidate in api.stages:
-            if candidate.stage_name == stage:
-                return candidate
-        names = ", ".join(s.stage_name for s in api.stages)
-        raise SpecError(api.label, f"has no stage {stage!r} (stages: {names})")
-    for candidate in api.stages:
-        if candidate.stage_name == DEFAULT_STAGE:
-            return candidate
-    return api.stages[0]
 
 
 class EmbeddedBackend(Backend):
@@ -96,16 +77,11 @@ class EmbeddedBackend(Backend):
             from pytest_apigw_embedded.websocket.app import WebSocketGateway
 
             return WebSocketGateway(api, api_id, self.services)
-        if not api.routes:
-            raise SpecError(
-                api.label, "Unable to deploy API because no routes exist in this API (add a "
-                "route with add_routes() or default_integration=)"
-            )
         return HttpGateway(api, api_id, self.services)
 
     def deploy(self, api: Any, *, stage: str | None = None) -> Deployment:
         """Build the gateway (integrations resolved now), then listen on a loopback port."""
-        chosen = pick_stage(api, stage)
+        chosen = deploy_target(api, stage)
         api_id = new_api_id()
         app = self.make_app(api, api_id)
         listener = Listener(app)
