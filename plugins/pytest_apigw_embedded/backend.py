@@ -15,6 +15,7 @@ from pytest_apigw_embedded.gateway.http_app import HttpGateway
 from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
 from pytest_apigw_embedded.server.loop import LoopThread
 from pytest_apigw_embedded.services import Services
+from pytest_apigw_embedded.websocket import sdk_endpoint
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -34,6 +35,7 @@ class EmbeddedBackend(Backend):
         self._loop: LoopThread | None = None
         self._services: Services | None = None
         self._live: dict[int, Deployment] = {}
+        self._sdk_hooks = False
 
     #: What the gateway itself serves, whatever the integrations and authorizers.
     GATEWAY_CAPABILITIES = frozenset({
@@ -51,11 +53,10 @@ class EmbeddedBackend(Backend):
     def start(self) -> None:
         """Start the event loop thread."""
         if self._loop is None:
-            from pytest_apigw_embedded.websocket import sdk_endpoint
-
-            sdk_endpoint.install()  # boto3's apigatewaymanagementapi calls for 127.0.0.1 reach us
             self._loop = LoopThread()
-            self._services = Services(self._loop)
+            # worker processes get the hook that routes boto3's apigatewaymanagementapi calls
+            # for loopback hosts to us (see websocket/sdk_endpoint.py)
+            self._services = Services(self._loop, worker_paths=[sdk_endpoint.BOOT_DIR])
 
     @property
     def loop(self) -> LoopThread:
@@ -76,6 +77,9 @@ class EmbeddedBackend(Backend):
         if isinstance(api, WebSocketApi):
             from pytest_apigw_embedded.websocket.app import WebSocketGateway
 
+            if not self._sdk_hooks:  # in-process handlers' @connections calls reach us
+                sdk_endpoint.install_hooks()
+                self._sdk_hooks = True
             return WebSocketGateway(api, api_id, self.services)
         return HttpGateway(api, api_id, self.services)
 
@@ -132,6 +136,9 @@ class EmbeddedBackend(Backend):
             self._loop.stop()
             self._loop = None
             self._services = None
+        if self._sdk_hooks:
+            sdk_endpoint.uninstall_hooks()
+            self._sdk_hooks = False
 
     def describe(self) -> str:
         """One line for the report header."""
