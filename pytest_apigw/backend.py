@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias
+
+from typing_extensions import TypeVar
+
+from pytest_apigw.spec.http_api import HttpApi
+from pytest_apigw.spec.websocket_api import WebSocketApi
 
 if TYPE_CHECKING:
     import httpx
@@ -12,11 +17,16 @@ if TYPE_CHECKING:
 
     from pytest_apigw.ws_client import AsyncClient, SyncClient
 
-Spec = Any  # HttpApi | WebSocketApi
+#: What a backend deploys.
+Spec: TypeAlias = HttpApi | WebSocketApi
+
+#: What a backend keeps in :attr:`Deployment.handle` to find a deployment's resources again; each
+#: backend names its own type (``Deployment[Served]`` on the embedded backend), others see ``object``.
+HandleT = TypeVar("HandleT", covariant=True, default=object)
 
 
 @dataclass
-class Deployment:
+class Deployment(Generic[HandleT]):
     """A spec deployed to a backend.
 
     ``url`` is the invoke URL of the chosen stage (``http://127.0.0.1:PORT`` for ``$default``,
@@ -31,7 +41,7 @@ class Deployment:
     backend: Backend
     ws_url: str | None = None
     stage_urls: dict[str, str] = field(default_factory=dict)
-    handle: Any = None
+    handle: HandleT | None = None
     closed: bool = False
 
     def url_for(self, stage: str) -> str:

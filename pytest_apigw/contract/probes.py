@@ -53,7 +53,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         described: dict[str, Any] = {
             "method": self.command,
-            "server": "{}:{}".format(*self.server.server_address[:2]),
+            "server": "{}:{}".format(*self.connection.getsockname()[:2]),
             "raw_path": parts.path,
             "path": unquote(parts.path),
             "query": parts.query,
@@ -87,13 +87,13 @@ class EchoUpstream:
     @property
     def url(self) -> str:
         """Base URL of the server."""
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     @property
     def address(self) -> tuple[str, int]:
         """``(ip, port)`` the server listens on (a load balancer target, a Cloud Map instance)."""
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return str(host), int(port)
 
     def start(self) -> EchoUpstream:

@@ -64,7 +64,7 @@ def contract_settings(**overrides: object) -> settings:
         name = "ci"
         base = settings.get_profile("ci")
     else:
-        base = settings.default
+        base = settings.default or settings.get_profile(name)
     # the ``gaps`` fixture is function-scoped on purpose: it gathers across a case's examples
     overrides.setdefault("suppress_health_check",
                          [*base.suppress_health_check, HealthCheck.function_scoped_fixture])

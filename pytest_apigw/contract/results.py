@@ -13,7 +13,7 @@ _STATUS = st.sampled_from([200, 201, 202, 400, 403, 404, 418, 500, 503])
 _NAMES = st.one_of(st.sampled_from(["X-Reply", "x-reply", "Content-Type", "Cache-Control"]),
                    st.text(string.ascii_lowercase, min_size=1, max_size=6).map(lambda s: f"x-{s}"))
 _VALUES = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=12)
-_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 
 
 def _json() -> st.SearchStrategy[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given, note
@@ -17,6 +18,13 @@ from pytest_apigw.contract.report import format_case
 from pytest_apigw.spec import HttpApi, HttpMethod, HttpProxyIntegration
 from pytest_apigw.strategies import requests_for
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytest_apigw.backend import Backend
+    from pytest_apigw.contract.probes import EchoUpstream
+    from pytest_apigw.session import Apigw
+
 
 def proxy_api(upstream: str) -> HttpApi:
     """Greedy, path-variable and ``$default`` routes, all to the echo upstream."""
@@ -29,7 +37,10 @@ def proxy_api(upstream: str) -> HttpApi:
 
 @contract_settings()
 @given(data=st.data())
-def test_http_proxy_forwards_the_request(apigw_session, apigw_backend, require, echo_upstream, data):
+def test_http_proxy_forwards_the_request(
+    apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None],
+    echo_upstream: EchoUpstream, data: st.DataObject
+) -> None:
     require(capabilities.HTTP_PROXY)
     require(capabilities.HTTP_PROXY_URI)
     if apigw_backend.name == "aws":

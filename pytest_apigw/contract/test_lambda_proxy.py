@@ -6,6 +6,8 @@ more on backends where a deployment is slow)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hypothesis import given, note
 from hypothesis import strategies as st
 
@@ -15,10 +17,20 @@ from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.report import route_table
 from pytest_apigw.strategies import http_apis, requests_for, route_tables
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytest_apigw.backend import Backend
+    from pytest_apigw.contract.gaps import Gaps
+    from pytest_apigw.session import Apigw
+
 
 @contract_settings()
 @given(data=st.data())
-def test_generated_api_routes_and_events(apigw_session, apigw_backend, require, gaps, data):
+def test_generated_api_routes_and_events(
+    apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], gaps: Gaps,
+    data: st.DataObject
+) -> None:
     require(capabilities.LAMBDA_PROXY)
     integrations = echo_integrations(echo_versions(apigw_backend))
     api = data.draw(
@@ -34,7 +46,10 @@ def test_generated_api_routes_and_events(apigw_session, apigw_backend, require, 
 
 @contract_settings()
 @given(data=st.data())
-def test_payload_v2_shapes_of_one_route(apigw_session, apigw_backend, require, gaps, data):
+def test_payload_v2_shapes_of_one_route(
+    apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], gaps: Gaps,
+    data: st.DataObject
+) -> None:
     """One greedy route, many request shapes: headers, query, cookies, bodies (large ones too)."""
     require(capabilities.LAMBDA_PROXY)
     version = data.draw(st.sampled_from(echo_versions(apigw_backend)), label="payload version")

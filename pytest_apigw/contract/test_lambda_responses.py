@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -17,12 +18,20 @@ from pytest_apigw.contract.results import lambda_results
 from pytest_apigw.spec import HttpApi, LambdaProxyIntegration
 from pytest_apigw.strategies import HttpRequest
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytest_apigw.contract.gaps import Gaps
+    from pytest_apigw.session import Apigw
+
 REPLY = reply_function()
 
 
 @contract_settings()
 @given(version=st.sampled_from(["2.0", "1.0"]), data=st.data())
-def test_lambda_result_to_client_response(apigw_session, require, gaps, version, data):
+def test_lambda_result_to_client_response(
+    apigw_session: Apigw, require: Callable[[str], None], gaps: Gaps, version: str, data: st.DataObject
+) -> None:
     require(capabilities.LAMBDA_PROXY)
     integration = LambdaProxyIntegration(handler=REPLY, payload_format_version=version)
     api = HttpApi("Reply", default_integration=integration)

@@ -13,7 +13,7 @@ import itertools
 import json
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, note
@@ -41,6 +41,12 @@ from pytest_apigw.spec import (
     VpcLink,
 )
 from pytest_apigw.strategies import http_apis, requests_for
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytest_apigw.backend import Backend
+    from pytest_apigw.session import Apigw
 
 KINDS = {
     "alb": capabilities.PRIVATE_ALB,
@@ -112,8 +118,9 @@ def observed_upstream(response: Any) -> Any:
 @contract_settings()
 @given(data=st.data())
 def test_private_integration_forwards_to_a_registered_target(
-    apigw_session, apigw_backend, require, echo_targets, kind, data
-):
+    apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None],
+    echo_targets: list[EchoUpstream], kind: str, data: st.DataObject
+) -> None:
     """Each request reaches one registered target with the stage segment kept in its path, the
     client's method (or the integration's), query, headers and body; the answer is relayed."""
     require(KINDS[kind])

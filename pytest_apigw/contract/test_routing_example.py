@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +11,13 @@ from pytest_apigw import capabilities
 from pytest_apigw.contract.cases import ECHO, send_and_check
 from pytest_apigw.spec import HttpApi, HttpMethod, LambdaProxyIntegration
 from pytest_apigw.strategies import HttpRequest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytest_apigw.backend import Deployment
+    from pytest_apigw.contract.gaps import Gaps
+    from pytest_apigw.session import Apigw
 
 DOCS_TABLE = [
     ("GET", "/pets/dog/1", "GET /pets/dog/{id}"),
@@ -19,7 +27,7 @@ DOCS_TABLE = [
 
 
 @pytest.fixture(scope="module")
-def docs_api():
+def docs_api() -> HttpApi:
     """The docs' four routes on a ``$default`` stage."""
     echo = LambdaProxyIntegration(handler=ECHO)
     api = HttpApi("DocsRouting")
@@ -31,7 +39,9 @@ def docs_api():
 
 
 @pytest.fixture(scope="module")
-def docs_deployment(apigw_session, require, docs_api) -> Iterator:  # type: ignore[no-untyped-def]
+def docs_deployment(
+    apigw_session: Apigw, require: Callable[[str], None], docs_api: HttpApi
+) -> Iterator[Deployment]:
     """The docs' API deployed once for the module's cases."""
     require(capabilities.LAMBDA_PROXY)
     with apigw_session.deployed(docs_api) as deployment:
@@ -39,12 +49,16 @@ def docs_deployment(apigw_session, require, docs_api) -> Iterator:  # type: igno
 
 
 @pytest.mark.parametrize(("method", "path", "route"), DOCS_TABLE, ids=[f"{m} {p}" for m, p, _ in DOCS_TABLE])
-def test_docs_routing_table(docs_api, docs_deployment, gaps, method, path, route):
+def test_docs_routing_table(
+    docs_api: HttpApi, docs_deployment: Deployment, gaps: Gaps, method: str, path: str, route: str
+) -> None:
     response = send_and_check(docs_api, docs_deployment, HttpRequest(method, path), gaps)
     assert response.json()["routeKey"] == route
 
 
-def test_docs_default_route_catches_the_root(docs_api, docs_deployment, gaps):
+def test_docs_default_route_catches_the_root(
+    docs_api: HttpApi, docs_deployment: Deployment, gaps: Gaps
+) -> None:
     """``/`` matches no greedy route (a greedy variable catches child resources only)."""
     response = send_and_check(docs_api, docs_deployment, HttpRequest("GET", "/"), gaps)
     assert response.json()["routeKey"] == "$default"

@@ -3,12 +3,20 @@ backend's gap shows on a fixed, readable table)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from pytest_apigw import capabilities
 from pytest_apigw.contract.cases import ECHO, send_and_check
 from pytest_apigw.spec import HttpApi, HttpMethod, HttpStage, LambdaProxyIntegration
 from pytest_apigw.strategies import HttpRequest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytest_apigw.contract.gaps import Gaps
+    from pytest_apigw.session import Apigw
 
 VERSIONS = ["2.0", "1.0"]
 
@@ -37,7 +45,9 @@ def _api(version: str, *, named: bool) -> HttpApi:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_named_stage_keeps_its_segment_in_the_event(apigw_session, require, gaps, version):
+def test_named_stage_keeps_its_segment_in_the_event(
+    apigw_session: Apigw, require: Callable[[str], None], gaps: Gaps, version: str
+) -> None:
     """``/dev/pets/7`` on stage ``dev``: route ``GET /pets/{id}``, the stage's variables, and
     the path as the client sent it (AWS keeps the stage segment in ``rawPath``)."""
     require(capabilities.LAMBDA_PROXY)
@@ -49,7 +59,9 @@ def test_named_stage_keeps_its_segment_in_the_event(apigw_session, require, gaps
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_cookies_reach_the_event(apigw_session, require, gaps, version):
+def test_cookies_reach_the_event(
+    apigw_session: Apigw, require: Callable[[str], None], gaps: Gaps, version: str
+) -> None:
     """2.0: every ``Cookie`` header split into ``cookies``; 1.0: the ``cookie`` header(s)."""
     require(capabilities.LAMBDA_PROXY)
     api = _api(version, named=False)

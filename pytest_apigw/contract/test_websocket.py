@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -14,6 +15,11 @@ from pytest_apigw.contract.profiles import contract_settings
 from pytest_apigw.spec import LambdaWebSocketIntegration, WebSocketApi, WebSocketStage
 from pytest_apigw.strategies import websocket_sessions
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytest_apigw.session import Apigw
+
 WS_ECHO = ws_echo_function()
 EXPRESSIONS = ["$request.body.action", "$request.body.meta.kind"]
 
@@ -24,7 +30,10 @@ EXPRESSIONS = ["$request.body.action", "$request.body.meta.kind"]
     expression=st.sampled_from(EXPRESSIONS),
     data=st.data(),
 )
-def test_messages_reach_the_predicted_route(apigw_session, require, keys, expression, data):
+def test_messages_reach_the_predicted_route(
+    apigw_session: Apigw, require: Callable[[str], None], keys: list[str], expression: str,
+    data: st.DataObject
+) -> None:
     require(capabilities.WEBSOCKET)
     from websockets.sync.client import connect
 
@@ -34,7 +43,7 @@ def test_messages_reach_the_predicted_route(apigw_session, require, keys, expres
         api.add_route(key, integration=integration, return_response=True)
     WebSocketStage("Dev", web_socket_api=api, stage_name="dev", auto_deploy=True)
     messages = data.draw(websocket_sessions(route_keys=keys, route_selection_expression=expression))
-    with apigw_session.deployed(api) as deployment, connect(deployment.ws_url, open_timeout=10) as ws:
+    with apigw_session.deployed(api) as deployment, connect(str(deployment.ws_url), open_timeout=10) as ws:
         for message in messages:
             expected = select_websocket_route(api.routes, expression, message)
             ws.send(message)

@@ -127,7 +127,7 @@ class Function(Construct):
             module = importlib.import_module(module_name)
         except Exception as exc:  # the user's module failed to import: say which and why
             raise self.error(f"handler {self.handler!r} cannot be resolved: {exc!r}") from exc
-        func = getattr(module, func_name, None)
+        func: Handler | None = getattr(module, func_name, None)
         if not callable(func):
             raise self.error(
                 f"handler {self.handler!r} cannot be resolved: module {module_name!r} has no "

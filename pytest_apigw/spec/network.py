@@ -20,7 +20,7 @@ def valid_port(owner: str, name: str, port: object) -> int:
 def valid_ipv4(owner: str, ip: object) -> str:
     """Validate an IPv4 address string."""
     try:
-        return str(ipaddress.IPv4Address(ip))  # type: ignore[arg-type]
+        return str(ipaddress.IPv4Address(ip))
     except (ipaddress.AddressValueError, ValueError, TypeError):
         raise SpecError(owner, f"{ip!r} is not an IPv4 address") from None
 
@@ -94,6 +94,8 @@ class Listener(Construct):
         if self.protocol not in self.protocols:
             raise self.error(f"protocol {self.protocol!r} is not one of {', '.join(self.protocols)}")
         self.target_groups: list[TargetGroup] = []
+        #: The ARN of an imported listener (``from_listener_attributes``); empty otherwise.
+        self.listener_arn = ""
 
     @property
     def imported(self) -> bool:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hypothesis import strategies as st
 
 from pytest_apigw.strategies.routes import route_tables
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec import HttpApi, HttpRouteIntegration
 
 __all__ = ["http_apis", "stage_layouts", "stage_variables"]
 
@@ -40,11 +43,11 @@ def stage_layouts() -> st.SearchStrategy[list[tuple[str, dict[str, str]]]]:
 def http_apis(
     draw: st.DrawFn,
     *,
-    integrations: st.SearchStrategy[Any] | Callable[[], Any],
+    integrations: st.SearchStrategy[HttpRouteIntegration] | Callable[[], HttpRouteIntegration],
     tables: st.SearchStrategy[list[str]] | None = None,
     stages: st.SearchStrategy[list[tuple[str, dict[str, str]]]] | None = None,
     shared: bool = False,
-) -> Any:
+) -> HttpApi:
     """:class:`~pytest_apigw.HttpApi` specs with generated routes and stages.
 
     ``integrations`` is a strategy of integration specs (or a zero-argument factory) drawn
@@ -54,7 +57,8 @@ def http_apis(
     from pytest_apigw.spec import HttpApi, HttpStage
 
     keys = draw(tables if tables is not None else route_tables())
-    layout = draw(stages if stages is not None else st.just([("$default", {})]))
+    default: list[tuple[str, dict[str, str]]] = [("$default", {})]
+    layout = draw(stages if stages is not None else st.just(default))
     if not isinstance(integrations, st.SearchStrategy):
         integrations = st.builds(integrations)
     api = HttpApi("Generated", create_default_stage=False)
@@ -62,7 +66,7 @@ def http_apis(
         HttpStage(f"Stage{index}", http_api=api, stage_name=name, stage_variables=variables)
     common = draw(integrations) if shared else None
     for key in keys:
-        integration = common if shared else draw(integrations)
+        integration = common if common is not None else draw(integrations)
         if key == "$default":
             api.add_routes(path="$default", integration=integration)
         else:

@@ -103,7 +103,7 @@ def _large(draw: st.DrawFn, max_size: int) -> bytes:
 
 def bodies(*, max_large: int = 256 * 1024) -> st.SearchStrategy[tuple[str | None, bytes]]:
     """``(content_type, body)``: empty, UTF-8 text, JSON, binary and large binary bodies."""
-    text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=64)
+    text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=64)
     return st.one_of(
         st.just((None, b"")),
         st.tuples(st.sampled_from(["text/plain; charset=utf-8", "text/html", "application/json"]),

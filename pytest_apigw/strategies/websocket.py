@@ -18,7 +18,7 @@ def _json_values() -> st.SearchStrategy[object]:
                         | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=6)
 
 
-def _set(target: dict, dotted: str, value: object) -> None:
+def _set(target: dict[str, object], dotted: str, value: object) -> None:
     parts = dotted.split(".")
     for part in parts[:-1]:
         nxt = target.get(part)

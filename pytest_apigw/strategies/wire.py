@@ -6,8 +6,11 @@ from __future__ import annotations
 import http.client
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
+
+if TYPE_CHECKING:
+    from pytest_apigw.backend import Deployment
 
 __all__ = ["HttpRequest", "HttpResponse", "api_root"]
 
@@ -110,7 +113,7 @@ class HttpResponse:
         return json.loads(self.body)
 
 
-def api_root(deployment: Any) -> str:
+def api_root(deployment: Deployment | str) -> str:
     """Where :class:`HttpRequest` paths start: the deployment's URL without its stage segment
     (a named stage's segment is part of a generated request's path; ``$default`` is served from
     the API's base). LocalStack's path-style URLs keep their ``/_aws/execute-api/<id>`` prefix.

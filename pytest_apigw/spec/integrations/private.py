@@ -65,15 +65,18 @@ class _LoadBalancerIntegration(HttpPrivateIntegration):
             raise SpecError(self.label, f"vpc_link must be a VpcLink, got {vpc_link!r}")
         if vpc is not None and not isinstance(vpc, Vpc):
             raise SpecError(self.label, f"vpc must be a Vpc, got {vpc!r}")
-        if vpc_link is None and vpc is None and listener.vpc is None:
-            raise SpecError(
-                self.label,
-                f"listener {listener.id!r} is imported, so its VPC is unknown: pass vpc= "
-                "(or vpc_link=) to the integration",
-            )
+        link_vpc = vpc or listener.vpc
+        if vpc_link is None:
+            if link_vpc is None:
+                raise SpecError(
+                    self.label,
+                    f"listener {listener.id!r} is imported, so its VPC is unknown: pass vpc= "
+                    "(or vpc_link=) to the integration",
+                )
+            #: A VPC link is made implicitly for the listener's VPC when none is given (as CDK does).
+            vpc_link = VpcLink(f"{listener.id}-VpcLink", vpc=link_vpc)
         self.listener = listener
-        #: A VPC link is made implicitly for the listener's VPC when none is given (as CDK does).
-        self.vpc_link = vpc_link or VpcLink(f"{listener.id}-VpcLink", vpc=vpc or listener.vpc)
+        self.vpc_link = vpc_link
         self._common(method, parameter_mapping, timeout, secure_server_name, response_parameter_mapping,
                      tls_config)
 
