@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from pytest_apigw import capabilities
-from pytest_apigw.backend import Backend, Deployment
+from pytest_apigw.backend import Backend, Deployment, Spec
 from pytest_apigw.spec import WebSocketApi
 from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw_embedded import authorizers, integrations
@@ -17,6 +17,11 @@ from pytest_apigw_embedded.server.loop import LoopThread
 from pytest_apigw_embedded.services import Services
 from pytest_apigw_embedded.websocket import sdk_endpoint
 
+if TYPE_CHECKING:
+    import pytest
+
+    from pytest_apigw_embedded.websocket.app import WebSocketGateway
+
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 
@@ -25,16 +30,30 @@ def new_api_id() -> str:
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
 
 
+class Served(NamedTuple):
+    """What serves one embedded deployment (``Deployment.handle``): its listener and its app."""
+
+    listener: Listener
+    app: HttpGateway | WebSocketGateway
+
+
+def served(deployment: Deployment) -> Served:
+    """The embedded handle of ``deployment`` (a ``TypeError`` for another backend's)."""
+    if not isinstance(deployment.handle, Served):
+        raise TypeError(f"{deployment!r} was not deployed by the embedded backend")
+    return deployment.handle
+
+
 class EmbeddedBackend(Backend):
     """In-process emulator: one event loop thread, uvicorn on loopback, Lambda in-process."""
 
     name = "embedded"
 
-    def __init__(self, config: Any = None) -> None:
+    def __init__(self, config: pytest.Config | None = None) -> None:
         super().__init__(config)
         self._loop: LoopThread | None = None
         self._services: Services | None = None
-        self._live: dict[int, Deployment] = {}
+        self._live: dict[int, Deployment[Served]] = {}
         self._sdk_hooks = False
 
     #: What the gateway itself serves, whatever the integrations and authorizers.
@@ -72,7 +91,7 @@ class EmbeddedBackend(Backend):
         assert self._services is not None
         return self._services
 
-    def make_app(self, api: Any, api_id: str) -> Any:
+    def make_app(self, api: Spec, api_id: str) -> HttpGateway | WebSocketGateway:
         """The ASGI app serving ``api``."""
         if isinstance(api, WebSocketApi):
             from pytest_apigw_embedded.websocket.app import WebSocketGateway
@@ -83,7 +102,7 @@ class EmbeddedBackend(Backend):
             return WebSocketGateway(api, api_id, self.services)
         return HttpGateway(api, api_id, self.services)
 
-    def deploy(self, api: Any, *, stage: str | None = None) -> Deployment:
+    def deploy(self, api: Spec, *, stage: str | None = None) -> Deployment[Served]:
         """Build the gateway (integrations resolved now), then listen on a loopback port."""
         chosen = deploy_target(api, stage)
         api_id = new_api_id()
@@ -97,29 +116,29 @@ class EmbeddedBackend(Backend):
         deployment = Deployment(
             api=api, api_id=api_id, stage=chosen.stage_name, url=urls[chosen.stage_name],
             backend=self, ws_url=ws_base + chosen.path_prefix if is_ws else None,
-            stage_urls=urls, handle=(listener, app),
+            stage_urls=urls, handle=Served(listener, app),
         )
         self._live[id(deployment)] = deployment
         return deployment
 
     def redeploy(self, deployment: Deployment) -> None:
         """A new deployment: every stage, auto-deploy or not, gets the spec's current routes."""
-        _, app = deployment.handle
+        _, app = served(deployment)
         self.loop.run(self._redeploy(app))
 
     @staticmethod
-    async def _redeploy(app: Any) -> None:
+    async def _redeploy(app: HttpGateway | WebSocketGateway) -> None:
         app.stages.deploy(manual_too=True)
 
     def destroy(self, deployment: Deployment) -> None:
         """Stop the deployment's listener and close its connections."""
         self._live.pop(id(deployment), None)
-        listener, app = deployment.handle
+        listener, app = served(deployment)
         if self._loop is not None and self._loop.alive:
             self._loop.run(self._stop(listener, app))
 
     @staticmethod
-    async def _stop(listener: Listener, app: Any) -> None:
+    async def _stop(listener: Listener, app: HttpGateway | WebSocketGateway) -> None:
         closer = getattr(app, "aclose", None)
         if closer is not None:
             await closer()

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
 from pytest_apigw_embedded.lambda_runtime.process import ProcessRuntime
 from pytest_apigw_embedded.server.loop import LoopThread
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec.function import Function
+    from pytest_apigw_embedded.lambda_runtime.protocol import LambdaRuntime
+
+
+class SharedResource(Protocol):
+    """A resource one backend's deployments share (an HTTP client, a key cache): made on first
+    use with no arguments, closed with the backend."""
+
+    async def aclose(self) -> None:
+        """Release it (runs on the backend's loop)."""
+
+
+R = TypeVar("R", bound=SharedResource)
 
 
 class Services:
@@ -19,11 +34,11 @@ class Services:
         self.worker_paths = list(worker_paths)
         self._inprocess: InProcessRuntime | None = None
         self._process: ProcessRuntime | None = None
-        #: Other shared resources by name (integration modules add theirs, e.g. HTTP clients);
-        #: each value may have an async ``aclose()`` or a ``close()``.
-        self.extras: dict[str, Any] = {}
+        #: Other shared resources, one per class (integration modules add theirs through
+        #: :meth:`shared`, e.g. the upstream HTTP client), closed with the backend.
+        self.extras: dict[type[SharedResource], SharedResource] = {}
 
-    def lambda_runtime(self, function: Any) -> InProcessRuntime | ProcessRuntime:
+    def lambda_runtime(self, function: Function) -> LambdaRuntime:
         """The runtime for ``function``'s ``isolation``."""
         if function.isolation == "process":
             if self._process is None:
@@ -33,17 +48,21 @@ class Services:
             self._inprocess = InProcessRuntime()
         return self._inprocess
 
+    def shared(self, kind: type[R]) -> R:
+        """The backend's one ``kind()`` (made on first use, closed with the backend)."""
+        made = self.extras.get(kind)
+        if not isinstance(made, kind):
+            made = self.extras[kind] = kind()
+        return made
+
     async def aclose(self) -> None:
         """Close everything (runs on the loop)."""
         if self._process is not None:
             await self._process.close()
             self._process = None
         if self._inprocess is not None:
-            self._inprocess.close()
+            await self._inprocess.close()
             self._inprocess = None
         for extra in list(self.extras.values()):
-            if hasattr(extra, "aclose"):
-                await extra.aclose()
-            elif hasattr(extra, "close"):
-                extra.close()
+            await extra.aclose()
         self.extras.clear()

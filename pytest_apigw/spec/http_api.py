@@ -20,7 +20,7 @@ class HttpRoute:
 
     route_key: RouteKey
     integration: HttpRouteIntegration
-    authorizer: Any = None
+    authorizer: HttpRouteAuthorizer | None = None
     authorization_scopes: tuple[str, ...] = ()
 
     @property

@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_apigw.spec.integrations.websocket_lambda import WebSocketRouteIntegration
 from pytest_apigw.spec.stage import Stage, StagedApi
-from pytest_apigw.spec.websocket_authorizers import check_websocket_route_authorizer
+from pytest_apigw.spec.websocket_authorizers import WebSocketRouteAuthorizer, check_websocket_route_authorizer
 
 SPECIAL_ROUTE_KEYS = ("$connect", "$disconnect", "$default")
 _ROUTE_KEY_RE = re.compile(r"^[^\s]{1,128}$")
@@ -30,7 +30,7 @@ class WebSocketRoute:
 
     key: str
     integration: WebSocketRouteIntegration
-    authorizer: Any = None
+    authorizer: WebSocketRouteAuthorizer | None = None
     return_response: bool = False
 
 

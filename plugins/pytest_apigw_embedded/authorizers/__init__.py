@@ -11,14 +11,29 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, overload
 
 from pytest_apigw import capabilities
-from pytest_apigw.spec.authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer
-from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer
+from pytest_apigw.spec.authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpRouteAuthorizer
+from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer, WebSocketRouteAuthorizer
 from pytest_apigw_embedded.authorizers.outcome import Outcome
+from pytest_apigw_embedded.authorizers.protocol import HttpAuthorizer, WebSocketAuthorizer
 from pytest_apigw_embedded.exchange import responses
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytest_apigw.spec.http_api import HttpApi
+    from pytest_apigw.spec.websocket_api import WebSocketApi
+    from pytest_apigw_embedded.exchange.context import RequestContext
+    from pytest_apigw_embedded.exchange.request import GatewayRequest
+    from pytest_apigw_embedded.services import Services
+
+#: A route authorizer spec of either API kind.
+AuthorizerSpec = HttpRouteAuthorizer | WebSocketRouteAuthorizer
+#: What a spec is built into.
+Built = HttpAuthorizer | WebSocketAuthorizer
 
 _ANSWERS = {401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error"}
 
@@ -41,14 +56,19 @@ TABLE: dict[type, Row] = {
 }
 
 
-def build(spec: Any, services: Any) -> Any:
+@overload
+def build(spec: HttpRouteAuthorizer, services: Services) -> HttpAuthorizer: ...
+@overload
+def build(spec: WebSocketRouteAuthorizer, services: Services) -> WebSocketAuthorizer: ...
+def build(spec: AuthorizerSpec, services: Services) -> Built:
     """The ``authorize`` coroutine for an authorizer spec."""
     row = TABLE.get(type(spec))
     if row is None:
         served = ", ".join(t.__name__ for t in TABLE)
         raise TypeError(f"no embedded authorizer for {spec!r} (serves: {served})")
     module = importlib.import_module(f"{__name__}.{row.module}")
-    return getattr(module, row.builder)(spec, services)
+    make: Callable[[AuthorizerSpec, Services], Built] = getattr(module, row.builder)
+    return make(spec, services)
 
 
 def capabilities_served() -> frozenset[str]:
@@ -59,23 +79,29 @@ def capabilities_served() -> frozenset[str]:
 class Authorizers:
     """One deployment's built authorizers (built at deploy, or on first use for later routes)."""
 
-    def __init__(self, api: Any, services: Any) -> None:
+    def __init__(self, api: HttpApi | WebSocketApi, services: Services) -> None:
         self.services = services
-        self._built: dict[int, Any] = {}
+        self._built: dict[int, Built] = {}
         for route in api.routes.values():
             if route.authorizer is not None:
                 self.get(route.authorizer)
 
-    def get(self, spec: Any) -> Any:
+    @overload
+    def get(self, spec: HttpRouteAuthorizer) -> HttpAuthorizer: ...
+    @overload
+    def get(self, spec: WebSocketRouteAuthorizer) -> WebSocketAuthorizer: ...
+    def get(self, spec: AuthorizerSpec) -> Built:
         """The built authorizer for ``spec``."""
         built = self._built.get(id(spec))
         if built is None:
             built = self._built[id(spec)] = build(spec, self.services)
         return built
 
-    async def authorize(self, request: Any, ctx: Any) -> GatewayResponse | None:
+    async def authorize(self, request: GatewayRequest, ctx: RequestContext) -> GatewayResponse | None:
         """``None`` when allowed (``ctx.authorizer`` set for the integration), else the answer."""
         route = ctx.match.route
+        if route.authorizer is None:
+            return None
         outcome: Outcome = await self.get(route.authorizer)(request, ctx, route)
         if outcome.status is None:
             v1 = getattr(route.integration, "payload_format_version", "2.0") == "1.0"

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_events.query import grouped, parse_query
 
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.exchange.context import RequestContext
+    from pytest_apigw_embedded.exchange.request import GatewayRequest
 
-def _context_value(name: str, request: Any, ctx: Any) -> str | None:
+
+def _context_value(name: str, request: GatewayRequest, ctx: RequestContext) -> str | None:
     values = {
         "routeKey": ctx.match.key, "stage": ctx.stage_name, "apiId": ctx.api_id,
         "requestId": request.request_id, "httpMethod": request.method, "path": request.path,
@@ -19,7 +23,7 @@ def _context_value(name: str, request: Any, ctx: Any) -> str | None:
     return values.get(name)
 
 
-def evaluate(source: str, request: Any, ctx: Any) -> str | None:
+def evaluate(source: str, request: GatewayRequest, ctx: RequestContext) -> str | None:
     """The value ``source`` selects, or ``None`` when the request does not carry it."""
     expr = source[1:]
     if expr.startswith("request.header."):
@@ -34,7 +38,8 @@ def evaluate(source: str, request: Any, ctx: Any) -> str | None:
     return value or None
 
 
-def evaluate_all(sources: tuple[str, ...], request: Any, ctx: Any) -> tuple[list[str], str | None]:
+def evaluate_all(sources: tuple[str, ...], request: GatewayRequest,
+                 ctx: RequestContext) -> tuple[list[str], str | None]:
     """``(values, missing)``: every source's value, or the first source the request lacks."""
     values: list[str] = []
     for source in sources:

@@ -4,10 +4,13 @@ backend and fetched again when a token names a ``kid`` the cache does not know (
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import jwt
+
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
 
 #: Seconds allowed for each discovery or JWKS request.
 FETCH_TIMEOUT = 5.0
@@ -18,7 +21,7 @@ class KeyFetchError(Exception):
 
 
 class JwksCache:
-    """Keys per issuer. Lives in ``services.extras`` (closed with the backend)."""
+    """Keys per issuer. Shared through ``services.shared(JwksCache)`` (closed with the backend)."""
 
     def __init__(self) -> None:
         self._client: httpx.AsyncClient | None = None
@@ -69,9 +72,6 @@ class JwksCache:
             self._client = None
 
 
-def jwks_cache(services: Any) -> JwksCache:
+def jwks_cache(services: Services) -> JwksCache:
     """The backend's shared :class:`JwksCache`."""
-    cache = services.extras.get("jwks")
-    if cache is None:
-        cache = services.extras["jwks"] = JwksCache()
-    return cache
+    return services.shared(JwksCache)

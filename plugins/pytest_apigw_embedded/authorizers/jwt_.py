@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 
 from pytest_apigw_embedded.authorizers.identity import evaluate
 from pytest_apigw_embedded.authorizers.jwks import KeyFetchError, jwks_cache
 from pytest_apigw_embedded.authorizers.outcome import Outcome
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec.authorizers import HttpJwtAuthorizer
+    from pytest_apigw.spec.http_api import HttpRoute
+    from pytest_apigw_embedded.authorizers.protocol import HttpAuthorizer
+    from pytest_apigw_embedded.exchange.context import RequestContext
+    from pytest_apigw_embedded.exchange.request import GatewayRequest
+    from pytest_apigw_embedded.services import Services
 
 #: "Currently, only RSA-based algorithms are supported."
 RSA_ALGORITHMS = ("RS256", "RS384", "RS512")
@@ -42,7 +50,7 @@ def token_scopes(claims: dict[str, Any]) -> list[str]:
     return []
 
 
-def build_jwt(spec: Any, services: Any) -> Any:
+def build_jwt(spec: HttpJwtAuthorizer, services: Services) -> HttpAuthorizer:
     """An ``authorize(request, ctx, route) -> Outcome`` coroutine for ``spec``."""
     keys = jwks_cache(services)
     source = spec.identity_source[0]
@@ -51,7 +59,7 @@ def build_jwt(spec: Any, services: Any) -> Any:
     def unauthorized(reason: str) -> Outcome:
         return Outcome(401, f"JWT authorizer {spec.authorizer_name!r}: {reason}")
 
-    async def authorize(request: Any, ctx: Any, route: Any) -> Outcome:
+    async def authorize(request: GatewayRequest, ctx: RequestContext, route: HttpRoute) -> Outcome:
         token = evaluate(source, request, ctx)
         if token is None:
             return unauthorized(f"no token in {source}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.spec.authorizers import HttpLambdaResponseType
 from pytest_apigw_embedded.authorizers.cache import ResultCache
@@ -17,17 +17,27 @@ from pytest_apigw_embedded.aws import ACCOUNT_ID, REGION
 from pytest_apigw_embedded.lambda_events.event_v1 import build_event_v1
 from pytest_apigw_embedded.lambda_events.event_v2 import build_event_v2
 
+if TYPE_CHECKING:
+    from pytest_apigw.invocations import Invocation
+    from pytest_apigw.spec.authorizers import HttpLambdaAuthorizer
+    from pytest_apigw.spec.http_api import HttpRoute
+    from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer
+    from pytest_apigw_embedded.authorizers.protocol import HttpAuthorizer
+    from pytest_apigw_embedded.exchange.context import RequestContext
+    from pytest_apigw_embedded.exchange.request import GatewayRequest
+    from pytest_apigw_embedded.services import Services
+
 #: Authorizer Lambdas get at most this long (AWS: 10 s for authorizers).
 AUTHORIZER_TIMEOUT = 10.0
 
 
-def route_arn(request: Any, ctx: Any) -> str:
+def route_arn(request: GatewayRequest, ctx: RequestContext) -> str:
     """``arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}``."""
     return (f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{ctx.api_id}/{ctx.stage_name}/"
             f"{request.method}{request.stage_path}")
 
 
-def event_v2(request: Any, ctx: Any, arn: str, values: list[str]) -> dict[str, Any]:
+def event_v2(request: GatewayRequest, ctx: RequestContext, arn: str, values: list[str]) -> dict[str, Any]:
     """The 2.0 authorizer event: the integration event's parts without the body."""
     base = build_event_v2(request, ctx)
     event: dict[str, Any] = {"version": "2.0", "type": "REQUEST", "routeArn": arn,
@@ -39,7 +49,7 @@ def event_v2(request: Any, ctx: Any, arn: str, values: list[str]) -> dict[str, A
     return event
 
 
-def event_v1(request: Any, ctx: Any, arn: str, values: list[str]) -> dict[str, Any]:
+def event_v1(request: GatewayRequest, ctx: RequestContext, arn: str, values: list[str]) -> dict[str, Any]:
     """The 1.0 authorizer event (REST-shaped, ``methodArn``, comma-joined ``identitySource``)."""
     base = build_event_v1(request, ctx)
     joined = ",".join(values) if values else None
@@ -56,7 +66,8 @@ class LambdaDecider:
     HTTP and WebSocket authorizers share. ``unauthorized_error``: a function failing with the
     error message ``Unauthorized`` means 401 (REST and WebSocket), otherwise every failure is 500."""
 
-    def __init__(self, spec: Any, services: Any, *, simple: bool, iam: bool,
+    def __init__(self, spec: HttpLambdaAuthorizer | WebSocketLambdaAuthorizer, services: Services, *,
+                 simple: bool, iam: bool,
                  unauthorized_error: bool = False) -> None:
         self.function = spec.handler
         self.runtime = services.lambda_runtime(self.function)
@@ -71,7 +82,7 @@ class LambdaDecider:
         self.calls = 0
 
     async def decide(self, values: list[str], arn: str, make_event: Callable[[], dict[str, Any]],
-                     record: Any, check: Callable[[Any], None] | None = None) -> Outcome:
+                     record: Invocation, check: Callable[[Any], None] | None = None) -> Outcome:
         """The outcome for identity values ``values`` on ``arn``; allowed outcomes carry
         ``v2={"lambda": context}`` and ``v1={**context, "principalId", "integrationLatency"}``.
         ``check`` may raise :class:`InvalidResponse` for a further rule on the answer."""
@@ -109,13 +120,13 @@ class LambdaDecider:
         return Outcome(None, None, v2={"lambda": context}, v1=v1)
 
 
-def build_lambda(spec: Any, services: Any) -> Any:
+def build_lambda(spec: HttpLambdaAuthorizer, services: Services) -> HttpAuthorizer:
     """An ``authorize(request, ctx, route) -> Outcome`` coroutine for ``spec`` (own cache)."""
     make_event = event_v2 if spec.payload_format_version == "2.0" else event_v1
     iam = HttpLambdaResponseType.IAM in spec.response_types or spec.payload_format_version == "1.0"
     decider = LambdaDecider(spec, services, simple=spec.simple_responses, iam=iam)
 
-    async def authorize(request: Any, ctx: Any, route: Any) -> Outcome:
+    async def authorize(request: GatewayRequest, ctx: RequestContext, route: HttpRoute) -> Outcome:
         values, missing = evaluate_all(spec.identity_source, request, ctx)
         if missing is not None:
             return Outcome(401, f"{decider.name}: identity source {missing} is missing (not invoked)")

@@ -15,5 +15,5 @@ class Outcome:
 
     status: int | None
     reason: str | None = None
-    v2: Any = None
-    v1: Any = None
+    v2: dict[str, Any] | None = None
+    v1: dict[str, Any] | None = None

@@ -11,13 +11,19 @@ with HTTP APIs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.authorizers.identity import evaluate_all_websocket
 from pytest_apigw_embedded.authorizers.lambda_ import LambdaDecider
 from pytest_apigw_embedded.authorizers.outcome import Outcome
 from pytest_apigw_embedded.authorizers.policy import InvalidResponse
 from pytest_apigw_embedded.aws import ACCOUNT_ID, REGION
+
+if TYPE_CHECKING:
+    from pytest_apigw.invocations import Invocation
+    from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer
+    from pytest_apigw_embedded.authorizers.protocol import WebSocketAuthorizer
+    from pytest_apigw_embedded.services import Services
 
 #: The body of the handshake's rejection, per status.
 ANSWERS = {401: b'{"message":"Unauthorized"}', 403: b'{"message":"Forbidden"}',
@@ -55,12 +61,12 @@ def _flat_context(payload: Any) -> None:
             raise InvalidResponse(f"context value {key!r} must be a string, number or boolean, got {value!r}")
 
 
-def build_websocket_lambda(spec: Any, services: Any) -> Any:
+def build_websocket_lambda(spec: WebSocketLambdaAuthorizer, services: Services) -> WebSocketAuthorizer:
     """An ``authorize(connect_event, record) -> Outcome`` coroutine for ``spec`` (own cache);
     allowed outcomes carry the ``requestContext.authorizer`` map in ``v1``."""
     decider = LambdaDecider(spec, services, simple=False, iam=True, unauthorized_error=True)
 
-    async def authorize(event: dict[str, Any], record: Any) -> Outcome:
+    async def authorize(event: dict[str, Any], record: Invocation) -> Outcome:
         values, missing = evaluate_all_websocket(spec.identity_source, event)
         if missing is not None:
             return Outcome(401, f"{decider.name}: identity source {missing} is missing (not invoked)")

@@ -15,12 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote
 
 from pytest_apigw_embedded.exchange.route_match import RouteMatch
 
+if TYPE_CHECKING:
+    from pytest_apigw.spec.http_api import HttpRoute
+
 ANY = "ANY"
+T = TypeVar("T")
+#: A route ending at a node, with the names of the ``{param}`` segments on its way.
+Exact = tuple["HttpRoute", tuple[str, ...]]
+#: A greedy route under a node: the route, the ``{param}`` names before it, the greedy name.
+Greedy = tuple["HttpRoute", tuple[str, ...], str]
 
 
 @dataclass(slots=True)
@@ -28,37 +36,38 @@ class _Node:
     literals: dict[str, _Node] = field(default_factory=dict)
     param: _Node | None = None
     param_names: dict[str, None] = field(default_factory=dict)
-    methods: dict[str, Any] = field(default_factory=dict)  # routes ending here
-    greedy: dict[str, Any] = field(default_factory=dict)  # routes '{x+}' under this node
+    methods: dict[str, Exact] = field(default_factory=dict)  # routes ending here
+    greedy: dict[str, Greedy] = field(default_factory=dict)  # routes '{x+}' under this node
     greedy_name: str | None = None
     params: list[str | None] = field(default_factory=list)
 
 
-def _pick(methods: dict[str, Any], method: str) -> Any:
+def _pick(methods: dict[str, T], method: str) -> T | None:
     return methods.get(method) or methods.get(ANY)
 
 
 class Router:
     """Matches a method and stage-relative path against a set of HTTP API routes."""
 
-    def __init__(self, routes: Iterable[Any]) -> None:
+    def __init__(self, routes: Iterable[HttpRoute]) -> None:
         self._root = _Node()
-        self.default: Any = None
+        self.default: HttpRoute | None = None
         self.count = 0
         for route in routes:
             self._add(route)
 
-    def _add(self, route: Any) -> None:
+    def _add(self, route: HttpRoute) -> None:
         self.count += 1
         key = route.route_key
-        if key.is_default:
+        method = key.method
+        if method is None:  # $default
             self.default = route
             return
         node = self._root
         names: list[str] = []
         for segment in key.segments:
             if segment.greedy:
-                node.greedy[key.method] = (route, tuple(names), segment.param)
+                node.greedy[method] = (route, tuple(names), segment.param or "")
                 return
             if segment.param is not None:
                 node.param = node.param or _Node()
@@ -66,12 +75,12 @@ class Router:
                 names.append(segment.param)
             else:
                 node = node.literals.setdefault(segment.text, _Node())
-        node.methods[key.method] = (route, tuple(names))
+        node.methods[method] = (route, tuple(names))
 
     def match(self, method: str, path: str) -> RouteMatch | None:
         """The route for ``method`` and ``path`` (stage-relative, raw), or ``None``: 404."""
         parts = [unquote(p) for p in path.split("/")[1:]] if path not in ("", "/") else []
-        greedy: list[tuple[int, Any, list[str]]] = []
+        greedy: list[tuple[int, Greedy, list[str]]] = []
         found = self._full(self._root, parts, 0, method, [], greedy)
         if found is not None:
             (route, names), values = found
@@ -86,15 +95,15 @@ class Router:
 
     def _full(
         self, node: _Node, parts: list[str], depth: int, method: str, values: list[str],
-        greedy: list[tuple[int, Any, list[str]]],
-    ) -> tuple[Any, list[str]] | None:
+        greedy: list[tuple[int, Greedy, list[str]]],
+    ) -> tuple[Exact, list[str]] | None:
         if depth == len(parts):
             hit = _pick(node.methods, method)
             return (hit, list(values)) if hit else None
         if node.greedy:
-            hit = _pick(node.greedy, method)
-            if hit:
-                greedy.append((depth, hit, list(values)))
+            under = _pick(node.greedy, method)
+            if under:
+                greedy.append((depth, under, list(values)))
         segment = parts[depth]
         child = node.literals.get(segment)
         if child is not None:

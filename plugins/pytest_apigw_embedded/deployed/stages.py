@@ -8,39 +8,56 @@ as it changes; the others keep the routes they had at the last (re)deploy.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from pytest_apigw.spec.stage import DEFAULT_STAGE
+from pytest_apigw.spec.http_api import HttpApi
+from pytest_apigw.spec.integrations import HttpRouteIntegration, WebSocketRouteIntegration
+from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage
+from pytest_apigw.spec.websocket_api import WebSocketApi
 from pytest_apigw_embedded.deployed.routing import Router
-from pytest_apigw_embedded.integrations import Integration, build
+from pytest_apigw_embedded.integrations import Integration, WebSocketIntegration, build
+
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
+
+#: The API kind (``HttpApi`` or ``WebSocketApi``).
+ApiT = TypeVar("ApiT", HttpApi, WebSocketApi)
+#: What a spec integration is built into (``Integration`` or ``WebSocketIntegration``).
+BuiltT = TypeVar("BuiltT", Integration, WebSocketIntegration)
+#: What one stage's deployment is compiled into.
+CompiledT = TypeVar("CompiledT")
 
 
-class DeployedStages:
+class DeployedStages(Generic[ApiT, BuiltT, CompiledT]):
     """What HTTP and WebSocket APIs share: per-stage compiled routes, integrations built once
     per spec integration, auto-deploy stages recompiled when the spec changes."""
 
-    def __init__(self, api: Any, services: Any) -> None:
-        self.api = api
+    def __init__(self, api: ApiT, services: Services) -> None:
+        self.api: ApiT = api
         self.services = services
-        self._integrations: dict[int, Integration] = {}
-        self.by_name: dict[str, Any] = {}
+        self._integrations: dict[int, BuiltT] = {}
+        self.by_name: dict[str, CompiledT] = {}
         self.version = -1
         self.deploy(manual_too=True)
 
-    def integration(self, spec: Any) -> Integration:
+    def integration(self, spec: HttpRouteIntegration | WebSocketRouteIntegration) -> BuiltT:
         """The built integration for ``spec`` (built on first use, then shared by the stages)."""
         key = id(spec)
         if key not in self._integrations:
-            self._integrations[key] = build(spec, self.services)
+            self._integrations[key] = self.build(spec)
         return self._integrations[key]
 
-    def compile(self, stage: Any) -> Any:
+    def build(self, spec: HttpRouteIntegration | WebSocketRouteIntegration) -> BuiltT:
+        """Build one spec integration (subclasses say which kind)."""
+        raise NotImplementedError
+
+    def compile(self, stage: Stage) -> CompiledT:
         """The routes ``stage`` serves from now on (subclasses say how)."""
         raise NotImplementedError
 
     def deploy(self, manual_too: bool) -> None:
         """Recompile auto-deploy stages (and the others when ``manual_too``: a new deployment)."""
-        table = {}
+        table: dict[str, CompiledT] = {}
         for stage in self.api.stages:
             current = self.by_name.get(stage.stage_name)
             if current is None or manual_too or stage.auto_deploy:
@@ -60,15 +77,21 @@ class DeployedStages:
 class StageRoutes:
     """A stage with the router and integrations of its current deployment."""
 
-    stage: Any
+    stage: Stage
     router: Router
     integrations: dict[int, Integration]
 
 
-class StageTable(DeployedStages):
+class StageTable(DeployedStages[HttpApi, Integration, StageRoutes]):
     """Every stage of one deployed HTTP API."""
 
-    def compile(self, stage: Any) -> StageRoutes:
+    def build(self, spec: HttpRouteIntegration | WebSocketRouteIntegration) -> Integration:
+        """An HTTP integration (the spec's routes hold only those)."""
+        if not isinstance(spec, HttpRouteIntegration):
+            raise TypeError(f"an HTTP API route cannot use {spec!r}")
+        return build(spec, self.services)
+
+    def compile(self, stage: Stage) -> StageRoutes:
         """A router over the API's current routes."""
         routes = list(self.api.routes.values())
         for route in routes:

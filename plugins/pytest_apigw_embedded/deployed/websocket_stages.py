@@ -9,31 +9,49 @@ spec integration and shared by the stages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from pytest_apigw.spec.integrations import HttpRouteIntegration, WebSocketRouteIntegration
+from pytest_apigw.spec.stage import Stage
+from pytest_apigw.spec.websocket_api import WebSocketApi, WebSocketRoute
 from pytest_apigw_embedded.deployed.selection import RouteSelector
 from pytest_apigw_embedded.deployed.stages import DeployedStages
+from pytest_apigw_embedded.integrations import WebSocketIntegration, build
+
+
+@dataclass(frozen=True, slots=True)
+class DeployedRoute:
+    """A route as one stage serves it: its spec and its built integration."""
+
+    spec: WebSocketRoute
+    integration: WebSocketIntegration
 
 
 @dataclass
 class StageRoutes:
-    """One stage's deployed routes: key → (route, integration), and the selector."""
+    """One stage's deployed routes by key, and the selector."""
 
-    stage: Any
-    routes: dict[str, tuple[Any, Any]]
+    stage: Stage
+    routes: dict[str, DeployedRoute]
     selector: RouteSelector
 
-    def route(self, key: str | None) -> tuple[Any, Any] | None:
-        """The ``(route spec, integration)`` for a key, or ``None``."""
+    def route(self, key: str | None) -> DeployedRoute | None:
+        """The deployed route for a key, or ``None``."""
         return self.routes.get(key) if key is not None else None
 
 
-class WebSocketStageTable(DeployedStages):
+class WebSocketStageTable(DeployedStages[WebSocketApi, WebSocketIntegration, StageRoutes]):
     """Every stage of one deployed :class:`~pytest_apigw.WebSocketApi`."""
 
-    def compile(self, stage: Any) -> StageRoutes:
+    def build(self, spec: HttpRouteIntegration | WebSocketRouteIntegration) -> WebSocketIntegration:
+        """A WebSocket integration (the spec's routes hold only those)."""
+        if not isinstance(spec, WebSocketRouteIntegration):
+            raise TypeError(f"a WebSocket API route cannot use {spec!r}")
+        return build(spec, self.services)
+
+    def compile(self, stage: Stage) -> StageRoutes:
         """The API's current routes with their integrations, and a selector over their keys."""
-        routes = {key: (route, self.integration(route.integration)) for key, route in self.api.routes.items()}
+        routes = {key: DeployedRoute(route, self.integration(route.integration))
+                  for key, route in self.api.routes.items()}
         selector = RouteSelector(self.api.route_selection_expression, set(routes))
         return StageRoutes(stage, routes, selector)
 

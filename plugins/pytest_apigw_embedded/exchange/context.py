@@ -5,12 +5,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.invocations import Invocation
 from pytest_apigw_embedded.aws import ACCOUNT_ID
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.route_match import RouteMatch
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec.stage import Stage
+    from pytest_apigw_embedded.services import Services
 
 
 @dataclass
@@ -18,13 +22,13 @@ class RequestContext:
     """Everything about one request that is not the request itself."""
 
     api_id: str
-    stage: Any  # the spec Stage
+    stage: Stage
     match: RouteMatch
     request: GatewayRequest
     invocation: Invocation
-    services: Any  # the backend's Services (runtimes, HTTP client, ...)
+    services: Services  # runtimes, HTTP client, ...
     #: ``requestContext.authorizer`` for the integration, set by the authorize step.
-    authorizer: Any = None
+    authorizer: dict[str, Any] | None = None
 
     @property
     def stage_name(self) -> str:

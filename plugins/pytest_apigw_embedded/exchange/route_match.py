@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec.http_api import HttpRoute
 
 
 @dataclass(frozen=True, slots=True)
 class RouteMatch:
     """The selected route and its URL-decoded path parameters."""
 
-    route: Any
+    route: HttpRoute
     path_parameters: dict[str, str]
 
     @property

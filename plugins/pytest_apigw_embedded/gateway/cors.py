@@ -26,7 +26,7 @@ def is_preflight(request: GatewayRequest) -> bool:
 def _allow_origin(cors: CorsPreflightOptions, origin: str | None) -> list[tuple[str, str]]:
     if origin is None or not cors.allows_origin(origin):
         return []
-    headers = [("access-control-allow-origin", "*" if "*" in cors.allow_origins else origin)]
+    headers = [("access-control-allow-origin", "*" if cors.allows_origin("*") else origin)]
     if cors.allow_credentials:
         headers.append(("access-control-allow-credentials", "true"))
     return headers

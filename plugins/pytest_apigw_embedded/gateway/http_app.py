@@ -9,17 +9,21 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from email.utils import formatdate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
-from pytest_apigw_embedded.deployed.stages import StageTable
+from pytest_apigw_embedded.deployed.stages import StageRoutes, StageTable
 from pytest_apigw_embedded.exchange import responses
 from pytest_apigw_embedded.exchange.asgi import Receive, Send, read_body
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.gateway import cors as cors_rules
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec.http_api import HttpApi
+    from pytest_apigw_embedded.services import Services
 
 _date_cache: tuple[int, bytes] = (0, b"")
 
@@ -47,7 +51,7 @@ async def send_response(send: Send, response: GatewayResponse, request_id: str) 
 class HttpGateway:
     """Serves one deployed :class:`~pytest_apigw.HttpApi` (every stage) as an ASGI app."""
 
-    def __init__(self, api: Any, api_id: str, services: Any) -> None:
+    def __init__(self, api: HttpApi, api_id: str, services: Services) -> None:
         self.api_id = api_id
         self.services = services
         self.stages = StageTable(api, services)
@@ -92,7 +96,7 @@ class HttpGateway:
         return response
 
     async def route(
-        self, request: GatewayRequest, record: Invocation, stage_routes: Any, stage_path: str
+        self, request: GatewayRequest, record: Invocation, stage_routes: StageRoutes, stage_path: str
     ) -> GatewayResponse:
         """Route → authorize → integration → response (404 when no route matches)."""
         match = stage_routes.router.match(request.method, stage_path)

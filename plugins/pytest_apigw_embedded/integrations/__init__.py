@@ -11,24 +11,36 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from pytest_apigw import capabilities
 from pytest_apigw.errors import DeployError
+from pytest_apigw.invocations import Invocation
 from pytest_apigw.spec.integrations import (
     HttpAlbIntegration,
     HttpNlbIntegration,
     HttpProxyIntegration,
+    HttpRouteIntegration,
     HttpServiceDiscoveryIntegration,
     LambdaProxyIntegration,
     LambdaWebSocketIntegration,
+    WebSocketRouteIntegration,
 )
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
+from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
+
+#: A built HTTP API integration: ``await integration(request, context) -> GatewayResponse``.
 Integration = Callable[[GatewayRequest, RequestContext], Awaitable[GatewayResponse]]
-Builder = Callable[[Any, Any], Integration]  # (spec integration, services) -> Integration
+#: A built WebSocket API integration: ``await integration(event, record) -> InvokeResult``.
+WebSocketIntegration = Callable[[dict[str, Any], Invocation], Awaitable[InvokeResult]]
+#: A module's ``build(spec integration, services)`` (its spec class is the one its row names).
+Builder = Callable[["HttpRouteIntegration | WebSocketRouteIntegration", "Services"],
+                   "Integration | WebSocketIntegration"]
 
 
 @dataclass(frozen=True)
@@ -57,11 +69,17 @@ def builder(spec_type: type) -> Builder | None:
         row = TABLE.get(klass)
         if row is not None:
             module = importlib.import_module(f"{__name__}.{row.module}")
-            return module.build  # type: ignore[no-any-return]
+            make: Builder = module.build
+            return make
     return None
 
 
-def build(spec: Any, services: Any) -> Integration:
+@overload
+def build(spec: HttpRouteIntegration, services: Services) -> Integration: ...
+@overload
+def build(spec: WebSocketRouteIntegration, services: Services) -> WebSocketIntegration: ...
+def build(spec: HttpRouteIntegration | WebSocketRouteIntegration,
+          services: Services) -> Integration | WebSocketIntegration:
     """The embedded implementation of integration ``spec``."""
     make = builder(type(spec))
     if make is None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_apigw.spec import HttpAlbIntegration
 from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.balancer import RoundRobin
 from pytest_apigw_embedded.integrations.upstream.private import private_integration
 
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
 
-def build(spec: HttpAlbIntegration, services: Any) -> Integration:
+
+def build(spec: HttpAlbIntegration, services: Services) -> Integration:
     """An ALB balances requests: each goes to the next healthy target of the listener."""
     listener = spec.listener
     return private_integration(spec, services, RoundRobin(), listener.endpoints,

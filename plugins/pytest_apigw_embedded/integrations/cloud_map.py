@@ -7,15 +7,18 @@ over the healthy ones (see ``upstream/balancer.py`` for the health rule).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_apigw.spec import HttpServiceDiscoveryIntegration
 from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
 from pytest_apigw_embedded.integrations.upstream.private import private_integration
 
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
 
-def build(spec: HttpServiceDiscoveryIntegration, services: Any) -> Integration:
+
+def build(spec: HttpServiceDiscoveryIntegration, services: Services) -> Integration:
     """Instances are discovered per request, so registrations after the deploy count."""
     service = spec.service
     filters = spec.attribute_filters

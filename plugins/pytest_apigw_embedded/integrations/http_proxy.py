@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pytest_apigw.spec import HttpProxyIntegration
@@ -21,6 +21,9 @@ from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.outgoing import quote_path
 from pytest_apigw_embedded.integrations.upstream.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
 
 _VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}|\{([A-Za-z0-9_.\-]+?)(\+?)\}")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -55,7 +58,7 @@ def _origin(url: str) -> tuple[str, str, str, int, str] | None:
         url[len(origin):]
 
 
-def build(spec: HttpProxyIntegration, services: Any) -> Integration:
+def build(spec: HttpProxyIntegration, services: Services) -> Integration:
     """Parse what can be parsed now; the rest (variables) per request."""
     pipeline = Pipeline(spec, services)
     origin = _origin(spec.url)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_apigw.spec import HttpNlbIntegration
 from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.balancer import PerConnection
 from pytest_apigw_embedded.integrations.upstream.private import private_integration
 
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
 
-def build(spec: HttpNlbIntegration, services: Any) -> Integration:
+
+def build(spec: HttpNlbIntegration, services: Services) -> Integration:
     """An NLB balances TCP connections: the requests of one client connection (keep-alive) all
     reach the same target; new connections go round robin (a refusing target is skipped)."""
     listener = spec.listener

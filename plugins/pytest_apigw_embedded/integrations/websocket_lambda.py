@@ -1,22 +1,25 @@
 """Lambda integration of a WebSocket route: event → handler → :class:`InvokeResult`.
 
-The gateway (``gateway/websocket_app.py``) builds the event and decides what the result means
+The gateway (``websocket/app.py``) builds the event and decides what the result means
 (accept / reject for ``$connect``, the two-way answer, the error frame).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.invocations import Invocation
 from pytest_apigw.spec import LambdaWebSocketIntegration
+from pytest_apigw_embedded.integrations import WebSocketIntegration
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
-WebSocketIntegration = Callable[[dict[str, Any], Invocation], Awaitable[InvokeResult]]
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
+
+__all__ = ["WebSocketIntegration", "build"]
 
 
-def build(spec: LambdaWebSocketIntegration, services: Any) -> WebSocketIntegration:
+def build(spec: LambdaWebSocketIntegration, services: Services) -> WebSocketIntegration:
     """Resolve the handler now (a bad one fails the deploy) and return the integration."""
     function = spec.handler
     runtime = services.lambda_runtime(function)

@@ -6,9 +6,12 @@ import os
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.aws import ACCOUNT_ID, REGION
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec.function import Function
 
 
 def function_arn(function_name: str) -> str:
@@ -16,7 +19,7 @@ def function_arn(function_name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name}"
 
 
-def handler_name(function: Any) -> str:
+def handler_name(function: Function) -> str:
     """``module.func`` of a function's handler, as ``_HANDLER`` shows it."""
     if isinstance(function.handler, str):
         return function.handler
@@ -24,7 +27,7 @@ def handler_name(function: Any) -> str:
     return f"{module}.{getattr(function.handler, '__name__', 'handler')}"
 
 
-def lambda_environment(function: Any, log_stream: str) -> dict[str, str]:
+def lambda_environment(function: Function, log_stream: str) -> dict[str, str]:
     """The variables the Lambda runtime sets for ``function`` (a spec ``Function``)."""
     return {
         "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
@@ -82,7 +85,8 @@ class LambdaContext:
         return max(0, int(self.deadline_ms - time.time() * 1000))
 
     @classmethod
-    def for_function(cls, function: Any, log_stream: str, request_id: str | None = None) -> LambdaContext:
+    def for_function(cls, function: Function, log_stream: str,
+                     request_id: str | None = None) -> LambdaContext:
         """A fresh context for one invocation of ``function`` (deadline from its timeout)."""
         return cls(
             function.function_name, str(function.memory_size), log_stream,

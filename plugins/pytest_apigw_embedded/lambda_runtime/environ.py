@@ -15,11 +15,15 @@ import contextvars
 import os
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 _overlay: contextvars.ContextVar[_Overlay | None] = contextvars.ContextVar(
     "pytest_apigw_environ", default=None
 )
-_BaseEnviron = type(os.environ)
+if TYPE_CHECKING:
+    _BaseEnviron = os._Environ[str]
+else:
+    _BaseEnviron = type(os.environ)
 _installs = 0
 _lock = threading.Lock()
 
@@ -34,7 +38,7 @@ class _Overlay:
         self.deleted: set[str] = set()
 
 
-class _InvocationEnviron(_BaseEnviron):  # type: ignore[misc,valid-type]
+class _InvocationEnviron(_BaseEnviron):
     def __getitem__(self, key: str) -> str:
         overlay = _overlay.get()
         if overlay is not None:
@@ -93,7 +97,8 @@ def uninstall() -> None:
     global _installs
     with _lock:
         _installs = max(0, _installs - 1)
-        if _installs == 0 and type(os.environ) is _InvocationEnviron:
+        swapped = type(os.environ) is _InvocationEnviron
+        if _installs == 0 and swapped:
             os.environ.__class__ = _BaseEnviron
 
 

@@ -10,7 +10,7 @@ import asyncio
 import contextvars
 import logging
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_runtime import environ, logs
 from pytest_apigw_embedded.lambda_runtime.context import (
@@ -21,8 +21,11 @@ from pytest_apigw_embedded.lambda_runtime.context import (
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads
 
+if TYPE_CHECKING:
+    from pytest_apigw.spec.function import Function, Handler
 
-def _call(handler: Any, event: Any, context: LambdaContext, variables: dict[str, str], lines: list[str]) -> InvokeResult:  # noqa: E501
+
+def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[str, str], lines: list[str]) -> InvokeResult:  # noqa: E501
     environ.activate(variables)
     logs.collect_into(lines)
     try:
@@ -43,17 +46,17 @@ class InProcessRuntime:
     def __init__(self, max_workers: int = 32) -> None:
         self._threads = HandlerThreads(max_workers)
         self._log_stream = new_log_stream()
-        self._handlers: dict[Any, tuple[Any, dict[str, str]]] = {}
+        self._handlers: dict[Function, tuple[Handler, dict[str, str]]] = {}
         environ.install()
         logging.getLogger().addHandler(logs.HANDLER)
 
-    def prepare(self, function: Any) -> None:
+    def prepare(self, function: Function) -> None:
         """Resolve ``function``'s handler now (errors surface at deploy, naming the handler)."""
         if function not in self._handlers:
             variables = {**lambda_environment(function, self._log_stream), **function.environment}
             self._handlers[function] = (function.resolve(), variables)
 
-    async def invoke(self, function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
+    async def invoke(self, function: Function, event: Any, timeout: float | None = None) -> InvokeResult:
         """Invoke ``function`` with ``event``; past ``timeout`` (default: the function's) the
         result has ``timed_out=True``."""
         timeout = function.timeout if timeout is None else timeout
@@ -83,7 +86,7 @@ class InProcessRuntime:
         finally:
             timer.cancel()
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Stop the worker threads (a handler still running past its timeout is left to finish
         on its own: threads cannot be killed) and restore the globals."""
         self._threads.close()

@@ -8,7 +8,7 @@ import pickle
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.errors import SpecError
 from pytest_apigw_embedded.lambda_runtime.context import (
@@ -19,15 +19,18 @@ from pytest_apigw_embedded.lambda_runtime.context import (
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 from pytest_apigw_embedded.lambda_runtime.worker import HEADER
 
+if TYPE_CHECKING:
+    from pytest_apigw.spec.function import Function
+
 #: Workers kept per function (more concurrent invocations wait for one).
 MAX_WORKERS_PER_FUNCTION = 4
 
 
-def handler_address(function: Any) -> tuple[str, str, str | None]:
+def handler_address(function: Function) -> tuple[str, str, str | None]:
     """``(module, qualname, code_dir)`` a worker imports; a clear error for closures/lambdas."""
     if isinstance(function.handler, str):
-        module, _, name = function.handler.rpartition(".")
-        return module, name, str(function.code) if function.code else None
+        module_name, _, name = function.handler.rpartition(".")
+        return module_name, name, str(function.code) if function.code else None
     module = getattr(function.handler, "__module__", None)
     qualname = getattr(function.handler, "__qualname__", "")
     if not module or "<" in qualname or module == "__main__":
@@ -50,7 +53,8 @@ class _Worker:
         await self.proc.stdin.drain()
         head = await self.proc.stdout.readexactly(HEADER.size)
         (size,) = HEADER.unpack(head)
-        return pickle.loads(await self.proc.stdout.readexactly(size))
+        result: InvokeResult = pickle.loads(await self.proc.stdout.readexactly(size))
+        return result
 
     async def kill(self) -> None:
         if self.proc.returncode is None:
@@ -59,7 +63,7 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, function: Any, env: dict[str, str]) -> None:
+    def __init__(self, function: Function, env: dict[str, str]) -> None:
         self.function = function
         self.env = env
         self.address = handler_address(function)
@@ -117,12 +121,12 @@ class ProcessRuntime:
     """Invokes ``isolation="process"`` functions in worker processes (one pool per function)."""
 
     def __init__(self, *, worker_paths: Sequence[str] = ()) -> None:
-        self._pools: dict[Any, _Pool] = {}
+        self._pools: dict[Function, _Pool] = {}
         #: Put first on the workers' ``PYTHONPATH`` (start-up hooks handed over by the backend).
         self._worker_paths = list(worker_paths)
         self._log_stream = new_log_stream()
 
-    def prepare(self, function: Any) -> None:
+    def prepare(self, function: Function) -> None:
         """Check the handler can be shipped (clear error at deploy) and make its pool."""
         if function not in self._pools:
             paths = [*self._worker_paths, *(p for p in sys.path if p)]
@@ -132,7 +136,7 @@ class ProcessRuntime:
             }
             self._pools[function] = _Pool(function, env)
 
-    async def invoke(self, function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
+    async def invoke(self, function: Function, event: Any, timeout: float | None = None) -> InvokeResult:
         """Invoke ``function`` in one of its workers (killed past ``timeout``)."""
         self.prepare(function)
         context = LambdaContext.for_function(function, self._log_stream)

@@ -28,9 +28,9 @@ class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
         from ASGI's lower-cased names; put the client's spellings back first, so ``$connect``
         sees ``Host``, ``Sec-WebSocket-Key``, ... as recorded on AWS (powertools
         ``apiGatewayWebSocketApiConnect.json``, aws-lambda-go ``apigw-websocket-request.json``)."""
-        names = self.scope.get(HEADER_NAMES_KEY)  # type: ignore[misc]
-        headers = self.scope["headers"]
-        if names and len(names) == len(headers):
+        names = self.scope.get(HEADER_NAMES_KEY)
+        headers = list(self.scope["headers"])
+        if isinstance(names, list) and names and len(names) == len(headers):
             spelled = zip(names, headers, strict=True)
             self.scope["headers"] = [(n.encode("latin-1"), v) for n, (_, v) in spelled]
         super().handle_websocket_upgrade()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
@@ -34,6 +34,10 @@ from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRe
 from pytest_apigw_embedded.websocket.limits import CLOSE_GOING_AWAY, CLOSE_TOO_BIG, Limits
 from pytest_apigw_embedded.websocket.replies import connect_verdict, error_message, two_way_reply
 
+if TYPE_CHECKING:
+    from pytest_apigw.spec.websocket_api import WebSocketApi
+    from pytest_apigw_embedded.services import Services
+
 #: How long :meth:`WebSocketGateway.aclose` waits for the ``$disconnect`` runs.
 DISCONNECT_GRACE = 5.0
 _FORBIDDEN = b'{"message":"Forbidden"}'
@@ -42,7 +46,8 @@ _FORBIDDEN = b'{"message":"Forbidden"}'
 def _header(scope: dict[str, Any], name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key.lower() == name:
-            return value.decode("latin-1")
+            text: str = value.decode("latin-1")
+            return text
     return None
 
 
@@ -82,7 +87,7 @@ class _LimitTimer:
 class WebSocketGateway:
     """Serves one deployed :class:`~pytest_apigw.WebSocketApi` (every stage) as an ASGI app."""
 
-    def __init__(self, api: Any, api_id: str, services: Any) -> None:
+    def __init__(self, api: WebSocketApi, api_id: str, services: Services) -> None:
         self.api = api
         self.api_id = api_id
         self.services = services
@@ -161,8 +166,8 @@ class WebSocketGateway:
         route = stage_routes.route("$connect")
         if route is not None:
             event = events.connect(handshake_headers(scope, source_ip, port), scope["query_string"], new_id())
-            if route[0].authorizer is not None:
-                outcome = await self.authorizers.get(route[0].authorizer)(event, record)
+            if route.spec.authorizer is not None:
+                outcome = await self.authorizers.get(route.spec.authorizer)(event, record)
                 if outcome.status is not None:
                     record.status, record.error = outcome.status, outcome.reason
                     record.duration_ms = (time.perf_counter() - started) * 1000
@@ -171,8 +176,8 @@ class WebSocketGateway:
                                   [(b"content-type", b"application/json")])
                     return
                 events.authorizer = outcome.v1
-                event["requestContext"]["authorizer"] = dict(outcome.v1)
-            verdict = connect_verdict(await route[1](event, record))
+                event["requestContext"]["authorizer"] = dict(outcome.v1 or {})
+            verdict = connect_verdict(await route.integration(event, record))
             if not verdict.accept:
                 record.status = verdict.status
                 record.duration_ms = (time.perf_counter() - started) * 1000
@@ -237,13 +242,13 @@ class WebSocketGateway:
         else:
             record.route_key = key
             assert key is not None
-            result = await route[1](events.message(key, data, request_id, new_id()), record)
+            result = await route.integration(events.message(key, data, request_id, new_id()), record)
             if result.failed:
                 record.status = 500
                 reply = error_message("Internal server error", connection.id, request_id)
             else:
                 record.status = 200
-                if route[0].return_response:
+                if route.spec.return_response:
                     reply = two_way_reply(result.payload)
         record.duration_ms = (time.perf_counter() - started) * 1000
         LOG.add(record)
@@ -262,7 +267,7 @@ class WebSocketGateway:
                             route_key="$disconnect")
         event = events.disconnect(code, disconnect_reason(code, reason), new_id())
         try:
-            result = await route[1](event, record)
+            result = await route.integration(event, record)
             record.status = 500 if result.failed else 200
         except Exception as exc:  # best effort, but visible in the report
             record.status, record.error = 500, f"gateway error: {exc!r}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_apigw.spec import LambdaProxyIntegration
 from pytest_apigw_embedded.exchange import responses
@@ -18,8 +18,11 @@ from pytest_apigw_embedded.integrations.lambda_proxy.response import (
 from pytest_apigw_embedded.lambda_events.event_v1 import build_event_v1
 from pytest_apigw_embedded.lambda_events.event_v2 import build_event_v2
 
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
 
-def build(spec: LambdaProxyIntegration, services: Any) -> Integration:
+
+def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
     """Resolve the handler now (so a bad one fails the deploy) and return the integration."""
     function = spec.handler
     runtime = services.lambda_runtime(function)

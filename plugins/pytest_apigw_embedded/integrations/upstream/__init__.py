@@ -3,5 +3,5 @@
 ``outgoing`` builds the request that leaves the gateway (``headers``: hop-by-hop and
 ``x-forwarded-*``), ``mapping`` applies parameter mapping, ``balancer`` picks targets and keeps
 their health, ``client`` owns the pooled keep-alive HTTP/1.1 client (asyncio + httptools, in
-``services.extras``), and ``forward`` sends, maps faults to AWS's answers and relays the response.
+``services.shared``), and ``forward`` sends, maps faults to AWS's answers and relays the response.
 """

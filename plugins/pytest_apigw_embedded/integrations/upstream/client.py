@@ -1,6 +1,6 @@
 """The pooled upstream HTTP client: keep-alive HTTP/1.1 on asyncio Protocols + ``httptools``.
 
-One :class:`UpstreamClient` per backend (in ``services.extras``) keeps idle connections per
+One :class:`UpstreamClient` per backend (``services.shared``) keeps idle connections per
 ``(host, port, TLS context, server name)`` and reuses one only after a complete response that
 allows keep-alive. Bodies are read whole (no streaming); ``Content-Length``, chunked and
 close-delimited responses are understood, as are responses without a body (HEAD, 1xx, 204, 304).
@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httptools
 
-EXTRAS_KEY = "upstream_http_client"
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
+
 #: Seconds an idle connection may be reused (servers commonly close idle ones after 5 s).
 IDLE_FOR = 4.0
 #: Idle connections kept per key; more are closed when released.
@@ -298,9 +300,6 @@ class UpstreamClient:
         await asyncio.sleep(0)
 
 
-def upstream_client(services: Any) -> UpstreamClient:
+def upstream_client(services: Services) -> UpstreamClient:
     """The backend's shared client (made once, closed with ``services``)."""
-    client = services.extras.get(EXTRAS_KEY)
-    if client is None:
-        client = services.extras[EXTRAS_KEY] = UpstreamClient()
-    return client
+    return services.shared(UpstreamClient)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.exchange import responses
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
@@ -33,6 +33,9 @@ from pytest_apigw_embedded.integrations.upstream.client import (
 from pytest_apigw_embedded.integrations.upstream.headers import response_headers
 from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing
 
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.services import Services
+
 REFUSED = responses.service_unavailable
 TIMED_OUT = responses.gateway_timeout
 BROKEN = responses.bad_gateway
@@ -40,7 +43,7 @@ TLS_FAILED = responses.internal_error
 
 
 async def forward(
-    services: Any, out: Outgoing, endpoints: list[Endpoint], *, record: Any, timeout: float,
+    services: Services, out: Outgoing, endpoints: list[Endpoint], *, record: Any, timeout: float,
     scheme: str = "http", tls: Any = None, on_down: Callable[[Endpoint], None] | None = None,
     on_served: Callable[[Endpoint], None] | None = None,
     on_response: Callable[[GatewayResponse], GatewayResponse] | None = None,

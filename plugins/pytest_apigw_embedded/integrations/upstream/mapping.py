@@ -142,7 +142,7 @@ def apply_request(mappings: dict[str, str], out: Outgoing, ctx: RequestContext) 
         if action != "remove" and value is None:
             continue
         setter: Callable[..., None] = out.set_header if kind == "header" else out.set_query
-        if kind == "path":
+        if kind == "path" and value is not None:  # only ``overwrite:path`` exists
             # $request.path is the decoded, stage-less path; put it back on the wire encoded.
             out.path = quote_path(value if value.startswith("/") else "/" + value)
         elif action == "remove":
