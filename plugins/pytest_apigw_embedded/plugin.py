@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from pytest_apigw.registry import BackendRegistry
+    from pytest_apigw_embedded.backend import EmbeddedBackend
+
 
 @pytest.hookimpl
-def pytest_apigw_register_backends(registry: Any) -> None:
+def pytest_apigw_register_backends(registry: BackendRegistry) -> None:
     """Register ``embedded``: the in-process emulator (the default backend)."""
 
-    def factory(config: Any) -> Any:
+    def factory(config: pytest.Config | None) -> EmbeddedBackend:
         from pytest_apigw_embedded.backend import EmbeddedBackend
 
         return EmbeddedBackend(config)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 #: Entries kept per authorizer before the oldest are dropped.
 MAX_ENTRIES = 10_000
@@ -12,7 +15,7 @@ MAX_ENTRIES = 10_000
 class ResultCache:
     """``get``/``put`` Lambda authorizer results for ``ttl`` seconds (``ttl=0``: never kept)."""
 
-    def __init__(self, ttl: float, clock: Any = time.monotonic) -> None:
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.clock = clock
         self._items: dict[tuple[str, ...], tuple[float, Any]] = {}

@@ -11,8 +11,11 @@ import base64
 import random
 import secrets
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec.stage import Stage
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: Headers API Gateway does not pass on to ``$connect`` (hop-by-hop).
@@ -79,14 +82,14 @@ def _single_and_multi(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], dic
 class EventFactory:
     """Builds the events of one connection; the parts that never change are computed once."""
 
-    def __init__(self, *, api_id: str, stage: Any, connection_id: str, domain_name: str,
+    def __init__(self, *, api_id: str, stage: Stage, connection_id: str, domain_name: str,
                  source_ip: str, user_agent: str | None, connected_at: int) -> None:
         self.connection_id = connection_id
         self.domain_name = domain_name
         identity: dict[str, str] = {"sourceIp": source_ip}
         if user_agent is not None:
             identity["userAgent"] = user_agent
-        self._base = {
+        self._base: dict[str, Any] = {
             "messageDirection": "IN",
             "stage": stage.stage_name,
             "connectedAt": connected_at,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import uvicorn
 
 from pytest_apigw_embedded.server.protocol import CasePreservingHttpToolsProtocol
 
 BIND_HOST = "127.0.0.1"
+#: An ASGI 3 application: ``await app(scope, receive, send)``.
+AsgiApp = Callable[..., Awaitable[None]]
 
 
 def bind_socket(port: int = 0) -> socket.socket:
@@ -23,7 +25,7 @@ def bind_socket(port: int = 0) -> socket.socket:
     return sock
 
 
-def _config(app: Any) -> uvicorn.Config:
+def _config(app: AsgiApp) -> uvicorn.Config:
     config = uvicorn.Config(
         app,
         host=BIND_HOST,
@@ -48,7 +50,7 @@ def _config(app: Any) -> uvicorn.Config:
 class Listener:
     """Serves ``app`` on a loopback socket; start and stop it from inside the event loop."""
 
-    def __init__(self, app: Any, port: int = 0) -> None:
+    def __init__(self, app: AsgiApp, port: int = 0) -> None:
         self.sock = bind_socket(port)
         self.port: int = self.sock.getsockname()[1]
         config = _config(app)

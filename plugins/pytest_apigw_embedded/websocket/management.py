@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from pytest_apigw_embedded.lambda_events.websocket import iso8601, new_id
 from pytest_apigw_embedded.websocket.connections import ConnectionRegistry, Gone
 from pytest_apigw_embedded.websocket.limits import Limits
+
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.exchange.asgi import Send
 
 MARKER = "/@connections/"
 
@@ -89,7 +92,7 @@ async def handle(method: str, stage: str, connection_id: str, body: bytes | None
     return _error(403, "ForbiddenException", "Forbidden")
 
 
-async def send(send: Any, response: ManagementResponse) -> None:
+async def send(send: Send, response: ManagementResponse) -> None:
     """Write ``response`` to an ASGI HTTP ``send``."""
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(response.body)).encode()),
                (b"x-amzn-requestid", new_id().encode())]

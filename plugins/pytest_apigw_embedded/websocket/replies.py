@@ -6,7 +6,10 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
 
 @dataclass
@@ -28,7 +31,7 @@ def _header(headers: Any, name: str) -> str | None:
     return None
 
 
-def connect_verdict(result: Any) -> ConnectVerdict:
+def connect_verdict(result: InvokeResult) -> ConnectVerdict:
     """``$connect``: a 2xx ``statusCode`` (or none: the function returned no status) accepts;
     any other status rejects the upgrade with it; a failed invocation rejects with 500."""
     if result.failed:

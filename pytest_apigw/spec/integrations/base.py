@@ -39,7 +39,8 @@ class HttpRouteIntegration:
     connection_type: ClassVar[str] = "INTERNET"
     payload_format_version: str = "1.0"
     timeout: float = MAX_HTTP_TIMEOUT
-    parameter_mapping: object | None = None
+    #: Request parameter mapping, normalised (``{"overwrite:path": "$request.path"}``).
+    parameter_mapping: dict[str, str] | None = None
 
     @property
     def label(self) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pytest_apigw_embedded.exchange import responses
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
@@ -34,6 +34,8 @@ from pytest_apigw_embedded.integrations.upstream.headers import response_headers
 from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing
 
 if TYPE_CHECKING:
+    from pytest_apigw.invocations import Invocation
+    from pytest_apigw.spec.integrations.tls import TlsConfig
     from pytest_apigw_embedded.services import Services
 
 REFUSED = responses.service_unavailable
@@ -43,8 +45,8 @@ TLS_FAILED = responses.internal_error
 
 
 async def forward(
-    services: Services, out: Outgoing, endpoints: list[Endpoint], *, record: Any, timeout: float,
-    scheme: str = "http", tls: Any = None, on_down: Callable[[Endpoint], None] | None = None,
+    services: Services, out: Outgoing, endpoints: list[Endpoint], *, record: Invocation, timeout: float,
+    scheme: str = "http", tls: TlsConfig | None = None, on_down: Callable[[Endpoint], None] | None = None,
     on_served: Callable[[Endpoint], None] | None = None,
     on_response: Callable[[GatewayResponse], GatewayResponse] | None = None,
 ) -> GatewayResponse:

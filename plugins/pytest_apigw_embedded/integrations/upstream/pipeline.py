@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.request import GatewayRequest
@@ -13,13 +13,15 @@ from pytest_apigw_embedded.integrations.upstream.mapping import apply_request, a
 from pytest_apigw_embedded.integrations.upstream.outgoing import outgoing
 
 if TYPE_CHECKING:
+    from pytest_apigw.spec.integrations import HttpPrivateIntegration, HttpProxyIntegration
     from pytest_apigw_embedded.services import Services
 
 
 class Pipeline:
     """One HTTP integration's spec (method, mappings, timeout, TLS) applied to each request."""
 
-    def __init__(self, spec: Any, services: Services, balancer: RoundRobin | None = None) -> None:
+    def __init__(self, spec: HttpProxyIntegration | HttpPrivateIntegration, services: Services,
+                 balancer: RoundRobin | None = None) -> None:
         self.spec = spec
         self.services = services
         self.balancer = balancer

@@ -10,7 +10,7 @@ a ``tls_config`` (``secure_server_name``), then HTTPS verifying that name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.request import GatewayRequest
@@ -20,11 +20,13 @@ from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, Round
 from pytest_apigw_embedded.integrations.upstream.pipeline import Pipeline
 
 if TYPE_CHECKING:
+    from pytest_apigw.spec.integrations import HttpPrivateIntegration
     from pytest_apigw_embedded.services import Services
 
 
 def private_integration(
-    spec: Any, services: Services, balancer: RoundRobin, endpoints: Callable[[], list[Endpoint]], kind: str
+    spec: HttpPrivateIntegration, services: Services, balancer: RoundRobin,
+    endpoints: Callable[[], list[Endpoint]], kind: str,
 ) -> Integration:
     """An integration that spreads requests over ``endpoints()`` (read per request, so targets
     or instances registered after the deploy are used, as on AWS)."""
