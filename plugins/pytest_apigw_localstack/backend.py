@@ -6,7 +6,7 @@ import os
 import threading
 from typing import Any, ClassVar
 
-from pytest_apigw.backend import Backend, Deployment
+from pytest_apigw.backend import Backend, Deployment, Spec
 from pytest_apigw.errors import BackendUnavailable
 from pytest_apigw.spec import WebSocketApi
 from pytest_apigw.spec.deploy import deploy_target
@@ -19,6 +19,13 @@ from pytest_apigw_localstack.translate import Provisioned, Translator
 OPT_IN_ENV = "PYTEST_APIGW_AWS"
 
 
+
+def provisioned(deployment: Deployment) -> Provisioned:
+    """What the translator created for ``deployment`` (a ``TypeError`` for another backend's)."""
+    if not isinstance(deployment.handle, Provisioned):
+        raise TypeError(f"{deployment!r} was not deployed through the AWS API")
+    return deployment.handle
+
 class AwsApiBackend(Backend):
     """Shared by both backends: deploy through a :class:`Translator`, keep what is live."""
 
@@ -29,7 +36,7 @@ class AwsApiBackend(Backend):
         super().__init__(config)
         self._clients = clients
         self._translator: Translator | None = None
-        self._live: dict[int, Deployment] = {}
+        self._live: dict[int, Deployment[Provisioned]] = {}
         self._lock = threading.Lock()
         #: Capability → why this endpoint cannot serve it (the conformance suite's skip reason).
         self.capability_gaps: dict[str, str] = {}
@@ -63,7 +70,7 @@ class AwsApiBackend(Backend):
         """The boto3 clients in use."""
         return self.translator.clients
 
-    def deploy(self, api: Any, *, stage: str | None = None) -> Deployment:
+    def deploy(self, api: Spec, *, stage: str | None = None) -> Deployment[Provisioned]:
         """Provision ``api`` through the AWS API and return its invoke URLs."""
         chosen = deploy_target(api, stage).stage_name
         done = self.translator.deploy(api)
@@ -79,7 +86,7 @@ class AwsApiBackend(Backend):
 
     def redeploy(self, deployment: Deployment) -> None:
         """Provision what the spec gained and deploy the stages without auto-deploy."""
-        done: Provisioned = deployment.handle
+        done = provisioned(deployment)
         self.translator.redeploy(done)
         for name in done.stages:
             deployment.stage_urls.setdefault(name, self.stage_url(done, name, "http"))
@@ -88,7 +95,7 @@ class AwsApiBackend(Backend):
         """Delete everything the deployment created, in dependency order."""
         with self._lock:
             self._live.pop(id(deployment), None)
-        self.translator.destroy(deployment.handle)
+        self.translator.destroy(provisioned(deployment))
 
     def close(self) -> None:
         """Tear down deployments still live."""
@@ -98,7 +105,7 @@ class AwsApiBackend(Backend):
         for deployment in live:
             deployment.closed = True
             try:
-                self.translator.destroy(deployment.handle)
+                self.translator.destroy(provisioned(deployment))
             except Exception as exc:
                 errors.append(exc)
         if errors:

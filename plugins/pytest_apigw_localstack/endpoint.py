@@ -11,6 +11,7 @@ import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 from pytest_apigw.errors import BackendUnavailable
 
@@ -61,7 +62,7 @@ def configured(option: str | None, environ: dict[str, str] | None = None) -> End
     return None
 
 
-def health(url: str, timeout: float = 3.0) -> dict:
+def health(url: str, timeout: float = 3.0) -> dict[str, Any]:
     """GET ``/_localstack/health``; :class:`BackendUnavailable` saying what was tried."""
     target = url + HEALTH_PATH
     try:
@@ -79,12 +80,13 @@ def health(url: str, timeout: float = 3.0) -> dict:
             f"{HOW_TO_START}"
         ) from None
     try:
-        return json.loads(body or b"{}")
+        answer: dict[str, Any] = json.loads(body or b"{}")
+        return answer
     except ValueError:
         return {}
 
 
-def check(endpoint: Endpoint) -> dict:
+def check(endpoint: Endpoint) -> dict[str, Any]:
     """Health-check ``endpoint``; the error names where the URL came from."""
     try:
         return health(endpoint.url)
@@ -96,6 +98,7 @@ def is_ministack(url: str, timeout: float = 2.0) -> bool:
     """True when the server is MiniStack (it answers ``/_ministack/health``)."""
     try:
         with urllib.request.urlopen(url + MINISTACK_HEALTH_PATH, timeout=timeout) as response:  # noqa: S310
-            return response.status == 200
+            status: int = response.status
+            return status == 200
     except (OSError, ValueError):
         return False

@@ -14,8 +14,12 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytest_apigw.errors import SpecError
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec.function import Function
 
 _SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache",
               "node_modules", ".tox"}
@@ -31,7 +35,7 @@ class Package:
     files: tuple[str, ...]
 
 
-def handler_name(function) -> str:  # noqa: ANN001 - a spec Function
+def handler_name(function: Function) -> str:
     """``module.func`` for ``function.handler``; a clear error when it cannot be shipped."""
     handler = function.handler
     if isinstance(handler, str):
@@ -88,7 +92,7 @@ def _walk(root: Path) -> list[Path]:
     return files
 
 
-def sources(function) -> tuple[Path, list[Path]]:  # noqa: ANN001
+def sources(function: Function) -> tuple[Path, list[Path]]:
     """The zip root and the files to put in it."""
     if function.code is not None:
         return function.code, _walk(function.code)
@@ -104,7 +108,7 @@ def sources(function) -> tuple[Path, list[Path]]:  # noqa: ANN001
     return root, _walk(root / parts[0])
 
 
-def package(function) -> Package:  # noqa: ANN001
+def package(function: Function) -> Package:
     """Build the zip of ``function`` (deterministic: fixed timestamps, sorted entries)."""
     handler = handler_name(function)
     root, files = sources(function)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_apigw.errors import DeployError
 
+if TYPE_CHECKING:
+    from pytest_apigw_localstack.clients import Clients
 
-def poll(what: str, probe: Callable[[], Any], *, timeout: float, interval: float = 0.05,
-         max_interval: float = 2.0) -> Any:
+T = TypeVar("T")
+
+
+def poll(what: str, probe: Callable[[], T | None], *, timeout: float, interval: float = 0.05,
+         max_interval: float = 2.0) -> T:
     """Call ``probe`` until it returns something truthy; :class:`DeployError` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
@@ -23,17 +28,18 @@ def poll(what: str, probe: Callable[[], Any], *, timeout: float, interval: float
         interval = min(interval * 1.5, max_interval)
 
 
-def wait_operation(clients: Any, operation_id: str | None, timeout: float = 300.0) -> dict:
+def wait_operation(clients: Clients, operation_id: str | None, timeout: float = 300.0) -> dict[str, Any]:
     """Wait for a Cloud Map operation to succeed; its targets (``NAMESPACE``, ``INSTANCE``)."""
     if not operation_id:
         return {}
 
-    def probe() -> dict | None:
+    def probe() -> dict[str, Any] | None:
         op = clients.servicediscovery.get_operation(OperationId=operation_id)["Operation"]
         if op["Status"] == "FAIL":
             raise DeployError(f"Cloud Map operation {op.get('Type')} failed: {op.get('ErrorMessage')}")
         if op["Status"] != "SUCCESS":
             return None
-        return op.get("Targets") or {"done": "yes"}
+        targets: dict[str, Any] = op.get("Targets") or {"done": "yes"}
+        return targets
 
     return poll(f"Cloud Map operation {operation_id}", probe, timeout=timeout)

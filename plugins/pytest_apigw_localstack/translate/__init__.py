@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_apigw.errors import DeployError, SpecError
-from pytest_apigw.spec import HttpApi, WebSocketApi
+from pytest_apigw.spec import Function, HttpApi, WebSocketApi
 from pytest_apigw_localstack import packaging
 from pytest_apigw_localstack.clients import Clients
 from pytest_apigw_localstack.ledger import Ledger
@@ -43,13 +43,14 @@ class Provisioned:
         return self.context.notes
 
 
-def functions_of(api: Any) -> list[Any]:
+def functions_of(api: HttpApi | WebSocketApi) -> list[Function]:
     """Every spec ``Function`` an API's routes use (integrations and Lambda authorizers)."""
     found = []
     for route in api.routes.values():
-        for owner in (route.integration, getattr(route, "authorizer", None)):
-            if hasattr(owner, "handler"):
-                found.append(owner.handler)
+        for owner in (route.integration, route.authorizer):
+            handler = getattr(owner, "handler", None)
+            if isinstance(handler, Function):
+                found.append(handler)
     return found
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pytest_apigw_localstack.clients import Clients
 from pytest_apigw_localstack.ledger import Ledger
 from pytest_apigw_localstack.naming import DeploymentNames
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,14 +26,16 @@ class Context:
     #: What the endpoint could not do, said once (e.g. no VPC link API on MiniStack).
     notes: list[str] = field(default_factory=list)
     #: Functions created but not yet seen Active (waited for together, at the end of a deploy).
-    pending: dict[str, dict] = field(default_factory=dict)
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def once(self, kind: str, construct: Any, create: Callable[[], Any]) -> Any:
-        """``create()`` the first time ``construct`` is seen for ``kind``, the cached result after."""
+    def once(self, kind: str, construct: object, create: Callable[[], T]) -> T:
+        """``create()`` the first time ``construct`` is seen for ``kind``, the cached result after
+        (a ``kind`` always caches one type)."""
         key = (kind, id(construct))
         if key not in self.cache:
             self.cache[key] = create()
-        return self.cache[key]
+        made: T = self.cache[key]
+        return made
 
     def arn(self, service: str, resource: str) -> str:
         """``arn:<partition>:<service>:<region>:<account>:<resource>``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from typing import Any
+from typing import Any, cast
 
 from pytest_apigw_localstack.packaging import package
 from pytest_apigw_localstack.translate.context import Context
@@ -32,17 +32,17 @@ def role_arn(ctx: Context) -> str:
         policy = f"arn:{ctx.clients.partition}:{BASIC_EXECUTION}"
         ctx.clients.iam.attach_role_policy(RoleName=name, PolicyArn=policy)
         ctx.ledger.add("role_policy", policy, role=name)
-        return role["Arn"]
+        return cast(str, role["Arn"])
 
     return ctx.once("role", ctx, create)
 
 
-def _create(ctx: Context, kwargs: dict[str, Any]) -> dict:
+def _create(ctx: Context, kwargs: dict[str, Any]) -> dict[str, Any]:
     """CreateFunction; on AWS a new role takes a few seconds to be assumable, so retry that."""
     deadline = time.monotonic() + (60 if ctx.real_aws else 0)
     while True:
         try:
-            return ctx.clients.get("lambda").create_function(**kwargs)
+            return cast("dict[str, Any]", ctx.clients.get("lambda").create_function(**kwargs))
         except Exception as exc:
             text = str(exc)
             if "cannot be assumed" in text and time.monotonic() < deadline:
@@ -67,7 +67,7 @@ def function_arn(ctx: Context, function: Any) -> str:
         config = _create(ctx, kwargs)
         ctx.ledger.add("function", name)
         ctx.pending[name] = config
-        return config["FunctionArn"]
+        return cast(str, config["FunctionArn"])
 
     return ctx.once("function", function, create)
 
@@ -80,7 +80,7 @@ def wait_active(ctx: Context) -> None:
         del ctx.pending[name]
 
 
-def _wait_active(ctx: Context, name: str, config: dict) -> None:
+def _wait_active(ctx: Context, name: str, config: dict[str, Any]) -> None:
     if config.get("State") in (None, "Active"):
         return
     lam = ctx.clients.get("lambda")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec.authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer
@@ -93,7 +93,7 @@ def create_api(ctx: Context, api: Any) -> dict[str, Any]:
         kwargs["CorsConfiguration"] = cors
     created = ctx.clients.apigatewayv2.create_api(**kwargs)
     ctx.ledger.add("api", created["ApiId"])
-    return created
+    return cast("dict[str, Any]", created)
 
 
 def _cors(options: Any) -> dict[str, Any] | None:
@@ -130,7 +130,7 @@ def integration_id(ctx: Context, api_id: str, integration: Any) -> str:
         params.update(_mapping(integration))
         params["TimeoutInMillis"] = int(round(integration.timeout * 1000))
         created = ctx.clients.apigatewayv2.create_integration(ApiId=api_id, **params)
-        return created["IntegrationId"]
+        return cast(str, created["IntegrationId"])
 
     return ctx.once(f"integration:{api_id}", integration, create)
 
@@ -167,7 +167,7 @@ def authorizer_id(ctx: Context, api_id: str, authorizer: Any) -> str:
         ctx.ledger.add("authorizer", created["AuthorizerId"], api=api_id)
         if function_arn is not None:
             functions.allow_api_gateway(ctx, function_arn, api_id, f"authorizers/{created['AuthorizerId']}")
-        return created["AuthorizerId"]
+        return cast(str, created["AuthorizerId"])
 
     return ctx.once(f"authorizer:{api_id}", authorizer, create)
 
@@ -196,7 +196,7 @@ def add_route(ctx: Context, api_id: str, route: Any) -> str:
         path = route.route_key.path or ""
         functions.allow_api_gateway(ctx, functions.function_arn(ctx, route.integration.handler),
                                     api_id, f"*/*{path}")
-    return created["RouteId"]
+    return cast(str, created["RouteId"])
 
 
 def add_stage(ctx: Context, api_id: str, stage: Any) -> None:
@@ -211,4 +211,5 @@ def add_stage(ctx: Context, api_id: str, stage: Any) -> None:
 
 def deploy_stage(ctx: Context, api_id: str, stage_name: str) -> str:
     """CreateDeployment into ``stage_name``."""
-    return ctx.clients.apigatewayv2.create_deployment(ApiId=api_id, StageName=stage_name)["DeploymentId"]
+    created = ctx.clients.apigatewayv2.create_deployment(ApiId=api_id, StageName=stage_name)
+    return cast(str, created["DeploymentId"])

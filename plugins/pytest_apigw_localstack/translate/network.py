@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import Any, cast
 
 from pytest_apigw.errors import DeployError, SpecError
-from pytest_apigw.spec.network import ApplicationListener, Listener, Vpc, VpcLink
+from pytest_apigw.spec.network import ApplicationListener, Listener, LoadBalancer, TargetGroup, Vpc, VpcLink
 from pytest_apigw_localstack.translate.context import Context
 from pytest_apigw_localstack.waits import poll
 
@@ -79,7 +79,7 @@ def vpc_link(ctx: Context, spec: VpcLink) -> str:
         ctx.ledger.add("vpc_link", link["VpcLinkId"])
         if ctx.real_aws:
             _wait_vpc_link(ctx, link["VpcLinkId"])
-        return link["VpcLinkId"]
+        return cast(str, link["VpcLinkId"])
 
     return ctx.once("vpc_link", spec, create)
 
@@ -89,12 +89,12 @@ def _wait_vpc_link(ctx: Context, link_id: str) -> None:
         status = ctx.clients.apigatewayv2.get_vpc_link(VpcLinkId=link_id).get("VpcLinkStatus")
         if status == "FAILED":
             raise DeployError(f"VPC link {link_id} failed")
-        return status == "AVAILABLE"
+        return cast(bool, status == "AVAILABLE")
 
     poll(f"VPC link {link_id} to become AVAILABLE", available, timeout=600, max_interval=10)
 
 
-def _load_balancer(ctx: Context, balancer: Any) -> str:
+def _load_balancer(ctx: Context, balancer: LoadBalancer) -> str:
     def create() -> str:
         kind = "application" if isinstance(balancer.listeners[0], ApplicationListener) else "network"
         network = vpc(ctx, balancer.vpc)
@@ -104,12 +104,12 @@ def _load_balancer(ctx: Context, balancer: Any) -> str:
             Tags=ctx.names.tag_list(balancer.label),
         )["LoadBalancers"][0]
         ctx.ledger.add("load_balancer", created["LoadBalancerArn"])
-        return created["LoadBalancerArn"]
+        return cast(str, created["LoadBalancerArn"])
 
     return ctx.once("load_balancer", balancer, create)
 
 
-def _target_group(ctx: Context, group: Any, vpc_id: str) -> str:
+def _target_group(ctx: Context, group: TargetGroup, vpc_id: str) -> str:
     created = ctx.clients.elbv2.create_target_group(
         Name=ctx.names.name(group.id, 32), Protocol=group.protocol, Port=group.port, VpcId=vpc_id,
         TargetType="ip", Tags=ctx.names.tag_list(group.label),
@@ -120,7 +120,7 @@ def _target_group(ctx: Context, group: Any, vpc_id: str) -> str:
         ctx.clients.elbv2.register_targets(
             TargetGroupArn=arn, Targets=[{"Id": ip, "Port": port} for ip, port in group.endpoints()],
         )
-    return arn
+    return cast(str, arn)
 
 
 def listener_arn(ctx: Context, listener: Listener) -> str:
@@ -128,16 +128,18 @@ def listener_arn(ctx: Context, listener: Listener) -> str:
 
     An imported listener (``from_listener_attributes``) is used as given.
     """
-    if listener.imported:
+    load_balancer = listener.load_balancer
+    if load_balancer is None:  # imported
         arn = getattr(listener, "listener_arn", "")
         if not arn:
             raise SpecError(listener.label, "an imported listener needs listener_arn= to be deployed")
         return arn
 
     def create() -> str:
-        balancer = _load_balancer(ctx, listener.load_balancer)
-        vpc_id = vpc(ctx, listener.load_balancer.vpc)["VpcId"]
+        balancer = _load_balancer(ctx, load_balancer)
+        vpc_id = vpc(ctx, load_balancer.vpc)["VpcId"]
         groups = [_target_group(ctx, group, vpc_id) for group in listener.target_groups]
+        actions: list[dict[str, object]]
         if isinstance(listener, ApplicationListener):
             if len(groups) == 1:  # the plain form, as CDK writes a single group
                 actions = [{"Type": "forward", "TargetGroupArn": groups[0]}]
@@ -163,6 +165,6 @@ def listener_arn(ctx: Context, listener: Listener) -> str:
             DefaultActions=actions, Tags=ctx.names.tag_list(listener.label),
         )["Listeners"][0]
         ctx.ledger.add("listener", created["ListenerArn"])
-        return created["ListenerArn"]
+        return cast(str, created["ListenerArn"])
 
     return ctx.once("listener", listener, create)

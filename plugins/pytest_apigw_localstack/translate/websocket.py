@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pytest_apigw.errors import SpecError
 from pytest_apigw_localstack.translate import functions
@@ -19,7 +19,7 @@ def create_api(ctx: Context, api: Any) -> dict[str, Any]:
         kwargs["Description"] = api.description
     created = ctx.clients.apigatewayv2.create_api(**kwargs)
     ctx.ledger.add("api", created["ApiId"])
-    return created
+    return cast("dict[str, Any]", created)
 
 
 def integration_id(ctx: Context, api_id: str, integration: Any) -> str:
@@ -32,7 +32,7 @@ def integration_id(ctx: Context, api_id: str, integration: Any) -> str:
             IntegrationUri=functions.invocation_uri(ctx, arn),
             TimeoutInMillis=int(round(integration.timeout * 1000)),
         )
-        return created["IntegrationId"]
+        return cast(str, created["IntegrationId"])
 
     return ctx.once(f"integration:{api_id}", integration, create)
 
@@ -52,4 +52,4 @@ def add_route(ctx: Context, api_id: str, route: Any) -> str:
         )
     functions.allow_api_gateway(ctx, functions.function_arn(ctx, route.integration.handler), api_id,
                                 f"*/{route.key}")
-    return route_id
+    return cast(str, route_id)
