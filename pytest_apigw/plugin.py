@@ -6,7 +6,9 @@ Kept free of heavy imports: backends are created only when a test asks for one.
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +16,9 @@ from pytest_apigw.fixtures import BACKEND_KEY, apigw, apigw_backend, apigw_sessi
 from pytest_apigw.invocations import LOG, report_section
 from pytest_apigw.registry import BackendRegistry
 from pytest_apigw.session import LazyBackend
+
+if TYPE_CHECKING:
+    from pytest_apigw.backend import Backend
 
 #: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles).
 pytest_plugins = ["pytest_apigw.contract.plugin"]
@@ -58,7 +63,7 @@ def selected_backend(config: pytest.Config) -> str:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_apigw_make_backend(name: str, config: pytest.Config):  # type: ignore[no-untyped-def]
+def pytest_apigw_make_backend(name: str, config: pytest.Config) -> Backend:
     """Default backend factory: ask the registry."""
     return config.stash[REGISTRY_KEY].create(name, config)
 
@@ -112,7 +117,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """On failure, add an ``apigw`` section: each request's route, event and handler traceback."""
     report = yield
     if report.failed and _MARK_KEY in item.stash:

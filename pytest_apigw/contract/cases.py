@@ -3,7 +3,7 @@ backend's capabilities allow the generated APIs to use, and the per-request chec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from hypothesis import note
@@ -20,17 +20,23 @@ from pytest_apigw.spec import LambdaProxyIntegration
 from pytest_apigw.strategies import HttpRequest, stage_layouts
 from pytest_apigw.strategies.wire import HttpResponse, api_root
 
+if TYPE_CHECKING:
+    from pytest_apigw.backend import Backend, Deployment
+    from pytest_apigw.spec import HttpApi
+
 ECHO = echo_function()
 
 
-def echo_integrations(versions: tuple[str, ...] = ("2.0", "1.0")) -> st.SearchStrategy[Any]:
+def echo_integrations(
+    versions: tuple[str, ...] = ("2.0", "1.0"),
+) -> st.SearchStrategy[LambdaProxyIntegration]:
     """Lambda proxy integrations of the echo probe, payload versions drawn from ``versions``."""
     return st.sampled_from(versions).map(
         lambda v: LambdaProxyIntegration(handler=ECHO, payload_format_version=v)
     )
 
 
-def serves(backend: Any, capability: str) -> bool:
+def serves(backend: Backend, capability: str) -> bool:
     """True when ``backend`` serves ``capability``; a refinement (``capabilities.REFINES``) is
     served with its parent unless the backend's ``capability_gaps`` names it."""
     parent = capabilities.REFINES.get(capability)
@@ -40,7 +46,7 @@ def serves(backend: Any, capability: str) -> bool:
     return bool(backend.supports(capability))
 
 
-def stages_for(backend: Any) -> st.SearchStrategy[list[tuple[str, dict[str, str]]]]:
+def stages_for(backend: Backend) -> st.SearchStrategy[list[tuple[str, dict[str, str]]]]:
     """Stage layouts the backend can serve (only ``$default`` without named stages)."""
     layouts = stage_layouts()
     if not serves(backend, capabilities.NAMED_STAGES):
@@ -50,18 +56,20 @@ def stages_for(backend: Any) -> st.SearchStrategy[list[tuple[str, dict[str, str]
     return layouts
 
 
-def echo_versions(backend: Any) -> tuple[str, ...]:
+def echo_versions(backend: Backend) -> tuple[str, ...]:
     """Payload format versions of echo integrations the backend can serve."""
     return ("2.0", "1.0") if serves(backend, capabilities.PAYLOAD_V1) else ("2.0",)
 
 
-def send(request: HttpRequest, deployment: Any) -> tuple[HttpResponse, str]:
+def send(request: HttpRequest, deployment: Deployment) -> tuple[HttpResponse, str]:
     """Send ``request`` to ``deployment``: ``(response, the Host the client sent)``."""
     root = api_root(deployment)
     return request.send(root), urlsplit(root).netloc
 
 
-def send_and_check(api: Any, deployment: Any, request: HttpRequest, gaps: Gaps | None = None) -> HttpResponse:
+def send_and_check(
+    api: HttpApi, deployment: Deployment, request: HttpRequest, gaps: Gaps | None = None
+) -> HttpResponse:
     """Send ``request``, predict, compare; fail with spec, request, prediction and diffs
     (differences the backend declares as gaps are left to ``gaps``)."""
     response, host = send(request, deployment)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +11,9 @@ from pytest_apigw.contract import profiles  # registers the ci / thorough profil
 from pytest_apigw.contract.cases import serves
 from pytest_apigw.contract.gaps import GAPS_KEY, Gaps
 from pytest_apigw.contract.probes import EchoUpstream
+
+if TYPE_CHECKING:
+    from pytest_apigw.backend import Backend
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -20,7 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def require(apigw_backend) -> Callable[[str], None]:  # type: ignore[no-untyped-def]
+def require(apigw_backend: Backend) -> Callable[[str], None]:
     """``require(capability)``: skip, saying why, when the selected backend lacks it."""
     def check(capability: str) -> None:
         if not serves(apigw_backend, capability):
@@ -39,7 +43,7 @@ def echo_upstream() -> Iterator[EchoUpstream]:
 
 
 @pytest.fixture
-def gaps(apigw_backend, request: pytest.FixtureRequest) -> Gaps:  # type: ignore[no-untyped-def]
+def gaps(apigw_backend: Backend, request: pytest.FixtureRequest) -> Gaps:
     """The selected backend's declared gaps met by this case (a case that met some ends xfail)."""
     found = Gaps(apigw_backend)
     request.node.stash[GAPS_KEY] = found
@@ -47,7 +51,9 @@ def gaps(apigw_backend, request: pytest.FixtureRequest) -> Gaps:  # type: ignore
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A case that passed but met declared backend gaps is reported xfail, with the gaps."""
     report = yield
     found = item.stash.get(GAPS_KEY, None)

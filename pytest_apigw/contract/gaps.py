@@ -9,13 +9,16 @@ AWS) gets every difference as a failure: the model and the cases are never weake
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_apigw import capabilities as cap
 from pytest_apigw.contract.model.expect import ABSENT, Diff
 from pytest_apigw.contract.model.lambda_event import ADDED_HEADERS
+
+if TYPE_CHECKING:
+    from pytest_apigw.backend import Backend
 
 GAPS_KEY = pytest.StashKey["Gaps"]()
 
@@ -66,7 +69,7 @@ def explain(diff: Diff, request: Any, prediction: Any, version: str | None) -> s
 class Gaps:
     """What one case met of its backend's declared gaps (kept across hypothesis examples)."""
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Backend) -> None:
         self.declared: dict[str, str] = dict(getattr(backend, "capability_gaps", {}) or {})
         self.met: dict[str, list[str]] = {}
 

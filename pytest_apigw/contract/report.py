@@ -4,12 +4,15 @@ observation, and the differences, in plain text."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.contract.model.expect import Diff
 from pytest_apigw.contract.model.predict import Prediction
 from pytest_apigw.contract.model.private import targets_of
 from pytest_apigw.strategies.wire import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from pytest_apigw.spec import HttpApi, WebSocketApi
 
 
 def _integration(integration: Any) -> str:
@@ -24,7 +27,7 @@ def _integration(integration: Any) -> str:
     return f"{name}(payload {version})" if version else name
 
 
-def route_table(api: Any) -> str:
+def route_table(api: HttpApi | WebSocketApi) -> str:
     """``HttpApi 'x'`` with its stages (and variables) and one line per route."""
     lines = [f"{type(api).__name__} {api.id!r}"]
     for stage in api.stages:
@@ -41,7 +44,7 @@ def _short(value: Any, limit: int = 2000) -> str:
 
 
 def format_case(
-    api: Any, request: HttpRequest, prediction: Prediction, response: HttpResponse | None,
+    api: HttpApi, request: HttpRequest, prediction: Prediction, response: HttpResponse | None,
     diffs: list[Diff], observed: Any = None,
 ) -> str:
     """Everything needed to reproduce and judge a disagreement, as one block of text."""

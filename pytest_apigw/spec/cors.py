@@ -94,4 +94,5 @@ class CorsPreflightOptions:
 
     def allows_origin(self, origin: str) -> bool:
         """True when ``origin`` is listed (or ``*`` is)."""
-        return "*" in self.allow_origins or origin in self.allow_origins  # type: ignore[operator]
+        origins = self.allow_origins or ()
+        return "*" in origins or origin in origins
