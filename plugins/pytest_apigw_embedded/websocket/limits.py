@@ -2,7 +2,7 @@
 
 AWS: message payload 128 KB (a bigger message closes the connection with 1009), idle timeout
 10 minutes, connection duration 2 hours. Change them per deployment through the gateway's
-``limits`` attribute (``deployment.handle[1].limits``), or for the whole run with the variables
+``limits`` attribute (``deployment.handle.app.limits``), or for the whole run with the variables
 ``PYTEST_APIGW_WS_IDLE_TIMEOUT`` / ``PYTEST_APIGW_WS_MAX_LIFETIME`` (seconds).
 """
 
