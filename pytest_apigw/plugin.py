@@ -51,12 +51,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def selected_backend(config: pytest.Config) -> str:
     """The backend name: ``--apigw``, then ini ``apigw_backend``, then ``$PYTEST_APIGW_BACKEND``."""
-    return (
-        config.getoption("apigw")
-        or config.getini("apigw_backend")
-        or os.environ.get(ENV_BACKEND)
-        or DEFAULT_BACKEND
-    )
+    return backend_choice(config)[0]
+
+
+def backend_choice(config: pytest.Config) -> tuple[str, str]:
+    """``(backend name, where it was set)`` in the order of :func:`selected_backend`."""
+    for value, source in (
+        (config.getoption("apigw"), "--apigw"),
+        (config.getini("apigw_backend"), "ini option apigw_backend"),
+        (os.environ.get(ENV_BACKEND), f"${ENV_BACKEND}"),
+    ):
+        if value:
+            return value, source
+    return DEFAULT_BACKEND, "the default"
 
 
 @pytest.hookimpl(trylast=True)
@@ -71,8 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.hook.pytest_apigw_register_backends(registry=registry)
     config.stash[REGISTRY_KEY] = registry
     _take_back_swallowed_path(config, registry)
-    name = selected_backend(config)
-    registry.get(name)  # UsageError listing the registered backends when unknown
+    name, source = backend_choice(config)
+    registry.get(name, source=source)  # UsageError listing the registered backends when unknown
     config.stash[BACKEND_KEY] = LazyBackend(name, config)
 
 

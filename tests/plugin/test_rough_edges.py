@@ -80,3 +80,13 @@ def test_a_conformance_test_id_from_a_run_can_be_pasted_back(pytester):
         again = pytester.runpytest_subprocess(*args, "--collect-only", "-q")
         collected = [line for line in again.stdout.lines if "::" in line]
         assert collected == [ids[0]], again.stdout.str()
+
+
+def test_an_unknown_backend_from_the_environment_names_the_environment(pytester, monkeypatch):
+    pytester.makepyfile(test_x="def test_x():\n    pass\n")
+    monkeypatch.setenv("PYTEST_APIGW_BACKEND", "nope")
+    result = pytester.runpytest_subprocess()
+    result.stderr.fnmatch_lines(["*$PYTEST_APIGW_BACKEND: unknown backend 'nope'; registered backends: *"])
+    pytester.makeini("[pytest]\napigw_backend = nada\n")
+    result = pytester.runpytest_subprocess()
+    result.stderr.fnmatch_lines(["*ini option apigw_backend: unknown backend 'nada'*"])
