@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from pytest_apigw_embedded.backend import EmbeddedBackend
 
 
-@pytest.hookimpl
+@pytest.hookimpl(optionalhook=True)  # quiet when pytest-apigw itself is disabled (-p no:apigw)
 def pytest_apigw_register_backends(registry: BackendRegistry) -> None:
     """Register ``embedded``: the in-process emulator (the default backend)."""
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_apigw.errors import SpecError
 from pytest_apigw.spec.authorizers import HttpNoneAuthorizer, HttpRouteAuthorizer, check_route_authorizer
 from pytest_apigw.spec.cors import CorsPreflightOptions
 from pytest_apigw.spec.integrations.base import HttpRouteIntegration
@@ -86,9 +87,7 @@ class HttpApi(StagedApi):
                 raise self.error("the $default route takes no methods")
             keys = [DEFAULT_ROUTE_KEY]
         else:
-            names = [method_name(self.label, m) for m in (methods or [HttpMethod.ANY])]
-            if not names:
-                raise self.error(f"route path {path!r}: methods must not be empty")
+            names = [method_name(self.label, m) for m in _method_list(self.label, path, methods)]
             keys = [f"{name} {path}" for name in names]
         parsed = [parse_route_key(self.label, key) for key in keys]
         return [self._add(key, integration, authorizer, scopes) for key in parsed]
@@ -144,3 +143,18 @@ class HttpStage(Stage):
             raise self.error(f"http_api must be an HttpApi, got {type(http_api).__name__}")
         self.api = http_api
         http_api._add_stage(self)
+
+
+def _method_list(owner: str, path: str, methods: object) -> list[object]:
+    """``methods`` as a list: ``None`` is ``ANY``, one method (``HttpMethod.GET`` or ``"GET"``)
+    is a list of one; anything else must be a non-empty list or tuple."""
+    if methods is None:
+        return [HttpMethod.ANY]
+    if isinstance(methods, str):  # HttpMethod is a str enum: never iterate its letters
+        return [methods]
+    if not isinstance(methods, list | tuple | set | frozenset):
+        raise SpecError(owner, f"route path {path!r}: methods must be a list of HttpMethod, got "
+                               f"{type(methods).__name__} {methods!r}")
+    if not methods:
+        raise SpecError(owner, f"route path {path!r}: methods must not be empty (leave it out for ANY)")
+    return list(methods)

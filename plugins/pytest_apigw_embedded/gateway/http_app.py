@@ -87,12 +87,16 @@ class HttpGateway:
         record.stage = stage_routes.stage.stage_name
         request.stage_path = stage_path
         cors = self.stages.api.cors_preflight
-        if cors is not None and cors_rules.is_preflight(request):
+        preflight = cors is not None and cors_rules.is_preflight(request)
+        if cors is not None and preflight and stage_routes.router.match("OPTIONS", stage_path) is None:
             record.route_key = "(CORS preflight, answered by the gateway)"
             return cors_rules.preflight(cors, request)
+        # a route that catches OPTIONS ($default, ANY, OPTIONS) gets the preflight, authorizer
+        # and all, as on AWS (repost.aws "JWT authorizers and CORS": add an OPTIONS route
+        # without authorization)
         response = await self.route(request, record, stage_routes, stage_path)
         if cors is not None:
-            cors_rules.decorate(cors, request, response)
+            cors_rules.decorate(cors, request, response, preflight=preflight)
         return response
 
     async def route(

@@ -39,7 +39,10 @@ def build_event_v1(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
     return {
         "version": "1.0",
         "resource": resource,
-        "path": request.path,
+        # as the client sent it (``%20`` stays); ``requestContext.path`` and ``pathParameters``
+        # are decoded (the recorded 1.0 event of aws-lambda-dotnet's test tool,
+        # ``Amazon.Lambda.TestTool`` HTTP API v1 samples; the docs' sample has no encoded path)
+        "path": request.raw_path,
         "httpMethod": request.method,
         "headers": {k: v[-1] for k, v in multi_headers.items()},
         "multiValueHeaders": multi_headers,

@@ -19,6 +19,12 @@ import re
 from collections import defaultdict
 from urllib.parse import unquote
 
+#: Connection-specific headers a proxy never relays (RFC 9110 §7.6.1).
+HOP_BY_HOP = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
+    "te", "trailer", "transfer-encoding", "upgrade",
+})
+
 #: A query string is ``&``-separated fields; a field is ``key[=value]`` (RFC 3986 §3.4 with the
 #: form convention); ``+`` is not a space on HTTP APIs.
 _FIELD = re.compile(r"(?P<key>[^&=]*)(?:=(?P<value>[^&]*))?")
