@@ -22,6 +22,8 @@ from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pytest_apigw.spec.function import Function, Handler
 
 
@@ -85,6 +87,11 @@ class InProcessRuntime:
             return await waiter
         finally:
             timer.cancel()
+
+    async def release(self, functions: Iterable[Function]) -> None:
+        """Forget the resolved handlers of ``functions`` (no process to end in-process)."""
+        for function in functions:
+            self._handlers.pop(function, None)
 
     async def close(self) -> None:
         """Stop the worker threads (a handler still running past its timeout is left to finish

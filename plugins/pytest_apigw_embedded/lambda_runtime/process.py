@@ -20,6 +20,8 @@ from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 from pytest_apigw_embedded.lambda_runtime.worker import HEADER
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pytest_apigw.spec.function import Function
 
 #: Workers kept per function (more concurrent invocations wait for one).
@@ -142,6 +144,13 @@ class ProcessRuntime:
         context = LambdaContext.for_function(function, self._log_stream)
         limit = function.timeout if timeout is None else timeout
         return await self._pools[function].invoke(event, asdict(context), limit)
+
+    async def release(self, functions: Iterable[Function]) -> None:
+        """Kill the worker processes of ``functions`` (a later invocation starts new ones)."""
+        for function in functions:
+            pool = self._pools.pop(function, None)
+            if pool is not None:
+                await pool.close()
 
     async def close(self) -> None:
         """Kill every worker process."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pytest_apigw.spec.function import Function
     from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
@@ -21,6 +23,10 @@ class LambdaRuntime(Protocol):
         """Invoke ``function`` with ``event``; past ``timeout`` (default: the function's own) the
         result has ``timed_out=True``."""
         ...
+
+    async def release(self, functions: Iterable[Function]) -> None:
+        """Let go of what ``functions`` hold (worker processes, resolved handlers) when the last
+        deployment using them is destroyed; a later invocation prepares them again."""
 
     async def close(self) -> None:
         """Stop everything the runtime started (at backend close)."""
