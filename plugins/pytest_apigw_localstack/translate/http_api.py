@@ -41,7 +41,8 @@ def _mapping(integration: Any) -> dict[str, Any]:
 def _private(ctx: Context, integration: Any, uri: str, link: Any) -> dict[str, Any]:
     params: dict[str, Any] = {
         "IntegrationType": "HTTP_PROXY", "ConnectionType": "VPC_LINK",
-        "ConnectionId": network.vpc_link(ctx, link), "IntegrationUri": uri,
+        "ConnectionId": network.vpc_link(ctx, link, per_vpc=getattr(integration, "implicit_vpc_link", False)),
+        "IntegrationUri": uri,
         "IntegrationMethod": integration.method, "PayloadFormatVersion": "1.0",
     }
     if integration.secure_server_name:

@@ -125,3 +125,30 @@ def test_ministack_gaps_are_declared_not_hidden(localstack) -> None:
         assert "MiniStack" in localstack.capability_gaps[name]
     for name in (cap.LAMBDA_PROXY, cap.HTTP_PROXY, cap.NAMED_STAGES, cap.WEBSOCKET):
         assert localstack.supports(name)
+
+
+def test_one_vpc_link_per_vpc_and_valid_tags_everywhere(deploy, aws, sent_integrations) -> None:
+    """Integrations that make their own VPC link share one per VPC (CDK's ``addVpcLink``); tag
+    values pass the pattern every tagging API enforces (construct labels carry quotes)."""
+    import re
+
+    vpc = Vpc("Vpc")
+    alb = ApplicationLoadBalancer("lb", vpc=vpc)
+    first = alb.add_listener("first", port=80)
+    first.add_targets("a", port=8080, targets=[IpTarget("10.0.0.10")])
+    second = alb.add_listener("second", port=81)
+    second.add_targets("b", port=8081, targets=[IpTarget("10.0.0.11")])
+    api = HttpApi("Shared")
+    api.add_routes(path="/one", methods=[HttpMethod.GET], integration=HttpAlbIntegration(listener=first))
+    api.add_routes(path="/two", methods=[HttpMethod.GET], integration=HttpAlbIntegration(listener=second))
+    deployment = deploy(api)
+    assert len(deployment.handle.ledger.of("vpc_link")) == 1
+    links = {p["ConnectionId"] for p in sent_integrations if p.get("ConnectionType") == "VPC_LINK"}
+    assert len(links) == 1
+
+    pattern = re.compile(r"^[\w\s.:/=+\-@]*$")
+    (lb_arn,) = [r.id for r in deployment.handle.ledger.of("load_balancer")]
+    (description,) = aws.elbv2.describe_tags(ResourceArns=[lb_arn])["TagDescriptions"]
+    values = {tag["Key"]: tag["Value"] for tag in description["Tags"]}
+    assert values["pytest-apigw:construct"] == "ApplicationLoadBalancer lb"
+    assert all(pattern.match(value) for value in values.values()), values
