@@ -13,6 +13,7 @@ from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw.spec.stage import DEFAULT_STAGE
 from pytest_apigw_localstack import capabilities as caps
 from pytest_apigw_localstack import endpoint as endpoints
+from pytest_apigw_localstack import signals
 from pytest_apigw_localstack.clients import Clients, aws_clients, localstack_clients
 from pytest_apigw_localstack.translate import Provisioned, Translator
 
@@ -31,6 +32,7 @@ class AwsApiBackend(Backend):
         self._translator: Translator | None = None
         self._live: dict[int, Deployment] = {}
         self._lock = threading.Lock()
+        self._signals = False  # SIGTERM routed to a teardown while started
         #: Capability → why this endpoint cannot serve it (the conformance suite's skip reason).
         self.capability_gaps: dict[str, str] = {}
 
@@ -45,11 +47,13 @@ class AwsApiBackend(Backend):
 
     # -- the Backend contract ---------------------------------------------------------------
     def start(self) -> None:
-        """Find the endpoint and make the translator (once)."""
+        """Find the endpoint and make the translator (once); from now on SIGTERM tears down
+        what the run created instead of killing the process (``signals.py``)."""
         if self._translator is None:
             clients = self._clients or self.connect()
             self._clients = clients
             self._translator = Translator(clients, real_aws=self.real_aws)
+            self._signals = signals.install()
 
     @property
     def translator(self) -> Translator:
@@ -91,7 +95,7 @@ class AwsApiBackend(Backend):
         self.translator.destroy(deployment.handle)
 
     def close(self) -> None:
-        """Tear down deployments still live."""
+        """Tear down deployments still live (then SIGTERM is as before)."""
         with self._lock:
             live, self._live = list(self._live.values()), {}
         errors = []
@@ -101,6 +105,9 @@ class AwsApiBackend(Backend):
                 self.translator.destroy(deployment.handle)
             except Exception as exc:
                 errors.append(exc)
+        if self._signals:
+            signals.uninstall()
+            self._signals = False
         if errors:
             raise errors[0]
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_apigw.errors import DeployError, SpecError
-from pytest_apigw.spec import HttpApi, WebSocketApi
+from pytest_apigw.spec import WebSocketApi
+from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw_localstack import packaging
 from pytest_apigw_localstack.clients import Clients
 from pytest_apigw_localstack.ledger import Ledger
@@ -63,14 +64,9 @@ class Translator:
         self.busy_wait = 600.0 if real_aws else 0.0
 
     def check(self, api: Any) -> None:
-        """Refuse, before creating anything, what cannot be provisioned."""
-        if isinstance(api, HttpApi) and not api.routes:
-            raise SpecError(api.label, "Unable to deploy API because no routes exist in this API (add a "
-                                       "route with add_routes() or default_integration=)")
-        if not api.stages:
-            hint = "keep create_default_stage=True or add an HttpStage" if isinstance(api, HttpApi) \
-                else "add a WebSocketStage"
-            raise SpecError(api.label, f"has no stage to deploy to: {hint}")
+        """Refuse, before creating anything, what cannot be provisioned (AWS's deployment
+        checks, decided once in the spec layer, and handlers that cannot be shipped)."""
+        deploy_target(api)
         for function in functions_of(api):
             packaging.handler_name(function)
 

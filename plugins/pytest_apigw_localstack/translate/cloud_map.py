@@ -20,10 +20,11 @@ def namespace(ctx: Context, spec: PrivateDnsNamespace) -> dict[str, str]:
         op = ctx.clients.servicediscovery.create_private_dns_namespace(
             Name=name, Vpc=vpc_id, Tags=ctx.names.tag_list(spec.label),
         )
-        targets = wait_operation(ctx.clients, op["OperationId"])
-        ns_id = targets["NAMESPACE"]
-        ctx.ledger.add("namespace", ns_id)
-        return {"Id": ns_id, "Name": name}
+        # recorded before the wait (which an interrupt may cut short): teardown can still find
+        # the namespace through its operation
+        pending = ctx.ledger.add("namespace", "", operation=op["OperationId"])
+        pending.id = wait_operation(ctx.clients, op["OperationId"])["NAMESPACE"]
+        return {"Id": pending.id, "Name": name}
 
     return ctx.once("namespace", spec, create)
 
