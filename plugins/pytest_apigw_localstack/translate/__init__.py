@@ -67,6 +67,8 @@ class Translator:
         """Refuse, before creating anything, what cannot be provisioned (AWS's deployment
         checks, decided once in the spec layer, and handlers that cannot be shipped)."""
         deploy_target(api)
+        if not isinstance(api, WebSocketApi):
+            http_api.refuse_unprovisionable(api)
         for function in functions_of(api):
             packaging.handler_name(function)
 
