@@ -133,6 +133,11 @@ class LocalStackBackend(AwsApiBackend):
         if option is None and self.config is not None:
             option = self.config.getoption("apigw_endpoint", None)
         found = endpoints.configured(option)
+        shared = getattr(self.config, "workerinput", None) or {}
+        if found is None and shared.get("apigw_localstack_endpoint"):  # the xdist session's container
+            found = endpoints.Endpoint(shared["apigw_localstack_endpoint"], "the session's container")
+        if found is None and shared.get("apigw_localstack_unavailable"):
+            raise BackendUnavailable(shared["apigw_localstack_unavailable"])
         if found is None:
             from pytest_apigw_localstack.container import LocalStackContainer
 

@@ -36,3 +36,40 @@ def pytest_apigw_register_backends(registry: Any) -> None:
         description="AWS API against a LocalStack-compatible endpoint (--apigw-endpoint)",
     )
     registry.register("aws", aws, description="AWS API against a real account (opt-in, tagged)")
+
+
+#: ``workerinput`` keys: the session container's URL, or why it could not start.
+SHARED_ENDPOINT = "apigw_localstack_endpoint"
+SHARED_FAILURE = "apigw_localstack_unavailable"
+_CONTAINER = pytest.StashKey[dict[str, str]]()
+
+
+def _session_container(config: pytest.Config) -> dict[str, str]:
+    """On the xdist controller: one LocalStack container for the whole session when the
+    ``localstack`` backend is selected and no endpoint is set (started once, stopped at exit)."""
+    if _CONTAINER in config.stash:
+        return config.stash[_CONTAINER]
+    from pytest_apigw.plugin import selected_backend
+
+    shared: dict[str, str] = {}
+    if selected_backend(config) == "localstack":
+        from pytest_apigw_localstack import endpoint
+
+        if endpoint.configured(config.getoption("apigw_endpoint", None)) is None:
+            from pytest_apigw.errors import BackendUnavailable
+            from pytest_apigw_localstack.container import LocalStackContainer
+
+            container = LocalStackContainer()
+            try:
+                shared[SHARED_ENDPOINT] = container.start()
+                config.add_cleanup(container.stop)
+            except BackendUnavailable as exc:
+                shared[SHARED_FAILURE] = str(exc)
+    config.stash[_CONTAINER] = shared
+    return shared
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: every worker uses the controller's one LocalStack container."""
+    node.workerinput.update(_session_container(node.config))
