@@ -16,6 +16,7 @@ from pytest_apigw_localstack import endpoint as endpoints
 from pytest_apigw_localstack import signals
 from pytest_apigw_localstack.clients import Clients, aws_clients, localstack_clients
 from pytest_apigw_localstack.translate import Provisioned, Translator
+from pytest_apigw_localstack.upstreams import UpstreamHost
 
 OPT_IN_ENV = "PYTEST_APIGW_AWS"
 
@@ -36,6 +37,13 @@ class AwsApiBackend(Backend):
         #: Capability → why this endpoint cannot serve it (the conformance suite's skip reason).
         self.capability_gaps: dict[str, str] = {}
 
+    def upstream_host(self) -> UpstreamHost:
+        """Where the endpoint reaches the test's loopback upstreams (``--apigw-upstream-host``)."""
+        if self.config is None:
+            return UpstreamHost.from_config(None)
+        return UpstreamHost.from_config(self.config.getoption("apigw_upstream_host", None),
+                                        self.config.getini("apigw_upstream_host"))
+
     # -- what a subclass provides ---------------------------------------------------------
     def connect(self) -> Clients:
         """Clients for the backend's endpoint (raise :class:`BackendUnavailable` if none)."""
@@ -52,7 +60,7 @@ class AwsApiBackend(Backend):
         if self._translator is None:
             clients = self._clients or self.connect()
             self._clients = clients
-            self._translator = Translator(clients, real_aws=self.real_aws)
+            self._translator = Translator(clients, real_aws=self.real_aws, upstreams=self.upstream_host())
             self._signals = signals.install()
 
     @property

@@ -7,6 +7,30 @@ from typing import Any
 import pytest
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--apigw-upstream-host`` (ini ``apigw_upstream_host``, ``$PYTEST_APIGW_UPSTREAM_HOST``)."""
+    parser.getgroup("apigw", "API Gateway v2 testing (pytest-apigw)").addoption(
+        "--apigw-upstream-host", default=None, metavar="HOST",
+        help="the address a LocalStack container reaches this machine's test upstreams under "
+        "(loopback URLs and IPs in what is provisioned become HOST; e.g. host.docker.internal)",
+    )
+    parser.addini("apigw_upstream_host", "see --apigw-upstream-host", default="")
+
+
+@pytest.fixture(scope="session")
+def apigw_upstream_host(pytestconfig: pytest.Config) -> str:
+    """The host a test's upstream servers (HTTP proxy targets, load balancer targets, Cloud Map
+    instances) are named by for the endpoint: ``127.0.0.1``, or the ``--apigw-upstream-host``
+    it reaches this machine under. Bind a server to it when it is an address of this machine;
+    for a name such as ``host.docker.internal``, bind ``0.0.0.0`` (on purpose, for the
+    container). Loopback URLs in specs are rewritten to it when provisioned."""
+    from pytest_apigw_localstack.upstreams import UpstreamHost
+
+    host = UpstreamHost.from_config(pytestconfig.getoption("apigw_upstream_host", None),
+                                    pytestconfig.getini("apigw_upstream_host")).host
+    return host or "127.0.0.1"
+
+
 def _backend_class(name: str) -> Any:
     """The backend class, or a clear error when the ``localstack`` extra is not installed."""
     try:

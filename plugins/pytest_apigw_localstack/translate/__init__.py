@@ -20,6 +20,7 @@ from pytest_apigw_localstack.naming import Namer
 from pytest_apigw_localstack.teardown import teardown
 from pytest_apigw_localstack.translate import functions, http_api, websocket
 from pytest_apigw_localstack.translate.context import Context
+from pytest_apigw_localstack.upstreams import UpstreamHost
 
 
 @dataclass
@@ -57,8 +58,12 @@ def functions_of(api: Any) -> list[Any]:
 class Translator:
     """Spec → AWS API. ``real_aws`` waits for eventual consistency and never substitutes a gap."""
 
-    def __init__(self, clients: Clients, namer: Namer | None = None, *, real_aws: bool = False) -> None:
+    def __init__(
+        self, clients: Clients, namer: Namer | None = None, *, real_aws: bool = False,
+        upstreams: UpstreamHost | None = None,
+    ) -> None:
         self.clients = clients
+        self.upstreams = upstreams or UpstreamHost(None)
         self.namer = namer or Namer()
         self.real_aws = real_aws
         self.busy_wait = 600.0 if real_aws else 0.0
@@ -75,7 +80,8 @@ class Translator:
     def deploy(self, api: Any) -> Provisioned:
         """Provision ``api``; on failure everything already created is removed, then the error raised."""
         self.check(api)
-        ctx = Context(self.clients, self.namer.deployment(), Ledger(), real_aws=self.real_aws)
+        ctx = Context(self.clients, self.namer.deployment(), Ledger(), real_aws=self.real_aws,
+                      upstreams=self.upstreams)
         try:
             return self._deploy(ctx, api)
         except BaseException as exc:

@@ -42,7 +42,8 @@ def service(ctx: Context, spec: Service) -> dict[str, Any]:
         )["Service"]
         ctx.ledger.add("service", created["Id"])
         for instance in spec.instances:
-            attributes = {"AWS_INSTANCE_IPV4": instance.ipv4, "AWS_INSTANCE_PORT": str(instance.port),
+            attributes = {"AWS_INSTANCE_IPV4": ctx.upstreams.ip(instance.ipv4),
+                          "AWS_INSTANCE_PORT": str(instance.port),
                           **instance.attributes}
             op = sd.register_instance(ServiceId=created["Id"], InstanceId=instance.id, Attributes=attributes)
             ctx.ledger.add("instance", instance.id, service=created["Id"])

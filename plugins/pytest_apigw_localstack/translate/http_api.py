@@ -50,7 +50,7 @@ def _lambda(ctx: Context, integration: LambdaProxyIntegration) -> dict[str, Any]
 
 
 def _http(ctx: Context, integration: HttpProxyIntegration) -> dict[str, Any]:
-    return {"IntegrationType": "HTTP_PROXY", "IntegrationUri": integration.url,
+    return {"IntegrationType": "HTTP_PROXY", "IntegrationUri": ctx.upstreams.url(integration.url),
             "IntegrationMethod": integration.method, "PayloadFormatVersion": "1.0"}
 
 

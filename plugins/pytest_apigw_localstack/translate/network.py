@@ -120,7 +120,8 @@ def _target_group(ctx: Context, group: Any, vpc_id: str) -> str:
     ctx.ledger.add("target_group", arn)
     if group.targets:
         ctx.clients.elbv2.register_targets(
-            TargetGroupArn=arn, Targets=[{"Id": ip, "Port": port} for ip, port in group.endpoints()],
+            TargetGroupArn=arn,
+            Targets=[{"Id": ctx.upstreams.ip(ip), "Port": port} for ip, port in group.endpoints()],
         )
     return arn
 
