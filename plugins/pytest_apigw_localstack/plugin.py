@@ -39,7 +39,7 @@ def _backend_class(name: str) -> Any:
         from pytest_apigw.errors import BackendUnavailable
 
         raise BackendUnavailable(
-            f"the LocalStack and AWS backends need boto3 and localstack-client: "
+            f"the LocalStack and AWS backends need boto3: "
             f"pip install 'pytest-apigw[localstack]' ({exc})"
         ) from exc
     return getattr(backend, name)
