@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytest_apigw.errors import SpecError
+from pytest_apigw_localstack import dependencies
 
 if TYPE_CHECKING:
     from pytest_apigw.spec.function import Function
@@ -109,14 +110,21 @@ def sources(function: Function) -> tuple[Path, list[Path]]:
 
 
 def package(function: Function) -> Package:
-    """Build the zip of ``function`` (deterministic: fixed timestamps, sorted entries)."""
+    """Build the zip of ``function`` (deterministic: fixed timestamps, sorted entries), with
+    its ``requirements.txt`` installed beside the handler (``dependencies.py``)."""
     handler = handler_name(function)
     root, files = sources(function)
+    entries = [(path.relative_to(root).as_posix(), path) for path in files]
+    vendored = dependencies.installed(function)
+    if vendored is not None:
+        own = {name for name, _ in entries}
+        entries += [(name, path) for name, path in
+                    ((p.relative_to(vendored).as_posix(), p) for p in _walk(vendored))
+                    if name not in own and not name.startswith(".pytest-apigw")]
     buffer = io.BytesIO()
     names = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in files:
-            arcname = path.relative_to(root).as_posix()
+        for arcname, path in sorted(entries):
             info = zipfile.ZipInfo(arcname, _FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED

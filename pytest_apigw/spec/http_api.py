@@ -13,6 +13,7 @@ from pytest_apigw.spec.integrations.base import HttpRouteIntegration
 from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.route_key import DEFAULT_ROUTE_KEY, RouteKey, method_name, parse_route_key
 from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage, StagedApi
+from pytest_apigw.spec.throttle import ThrottleSettings
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,15 @@ class HttpApi(StagedApi):
         parsed = [parse_route_key(self.label, key) for key in keys]
         return [self._add(key, integration, authorizer, scopes) for key in parsed]
 
+    @property
+    def default_stage(self) -> HttpStage | None:
+        """The ``$default`` stage, if the API has one (CDK's ``httpApi.defaultStage``)."""
+        for stage in self.stages:
+            if stage.stage_name == DEFAULT_STAGE:
+                assert isinstance(stage, HttpStage)
+                return stage
+        return None
+
     def add_stage(self, id: str, **kwargs: Any) -> HttpStage:  # noqa: A002
         """Add a named stage (same keywords as :class:`HttpStage`)."""
         return HttpStage(id, http_api=self, **kwargs)
@@ -135,9 +145,12 @@ class HttpStage(Stage):
         stage_name: str,
         auto_deploy: bool = True,
         stage_variables: dict[str, str] | None = None,
+        throttle: ThrottleSettings | None = None,
+        route_throttles: dict[str, ThrottleSettings] | None = None,
     ) -> None:
         super().__init__(
-            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables
+            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables,
+            throttle=throttle, route_throttles=route_throttles,
         )
         if not isinstance(http_api, HttpApi):
             raise self.error(f"http_api must be an HttpApi, got {type(http_api).__name__}")

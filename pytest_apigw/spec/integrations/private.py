@@ -66,6 +66,8 @@ class _LoadBalancerIntegration(HttpPrivateIntegration):
         if vpc is not None and not isinstance(vpc, Vpc):
             raise SpecError(self.label, f"vpc must be a Vpc, got {vpc!r}")
         link_vpc = vpc or listener.vpc
+        #: Made here, not given: CDK makes one such link per VPC of an API (``addVpcLink``).
+        self.implicit_vpc_link = vpc_link is None
         if vpc_link is None:
             if link_vpc is None:
                 raise SpecError(
