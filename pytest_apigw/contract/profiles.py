@@ -17,6 +17,8 @@ of your own is used as it is, on every backend.
 
 from __future__ import annotations
 
+import importlib
+
 from hypothesis import HealthCheck, Phase, settings
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
@@ -33,6 +35,11 @@ settings.register_profile(
 settings.register_profile(
     THOROUGH, max_examples=400, deadline=None, suppress_health_check=_SLOW, print_blob=True,
 )
+
+#: Hypothesis's own ``ci`` profile (the object it registers at import, before any conftest can
+#: replace it), which it loads by itself in a CI environment (``CI=true``): not a choice of the
+#: user's, so the suite scales as when no profile was chosen.
+_HYPOTHESIS_CI = getattr(importlib.import_module("hypothesis._settings"), "CI", None)
 
 #: The backend whose deployments cost nothing (every other one is "external").
 EMBEDDED = "embedded"
@@ -66,7 +73,7 @@ def contract_settings(**overrides: object) -> settings:
     (the suite runs inside users' sessions and must stay fast by default); on an external
     backend the suite's own profiles draw :data:`EXTERNAL_EXAMPLES` examples."""
     name = settings.get_current_profile_name()
-    if name == "default":
+    if name == "default" or (name == "ci" and settings.get_profile("ci") is _HYPOTHESIS_CI):
         name = CI
         base = settings.get_profile(CI)
     else:
