@@ -33,6 +33,10 @@ class Deployment:
     stage_urls: dict[str, str] = field(default_factory=dict)
     handle: Any = None
     closed: bool = False
+    #: The access-log lines of the deployment's stages, oldest first: one per request on a
+    #: stage with ``access_log_format`` (empty when no stage has one or the backend cannot
+    #: read them back).
+    access_log: list[str] = field(default_factory=list)
 
     def url_for(self, stage: str) -> str:
         """The invoke URL of another stage of the same API."""

@@ -116,7 +116,7 @@ class EmbeddedBackend(Backend):
         deployment = Deployment(
             api=api, api_id=api_id, stage=chosen.stage_name, url=urls[chosen.stage_name],
             backend=self, ws_url=ws_base + chosen.path_prefix if is_ws else None,
-            stage_urls=urls, handle=(listener, app),
+            stage_urls=urls, handle=(listener, app), access_log=app.access_log,
         )
         self._live[id(deployment)] = deployment
         return deployment

@@ -136,9 +136,11 @@ class HttpStage(Stage):
         stage_name: str,
         auto_deploy: bool = True,
         stage_variables: dict[str, str] | None = None,
+        access_log_format: str | None = None,
     ) -> None:
         super().__init__(
-            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables
+            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables,
+            access_log_format=access_log_format,
         )
         if not isinstance(http_api, HttpApi):
             raise self.error(f"http_api must be an HttpApi, got {type(http_api).__name__}")

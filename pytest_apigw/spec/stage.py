@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pytest_apigw.access_log import check_format
 from pytest_apigw.spec._base import Construct, string_map
 
 DEFAULT_STAGE = "$default"
@@ -22,6 +23,7 @@ class Stage(Construct):
         stage_name: str,
         auto_deploy: bool,
         stage_variables: dict[str, str] | None,
+        access_log_format: str | None = None,
     ) -> None:
         super().__init__(id)
         if stage_name != DEFAULT_STAGE and not (
@@ -45,6 +47,8 @@ class Stage(Construct):
                     "-._~:/?#&=, (at most 2048 characters)"
                 )
         self.stage_variables = variables
+        #: ``AccessLogSettings.Format``: one line per request, ``$context`` variables filled in.
+        self.access_log_format = check_format(self.label, access_log_format)
 
     @property
     def path_prefix(self) -> str:

@@ -140,9 +140,11 @@ class WebSocketStage(Stage):
         stage_name: str,
         auto_deploy: bool = False,
         stage_variables: dict[str, str] | None = None,
+        access_log_format: str | None = None,
     ) -> None:
         super().__init__(
-            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables
+            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables,
+            access_log_format=access_log_format,
         )
         if stage_name == "$default":
             raise self.error("a WebSocket API stage cannot be named '$default'; use e.g. 'dev'")
