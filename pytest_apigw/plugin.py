@@ -23,10 +23,13 @@ _MARK_KEY = pytest.StashKey[int]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    """Add the ``apigw_*`` hook specifications."""
+    """Add the ``apigw_*`` hook specifications; register the route-coverage plugin."""
     from pytest_apigw import hookspecs
+    from pytest_apigw.coverage import plugin as coverage_plugin
 
     pluginmanager.add_hookspecs(hookspecs)
+    if not pluginmanager.is_registered(coverage_plugin):
+        pluginmanager.register(coverage_plugin, "apigw_coverage")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
