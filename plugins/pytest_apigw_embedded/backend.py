@@ -60,7 +60,8 @@ class EmbeddedBackend(Backend):
         """What the registered integration modules serve, plus the gateway's own features."""
         own = {capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
                capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
-               capabilities.AUTHORIZERS, capabilities.WEBSOCKET_AUTHORIZERS, capabilities.PARAMETER_MAPPING}
+               capabilities.AUTHORIZERS, capabilities.WEBSOCKET_AUTHORIZERS, capabilities.PARAMETER_MAPPING,
+               capabilities.ACCESS_LOGS}
         return integrations.capabilities() | own | set(self.extra_capabilities)
 
     #: Capabilities added by optional parts (WebSocket, parameter mapping, ...).
@@ -116,10 +117,14 @@ class EmbeddedBackend(Backend):
         deployment = Deployment(
             api=api, api_id=api_id, stage=chosen.stage_name, url=urls[chosen.stage_name],
             backend=self, ws_url=ws_base + chosen.path_prefix if is_ws else None,
-            stage_urls=urls, handle=(listener, app), access_log=app.access_log,
+            stage_urls=urls, handle=(listener, app),
         )
         self._live[id(deployment)] = deployment
         return deployment
+
+    def access_log(self, deployment: Deployment) -> list[str]:
+        """The lines the deployment's gateway rendered, oldest first."""
+        return list(deployment.handle[1].access_log)
 
     def redeploy(self, deployment: Deployment) -> None:
         """A new deployment: every stage, auto-deploy or not, gets the spec's current routes."""

@@ -14,7 +14,7 @@ from pytest_apigw.spec.integrations import (
     HttpServiceDiscoveryIntegration,
     LambdaProxyIntegration,
 )
-from pytest_apigw_localstack.translate import cloud_map, functions, network
+from pytest_apigw_localstack.translate import access_logs, cloud_map, functions, network
 from pytest_apigw_localstack.translate.context import Context
 
 
@@ -201,9 +201,11 @@ def add_route(ctx: Context, api_id: str, route: Any) -> str:
 
 def add_stage(ctx: Context, api_id: str, stage: Any) -> None:
     """CreateStage; a stage without auto-deploy gets a first deployment of the current routes."""
+    logging = access_logs.settings(ctx, stage)
     ctx.clients.apigatewayv2.create_stage(
         ApiId=api_id, StageName=stage.stage_name, AutoDeploy=stage.auto_deploy,
         StageVariables=dict(stage.stage_variables), Tags=ctx.names.tags(stage.label),
+        **({"AccessLogSettings": logging} if logging else {}),
     )
     if not stage.auto_deploy:
         deploy_stage(ctx, api_id, stage.stage_name)
