@@ -236,3 +236,12 @@ def test_failing_test_report_shows_the_access_log_line(pytester):
         "  access log:",
         f"    {request_id} GET /pot 418",
     ])
+
+
+def test_the_conformance_suites_generated_apis_are_not_counted(pytester):
+    result = run(pytester, "--apigw", "--apigw-coverage", "-k", "routing_example or test_list")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*test_routing_example.py*", "*- apigw route coverage: 25.0% -*"])
+    summary = result.stdout.str().split("apigw route coverage", 1)[1]
+    assert "HttpApi 'Books'" in summary
+    assert summary.count("HttpApi '") == 1  # the docs' routing-table API deployed by the suite is not there
