@@ -10,6 +10,7 @@ for a request is written as ``-``. Rendering is pure: backends collect the value
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -69,7 +70,9 @@ def check_format(label: str, fmt: Any) -> str | None:
 
 
 def _text(value: Any) -> str:
-    if value is None or value == "":
+    if value.__class__ is str:
+        return value or NO_VALUE
+    if value is None:
         return NO_VALUE
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -93,6 +96,20 @@ def lookup(values: Mapping[str, Any], name: str) -> Any:
     return node
 
 
+@functools.lru_cache(maxsize=256)
+def compile_format(fmt: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(literals, names)``: the text around the variables and the variable names, so that
+    ``literals[0] + value(names[0]) + literals[1] + ...`` is the line (split once per format)."""
+    pieces = VARIABLE_RE.split(fmt)
+    return tuple(pieces[0::2]), tuple(pieces[1::2])
+
+
 def render(fmt: str, values: Mapping[str, Any]) -> str:
     """``fmt`` with every ``$context.x`` replaced by its value from ``values`` (``-`` when absent)."""
-    return VARIABLE_RE.sub(lambda m: _text(lookup(values, m.group(1))), fmt)
+    literals, names = compile_format(fmt)
+    out = [literals[0]]
+    for name, literal in zip(names, literals[1:], strict=True):
+        value = values[name] if name in values else lookup(values, name)
+        out.append(_text(value))
+        out.append(literal)
+    return "".join(out)
