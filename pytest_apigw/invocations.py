@@ -50,6 +50,8 @@ class Invocation:
         head += f"  →  {self.status if self.status is not None else '?'}"
         if self.duration_ms is not None:
             head += f"  ({self.duration_ms:.1f} ms)"
+        if self.request_id is not None:
+            head += f"  [requestId {self.request_id}]"
         lines = [head]
         if self.error:
             lines.append(f"  gateway: {self.error}")

@@ -123,7 +123,8 @@ class HttpStage(Stage):
     """A stage of an :class:`HttpApi` (``aws-apigatewayv2.HttpStage``).
 
     ``auto_deploy=True`` (the default) makes route changes live at once; with ``False`` they
-    take effect on ``deployment.redeploy()``.
+    take effect on ``deployment.redeploy()``. ``access_log_format`` (AWS's
+    ``AccessLogSettings.Format``) writes one line per request to ``deployment.access_log``.
     """
 
     kind = "HttpStage"

@@ -128,7 +128,11 @@ class WebSocketApi(StagedApi):
 
 
 class WebSocketStage(Stage):
-    """A stage of a :class:`WebSocketApi`; WebSocket stages cannot be ``$default``."""
+    """A stage of a :class:`WebSocketApi`; WebSocket stages cannot be ``$default``.
+
+    ``access_log_format`` (AWS's ``AccessLogSettings.Format``) writes one line per CONNECT,
+    MESSAGE and DISCONNECT event to ``deployment.access_log``.
+    """
 
     kind = "WebSocketStage"
 

@@ -93,6 +93,8 @@ class HttpGateway:
         body = await read_body(receive)
         request = GatewayRequest.from_scope(scope, body or b"")
         record = Invocation(self.api_id, "", request.line, request_id=request.request_id)
+        if body is None:
+            record.error = f"payload over {MAX_PAYLOAD} bytes (413)"
         response = await self.handle(request, record) if body is not None else responses.too_large()
         record.status = response.status
         record.duration_ms = (time.perf_counter() - started) * 1000
