@@ -141,7 +141,7 @@ class RouteCoverage:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """The summary (``--apigw-coverage``), the reports written and the fail-under verdict."""
-        if self.result is None:
+        if self.result is None or self.config.option.collectonly:
             return
         from pytest_apigw.coverage.terminal import summary_lines
 
