@@ -10,8 +10,8 @@ that is not allowed gets the 204 without CORS headers; ``*`` in ``allow_origins`
 from __future__ import annotations
 
 from pytest_apigw.spec.cors import CorsPreflightOptions
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 
 
 def is_preflight(request: GatewayRequest) -> bool:
