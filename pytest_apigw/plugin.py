@@ -15,8 +15,9 @@ from pytest_apigw.invocations import LOG, report_section
 from pytest_apigw.registry import BackendRegistry
 from pytest_apigw.session import LazyBackend
 
-#: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles).
-pytest_plugins = ["pytest_apigw.contract.plugin"]
+#: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles);
+#: so is route coverage (its options, the xdist hand-over, the reports).
+pytest_plugins = ["pytest_apigw.contract.plugin", "pytest_apigw.coverage.plugin"]
 
 DEFAULT_BACKEND = "embedded"
 ENV_BACKEND = "PYTEST_APIGW_BACKEND"
@@ -25,13 +26,10 @@ _MARK_KEY = pytest.StashKey[int]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    """Add the ``apigw_*`` hook specifications; register the route-coverage plugin."""
+    """Add the ``apigw_*`` hook specifications."""
     from pytest_apigw import hookspecs
-    from pytest_apigw.coverage import plugin as coverage_plugin
 
     pluginmanager.add_hookspecs(hookspecs)
-    if not pluginmanager.is_registered(coverage_plugin):
-        pluginmanager.register(coverage_plugin, "apigw_coverage")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
