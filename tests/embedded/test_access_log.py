@@ -28,6 +28,7 @@ from pytest_apigw import (
     LambdaWebSocketIntegration,
     SpecError,
     WebSocketApi,
+    WebSocketLambdaAuthorizer,
     WebSocketStage,
 )
 from pytest_apigw.access_log import HTTP_CLF_FORMAT, HTTP_JSON_FORMAT, WEBSOCKET_JSON_FORMAT, render
@@ -218,3 +219,32 @@ def test_render_leaves_text_and_writes_dash_for_missing_values():
     assert values == {"requestId": "abc=", "ip": "10.0.0.1", "requestTime": "-", "httpMethod": "-",
                       "routeKey": "-", "status": "200", "protocol": "-", "responseLength": "-"}
     assert render("$context.authorizer.claims.sub.", {"authorizer": {"claims": {"sub": "u1"}}}) == "u1."
+
+
+def ws_authorize(event, context):
+    effect = "Allow" if event["headers"].get("Auth") == "good" else "Deny"
+    return {"principalId": "alice", "context": {"team": "books"},
+            "policyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Action": "execute-api:Invoke", "Effect": effect, "Resource": event["methodArn"]}]}}
+
+
+def test_websocket_connect_refused_by_the_authorizer_is_logged_with_its_error(apigw):
+    from websockets.exceptions import InvalidStatus
+
+    fmt = ('$context.requestId $context.eventType $context.status "$context.authorizer.error" '
+           "$context.authorizer.principalId $context.authorizer.team")
+    authorizer = WebSocketLambdaAuthorizer("Auth", Function("AuthFn", handler=ws_authorize),
+                                           identity_source=["route.request.header.Auth"])
+    api = WebSocketApi("Guarded", connect_route_options={
+        "integration": LambdaWebSocketIntegration(handler=echo_ws), "authorizer": authorizer})
+    WebSocketStage("Dev", web_socket_api=api, stage_name="dev", auto_deploy=True, access_log_format=fmt)
+    deployment = apigw.deploy(api)
+    with pytest.raises(InvalidStatus):
+        deployment.ws_connect(headers={"Auth": "bad"})
+    with deployment.ws_connect(headers={"Auth": "good"}):
+        pass
+    refused, allowed = deployment.access_log[:2]
+    request_id, event_type, status, error = refused.split(" ")[:4]
+    assert (event_type, status) == ("CONNECT", "403") and request_id != "-"
+    assert "denied" in refused and error != '"-"'
+    assert allowed.split(" ")[1:] == ["CONNECT", "200", '"-"', "alice", "books"]
