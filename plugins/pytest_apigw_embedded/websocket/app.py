@@ -146,6 +146,7 @@ class WebSocketGateway:
         stage_routes = self.stages.select(path)
         if stage_routes is None or rest or self._closing:
             record.status, record.error = 403, "no deployed stage at this path"
+            record.route_key = None  # no stage, so no route: not a $connect of the API
             LOG.add(record)
             await _reject(send, 403, _FORBIDDEN, [(b"content-type", b"application/json")])
             return

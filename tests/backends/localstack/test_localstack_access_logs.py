@@ -35,6 +35,7 @@ def test_stage_gets_access_log_settings_and_its_log_group_goes_at_teardown(deplo
     assert deployment.access_log == []  # read back through the logs API: MiniStack wrote none
     deployment.close()
     assert aws.logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []
+    assert deployment.access_log == []  # the group is gone: nothing to read, no error
 
 
 def test_route_coverage_is_declared_not_collected(pytester, ministack) -> None:
