@@ -21,6 +21,8 @@ CORS = "http.cors"
 AUTHORIZERS = "http.authorizers"
 #: Lambda authorizers on a WebSocket API's ``$connect`` route.
 WEBSOCKET_AUTHORIZERS = "websocket.authorizers"
+#: Stage and route throttling (``ThrottleSettings``): 429 ``{"message":"Too Many Requests"}``.
+THROTTLING = "http.throttling"
 #: Stages with ``access_log_format`` write one line per request, read back as
 #: ``deployment.access_log``.
 ACCESS_LOGS = "access_logs"
@@ -72,6 +74,6 @@ ALL = frozenset(
     {
         LAMBDA_PROXY, HTTP_PROXY, PRIVATE_ALB, PRIVATE_NLB, PRIVATE_CLOUD_MAP, PARAMETER_MAPPING,
         NAMED_STAGES, STAGE_VARIABLES, COOKIES, WEBSOCKET, WEBSOCKET_CONNECTIONS, INVOCATION_LOG,
-        CORS, AUTHORIZERS, WEBSOCKET_AUTHORIZERS, ACCESS_LOGS, *REFINES,
+        CORS, AUTHORIZERS, WEBSOCKET_AUTHORIZERS, THROTTLING, ACCESS_LOGS, *REFINES,
     }
 )

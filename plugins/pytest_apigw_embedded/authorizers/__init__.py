@@ -83,4 +83,6 @@ class Authorizers:
             ctx.authorizer = outcome.v1 if v1 else outcome.v2
             return None
         ctx.invocation.error = outcome.reason
-        return responses.error(outcome.status, _ANSWERS[outcome.status])
+        answer = responses.error(outcome.status, _ANSWERS[outcome.status])
+        answer.headers.extend(outcome.headers())
+        return answer

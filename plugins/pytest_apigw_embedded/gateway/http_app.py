@@ -20,6 +20,7 @@ from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.gateway import cors as cors_rules
+from pytest_apigw_embedded.gateway.throttle import Throttles
 
 _date_cache: tuple[int, bytes] = (0, b"")
 
@@ -52,6 +53,7 @@ class HttpGateway:
         self.services = services
         self.stages = StageTable(api, services)
         self.authorizers = Authorizers(api, services)
+        self.throttles = Throttles()
         #: Access-log lines of every stage, oldest first (``Deployment.access_log``).
         self.access_log: list[str] = []
         #: Set by a WebSocket-capable app; plain HTTP APIs refuse upgrades.
@@ -99,12 +101,16 @@ class HttpGateway:
         record.stage = stage_routes.stage.stage_name
         request.stage_path = stage_path
         cors = self.stages.api.cors_preflight
-        if cors is not None and cors_rules.is_preflight(request):
+        preflight = cors is not None and cors_rules.is_preflight(request)
+        if preflight and stage_routes.router.match("OPTIONS", stage_path) is None:
             record.route_key = "(CORS preflight, answered by the gateway)"
             return cors_rules.preflight(cors, request)
+        # a route that catches OPTIONS ($default, ANY, OPTIONS) gets the preflight, authorizer
+        # and all, as on AWS (repost.aws "JWT authorizers and CORS": add an OPTIONS route
+        # without authorization)
         response = await self.route(request, record, stage_routes, stage_path)
         if cors is not None:
-            cors_rules.decorate(cors, request, response)
+            cors_rules.decorate(cors, request, response, preflight=preflight)
         return response
 
     async def route(
@@ -116,6 +122,10 @@ class HttpGateway:
             record.error = f"no route matches {request.method} {stage_path}"
             return responses.not_found()
         record.route_key = match.key
+        refused_by = self.throttles.allow(stage_routes.stage, match.key)
+        if refused_by is not None:
+            record.error = f"throttled: {match.key} is over its limits ({refused_by!r})"
+            return responses.too_many_requests()
         ctx = RequestContext(self.api_id, stage_routes.stage, match, request, record, self.services)
         integration = stage_routes.integrations[id(match.route.integration)]
         try:
