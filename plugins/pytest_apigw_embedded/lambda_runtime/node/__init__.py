@@ -21,7 +21,10 @@ NODE_ENV_VAR = "PYTEST_APIGW_NODE"
 
 @functools.lru_cache(maxsize=8)
 def _version(node: str) -> str:
-    done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    try:
+        done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except OSError:
+        return ""
     return done.stdout.strip()
 
 
