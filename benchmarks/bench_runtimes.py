@@ -16,7 +16,18 @@ import threading
 from pathlib import Path
 
 from benchmarks.apis import RESPONSE_BODY, TARGET_PATH, hello
-from benchmarks.common import Client, Result, Settings, bench, clock, failed, interleaved, median, paired, rate_row
+from benchmarks.common import (
+    Client,
+    Result,
+    Settings,
+    bench,
+    clock,
+    failed,
+    interleaved,
+    median,
+    paired,
+    rate_row,
+)
 
 NODE_CODE = Path(__file__).resolve().parent / "node_handler"
 CONNECTIONS = 16
@@ -44,8 +55,9 @@ def _check(body: bytes) -> bool:
 
 @bench("runtimes", order=30)
 def runtimes(settings: Settings) -> list[Result]:
-    from pytest_apigw.spec import Function
     from pytest_apigw_embedded.backend import EmbeddedBackend
+
+    from pytest_apigw.spec import Function
 
     if shutil.which("node") is None:
         return [failed("node_warm", "no node on PATH", "runtimes")]
@@ -58,7 +70,8 @@ def runtimes(settings: Settings) -> list[Result]:
 
 
 def _warm(backend, settings: Settings, function_cls) -> Result:
-    api = _api("warm", {"/node/{id}": _node("nodeHello"), TARGET_PATH: function_cls("pyHello", handler=hello)})
+    python = function_cls("pyHello", handler=hello)
+    api = _api("warm", {"/node/{id}": _node("nodeHello"), TARGET_PATH: python})
     deployment = backend.deploy(api)
     base = deployment.url.rstrip("/")
     totals, rounds = interleaved(

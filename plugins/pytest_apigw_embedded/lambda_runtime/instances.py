@@ -21,7 +21,8 @@ from pytest_apigw_embedded.lambda_runtime.console import ConsolePipe
 from pytest_apigw_embedded.lambda_runtime.context import function_arn, new_request_id
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 from pytest_apigw_embedded.lambda_runtime.runtime_api import PendingInvocation, RuntimeApi
-from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
+from pytest_apigw_embedded.lambda_runtime.runtime_server import RuntimeApiServer
+from pytest_apigw_embedded.server.listener import BIND_HOST
 
 #: Instances per function when it has no ``reserved_concurrency`` (Lambda's account limit is
 #: far higher; on a test machine more concurrent requests wait for a free instance instead).
@@ -51,7 +52,7 @@ class Instance:
     def __init__(self, launch: Launch) -> None:
         self.launch = launch
         self.api = RuntimeApi()
-        self.listener = Listener(self.api)
+        self.server = RuntimeApiServer(self.api)
         self.console = ConsolePipe(asyncio.get_running_loop())
         self.proc: asyncio.subprocess.Process | None = None
         self._watch: asyncio.Task[None] | None = None
@@ -66,8 +67,8 @@ class Instance:
 
     async def start(self) -> InvokeResult | None:
         """Start the process and wait for its first ``/next``; the error when init fails."""
-        await self.listener.start()
-        env = {**self.launch.env, "AWS_LAMBDA_RUNTIME_API": f"{BIND_HOST}:{self.listener.port}"}
+        await self.server.start()
+        env = {**self.launch.env, "AWS_LAMBDA_RUNTIME_API": f"{BIND_HOST}:{self.server.port}"}
         try:
             self.proc = await asyncio.create_subprocess_exec(
                 *self.launch.argv, env=env, cwd=self.launch.cwd, stdin=asyncio.subprocess.DEVNULL,
@@ -133,7 +134,7 @@ class Instance:
             await self.proc.wait()
         if self._watch is not None:
             await self._watch
-        await self.listener.stop(grace=0.05)
+        await self.server.stop()
         self.console.close()
 
 

@@ -1,4 +1,4 @@
-"""The Lambda Runtime API (version 2018-06-01) of one execution environment, as an ASGI app.
+"""The Lambda Runtime API (version 2018-06-01) of one execution environment: its state machine.
 
 Each instance (one worker process) gets its own endpoint, ``AWS_LAMBDA_RUNTIME_API``, because
 the protocol has no other way to tell instances apart: ``GET .../invocation/next`` long-polls
@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,16 +183,17 @@ class RuntimeApi:
         self.fail(result)
         return _accepted()
 
-    async def route(self, method: str, path: str, body: bytes, too_large: bool,
-                    headers: dict[bytes, bytes]) -> Answer:
-        """Answer one Runtime API request: ``(status, headers, body)``."""
+    def handle(self, method: str, path: str, body: bytes, too_large: bool,
+               headers: dict[bytes, bytes]) -> Answer | Coroutine[Any, Any, Answer]:
+        """Answer one Runtime API request: ``(status, headers, body)``, or for ``/next`` a
+        coroutine that waits for the next event."""
         if not path.startswith(PREFIX):
             return _error(404, "NotFound", f"no Runtime API resource {path}")
         rest = path[len(PREFIX):]
         error_type = headers.get(b"lambda-runtime-function-error-type")
         kind_header = error_type.decode("latin-1") if error_type else None
         if rest == "invocation/next" and method == "GET":
-            return await self._next()
+            return self._next()
         if rest == "init/error" and method == "POST":
             return self._init_error(body, kind_header)
         parts = rest.split("/")
@@ -199,29 +201,6 @@ class RuntimeApi:
                 and method == "POST":
             return self._answer(parts[1], parts[2], body, too_large, kind_header)
         return _error(404, "NotFound", f"no Runtime API resource {method} {path}")
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        """ASGI entry point."""
-        if scope["type"] != "http":
-            return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size <= MAX_PAYLOAD_SIZE:
-                chunks.append(chunk)
-            more = message.get("more_body", False)
-        headers = dict(scope["headers"])
-        status, out_headers, out = await self.route(
-            scope["method"], scope["path"], b"".join(chunks), size > MAX_PAYLOAD_SIZE, headers
-        )
-        await send({"type": "http.response.start", "status": status, "headers": out_headers})
-        await send({"type": "http.response.body", "body": out})
 
 
 def _accepted() -> Answer:
