@@ -95,7 +95,13 @@ class Function(Construct):
 
     @property
     def runtime_family(self) -> str:
-        """``"node"``, ``"custom"`` or ``"python"``: which kind of runtime serves the handler."""
+        """``"node"``, ``"custom"`` or ``"python"``: which kind of runtime serves the handler.
+
+        A Python callable is always ``"python"`` (in-process or a worker): it is a test double
+        standing in for the function's code, whatever ``runtime`` the function declares (e.g.
+        ``load_template(..., handlers={...})`` over a Node.js function)."""
+        if callable(self.handler):
+            return "python"
         if self.runtime in NODE_RUNTIMES:
             return "node"
         if self.runtime in CUSTOM_RUNTIMES:

@@ -296,3 +296,13 @@ def test_import_error_is_500_with_the_init_error(apigw, tmp_path):
     assert record.error.startswith("Runtime.ImportModuleError: ")
     assert "no-such-package" in record.error
     assert instances(deployment, fn).all == set()
+
+
+def test_a_python_callable_stands_in_for_a_node_function(apigw):
+    def double(event, context):
+        return {"statusCode": 200, "body": "py"}
+
+    fn = Function("Double", runtime="nodejs20.x", handler=double)
+    assert fn.runtime_family == "python"
+    deployment = apigw.deploy(api_of(fn))
+    assert httpx.get(f"{deployment.url}/Double", timeout=30).text == "py"
