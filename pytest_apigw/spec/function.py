@@ -116,8 +116,9 @@ class Function(Construct):
         if family == "custom":
             self._check_custom_handler()
             return
-        if self.runtime.startswith(("nodejs", "provided")):
-            supported = ", ".join(sorted(NODE_RUNTIMES | CUSTOM_RUNTIMES))
+        known = NODE_RUNTIMES | CUSTOM_RUNTIMES
+        if self.runtime.startswith(("nodejs", "provided")) and self.runtime not in known:
+            supported = ", ".join(sorted(known))
             raise self.error(f"runtime {self.runtime!r} is not supported; use one of {supported}")
         if callable(self.handler):
             return
