@@ -12,6 +12,8 @@ NODE_MJS = RUNTIMES / "node_mjs"
 BASH_TUTORIAL = RUNTIMES / "bash_tutorial"
 PYTHON_RIC = RUNTIMES / "python_ric"
 FAKE_RUNTIME = RUNTIMES / "fake_runtime"
+#: AWS's Node.js runtime interface client; installed by ``npm ci --prefix`` this directory.
+NODE_RIC = RUNTIMES / "node_ric"
 
 
 def alive(pid: int) -> bool:

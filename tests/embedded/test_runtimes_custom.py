@@ -14,7 +14,7 @@ import pytest
 
 from pytest_apigw import Function, HttpApi, LambdaProxyIntegration, SpecError
 from pytest_apigw.invocations import LOG
-from tests.embedded.runtime_processes import BASH_TUTORIAL, PYTHON_RIC, instances, wait_gone
+from tests.embedded.runtime_processes import BASH_TUTORIAL, NODE_RIC, PYTHON_RIC, instances, wait_gone
 
 
 def api_of(*functions):
@@ -64,6 +64,21 @@ def test_python_handler_through_awslambdaric(apigw):
     pid = first["pid"]
     deployment.close()
     assert wait_gone([pid], timeout=0.5) == []
+
+
+@pytest.mark.skipif(not (NODE_RIC / "node_modules" / "aws-lambda-ric").is_dir(),
+                    reason=f"aws-lambda-ric is not installed: npm ci --prefix {NODE_RIC}")
+def test_node_handler_through_aws_lambda_ric(apigw):
+    fn = Function("Ric", runtime="provided.al2023", handler="index.handler", code=NODE_RIC)
+    deployment = apigw.deploy(api_of(fn))
+    mark = LOG.mark()
+    with httpx.Client(timeout=30) as client:
+        answers = [client.get(f"{deployment.url}/Ric").json() for _ in range(2)]
+    assert [a["calls"] for a in answers] == [1, 2]
+    assert answers[0]["fn"] == "Ric" and answers[0]["path"] == "/Ric"
+    assert answers[0]["requestId"] != answers[1]["requestId"]
+    records = LOG.since(mark)
+    assert f"\t{answers[1]['requestId']}\tINFO\tric call 2" in "".join(records[1].logs)
 
 
 def test_processes_of_a_bash_runtime_end_at_teardown_with_their_children(apigw):
