@@ -133,6 +133,18 @@ def test_callback_error_is_500(apigw):
     assert LOG.since(mark)[-1].error == "Error: callback says no"
 
 
+def test_uncaught_exception_fails_the_invocation_and_replaces_the_instance(apigw):
+    fn = node_fn("Crash", "handlers.crashes")
+    deployment = apigw.deploy(api_of(fn))
+    mark = LOG.mark()
+    assert httpx.get(f"{deployment.url}/Crash", timeout=30).status_code == 500
+    record = LOG.since(mark)[-1]
+    assert record.error == "TypeError: async boom"
+    assert any("\tERROR\tUncaught Exception" in line for line in record.logs)
+    assert httpx.get(f"{deployment.url}/Crash", timeout=30).status_code == 500
+    assert instances(deployment, fn).started == 2
+
+
 def test_console_output_lands_in_the_log_of_its_invocation(apigw):
     deployment = apigw.deploy(api_of(node_fn("Log", "handlers.logs")))
     mark = LOG.mark()
@@ -277,6 +289,9 @@ def test_missing_handler_file_is_a_spec_error(tmp_path):
         Function("NoCode", runtime="nodejs20.x", handler="index.handler")
     with pytest.raises(SpecError, match="not supported"):
         Function("Old", runtime="nodejs12.x", handler="index.handler", code=NODE_CJS)
+    for bad in (-1, 1.5, True, "2"):
+        with pytest.raises(SpecError, match="reserved_concurrency"):
+            node_fn("Rc", "handlers.pid", reserved_concurrency=bad)
 
 
 def test_missing_node_is_a_spec_error_at_deploy(apigw, monkeypatch, tmp_path):

@@ -91,3 +91,10 @@ exports.ws = async (event, context) => ({
   statusCode: 200,
   body: JSON.stringify({ routeKey: event.requestContext.routeKey, body: event.body, fn: context.functionName }),
 });
+
+// Throws outside the handler's promise chain: the runtime reports it and the process ends.
+exports.crashes = async () => {
+  setTimeout(() => { throw new TypeError("async boom"); }, 1);
+  await sleep(1000);
+  return json({ never: true });
+};
