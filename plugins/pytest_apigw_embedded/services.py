@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pytest_apigw_embedded.lambda_runtime.external import ExternalRuntime
@@ -15,8 +15,10 @@ from pytest_apigw_embedded.server.loop import LoopThread
 class Services:
     """Shared by every deployment of a backend; closed once with it."""
 
-    def __init__(self, loop: LoopThread) -> None:
+    def __init__(self, loop: LoopThread, *, worker_paths: Sequence[str] = ()) -> None:
         self.loop = loop
+        #: Folders put first on worker processes' ``PYTHONPATH`` (their start-up hooks).
+        self.worker_paths = list(worker_paths)
         self._inprocess: InProcessRuntime | None = None
         self._process: ProcessRuntime | None = None
         self._external: ExternalRuntime | None = None
@@ -36,7 +38,7 @@ class Services:
             return self._external
         if function.isolation == "process":
             if self._process is None:
-                self._process = ProcessRuntime()
+                self._process = ProcessRuntime(worker_paths=self.worker_paths)
             return self._process
         if self._inprocess is None:
             self._inprocess = InProcessRuntime()

@@ -21,8 +21,7 @@ from pytest_apigw_embedded.lambda_runtime.console import ConsolePipe
 from pytest_apigw_embedded.lambda_runtime.context import function_arn, new_request_id
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 from pytest_apigw_embedded.lambda_runtime.runtime_api import PendingInvocation, RuntimeApi
-from pytest_apigw_embedded.lambda_runtime.runtime_server import RuntimeApiServer
-from pytest_apigw_embedded.server.listener import BIND_HOST
+from pytest_apigw_embedded.lambda_runtime.runtime_server import HOST, RuntimeApiServer
 
 #: Instances per function when it has no ``reserved_concurrency`` (Lambda's account limit is
 #: far higher; on a test machine more concurrent requests wait for a free instance instead).
@@ -68,7 +67,7 @@ class Instance:
     async def start(self) -> InvokeResult | None:
         """Start the process and wait for its first ``/next``; the error when init fails."""
         await self.server.start()
-        env = {**self.launch.env, "AWS_LAMBDA_RUNTIME_API": f"{BIND_HOST}:{self.server.port}"}
+        env = {**self.launch.env, "AWS_LAMBDA_RUNTIME_API": f"{HOST}:{self.server.port}"}
         try:
             self.proc = await asyncio.create_subprocess_exec(
                 *self.launch.argv, env=env, cwd=self.launch.cwd, stdin=asyncio.subprocess.DEVNULL,

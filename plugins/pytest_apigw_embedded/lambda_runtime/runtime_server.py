@@ -8,12 +8,15 @@ uvicorn's ASGI machinery cost about as much again per invocation and bought noth
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 import httptools
 
 from pytest_apigw_embedded.lambda_runtime.runtime_api import MAX_PAYLOAD_SIZE, Answer, RuntimeApi
-from pytest_apigw_embedded.server.listener import bind_socket
+
+#: Where every Runtime API listens (``AWS_LAMBDA_RUNTIME_API`` is ``127.0.0.1:<port>``).
+HOST = "127.0.0.1"
 
 _REASONS = {200: b"OK", 202: b"Accepted", 400: b"Bad Request", 403: b"Forbidden", 404: b"Not Found",
             413: b"Request Entity Too Large", 500: b"Internal Server Error"}
@@ -104,11 +107,13 @@ class _Connection(asyncio.Protocol):
 
 
 class RuntimeApiServer:
-    """Serves one :class:`RuntimeApi` on ``127.0.0.1:<port>``."""
+    """Serves one :class:`RuntimeApi` on ``127.0.0.1:<port>`` (the kernel picks the port)."""
 
     def __init__(self, api: RuntimeApi) -> None:
         self.api = api
-        self.sock = bind_socket()
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind((HOST, 0))
+        self.sock.set_inheritable(False)
         self.port: int = self.sock.getsockname()[1]
         self.connections: set[_Connection] = set()
         self._server: Any = None
