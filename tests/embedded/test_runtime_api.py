@@ -171,5 +171,8 @@ def test_the_played_instance_ends_at_teardown(played):
     assert caller.result().status_code == 204
     pids = instances(deployment, fn).pids()
     assert len(pids) == 1
+    address = base()
     deployment.close()
     assert wait_gone(pids, timeout=0.5) == []
+    with pytest.raises(httpx.ConnectError):  # the Runtime API's port is closed too
+        httpx.get(f"{address}/invocation/next", timeout=2)
