@@ -321,3 +321,14 @@ def test_a_python_callable_stands_in_for_a_node_function(apigw):
     assert fn.runtime_family == "python"
     deployment = apigw.deploy(api_of(fn))
     assert httpx.get(f"{deployment.url}/Double", timeout=30).text == "py"
+
+
+def test_handler_in_a_subfolder_as_a_cjs_file(apigw, tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "api.cjs").write_text(
+        "module.exports.routes = {\n"
+        "  get: async (event) => ({ statusCode: 200, body: 'cjs ' + event.rawPath }),\n"
+        "};\n"
+    )
+    deployment = apigw.deploy(api_of(node_fn("Nested", "src/api.routes.get", code=tmp_path)))
+    assert httpx.get(f"{deployment.url}/Nested", timeout=30).text == "cjs /Nested"
