@@ -171,7 +171,11 @@ class FunctionInstances:
                 failure.logs = init_logs
                 return failure
             assert instance is not None
-            result = await instance.invoke(self.function, body, timeout)
+            try:
+                result = await instance.invoke(self.function, body, timeout)
+            except asyncio.CancelledError:  # the request went away mid-invocation (teardown)
+                asyncio.get_running_loop().create_task(self._discard(instance))
+                raise
             if instance.alive and not result.timed_out:
                 self.idle.append(instance)
             else:
