@@ -101,7 +101,9 @@ class Instance:
         self.carry = []
         invocation = PendingInvocation(
             request_id=new_request_id(), body=body,
-            deadline_ms=int(time.time() * 1000 + timeout * 1000),
+            # The function's own deadline, even when the caller gives up sooner (API Gateway's
+            # integration timeout): that is what Lambda tells the runtime.
+            deadline_ms=int(time.time() * 1000 + function.timeout * 1000),
             function_arn=function_arn(function.function_name), trace_id=_trace_id(),
             result=loop.create_future(), logs=logs,
         )
