@@ -11,14 +11,20 @@ from collections import Counter
 
 import httpx
 
-from pytest_apigw import HttpAlbIntegration, HttpNlbIntegration, HttpServiceDiscoveryIntegration, load_template
+from pytest_apigw import (
+    HttpAlbIntegration,
+    HttpNlbIntegration,
+    HttpServiceDiscoveryIntegration,
+    load_template,
+)
 
 
 def test_lambda_books(apigw, seed_stacks):
     deployment = apigw.deploy(seed_stacks["lambda"])          # a live Stack holding one API
     response = httpx.get(f"{deployment.url}/books")
     assert response.status_code == 200
-    assert response.json() == {"shelf": "fiction", "path": "/books", "function": "LambdaStack-BooksDefaultFnD723EB12"}
+    assert response.json() == {
+        "shelf": "fiction", "path": "/books", "function": "LambdaStack-BooksDefaultFnD723EB12"}
     assert httpx.get(f"{deployment.url}/authors").json() == {"message": "Not Found"}
 
 

@@ -84,8 +84,8 @@ def _check_options(build: Build) -> None:
                         "(use a logical id, CDK construct id or FunctionName)")
     unused = build.upstreams.unused()
     if unused:
-        raise SpecError("load_template", f"upstreams={unused!r} match no HTTP integration URL, load balancer, "
-                        "listener, target group or Cloud Map service of the template")
+        raise SpecError("load_template", f"upstreams={unused!r} match no HTTP integration URL, load "
+                        "balancer, listener, target group or Cloud Map service of the template")
 
 
 

@@ -91,11 +91,14 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
             config = _integration(document, operation, where, route_key)
             integration = integrations.make(
                 build, logical_id, websocket=False, type=str(config.get("type", "")).upper(),
-                uri=config.get("uri"), method=config.get("httpMethod"), payload=config.get("payloadFormatVersion"),
-                connection_type=config.get("connectionType", "INTERNET"), connection_id=config.get("connectionId"),
-                timeout_ms=config.get("timeoutInMillis"), request_parameters=config.get("requestParameters"),
+                uri=config.get("uri"), method=config.get("httpMethod"),
+                payload=config.get("payloadFormatVersion"),
+                connection_type=config.get("connectionType", "INTERNET"),
+                connection_id=config.get("connectionId"), timeout_ms=config.get("timeoutInMillis"),
+                request_parameters=config.get("requestParameters"),
                 response_parameters=config.get("responseParameters"),
-                server_name=(config.get("tlsConfig") or {}).get("serverNameToVerify"), prop=f"Body.paths.{path}",
+                server_name=(config.get("tlsConfig") or {}).get("serverNameToVerify"),
+                prop=f"Body.paths.{path}",
             )
             auth, scopes = authorizer(operation.get("security", default_security))
             integration = apis.check_permission(build, integration, route_key, arns)

@@ -112,7 +112,9 @@ def _choose_stack(stacks: dict[str, Any], wanted: str | None, directory: Path) -
         names = {name, artifact.get("displayName"), (artifact.get("properties") or {}).get("stackName")}
         if wanted in names:
             return name
-    raise SpecError("load_template", f"stack {wanted!r} is not in {str(directory)!r} (it holds {sorted(stacks)!r})")
+    raise SpecError(
+        "load_template", f"stack {wanted!r} is not in {str(directory)!r} (it holds {sorted(stacks)!r})"
+    )
 
 
 def _construct_paths(directory: Path, artifact: dict[str, Any], template: dict[str, Any]) -> dict[str, str]:

@@ -93,7 +93,8 @@ def test_code_in_s3_needs_a_double():
             "ApiId": {"Ref": "Api"}, "IntegrationType": "AWS_PROXY", "PayloadFormatVersion": "2.0",
             "IntegrationUri": {"Fn::GetAtt": ["Fn", "Arn"]}}},
         "Route": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
-            "ApiId": {"Ref": "Api"}, "RouteKey": "GET /", "Target": {"Fn::Sub": "integrations/${Integration}"}}},
+            "ApiId": {"Ref": "Api"}, "RouteKey": "GET /",
+            "Target": {"Fn::Sub": "integrations/${Integration}"}}},
     })
     with pytest.raises(SpecError, match=r"'Fn'.*s3://b/k.zip.*handlers=\{'Fn'"):
         load_template(template)
@@ -102,7 +103,8 @@ def test_code_in_s3_needs_a_double():
 
 def test_unknown_option_keys_are_typos():
     with pytest.raises(SpecError, match=r"upstreams=\['https://elsewhere'\] match no"):
-        load_template(_http_api(**_proxy("https://example.com")), upstreams={"https://elsewhere": "http://127.0.0.1:1"})
+        load_template(_http_api(**_proxy("https://example.com")),
+                      upstreams={"https://elsewhere": "http://127.0.0.1:1"})
     with pytest.raises(SpecError, match=r"handlers=\['Ghost'\] match no function"):
         load_template(_http_api(**_proxy("https://example.com")), handlers={"Ghost": print})
 

@@ -90,7 +90,8 @@ def test_openapi_as_the_body_of_a_template_api(apigw):
         "Allow": {"Type": "AWS::Lambda::Permission", "Properties": {
             "Action": "lambda:InvokeFunction", "FunctionName": {"Fn::GetAtt": ["Ping", "Arn"]},
             "Principal": "apigateway.amazonaws.com",
-            "SourceArn": {"Fn::Sub": "arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/*/ping"}}},
+            "SourceArn": {"Fn::Sub": "arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:"
+                                     "${Api}/*/*/ping"}}},
     }})
     deployment = apigw.deploy(template)
     assert httpx.get(f"{deployment.url}/ping").text == "pong"

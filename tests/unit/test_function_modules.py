@@ -13,8 +13,10 @@ def _code(folder, text):
 
 
 def test_same_module_name_in_two_folders(tmp_path):
-    one = Function("One", handler="index.handler", code=_code(tmp_path / "one", "def handler(e, c): return 1"))
-    two = Function("Two", handler="index.handler", code=_code(tmp_path / "two", "def handler(e, c): return 2"))
+    one = Function("One", handler="index.handler", code=_code(
+        tmp_path / "one", "def handler(e, c): return 1"))
+    two = Function("Two", handler="index.handler", code=_code(
+        tmp_path / "two", "def handler(e, c): return 2"))
     assert one.resolve()(None, None) == 1
     assert two.resolve()(None, None) == 2
     assert one.resolve()(None, None) == 1          # loaded once, still its own
@@ -22,6 +24,7 @@ def test_same_module_name_in_two_folders(tmp_path):
 
 
 def test_a_handler_module_imports_its_siblings(tmp_path):
-    code = _code(tmp_path / "app", "from helpers_for_modules_test import VALUE\ndef handler(e, c): return VALUE")
+    code = _code(tmp_path / "app",
+                 "from helpers_for_modules_test import VALUE\ndef handler(e, c): return VALUE")
     (code / "helpers_for_modules_test.py").write_text("VALUE = 'sibling'")
     assert Function("App", handler="index.handler", code=code).resolve()(None, None) == "sibling"

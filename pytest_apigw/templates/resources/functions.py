@@ -182,7 +182,8 @@ def invoke_denied(build: Build, function_id: str | None, route_arns: list[str]) 
     name = build.resolver.physical.function_name(function_id)
     for permission_id in build.of_type(PERMISSION):
         props = build.props(permission_id)
-        if build.owner(props.get("FunctionName"), FUNCTION) != function_id and props.get("FunctionName") != name:
+        target = props.get("FunctionName")
+        if build.owner(target, FUNCTION) != function_id and target != name:
             continue
         if not str(props.get("Principal", "")).startswith("apigateway."):
             continue

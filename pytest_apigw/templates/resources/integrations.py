@@ -99,8 +99,8 @@ def _private(build: Build, logical_id: str, uri: Any, connection_id: Any, server
         return cls(listener=spec, vpc_link=link, **common)
     service_id = build.owner(uri, servicediscovery.SERVICE)
     if service_id is not None:
-        return HttpServiceDiscoveryIntegration(vpc_link=link, service=servicediscovery.service(build, service_id),
-                                               **common)
+        service = servicediscovery.service(build, service_id)
+        return HttpServiceDiscoveryIntegration(vpc_link=link, service=service, **common)
     raise build.error(
         logical_id, "IntegrationUri", f"{uri!r} is not a load balancer listener or Cloud Map service of this "
         "template (an imported one cannot be reached locally)"
