@@ -100,6 +100,9 @@ class PhysicalIds:
             return None
         if value in self._owners:
             return self._owners[value]
+        tail = value.rsplit("/", 1)[-1]  # integrations/<id>, .../targetgroup/<name>/<id>
+        if tail in self._owners and tail != value:
+            return self._owners[tail]
         match = _LAMBDA_ARN_RE.search(value)
         if match and f"arn:aws:lambda:us-east-1:123456789012:function:{match.group(1)}" in self._owners:
             return self._owners[f"arn:aws:lambda:us-east-1:123456789012:function:{match.group(1)}"]

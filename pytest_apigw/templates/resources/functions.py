@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import fnmatch
 import hashlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -174,23 +175,37 @@ def _inline(logical_id: str, text: str, runtime: str) -> Path:
 
 
 # -- permissions -------------------------------------------------------------------------------
+def _api_gateway_grants(build: Build) -> dict[str, list[Any]]:
+    """``{function logical id: [SourceArn pattern or None]}`` of the permissions that let API
+    Gateway invoke a function (read once per template)."""
+
+    def read() -> dict[str, list[Any]]:
+        names = {build.resolver.physical.function_name(fn): fn for fn in build.of_type(FUNCTION)}
+        grants: dict[str, list[Any]] = {}
+        for permission_id in build.of_type(PERMISSION):
+            props = build.props(permission_id)
+            target = props.get("FunctionName")
+            function_id = build.owner(target, FUNCTION) or names.get(str(target))
+            if function_id is None or not str(props.get("Principal", "")).startswith("apigateway."):
+                continue
+            if props.get("Action") not in ("lambda:InvokeFunction", "lambda:*", "lambda:Invoke*"):
+                continue
+            source = props.get("SourceArn")  # IAM ARN wildcards: * and ? match across '/'
+            pattern = re.compile(fnmatch.translate(str(source))) if source is not None else None
+            grants.setdefault(function_id, []).append(pattern)
+        return grants
+
+    return build.once("grants", "*", read)
+
+
 def invoke_denied(build: Build, function_id: str | None, route_arns: list[str]) -> str | None:
     """``None`` when an ``AWS::Lambda::Permission`` lets API Gateway invoke the function for one
     of ``route_arns``; else why not (for the gateway log)."""
     if function_id is None or function_id not in build.resources:
         return None  # a test double for a function outside the template
     name = build.resolver.physical.function_name(function_id)
-    for permission_id in build.of_type(PERMISSION):
-        props = build.props(permission_id)
-        target = props.get("FunctionName")
-        if build.owner(target, FUNCTION) != function_id and target != name:
-            continue
-        if not str(props.get("Principal", "")).startswith("apigateway."):
-            continue
-        if props.get("Action") not in ("lambda:InvokeFunction", "lambda:*", "lambda:Invoke*"):
-            continue
-        pattern = props.get("SourceArn")
-        if pattern is None or any(fnmatch.fnmatchcase(arn, str(pattern)) for arn in route_arns):
+    for pattern in _api_gateway_grants(build).get(function_id, ()):
+        if pattern is None or any(pattern.match(arn) for arn in route_arns):
             return None
     return (
         f"no AWS::Lambda::Permission lets apigateway.amazonaws.com invoke function {name!r} "
