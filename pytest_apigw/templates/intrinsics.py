@@ -174,6 +174,13 @@ class Resolver:
         return _SUB_RE.sub(replace, text)
 
 
+def scalar_text(value: Any) -> str:
+    """A scalar as CloudFormation turns it into a string property (``true``, ``5``, ``text``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _text(value: Any, where: Where) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

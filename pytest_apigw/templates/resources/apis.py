@@ -20,6 +20,7 @@ from pytest_apigw.spec import (
     WebSocketStage,
 )
 from pytest_apigw.templates import openapi
+from pytest_apigw.templates.intrinsics import scalar_text
 from pytest_apigw.templates.physical import lambda_function_name
 from pytest_apigw.templates.resources import authorizers, functions, integrations
 
@@ -108,7 +109,8 @@ def _stages(build: Build, api_id: str, spec: HttpApi | WebSocketApi) -> None:
         kwargs: dict[str, Any] = {
             "stage_name": str(props.get("StageName")),
             "auto_deploy": bool(props.get("AutoDeploy", False)),
-            "stage_variables": {str(k): str(v) for k, v in (props.get("StageVariables") or {}).items()},
+            "stage_variables": {
+                str(k): scalar_text(v) for k, v in (props.get("StageVariables") or {}).items()},
         }
         log_format = (props.get("AccessLogSettings") or {}).get("Format")
         if isinstance(spec, HttpApi):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec import Function
 from pytest_apigw.spec.function import DEFAULT_TIMEOUT
+from pytest_apigw.templates.intrinsics import scalar_text
 from pytest_apigw.templates.physical import lambda_function_name
 
 if TYPE_CHECKING:
@@ -115,17 +116,11 @@ def _settings(build: Build, logical_id: str, props: dict[str, Any], name: str) -
     except (TypeError, ValueError):
         raise build.error(logical_id, "Timeout", "Timeout and MemorySize must be numbers") from None
     return {
-        "environment": {str(k): _env_text(v) for k, v in variables.items()},
+        "environment": {str(k): scalar_text(v) for k, v in variables.items()},
         "timeout": timeout,
         "memory_size": memory,
         "function_name": name,
     }
-
-
-def _env_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _spec_id(logical_id: str) -> str:

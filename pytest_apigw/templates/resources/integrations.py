@@ -21,6 +21,7 @@ from pytest_apigw.spec import (
     TlsConfig,
     VpcLink,
 )
+from pytest_apigw.templates.intrinsics import scalar_text
 from pytest_apigw.templates.resources import elbv2, functions, servicediscovery
 
 if TYPE_CHECKING:
@@ -72,7 +73,8 @@ def make(build: Build, logical_id: str, *, websocket: bool, type: str, uri: Any,
             )
         common = {
             "method": str(method or "ANY"),
-            "parameter_mapping": request_parameters or None,
+            "parameter_mapping": {str(k): scalar_text(v) for k, v in request_parameters.items()}
+            if request_parameters else None,
             "response_parameter_mapping": _response_mappings(response_parameters),
             "timeout": timeout,
         }
@@ -116,7 +118,7 @@ def _response_mappings(value: Any) -> dict[str, dict[str, str]] | None:
     for status, mapping in value.items():
         entries = mapping.get("ResponseParameters") if isinstance(mapping, dict) else None
         if isinstance(entries, list):
-            out[status] = {str(e["Destination"]): str(e["Source"]) for e in entries}
+            out[status] = {str(e["Destination"]): scalar_text(e["Source"]) for e in entries}
         else:
-            out[status] = {str(k): str(v) for k, v in (mapping or {}).items()}
+            out[status] = {str(k): scalar_text(v) for k, v in (mapping or {}).items()}
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pytest_apigw.spec import PrivateDnsNamespace, Service
+from pytest_apigw.templates.intrinsics import scalar_text
 
 if TYPE_CHECKING:
     from pytest_apigw.templates.build import Build
@@ -49,7 +50,7 @@ def _service(build: Build, logical_id: str) -> Service:
         instance = build.props(instance_id)
         if build.owner(instance.get("ServiceId"), SERVICE) != logical_id:
             continue
-        attributes = {str(k): str(v) for k, v in (instance.get("InstanceAttributes") or {}).items()}
+        attributes = {str(k): scalar_text(v) for k, v in (instance.get("InstanceAttributes") or {}).items()}
         ip, port = attributes.pop("AWS_INSTANCE_IPV4", None), attributes.pop("AWS_INSTANCE_PORT", "80")
         if ip is None:
             raise build.error(instance_id, "InstanceAttributes", "needs AWS_INSTANCE_IPV4 to be reached")
