@@ -276,3 +276,44 @@ def test_an_unavailable_backend_fails_each_test_with_its_reason_once_tried(pytes
     result.stdout.fnmatch_lines(["*backend starts tried: 1*"])
     assert result.stdout.str().count("\nnothing answers at http://127.0.0.1:1; start one first") == 2
     result.stdout.no_fnmatch_line("*Traceback*")
+
+
+def test_overriding_apigw_backend_changes_where_apigw_deploys(pytester):
+    """``apigw`` is built on ``apigw_backend``: a conftest that wraps the backend sees every
+    deploy the test makes through ``apigw``."""
+    pytester.makeconftest(
+        """
+        import pytest
+
+        class Recording:
+            def __init__(self, inner):
+                self.inner, self.deployed = inner, []
+            def deploy(self, api, *, stage=None):
+                self.deployed.append(api.id)
+                return self.inner.deploy(api, stage=stage)
+            def __getattr__(self, name):
+                return getattr(self.inner, name)
+
+        @pytest.fixture(scope="session")
+        def apigw_backend(pytestconfig):
+            from pytest_apigw.fixtures import lazy_backend
+            return Recording(lazy_backend(pytestconfig).get())
+        """
+    )
+    pytester.makepyfile(
+        test_x="""
+        import httpx
+        from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+
+        def ok(event, context):
+            return "ok"
+
+        def test_deploy(apigw, apigw_backend):
+            fn = Function("F", handler=ok)
+            api = HttpApi("Recorded", default_integration=LambdaProxyIntegration(handler=fn))
+            assert httpx.get(apigw.deploy(api).url + "/x").text == "ok"
+            assert apigw_backend.deployed == ["Recorded"]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1)

@@ -13,37 +13,13 @@ from typing import Any
 
 from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
+from pytest_apigw_embedded.deployed.stages import StageTable
+from pytest_apigw_embedded.exchange import responses
+from pytest_apigw_embedded.exchange.asgi import Receive, Send, read_body
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.gateway import cors as cors_rules
-from pytest_apigw_embedded.gateway import responses
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
-from pytest_apigw_embedded.gateway.stages import StageTable
-
-#: HTTP API payload limit (``limits.md``).
-MAX_PAYLOAD = 10 * 1024 * 1024
-
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-async def read_body(receive: Receive, limit: int = MAX_PAYLOAD) -> bytes | None:
-    """The whole request body, or ``None`` when it exceeds ``limit`` bytes (the rest is still
-    read, so the connection stays usable for the error answer)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size <= limit:
-            chunks.append(chunk)
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks) if size <= limit else None
-
 
 _date_cache: tuple[int, bytes] = (0, b"")
 
@@ -107,12 +83,16 @@ class HttpGateway:
         record.stage = stage_routes.stage.stage_name
         request.stage_path = stage_path
         cors = self.stages.api.cors_preflight
-        if cors is not None and cors_rules.is_preflight(request):
+        preflight = cors is not None and cors_rules.is_preflight(request)
+        if preflight and stage_routes.router.match("OPTIONS", stage_path) is None:
             record.route_key = "(CORS preflight, answered by the gateway)"
             return cors_rules.preflight(cors, request)
+        # a route that catches OPTIONS ($default, ANY, OPTIONS) gets the preflight, authorizer
+        # and all, as on AWS (repost.aws "JWT authorizers and CORS": add an OPTIONS route
+        # without authorization)
         response = await self.route(request, record, stage_routes, stage_path)
         if cors is not None:
-            cors_rules.decorate(cors, request, response)
+            cors_rules.decorate(cors, request, response, preflight=preflight)
         return response
 
     async def route(

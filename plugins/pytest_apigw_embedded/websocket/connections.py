@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+from pytest_apigw_embedded.exchange.asgi import Send
 
 
 class Gone(Exception):
