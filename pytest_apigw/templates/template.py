@@ -35,8 +35,10 @@ class Template:
         if key is None:
             if len(table) == 1:
                 return next(iter(table.values()))
+            if not table:
+                raise SpecError(f"Template {self.description}", f"holds no {what}")
             raise SpecError(f"Template {self.description}", f"holds {len(table)} {what}s "
-                            f"({', '.join(sorted(table)) or 'none'}): name one")
+                            f"({', '.join(sorted(table))}): name one, e.g. load_template(...).api(key)")
         if key in table:
             return table[key]
         found = [lid for lid in table if key in self._names.get(lid, set())]
