@@ -84,8 +84,10 @@ def _check_options(build: Build) -> None:
                         "(use a logical id, CDK construct id or FunctionName)")
     unused = build.upstreams.unused()
     if unused:
+        offered = ", ".join(sorted(build.upstreams.offered)) or "none"
         raise SpecError("load_template", f"upstreams={unused!r} match no HTTP integration URL, load "
-                        "balancer, listener, target group or Cloud Map service of the template")
+                        "balancer, listener, target group or Cloud Map service of the template "
+                        f"(it offers: {offered})")
 
 
 

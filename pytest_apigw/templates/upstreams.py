@@ -33,9 +33,13 @@ class Upstreams:
                     raise SpecError("load_template", f"upstreams[{key!r}]: {url!r} is not an http(s) URL")
             self._by_key[key] = urls
         self.used: set[str] = set()
+        #: What the template offered: HTTP proxy URLs and the names of LBs, listeners, target
+        #: groups and services (for the message when a key matches nothing).
+        self.offered: set[str] = set()
 
     def url_for(self, url: str) -> str:
         """An HTTP proxy URL with the longest matching key (the URL or a prefix) replaced."""
+        self.offered.add(url)
         matches = [key for key in self._by_key if url == key or url.startswith(key)]
         if not matches:
             return url
@@ -45,6 +49,7 @@ class Upstreams:
 
     def endpoints_for(self, names: set[str]) -> list[tuple[str, int]] | None:
         """``(ip, port)`` of every URL given for a resource known by any of ``names``."""
+        self.offered |= {name for name in names if "/" not in name or name.count("/") < 3}
         for key in self._by_key:
             if key in names:
                 self.used.add(key)
