@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from pytest_apigw import load_template
+from pytest_apigw.invocations import LOG
 from tests.embedded.upstream_servers import running_upstreams
 from tests.support.oidc import AUDIENCE, issuer  # noqa: F401 - the fixture
 
@@ -105,6 +106,13 @@ Resources:
       IntegrationType: AWS_PROXY
       IntegrationUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/\
         ${Handler.Arn}/invocations"
+  HandlerPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Handler
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Chat}/*
   Connect:
     Type: AWS::ApiGatewayV2::Route
     Properties:
@@ -158,6 +166,17 @@ def test_websocket_connect_authorizer_from_a_template(apigw, tmp_path):
         assert client.recv_json() == {"route": "sendmessage", "who": "ana"}
     with pytest.raises(Exception, match="403"), deployment.ws_connect(headers={"Auth": "wrong"}):
         pass
+
+
+def test_websocket_route_without_a_lambda_permission_fails(apigw, tmp_path):
+    narrow = WEBSOCKET_TEMPLATE.replace("${Chat}/*\n", "${Chat}/*/$connect\n")
+    deployment = apigw.deploy(_load(tmp_path, narrow).api())
+    mark = LOG.mark()
+    with deployment.ws_connect(headers={"Auth": "letmein"}) as client:     # $connect is permitted
+        client.send_json({"action": "sendmessage"})                      # sendmessage is not
+        reply = client.recv_json()
+    assert reply["message"] == "Internal server error"
+    assert any("AWS::Lambda::Permission" in (r.error or "") for r in LOG.since(mark))
 
 
 def test_load_balancer_targets_from_the_template(apigw, upstreams):

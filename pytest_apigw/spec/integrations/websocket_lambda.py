@@ -23,7 +23,14 @@ class WebSocketRouteIntegration:
 
 
 class LambdaWebSocketIntegration(WebSocketRouteIntegration):
-    """Invoke ``handler`` (a :class:`~pytest_apigw.Function` or callable) for a WebSocket route."""
+    """Invoke ``handler`` (a :class:`~pytest_apigw.Function` or callable) for a WebSocket route.
+
+    ``missing_permission``: set by :func:`~pytest_apigw.load_template` when no
+    ``AWS::Lambda::Permission`` lets API Gateway invoke the function for the route (the
+    integration then fails as on AWS); specs built in Python are always permitted.
+    """
+
+    missing_permission: str | None = None
 
     def __init__(
         self,

@@ -16,6 +16,7 @@ from pytest_apigw.spec import (
     HttpApi,
     HttpStage,
     LambdaProxyIntegration,
+    LambdaWebSocketIntegration,
     WebSocketApi,
     WebSocketStage,
 )
@@ -84,8 +85,8 @@ class RouteArns:
 
 
 def check_permission(build: Build, integration: Any, route_key: str, arns: RouteArns) -> Any:
-    """Mark a Lambda proxy integration whose function API Gateway may not invoke for the route."""
-    if isinstance(integration, LambdaProxyIntegration):
+    """Mark a Lambda integration whose function API Gateway may not invoke for the route."""
+    if isinstance(integration, LambdaProxyIntegration | LambdaWebSocketIntegration):
         integration.missing_permission = functions.invoke_denied(build, integration.handler.id,
                                                                  arns.of(route_key))
     return integration
@@ -148,6 +149,7 @@ def _routes(build: Build, api_id: str, spec: HttpApi | WebSocketApi, arns: Route
                                         **integrations.settings(build.props(integration_id)))
         authorizer = _authorizer(build, route_id, props, websocket)
         if websocket:
+            integration = check_permission(build, integration, route_key, arns)
             spec.add_route(route_key, integration=integration, authorizer=authorizer,
                            return_response=bool(props.get("RouteResponseSelectionExpression")))
         else:
