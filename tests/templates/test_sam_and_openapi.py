@@ -43,6 +43,15 @@ def test_sam_function_replaced_by_a_double(apigw):
     assert httpx.get(f"{deployment.url}/hello/bo").json()["message"] == "hello, bo"
 
 
+def test_a_double_named_by_module_and_function(apigw):
+    template = load_template(DATA / "sam_app" / "template.yaml",
+                             handlers={"ByeFunction": "tests.templates.doubles.bye"})
+    assert template.function("ByeFunction").environment == {"GREETING": "bye"}   # the template's
+    deployment = apigw.deploy(template.api())
+    body = httpx.post(f"{deployment.url}/bye").json()
+    assert body["double"] == "bye" and body["function"].endswith("ByeFunction")
+
+
 def _reader_auth(event, context):
     return {"isAuthorized": event["headers"].get("x-reader") == "friend"}
 
