@@ -102,7 +102,7 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
             )
             auth, scopes = authorizer(operation.get("security", default_security))
             integration = apis.check_permission(build, integration, route_key, arns)
-            apis._add_http_route(spec, route_key, integration, auth, scopes)
+            apis.add_http_route(spec, route_key, integration, auth, scopes)
 
 
 def _integration(document: dict[str, Any], operation: dict[str, Any], where: str, route_key: str) -> dict:

@@ -130,7 +130,7 @@ def _quick_create(build: Build, logical_id: str, spec: Any, props: dict[str, Any
     kind = "AWS_PROXY" if lambda_function_name(target) else "HTTP_PROXY"
     integration = integrations.make(build, logical_id, websocket=False, type=kind, uri=target, payload="2.0",
                                     prop="Target")
-    _add_http_route(spec, route_key, check_permission(build, integration, route_key, arns), None, ())
+    add_http_route(spec, route_key, check_permission(build, integration, route_key, arns), None, ())
 
 
 def _routes(build: Build, api_id: str, spec: HttpApi | WebSocketApi, arns: RouteArns) -> None:
@@ -154,7 +154,7 @@ def _routes(build: Build, api_id: str, spec: HttpApi | WebSocketApi, arns: Route
                            return_response=bool(props.get("RouteResponseSelectionExpression")))
         else:
             integration = check_permission(build, integration, route_key, arns)
-            _add_http_route(spec, route_key, integration, authorizer, props.get("AuthorizationScopes") or ())
+            add_http_route(spec, route_key, integration, authorizer, props.get("AuthorizationScopes") or ())
 
 
 def _authorizer(build: Build, route_id: str, props: dict[str, Any], websocket: bool) -> Any:
@@ -172,7 +172,8 @@ def _authorizer(build: Build, route_id: str, props: dict[str, Any], websocket: b
         build, authorizer_id, websocket=websocket, **authorizers.settings(build.props(authorizer_id))))
 
 
-def _add_http_route(spec: HttpApi, route_key: str, integration: Any, authorizer: Any, scopes: Any) -> None:
+def add_http_route(spec: HttpApi, route_key: str, integration: Any, authorizer: Any, scopes: Any) -> None:
+    """Add a route by its route key (``GET /books/{id}`` or ``$default``) to an HttpApi spec."""
     if route_key == "$default":
         spec.add_routes(path="$default", integration=integration, authorizer=authorizer,
                         authorization_scopes=list(scopes))
