@@ -41,9 +41,9 @@ def test_a_node_function_without_a_double_names_its_runtime():
     try:
         template = load_template(CDK_OUT)
     except SpecError as exc:
-        assert "nodejs20.x" in str(exc) and "handlers=" in str(exc) and "BooksDefaultFn" in str(exc)
+        assert "nodejs22.x" in str(exc) and "handlers=" in str(exc) and "BooksDefaultFn" in str(exc)
     else:  # the Node.js runtime is in: the function is served as shipped
-        assert template.function("BooksDefaultFn").runtime == "nodejs20.x"
+        assert template.function("BooksDefaultFn").runtime == "nodejs22.x"
 
 
 @pytest.mark.skip(reason="needs the nodejs runtime (branch runtimes)")

@@ -13,7 +13,7 @@ export class BooksStack extends cdk.Stack {
     super(scope, id, props);
 
     const booksDefaultFn = new lambda.Function(this, 'BooksDefaultFn', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'lambda')),
       environment: { SHELF: 'fiction' },
