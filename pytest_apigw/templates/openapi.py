@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec import CorsPreflightOptions, HttpApi
+from pytest_apigw.templates.physical import short_id
 
 if TYPE_CHECKING:
     from pytest_apigw.templates.build import Build
@@ -79,6 +80,7 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
                 uri=config.get("authorizerUri"), payload=config.get("authorizerPayloadFormatVersion"),
                 simple=config.get("enableSimpleResponses"), ttl=config.get("authorizerResultTtlInSeconds"),
             )
+            authorizers.check_permission(build, made[name], arns.api_id, short_id(name))
         return made[name], list(scopes or [])
 
     default_security = document.get("security")

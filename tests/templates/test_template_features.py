@@ -106,6 +106,13 @@ Resources:
       IntegrationType: AWS_PROXY
       IntegrationUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/\
         ${Handler.Arn}/invocations"
+  GatePermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !GetAtt Gate.Arn
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Chat}/authorizers/${Authorizer}
   HandlerPermission:
     Type: AWS::Lambda::Permission
     Properties:
@@ -176,6 +183,15 @@ def test_websocket_route_without_a_lambda_permission_fails(apigw, tmp_path):
         client.send_json({"action": "sendmessage"})                      # sendmessage is not
         reply = client.recv_json()
     assert reply["message"] == "Internal server error"
+    assert any("AWS::Lambda::Permission" in (r.error or "") for r in LOG.since(mark))
+
+
+def test_an_authorizer_without_a_lambda_permission_refuses_with_500(apigw, tmp_path):
+    without = WEBSOCKET_TEMPLATE.replace("FunctionName: !GetAtt Gate.Arn", "FunctionName: !Ref Handler")
+    deployment = apigw.deploy(_load(tmp_path, without).api())
+    mark = LOG.mark()
+    with pytest.raises(Exception, match="500"), deployment.ws_connect(headers={"Auth": "letmein"}):
+        pass
     assert any("AWS::Lambda::Permission" in (r.error or "") for r in LOG.since(mark))
 
 

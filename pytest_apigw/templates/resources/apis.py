@@ -168,8 +168,13 @@ def _authorizer(build: Build, route_id: str, props: dict[str, Any], websocket: b
     if authorizer_id is None:
         raise build.error(route_id, "AuthorizerId", f"{props.get('AuthorizerId')!r} names no authorizer "
                           "of this template")
-    return build.once("authorizer", authorizer_id, lambda: authorizers.make(
-        build, authorizer_id, websocket=websocket, **authorizers.settings(build.props(authorizer_id))))
+    def make() -> Any:
+        spec = authorizers.make(build, authorizer_id, websocket=websocket,
+                                **authorizers.settings(build.props(authorizer_id)))
+        api_id = build.resolver.physical.ref(str(build.owner(props.get("ApiId"), API)))
+        return authorizers.check_permission(build, spec, api_id, build.resolver.physical.ref(authorizer_id))
+
+    return build.once("authorizer", authorizer_id, make)
 
 
 def add_http_route(spec: HttpApi, route_key: str, integration: Any, authorizer: Any, scopes: Any) -> None:

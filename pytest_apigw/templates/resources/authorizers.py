@@ -35,6 +35,15 @@ def settings(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def check_permission(build: Build, spec: Any, api_id: str, authorizer_id: str) -> Any:
+    """Mark a Lambda authorizer whose function API Gateway may not invoke (the permission CDK and
+    SAM write has ``SourceArn`` ``<api>/authorizers/<id>`` or ``<api>/authorizers/*``)."""
+    if isinstance(spec, HttpLambdaAuthorizer | WebSocketLambdaAuthorizer):
+        arn = f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/authorizers/{authorizer_id}"
+        spec.missing_permission = functions.invoke_denied(build, spec.handler.id, [arn])
+    return spec
+
+
 def make(build: Build, logical_id: str, *, websocket: bool, type: str, name: Any = None,  # noqa: A002
          identity_source: Any = None, issuer: Any = None, audience: Any = None, uri: Any = None,
          payload: Any = None, simple: Any = None, ttl: Any = None) -> Any:
