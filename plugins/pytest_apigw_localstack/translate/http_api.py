@@ -165,7 +165,7 @@ def authorizer_id(ctx: Context, api_id: str, authorizer: Any) -> str:
                                               "AWS API by this backend")
         created = ctx.clients.apigatewayv2.create_authorizer(**params)
         ctx.ledger.add("authorizer", created["AuthorizerId"], api=api_id)
-        if function_arn is not None:
+        if function_arn is not None and not authorizer.missing_permission:  # a template without one
             functions.allow_api_gateway(ctx, function_arn, api_id, f"authorizers/{created['AuthorizerId']}")
         return created["AuthorizerId"]
 
