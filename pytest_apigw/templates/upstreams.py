@@ -40,7 +40,7 @@ class Upstreams:
     def url_for(self, url: str) -> str:
         """An HTTP proxy URL with the longest matching key (the URL or a prefix) replaced."""
         self.offered.add(url)
-        matches = [key for key in self._by_key if url == key or url.startswith(key)]
+        matches = [key for key in self._by_key if _prefix_of(key, url)]
         if not matches:
             return url
         key = max(matches, key=len)
@@ -59,6 +59,14 @@ class Upstreams:
     def unused(self) -> list[str]:
         """Keys that matched nothing (most likely a typo in the test)."""
         return sorted(set(self._by_key) - self.used)
+
+
+def _prefix_of(key: str, url: str) -> bool:
+    """``key`` is ``url`` or a prefix ending at a boundary (``https://a.internal`` is a prefix of
+    ``https://a.internal/x`` but not of ``https://a.internal.example.com``)."""
+    if url == key:
+        return True
+    return url.startswith(key) and (key[-1:] in "/?#" or url[len(key)] in "/?#:")
 
 
 def _endpoint(key: str, url: str) -> tuple[str, int]:

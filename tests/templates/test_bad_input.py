@@ -109,6 +109,14 @@ def test_unknown_option_keys_are_typos():
         load_template(_http_api(**_proxy("https://example.com")), handlers={"Ghost": print})
 
 
+def test_an_upstream_prefix_ends_at_a_boundary():
+    template = _http_api(**_proxy("https://a.internal.example.com/x"))
+    with pytest.raises(SpecError, match=r"upstreams=\['https://a.internal'\] match no"):
+        load_template(template, upstreams={"https://a.internal": "http://127.0.0.1:1"})
+    api = load_template(template, upstreams={"https://a.internal.example.com": "http://127.0.0.1:1"}).api()
+    assert api.routes["$default"].integration.url == "http://127.0.0.1:1/x"
+
+
 def test_unsupported_integration_type():
     resources = _proxy("https://example.com")
     resources["Integration"]["Properties"]["IntegrationType"] = "MOCK"
