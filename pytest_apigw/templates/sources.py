@@ -17,6 +17,7 @@ from pytest_apigw.templates.cfn_yaml import load_yaml
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
 ASSET_MANIFEST = "cdk:asset-manifest"
+NESTED_ASSEMBLY = "cdk:cloud-assembly"
 
 #: Synthesized assemblies of live CDK stages, by ``id(stage)`` (the stage is kept alive with it).
 _SYNTHESIZED: dict[int, tuple[Any, Path]] = {}
@@ -86,6 +87,9 @@ def read_assembly(directory: Path, stack: str | None) -> Source:
         )
     artifacts = json.loads(manifest_path.read_text())["artifacts"]
     stacks = {name: a for name, a in artifacts.items() if a.get("type") == STACK_ARTIFACT}
+    nested = _nested_assembly(directory, artifacts, stacks, stack)
+    if nested is not None:
+        return nested
     chosen = _choose_stack(stacks, stack, directory)
     artifact = stacks[chosen]
     props = artifact.get("properties") or {}
@@ -99,6 +103,26 @@ def read_assembly(directory: Path, stack: str | None) -> Source:
         if asset_artifact.get("type") == ASSET_MANIFEST:
             source.assets.update(_assets(directory, directory / asset_artifact["properties"]["file"]))
     return source
+
+
+def _nested_assembly(directory: Path, artifacts: dict[str, Any], stacks: dict[str, Any],
+                     wanted: str | None) -> Source | None:
+    """A stack of a CDK ``Stage`` lives in a nested assembly (``assembly-<Stage>/``): follow it
+    when ``stack=`` names ``Stage/Stack`` or a stack that only a nested assembly holds."""
+    if wanted is None or any(wanted in (n, a.get("displayName")) for n, a in stacks.items()):
+        return None
+    for artifact in artifacts.values():
+        if artifact.get("type") != NESTED_ASSEMBLY:
+            continue
+        inner = directory / artifact["properties"]["directoryName"]
+        stage = str(artifact.get("displayName") or "")
+        short = wanted[len(stage) + 1:] if stage and wanted.startswith(f"{stage}/") else wanted
+        for name in dict.fromkeys((wanted, short)):
+            try:
+                return read_assembly(inner, name)
+            except SpecError:
+                continue
+    return None
 
 
 def _choose_stack(stacks: dict[str, Any], wanted: str | None, directory: Path) -> str:

@@ -90,3 +90,20 @@ def test_cdk_parameter_mapping_reaches_the_upstream(apigw, stack, upstreams):
     seen = httpx.get(f"{deployment.url}/search").json()
     assert seen["path"] == "/find"
     assert ["x-stage", "live"] in seen["headers"]
+
+
+def test_a_stack_inside_a_stage_of_a_cdk_out(apigw, tmp_path):
+    """``cdk.out`` of an app with a ``Stage``: the stack is in a nested assembly."""
+    if shutil.which("node") is None:
+        pytest.skip("aws-cdk-lib runs on Node.js (jsii): no `node` on PATH")
+    cdk = pytest.importorskip("aws_cdk")
+    from aws_cdk import aws_apigatewayv2 as apigwv2
+    from aws_cdk import aws_apigatewayv2_integrations as integrations
+
+    app = cdk.App(outdir=str(tmp_path / "cdk.out"))
+    stack = cdk.Stack(cdk.Stage(app, "Prod"), "Web")
+    apigwv2.HttpApi(stack, "WebApi", default_integration=integrations.HttpUrlIntegration(
+        "Site", "https://site.example.internal"))
+    app.synth()
+    api = load_template(tmp_path / "cdk.out", stack="Prod/Web").api("WebApi")
+    assert api.routes["$default"].integration.url == "https://site.example.internal"
