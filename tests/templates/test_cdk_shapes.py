@@ -107,3 +107,53 @@ def test_a_stack_inside_a_stage_of_a_cdk_out(apigw, tmp_path):
     app.synth()
     api = load_template(tmp_path / "cdk.out", stack="Prod/Web").api("WebApi")
     assert api.routes["$default"].integration.url == "https://site.example.internal"
+
+
+WS_AUTH_CODE = """
+def handler(event, context):
+    effect = "Allow" if event["headers"].get("Auth") == "ok" else "Deny"
+    return {"principalId": "ana", "policyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Action": "execute-api:Invoke", "Effect": effect, "Resource": event["methodArn"]}]}}
+"""
+WS_CODE = """
+def handler(event, context):
+    ctx = event["requestContext"]
+    if ctx["eventType"] == "MESSAGE":
+        return {"statusCode": 200, "body": ctx["routeKey"] + ":" + ctx["authorizer"]["principalId"]}
+    return {"statusCode": 200}
+"""
+
+
+def test_cdk_websocket_connect_authorizer_and_default_route(apigw):
+    if shutil.which("node") is None:
+        pytest.skip("aws-cdk-lib runs on Node.js (jsii): no `node` on PATH")
+    cdk = pytest.importorskip("aws_cdk")
+    from aws_cdk import aws_apigatewayv2 as apigwv2
+    from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+    from aws_cdk import aws_apigatewayv2_integrations as integrations
+    from aws_cdk import aws_lambda as lambda_
+
+    stack = cdk.Stack(cdk.App(), "WsShapes")
+
+    def function(name: str, code: str) -> lambda_.Function:
+        return lambda_.Function(stack, name, runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler",
+                                code=lambda_.Code.from_inline(code))
+
+    handler = function("Handler", WS_CODE)
+    api = apigwv2.WebSocketApi(
+        stack, "Chat",
+        connect_route_options=apigwv2.WebSocketRouteOptions(
+            integration=integrations.WebSocketLambdaIntegration("ConnectIntegration", handler),
+            authorizer=authorizers.WebSocketLambdaAuthorizer(
+                "Gate", function("GateFn", WS_AUTH_CODE), identity_source=["route.request.header.Auth"])),
+        default_route_options=apigwv2.WebSocketRouteOptions(
+            integration=integrations.WebSocketLambdaIntegration("DefaultIntegration", handler),
+            return_response=True),
+    )
+    apigwv2.WebSocketStage(stack, "Dev", web_socket_api=api, stage_name="dev", auto_deploy=True)
+    deployment = apigw.deploy(stack)
+    with deployment.ws_connect(headers={"Auth": "ok"}) as client:
+        client.send_json({"action": "anything"})
+        assert client.recv() == "$default:ana"
+    with pytest.raises(Exception, match="403"), deployment.ws_connect(headers={"Auth": "no"}):
+        pass
