@@ -21,7 +21,7 @@ def _backend_class(name: str) -> Any:
     return getattr(backend, name)
 
 
-@pytest.hookimpl
+@pytest.hookimpl(optionalhook=True)  # quiet when pytest-apigw itself is disabled (-p no:apigw)
 def pytest_apigw_register_backends(registry: Any) -> None:
     """Register ``localstack`` (any LocalStack-compatible endpoint) and ``aws`` (opt-in)."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from pytest_apigw.spec._base import Construct, string_map
+from pytest_apigw.spec.throttle import ThrottleSettings
+from pytest_apigw.spec.throttle import route_throttles as route_throttles_of
 
 DEFAULT_STAGE = "$default"
 _STAGE_NAME_RE = re.compile(r"^[A-Za-z0-9\-._]{1,128}$")
@@ -22,6 +24,8 @@ class Stage(Construct):
         stage_name: str,
         auto_deploy: bool,
         stage_variables: dict[str, str] | None,
+        throttle: ThrottleSettings | None = None,
+        route_throttles: dict[str, ThrottleSettings] | None = None,
     ) -> None:
         super().__init__(id)
         if stage_name != DEFAULT_STAGE and not (
@@ -33,6 +37,12 @@ class Stage(Construct):
             )
         self.stage_name = stage_name
         self.auto_deploy = bool(auto_deploy)
+        if throttle is not None and not isinstance(throttle, ThrottleSettings):
+            raise self.error(f"throttle must be a ThrottleSettings, got {throttle!r}")
+        #: The routes' default limits (``DefaultRouteSettings``), ``None``: the account's.
+        self.throttle = throttle
+        #: Per-route limits by route key (``RouteSettings``), over :attr:`throttle`.
+        self.route_throttles = route_throttles_of(self.label, route_throttles)
         variables = string_map(self.label, "stage_variables", stage_variables)
         for name, value in variables.items():
             if not _VAR_NAME_RE.match(name):

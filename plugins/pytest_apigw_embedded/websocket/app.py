@@ -31,7 +31,7 @@ from pytest_apigw_embedded.lambda_events.websocket import (
 )
 from pytest_apigw_embedded.websocket import management
 from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
-from pytest_apigw_embedded.websocket.limits import CLOSE_GOING_AWAY, CLOSE_TOO_BIG, Limits
+from pytest_apigw_embedded.websocket.limits import CLOSE_GOING_AWAY, CLOSE_TOO_BIG, CLOSE_UNSUPPORTED, Limits
 from pytest_apigw_embedded.websocket.replies import connect_verdict, error_message, two_way_reply
 
 #: How long :meth:`WebSocketGateway.aclose` waits for the ``$disconnect`` runs.
@@ -210,9 +210,10 @@ class WebSocketGateway:
             kind = message["type"]
             if kind == "websocket.receive":
                 data = message.get("text")
-                if data is None:
-                    data = message.get("bytes") or b""
                 connection.touch()
+                if data is None:  # websocket-api-develop-binary-media-types.md: refused, 1003
+                    await connection.close(CLOSE_UNSUPPORTED, "Binary frames are not supported")
+                    continue
                 if limits.too_big(data):
                     await connection.close(CLOSE_TOO_BIG, "Message too big")
                     continue

@@ -199,11 +199,33 @@ def add_route(ctx: Context, api_id: str, route: Any) -> str:
     return created["RouteId"]
 
 
+def _route_settings(settings: Any) -> dict[str, Any]:
+    """``ThrottleSettings`` as CloudFormation's / the API's ``RouteSettings``."""
+    out: dict[str, Any] = {}
+    if settings.burst_limit is not None:
+        out["ThrottlingBurstLimit"] = settings.burst_limit
+    if settings.rate_limit is not None:
+        out["ThrottlingRateLimit"] = settings.rate_limit
+    return out
+
+
+def throttling(stage: Any) -> dict[str, Any]:
+    """``DefaultRouteSettings`` / ``RouteSettings`` of CreateStage for a stage's throttling."""
+    kwargs: dict[str, Any] = {}
+    if stage.throttle is not None:
+        kwargs["DefaultRouteSettings"] = _route_settings(stage.throttle)
+    if stage.route_throttles:
+        kwargs["RouteSettings"] = {key: _route_settings(s) for key, s in stage.route_throttles.items()}
+    return kwargs
+
+
 def add_stage(ctx: Context, api_id: str, stage: Any) -> None:
-    """CreateStage; a stage without auto-deploy gets a first deployment of the current routes."""
+    """CreateStage (throttling included); a stage without auto-deploy gets a first deployment of
+    the current routes."""
     ctx.clients.apigatewayv2.create_stage(
         ApiId=api_id, StageName=stage.stage_name, AutoDeploy=stage.auto_deploy,
         StageVariables=dict(stage.stage_variables), Tags=ctx.names.tags(stage.label),
+        **throttling(stage),
     )
     if not stage.auto_deploy:
         deploy_stage(ctx, api_id, stage.stage_name)
