@@ -78,6 +78,21 @@ def test_cors_configuration_answers_preflights(apigw):
     assert response.headers["access-control-max-age"] == "600"
 
 
+def test_stage_route_settings_throttle(apigw, tmp_path):
+    text = SHOP.read_text().replace("""      StageVariables:
+        shelf:""", """      DefaultRouteSettings: {ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50}
+      RouteSettings:
+        GET /orders/{id}: {ThrottlingBurstLimit: 2, ThrottlingRateLimit: 0.001}
+      StageVariables:
+        shelf:""")
+    (tmp_path / "shop.yaml").write_text(text)
+    deployment = apigw.deploy(load_template(tmp_path / "shop.yaml").api())
+    statuses = [httpx.get(f"{deployment.url}/orders/1").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    # other routes have the stage's default (burst 100): not throttled
+    assert [httpx.post(f"{deployment.url}/returns").status_code for _ in range(3)] == [500, 500, 500]
+
+
 def test_quick_create_and_a_template_dict(apigw):
     template = load_template({"Resources": {
         "Fn": {"Type": "AWS::Lambda::Function", "Properties": {

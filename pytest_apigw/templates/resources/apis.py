@@ -17,6 +17,7 @@ from pytest_apigw.spec import (
     HttpStage,
     LambdaProxyIntegration,
     LambdaWebSocketIntegration,
+    ThrottleSettings,
     WebSocketApi,
     WebSocketStage,
 )
@@ -113,6 +114,12 @@ def _stages(build: Build, api_id: str, spec: HttpApi | WebSocketApi) -> None:
             "stage_variables": {
                 str(k): scalar_text(v) for k, v in (props.get("StageVariables") or {}).items()},
         }
+        throttle = _throttle(props.get("DefaultRouteSettings"))
+        if throttle is not None:
+            kwargs["throttle"] = throttle
+        routes = {str(key): _throttle(value) for key, value in (props.get("RouteSettings") or {}).items()}
+        if any(routes.values()):
+            kwargs["route_throttles"] = {key: value for key, value in routes.items() if value is not None}
         log_format = (props.get("AccessLogSettings") or {}).get("Format")
         if isinstance(spec, HttpApi):
             if log_format and _STAGE_ACCEPTS_LOG_FORMAT:
@@ -122,6 +129,16 @@ def _stages(build: Build, api_id: str, spec: HttpApi | WebSocketApi) -> None:
             HttpStage(stage_id, http_api=spec, **kwargs)
         else:
             WebSocketStage(stage_id, web_socket_api=spec, **kwargs)
+
+
+def _throttle(settings: Any) -> ThrottleSettings | None:
+    """``ThrottlingRateLimit`` / ``ThrottlingBurstLimit`` of a route settings block, if any."""
+    settings = settings or {}
+    rate, burst = settings.get("ThrottlingRateLimit"), settings.get("ThrottlingBurstLimit")
+    if rate is None and burst is None:
+        return None
+    return ThrottleSettings(rate_limit=None if rate is None else float(rate),
+                            burst_limit=None if burst is None else int(burst))
 
 
 def _quick_create(build: Build, logical_id: str, spec: Any, props: dict[str, Any], arns: RouteArns) -> None:
