@@ -11,6 +11,7 @@ import pytest
 
 from pytest_apigw import HttpLambdaAuthorizer, load_template
 from tests.embedded.upstream_servers import running_upstreams
+from tests.support.oidc import AUDIENCE, issuer  # noqa: F401 - the fixture
 
 DATA = Path(__file__).parent / "data"
 
@@ -104,3 +105,33 @@ def test_openapi_as_the_body_of_a_template_api(apigw):
     }})
     deployment = apigw.deploy(template)
     assert httpx.get(f"{deployment.url}/ping").text == "pong"
+
+
+SAM_JWT = {
+    "Transform": "AWS::Serverless-2016-10-31",
+    "Parameters": {"Issuer": {"Type": "String"}},
+    "Resources": {
+        "Api": {"Type": "AWS::Serverless::HttpApi", "Properties": {
+            "StageName": "v1",
+            "Auth": {"DefaultAuthorizer": "Jwt", "Authorizers": {"Jwt": {
+                "IdentitySource": "$request.header.Authorization",
+                "JwtConfiguration": {"issuer": {"Ref": "Issuer"}, "audience": [AUDIENCE]}}}},
+        }},
+        "Me": {"Type": "AWS::Serverless::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "index.handler",
+            "InlineCode": "def handler(event, context):\n"
+                          "    return event['requestContext']['authorizer']['jwt']['claims']['sub']",
+            "Events": {"Get": {"Type": "HttpApi", "Properties": {
+                "ApiId": {"Ref": "Api"}, "Path": "/me", "Method": "GET"}}}}},
+    },
+}
+
+
+def test_sam_http_api_with_a_jwt_authorizer(apigw, issuer):  # noqa: F811 - the fixture
+    template = load_template(SAM_JWT, parameters={"Issuer": issuer.url})
+    deployment = apigw.deploy(template.api("Api"))
+    assert deployment.url.endswith("/v1")
+    assert httpx.get(f"{deployment.url}/me").status_code == 401
+    response = httpx.get(f"{deployment.url}/me", headers={"authorization": f"Bearer {issuer.token()}"})
+    assert response.status_code == 200
+    assert response.text == "user-1"
