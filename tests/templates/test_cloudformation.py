@@ -106,3 +106,13 @@ def test_quick_create_and_a_template_dict(apigw):
     }})
     deployment = apigw.deploy(template.api("quick"))
     assert httpx.get(f"{deployment.url}/any/path").text == "/any/path"
+
+
+def test_function_names_as_cloudformation_gives_them():
+    generated = load_template(SHOP).functions["OrdersFunction"]
+    assert (generated.function_name, generated.named) == ("shop-OrdersFunction", False)  # made unique
+    template = {"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "FunctionName": "books-fn", "Runtime": "python3.12", "Handler": "index.handler",
+        "Code": {"ZipFile": "def handler(e, c): pass"}}}}}
+    fixed = load_template(template).functions["Fn"]
+    assert (fixed.function_name, fixed.named) == ("books-fn", True)                     # kept as is

@@ -85,10 +85,10 @@ def _function(build: Build, logical_id: str) -> Function:
         )
     code = _code_dir(build, logical_id, props, runtime)
     try:
-        return Function(
+        return _named(Function(
             _spec_id(logical_id), runtime=runtime, handler=str(handler), code=code,
-            **_settings(build, logical_id, props, name),
-        )
+            **_settings(build, logical_id, props),
+        ), props, name)
     except SpecError as exc:
         if runtime.startswith("python"):
             raise SpecError(build.label(logical_id), exc.reason) from None
@@ -105,10 +105,21 @@ def _double(build: Build, logical_id: str, key: str, props: dict[str, Any]) -> F
     build.used_handlers.add(key)
     handler = build.handlers[key]
     name = build.resolver.physical.function_name(logical_id) if logical_id in build.resources else key
-    return Function(_spec_id(logical_id), handler=handler, **_settings(build, logical_id, props, name))
+    return _named(Function(_spec_id(logical_id), handler=handler, **_settings(build, logical_id, props)),
+                  props, name)
 
 
-def _settings(build: Build, logical_id: str, props: dict[str, Any], name: str) -> dict[str, Any]:
+def _named(function: Function, props: dict[str, Any], name: str) -> Function:
+    """Give the function its physical name. A ``FunctionName`` is kept as is by every backend
+    (``named``); otherwise the name is CloudFormation's ``<stack>-<logical id>`` prefix, which
+    provisioning backends make unique, as CloudFormation does."""
+    if props.get("FunctionName") is not None:
+        function.named = True
+    function.function_name = name
+    return function
+
+
+def _settings(build: Build, logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
     variables = ((props.get("Environment") or {}).get("Variables")) or {}
     try:
         timeout = float(props.get("Timeout", DEFAULT_TIMEOUT))
@@ -119,7 +130,6 @@ def _settings(build: Build, logical_id: str, props: dict[str, Any], name: str) -
         "environment": {str(k): scalar_text(v) for k, v in variables.items()},
         "timeout": timeout,
         "memory_size": memory,
-        "function_name": name,
     }
 
 
