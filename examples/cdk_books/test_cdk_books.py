@@ -1,7 +1,7 @@
 """The TypeScript CDK app's committed ``cdk.out`` deployed as shipped.
 
-Its function is Node.js (``lambda/index.js``): here it is replaced by a Python test double with
-``handlers=``; the real Node.js handler runs once the Node runtime is in (see the skipped test).
+Its function is Node.js (``lambda/index.js``): served as shipped by the Node.js runtime, or
+replaced by a Python test double with ``handlers=``.
 
 Run it: ``pytest examples/cdk_books``.
 """
@@ -13,9 +13,8 @@ import os
 from pathlib import Path
 
 import httpx
-import pytest
 
-from pytest_apigw import SpecError, load_template
+from pytest_apigw import load_template
 
 CDK_OUT = Path(__file__).parent / "cdk.out"
 
@@ -37,16 +36,13 @@ def test_books_from_cdk_out_with_a_python_double(apigw):
     assert httpx.delete(f"{deployment.url}/books").status_code == 404
 
 
-def test_a_node_function_without_a_double_names_its_runtime():
-    try:
-        template = load_template(CDK_OUT)
-    except SpecError as exc:
-        assert "nodejs22.x" in str(exc) and "handlers=" in str(exc) and "BooksDefaultFn" in str(exc)
-    else:  # the Node.js runtime is in: the function is served as shipped
-        assert template.function("BooksDefaultFn").runtime == "nodejs22.x"
+def test_the_function_is_read_as_shipped():
+    function = load_template(CDK_OUT).function("BooksDefaultFn")
+    assert (function.runtime, function.handler) == ("nodejs22.x", "index.handler")
+    assert (function.code / "index.js").is_file()                     # the cdk.out asset folder
+    assert function.function_name == "BooksStack-BooksDefaultFnD723EB12"
 
 
-@pytest.mark.skip(reason="needs the nodejs runtime (branch runtimes)")
 def test_books_with_the_real_node_handler(apigw):
     deployment = apigw.deploy(load_template(CDK_OUT))
     response = httpx.get(f"{deployment.url}/books?x=1")

@@ -23,6 +23,12 @@ DEFAULT_TIMEOUT = 3.0
 #: Lambda's hard maximum (seconds).
 MAX_TIMEOUT = 900.0
 
+#: Runtimes served through the Lambda Runtime API by a worker process (not Python callables).
+NODE_RUNTIMES = frozenset({"nodejs18.x", "nodejs20.x", "nodejs22.x"})
+CUSTOM_RUNTIMES = frozenset({"provided", "provided.al2", "provided.al2023"})
+#: File extensions a Node.js handler module may have, in the order Lambda's runtime tries them.
+NODE_EXTENSIONS = (".js", ".mjs", ".cjs")
+
 
 class Function(Construct):
     """A Lambda function.
@@ -32,6 +38,12 @@ class Function(Construct):
     (the default) runs the handler in the test process, so monkeypatch, moto and coverage see it;
     ``isolation="process"`` runs it in a reusable worker process with its own environment and a
     timeout that is enforced by killing the worker.
+
+    ``runtime="nodejs20.x"`` (also ``18.x``, ``22.x``) runs ``handler="file.export"`` from
+    ``code`` with the machine's ``node``; ``runtime="provided.al2023"`` (also ``provided``,
+    ``provided.al2``) runs the executable ``bootstrap`` in ``code``. Both talk to the Lambda
+    Runtime API, one request per instance at a time; ``reserved_concurrency`` caps the instances
+    (more concurrent requests are throttled, as Lambda does).
     """
 
     kind = "Function"
@@ -48,6 +60,7 @@ class Function(Construct):
         runtime: str = "python3.11",
         isolation: Isolation = "inprocess",
         function_name: str | None = None,
+        reserved_concurrency: int | None = None,
     ) -> None:
         super().__init__(id)
         self.environment = string_map(self.label, "environment", environment)
@@ -55,7 +68,18 @@ class Function(Construct):
         if not isinstance(memory_size, int) or not 128 <= memory_size <= 10240:
             raise self.error(f"memory_size must be an int from 128 to 10240 MB, got {memory_size!r}")
         self.memory_size = memory_size
+        if not isinstance(runtime, str) or not runtime:
+            raise self.error(f"runtime must be a Lambda runtime name such as 'python3.12', "
+                             f"'nodejs20.x' or 'provided.al2023', got {runtime!r}")
         self.runtime = runtime
+        if reserved_concurrency is not None and (
+            isinstance(reserved_concurrency, bool) or not isinstance(reserved_concurrency, int)
+            or reserved_concurrency < 0
+        ):
+            raise self.error(
+                f"reserved_concurrency must be an int >= 0 or None, got {reserved_concurrency!r}"
+            )
+        self.reserved_concurrency = reserved_concurrency
         if isolation not in ("inprocess", "process"):
             raise self.error(f"isolation must be 'inprocess' or 'process', got {isolation!r}")
         self.isolation: Isolation = isolation
@@ -75,7 +99,33 @@ class Function(Construct):
             raise self.error(f"timeout must be more than 0 and at most {MAX_TIMEOUT:.0f} s, got {seconds}")
         return float(seconds)
 
+    @property
+    def runtime_family(self) -> str:
+        """``"node"``, ``"custom"`` or ``"python"``: which kind of runtime serves the handler.
+
+        A Python callable is always ``"python"`` (in-process or a worker): it is a test double
+        standing in for the function's code, whatever ``runtime`` the function declares (e.g.
+        ``load_template(..., handlers={...})`` over a Node.js function)."""
+        if callable(self.handler):
+            return "python"
+        if self.runtime in NODE_RUNTIMES:
+            return "node"
+        if self.runtime in CUSTOM_RUNTIMES:
+            return "custom"
+        return "python"
+
     def _check_handler(self) -> None:
+        family = self.runtime_family
+        if family == "node":
+            self._check_node_handler()
+            return
+        if family == "custom":
+            self._check_custom_handler()
+            return
+        known = NODE_RUNTIMES | CUSTOM_RUNTIMES
+        if self.runtime.startswith(("nodejs", "provided")) and self.runtime not in known:
+            supported = ", ".join(sorted(known))
+            raise self.error(f"runtime {self.runtime!r} is not supported; use one of {supported}")
         if callable(self.handler):
             return
         if not isinstance(self.handler, str):
@@ -98,6 +148,58 @@ class Function(Construct):
                     f"handler {self.handler!r} cannot be resolved: no {rel}.py in code "
                     f"directory {str(self.code)!r}"
                 )
+
+    def _code_dir(self, what: str) -> Path:
+        if self.code is None:
+            raise self.error(f"runtime {self.runtime!r} needs code= (the directory holding {what})")
+        if not self.code.is_dir():
+            raise self.error(f"code {str(self.code)!r} is not a directory")
+        return self.code
+
+    def _check_node_handler(self) -> None:
+        if not isinstance(self.handler, str):
+            raise self.error(
+                f"runtime {self.runtime!r} needs handler='file.export' (e.g. 'index.handler'), "
+                f"got {type(self.handler).__name__}"
+            )
+        self._code_dir("the handler's .js/.mjs/.cjs file")
+        self.node_module_file()  # raises when the handler has no module part or no file
+
+    def node_module_file(self) -> Path:
+        """The file a Node.js handler ``"path/file.export"`` names: ``file`` with ``.js``,
+        ``.mjs`` or ``.cjs`` in ``code`` (as Lambda's Node runtime resolves it)."""
+        assert isinstance(self.handler, str) and self.code is not None
+        head, slash, tail = self.handler.rpartition("/")
+        module, dot, export = tail.partition(".")
+        if not module or not dot or not export:
+            raise self.error(
+                f"handler {self.handler!r} must be 'file.export' (e.g. 'index.handler' for the "
+                "export 'handler' of index.js/.mjs/.cjs)"
+            )
+        stem = self.code / (head + slash + module)
+        for ext in NODE_EXTENSIONS:
+            candidate = stem.with_name(stem.name + ext)
+            if candidate.is_file():
+                return candidate
+        tried = ", ".join(f"{head + slash + module}{ext}" for ext in NODE_EXTENSIONS)
+        raise self.error(
+            f"handler {self.handler!r} cannot be resolved: none of {tried} in code directory "
+            f"{str(self.code)!r}"
+        )
+
+    def _check_custom_handler(self) -> None:
+        if not isinstance(self.handler, str) or not self.handler:
+            raise self.error(
+                f"runtime {self.runtime!r} needs handler= a string (given to bootstrap as _HANDLER, "
+                f"e.g. 'function.handler'), got {self.handler!r}"
+            )
+        code = self._code_dir("an executable 'bootstrap'")
+        bootstrap = code / "bootstrap"
+        if not bootstrap.is_file():
+            raise self.error(
+                f"runtime {self.runtime!r} runs 'bootstrap' from code, but {str(bootstrap)!r} does "
+                "not exist: add an executable bootstrap file (the custom runtime's entry point)"
+            )
 
     @classmethod
     def of(cls, owner: str, handler: Function | object) -> Function:
