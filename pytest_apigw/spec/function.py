@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 from pytest_apigw.errors import SpecError
@@ -218,18 +221,19 @@ class Function(Construct):
         return self.handler.rpartition(".")[0] if isinstance(self.handler, str) else None
 
     def resolve(self) -> Handler:
-        """Import and return the handler callable (``code`` is put on ``sys.path`` first).
+        """Import and return the handler callable.
 
-        Raises :class:`~pytest_apigw.errors.SpecError` naming the handler when it cannot be
-        imported or is not callable.
+        With ``code``, the handler's module is loaded from its file under a name unique to the
+        code directory, so functions sharing a module name (``index.handler``) in different
+        directories never shadow each other; ``code`` is also put on ``sys.path`` for the
+        module's own imports. Raises :class:`~pytest_apigw.errors.SpecError` naming the handler
+        when it cannot be imported or is not callable.
         """
         if callable(self.handler):
             return self.handler
         module_name, _, func_name = self.handler.rpartition(".")
-        if self.code is not None and str(self.code) not in sys.path:
-            sys.path.insert(0, str(self.code))
         try:
-            module = importlib.import_module(module_name)
+            module = self._load_module(module_name)
         except Exception as exc:  # the user's module failed to import: say which and why
             raise self.error(f"handler {self.handler!r} cannot be resolved: {exc!r}") from exc
         func = getattr(module, func_name, None)
@@ -239,3 +243,28 @@ class Function(Construct):
                 f"callable {func_name!r}"
             )
         return func
+
+    def _load_module(self, module_name: str) -> ModuleType:
+        if self.code is None or "." in module_name:  # a package keeps its name (relative imports)
+            if self.code is not None and str(self.code) not in sys.path:
+                sys.path.insert(0, str(self.code))
+            return importlib.import_module(module_name)
+        if str(self.code) not in sys.path:
+            sys.path.insert(0, str(self.code))
+        rel = self.code / Path(*module_name.split("."))
+        path = rel.with_suffix(".py") if rel.with_suffix(".py").is_file() else rel / "__init__.py"
+        digest = hashlib.sha1(str(self.code).encode()).hexdigest()[:12]
+        unique = f"_apigw_code_{digest}_{module_name.replace('.', '_')}"
+        if unique in sys.modules:
+            return sys.modules[unique]
+        spec = importlib.util.spec_from_file_location(unique, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"no module {module_name!r} in {str(self.code)!r}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[unique] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[unique]
+            raise
+        return module

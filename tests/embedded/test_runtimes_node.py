@@ -196,7 +196,8 @@ def test_four_concurrent_slow_requests_run_on_four_instances_at_once(apigw):
     assert len(results) == 4 and len({r["pid"] for r in results}) == 4
     # Overlapping, not one after the other: about one handler time (plus three cold starts).
     assert max(r["started"] for r in results) < min(r["ended"] for r in results)
-    assert elapsed < 0.8 * 2
+    assert elapsed < 0.8 * 4  # one after the other would take at least 3.2 s (no tighter bound:
+    # a loaded 2-core machine starts three Node processes slowly; the overlap above is the proof)
     assert instances(deployment, slow).started == 4
 
 

@@ -172,7 +172,7 @@ def authorizer_id(ctx: Context, api_id: str, authorizer: Any) -> str:
                                               "AWS API by this backend")
         created = ctx.clients.apigatewayv2.create_authorizer(**params)
         ctx.ledger.add("authorizer", created["AuthorizerId"], api=api_id)
-        if function_arn is not None:
+        if function_arn is not None and not authorizer.missing_permission:  # a template without one
             functions.allow_api_gateway(ctx, function_arn, api_id, f"authorizers/{created['AuthorizerId']}")
         return created["AuthorizerId"]
 
@@ -193,13 +193,13 @@ def _authorization(ctx: Context, api_id: str, route: Any) -> dict[str, Any]:
 
 def add_route(ctx: Context, api_id: str, route: Any) -> str:
     """CreateRoute targeting its integration, with its authorizer; a Lambda target gets CDK's
-    invoke permission."""
+    invoke permission (unless its template had none: ``missing_permission``, as deployed)."""
     target = integration_id(ctx, api_id, route.integration)
     created = ctx.clients.apigatewayv2.create_route(
         ApiId=api_id, RouteKey=route.key, Target=f"integrations/{target}",
         **_authorization(ctx, api_id, route),
     )
-    if isinstance(route.integration, LambdaProxyIntegration):
+    if isinstance(route.integration, LambdaProxyIntegration) and not route.integration.missing_permission:
         path = route.route_key.path or ""
         functions.allow_api_gateway(ctx, functions.function_arn(ctx, route.integration.handler),
                                     api_id, f"*/*{path}")
