@@ -21,8 +21,9 @@ from pytest_apigw.tracebacks import hide_own_frames
 if TYPE_CHECKING:
     from pytest_apigw.backend import Backend
 
-#: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles).
-pytest_plugins = ["pytest_apigw.contract.plugin"]
+#: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles);
+#: so is route coverage (its options, the xdist hand-over, the reports).
+pytest_plugins = ["pytest_apigw.contract.plugin", "pytest_apigw.coverage.plugin"]
 
 DEFAULT_BACKEND = "embedded"
 ENV_BACKEND = "PYTEST_APIGW_BACKEND"

@@ -96,6 +96,12 @@ class AwsApiBackend(Backend):
             self._live[id(deployment)] = deployment
         return deployment
 
+    def access_log(self, deployment: Deployment) -> list[str]:
+        """The lines API Gateway wrote to the deployment's access-log groups (read now)."""
+        from pytest_apigw_localstack.translate import access_logs
+
+        return access_logs.read(self.clients, provisioned(deployment).ledger)
+
     def redeploy(self, deployment: Deployment) -> None:
         """Provision what the spec gained and deploy the stages without auto-deploy."""
         done = provisioned(deployment)

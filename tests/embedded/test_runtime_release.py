@@ -1,11 +1,9 @@
 """``LambdaRuntime.release(functions)``: the worker processes of released functions end, and a
-later invocation starts afresh; in-process, the resolved handler is forgotten and resolved again."""
+later invocation starts afresh; in-process, the function is prepared again (its handler and environment)."""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
@@ -48,23 +46,18 @@ def test_released_functions_lose_their_workers_and_others_keep_theirs(loop: Loop
         loop.run(runtime.close())
 
 
-def test_in_process_release_resolves_the_handler_again(
-    loop: LoopThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "released_app.py").write_text(
-        "def handler(event, context):\n    return {'statusCode': 200, 'body': 'v1'}\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))  # undone at teardown (resolve() keeps it as is)
-    function = Function("Str", handler="released_app.handler", code=tmp_path)
+def _variable(event, context):
+    return {"v": os.environ.get("RELEASE_TEST_V")}
+
+
+def test_in_process_release_prepares_the_function_again(loop: LoopThread) -> None:
+    function = Function("Env", handler=_variable, environment={"RELEASE_TEST_V": "1"})
     runtime = InProcessRuntime()
     try:
-        assert loop.run(runtime.invoke(function, {})).payload["body"] == "v1"
-        import released_app
-
-        released_app.handler = lambda event, context: {"statusCode": 200, "body": "v2"}
-        assert loop.run(runtime.invoke(function, {})).payload["body"] == "v1"  # resolved once
+        assert loop.run(runtime.invoke(function, {})).payload == {"v": "1"}
+        function.environment["RELEASE_TEST_V"] = "2"
+        assert loop.run(runtime.invoke(function, {})).payload == {"v": "1"}  # prepared once
         loop.run(runtime.release([function]))
-        assert loop.run(runtime.invoke(function, {})).payload["body"] == "v2"  # resolved again
+        assert loop.run(runtime.invoke(function, {})).payload == {"v": "2"}  # prepared again
     finally:
         loop.run(runtime.close())
-        sys.modules.pop("released_app", None)
