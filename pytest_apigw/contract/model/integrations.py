@@ -31,6 +31,9 @@ class Routed:
     stage_variables: dict[str, str]
     host: str
     api_id: str | None
+    #: Predict a Lambda proxy event of this payload version instead of the integration's own
+    #: (the other reading a backend's declared gap may stand for).
+    payload_version: str | None = None
 
 
 def predicts(spec_class: type) -> Callable[[Predictor], Predictor]:
@@ -50,7 +53,8 @@ def expected_input(integration: Any, request: HttpRequest, routed: Routed) -> An
 
 
 def _lambda(integration: Any, request: HttpRequest, r: Routed) -> Any:
-    build = lambda_event.event_v2 if integration.payload_format_version == "2.0" else lambda_event.event_v1
+    version = r.payload_version or integration.payload_format_version
+    build = lambda_event.event_v2 if version == "2.0" else lambda_event.event_v1
     return build(request, route_key=r.route_key, stage=r.stage, path_params=r.path_params,
                  stage_variables=r.stage_variables, host=r.host, api_id=r.api_id)
 

@@ -49,11 +49,13 @@ class Prediction:
         return f"stage {self.stage!r}, path {self.stage_path!r}: route {routes} ({self.selection.rule})"
 
 
-def predict(api: Any, request: HttpRequest, *, host: str, api_id: str | None = None) -> Prediction:
+def predict(api: Any, request: HttpRequest, *, host: str, api_id: str | None = None,
+            payload_version: str | None = None) -> Prediction:
     """Predict what ``api`` (an :class:`~pytest_apigw.HttpApi`) does with ``request``.
 
     ``host`` is the ``Host`` the client sends (the event's ``domainName``); ``api_id`` the
-    deployment's id when the backend reports the one AWS would put in ``requestContext.apiId``.
+    deployment's id when the backend reports the one AWS would put in ``requestContext.apiId``;
+    ``payload_version`` predicts Lambda proxy events of that version whatever the integration says.
     """
     stages = {s.stage_name: s for s in api.stages}
     chosen = select_stage(stages, request.path)
@@ -66,7 +68,8 @@ def predict(api: Any, request: HttpRequest, *, host: str, api_id: str | None = N
     inputs, integrations = {}, {}
     for key, params in selection.candidates:
         integration = api.routes[key].integration
-        routed = Routed(stage, stage_path, key, params, stages[stage].stage_variables, host, api_id)
+        routed = Routed(stage, stage_path, key, params, stages[stage].stage_variables, host, api_id,
+                        payload_version)
         inputs[key] = expected_input(integration, request, routed)
         integrations[key] = integration
     return Prediction(stage, stage_path, selection, inputs, None, integrations)
