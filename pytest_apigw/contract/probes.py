@@ -8,7 +8,8 @@
 - :class:`EventSink`: a loopback HTTP server keeping the JSON bodies POSTed to it.
 - :class:`EchoUpstream`: a loopback HTTP server answering every request with a JSON description
   of it (method, raw and decoded path, query, headers, body, and the ``server`` ``ip:port``
-  that answered), for HTTP proxy and private integrations.
+  that answered), for HTTP proxy and private integrations; it answers with the status a request
+  asks for in ``x-echo-status`` (200 otherwise) and always sends the header ``x-up: up``.
 """
 
 from __future__ import annotations
@@ -145,8 +146,10 @@ class _EchoHandler(BaseHTTPRequestHandler):
             "body_base64": base64.b64encode(body).decode(),
         }
         data = json.dumps(described).encode()
-        self.send_response(200)
+        asked = self.headers.get("x-echo-status", "")
+        self.send_response(int(asked) if asked.isdigit() and 200 <= int(asked) <= 599 else 200)
         self.send_header("content-type", "application/json")
+        self.send_header("x-up", "up")
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from pytest_apigw.contract.model import lambda_event
+from pytest_apigw.contract.model import lambda_event, parameter_mapping
 from pytest_apigw.contract.model.encoding import decoded_path, parse_query
-from pytest_apigw.contract.model.expect import UNSPECIFIED
+from pytest_apigw.contract.model.expect import ABSENT, UNSPECIFIED
 from pytest_apigw.strategies.wire import HttpRequest
 
 Predictor = Callable[[Any, HttpRequest, "Routed"], Any]
@@ -72,12 +72,21 @@ def _http_proxy(integration: Any, request: HttpRequest, r: Routed) -> Any:
     if r.route_key == "$default" and parts.path in ("", "/"):
         path = decoded_path(request.path)
     method = request.method if integration.method == "ANY" else integration.method
-    return {
+    expected = {
         "method": method,
         "path": path if "{" not in path else UNSPECIFIED,
         "query": parse_query(request.query_string) if not parts.query else UNSPECIFIED,
         "body": request.body.decode("latin-1"),
     }
+    mappings = getattr(integration, "parameter_mapping", None)
+    if mappings and expected["query"] is not UNSPECIFIED:
+        sources = parameter_mapping.Sources(request, r)
+        names = {k.partition(".")[2].lower() for k in mappings if ":header." in k}
+        headers = {name: sources.header(name) or ABSENT for name in sorted(names)}
+        path, headers, query = parameter_mapping.map_request(
+            mappings, sources, path=expected["path"], headers=headers, query=expected["query"])
+        expected.update(path=path, headers=headers, query=query)
+    return expected
 
 
 def _register_builtin() -> None:
