@@ -28,8 +28,8 @@ CODE_DIR = Path(__file__).parent / "lambda_code"
 from pytest_apigw.contract.lambda_code.contract_probes import echo, reply, ws_echo  # noqa: E402
 
 __all__ = [
-    "CODE_DIR", "EchoUpstream", "EventSink", "echo", "echo_function", "reply", "reply_function", "ws_echo",
-    "ws_echo_function", "ws_authorizer_function", "ws_probe_function",
+    "CODE_DIR", "EchoUpstream", "EventSink", "cors_echo_function", "echo", "echo_function", "reply",
+    "reply_function", "ws_authorizer_function", "ws_echo", "ws_echo_function", "ws_probe_function",
 ]
 
 
@@ -46,6 +46,11 @@ def reply_function(id: str = "ContractReply") -> Function:  # noqa: A002
 def ws_echo_function(id: str = "ContractWsEcho") -> Function:  # noqa: A002
     """A WebSocket route's :class:`~pytest_apigw.Function` answering ``{routeKey, body}``."""
     return Function(id, handler="contract_probes.ws_echo", code=CODE_DIR)
+
+
+def cors_echo_function(id: str = "ContractCorsEcho") -> Function:  # noqa: A002
+    """Like :func:`echo_function`, answering with CORS headers of its own (``https://evil.example``)."""
+    return Function(id, handler="contract_probes.cors_echo", code=CODE_DIR)
 
 
 def ws_probe_function(sink_url: str, id: str = "ContractWsProbe") -> Function:  # noqa: A002

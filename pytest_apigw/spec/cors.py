@@ -93,5 +93,11 @@ class CorsPreflightOptions:
         return int(self.max_age.total_seconds() if isinstance(self.max_age, timedelta) else self.max_age)
 
     def allows_origin(self, origin: str) -> bool:
-        """True when ``origin`` is listed (or ``*`` is)."""
-        return "*" in self.allow_origins or origin in self.allow_origins  # type: ignore[operator]
+        """True when ``origin`` is listed, or ``*`` is, or a scheme wildcard matches it
+        (``https://*``, ``http://*``: "any origin that begins with", ``http-api-cors.md``)."""
+        for allowed in self.allow_origins:  # type: ignore[union-attr]
+            if allowed == "*" or allowed == origin:
+                return True
+            if allowed in ("https://*", "http://*") and origin.startswith(allowed[:-1]):
+                return True
+        return False

@@ -66,3 +66,12 @@ def ws_authorize(event, context):
             {"Action": "execute-api:Invoke", "Effect": effect, "Resource": event.get("methodArn", "*")}]},
         "context": {"probe": "contract"},
     }
+
+
+def cors_echo(event, context):
+    """Like :func:`echo`, with CORS headers of its own (a gateway with a CORS configuration
+    ignores them: ``http-api-cors.md``)."""
+    headers = {"content-type": "application/json", "access-control-allow-origin": "https://evil.example",
+               "access-control-expose-headers": "x-evil", "access-control-allow-methods": "EVIL",
+               "access-control-max-age": "4242"}
+    return {"statusCode": 200, "headers": headers, "body": json.dumps(event)}
