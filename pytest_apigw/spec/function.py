@@ -57,6 +57,9 @@ class Function(Construct):
             raise self.error(f"isolation must be 'inprocess' or 'process', got {isolation!r}")
         self.isolation: Isolation = isolation
         self.function_name = function_name or id
+        #: ``function_name`` was given: backends that provision use it as is (CloudFormation's
+        #: ``FunctionName``); otherwise they make a unique name from the id.
+        self.named = function_name is not None
         self.code = Path(code).resolve() if code is not None else None
         self.handler = handler
         self._check_handler()
