@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -52,6 +53,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
                           "requestContext.http.userAgent"),
     # another reading, judged by Gaps.reading: only the payload version itself is excused
     cap.PAYLOAD_V1: ("version",),
+    cap.EMPTY_SEGMENTS: (*_PATH_FIELDS, "pathParameters", "pathParameters.*", "routeKey",
+                         "requestContext.routeKey", "resource", "requestContext.resourcePath",
+                         *_ANSWER_FIELDS),
 }
 
 
@@ -82,6 +86,7 @@ CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.STAGE_PATH: lambda d, r, p: p is not None and p.stage not in (None, "$default"),
     cap.EVENT_EMPTY_PARTS: lambda d, r, p: d.expected is ABSENT and d.observed is None,
     cap.REPEATED_VALUES: lambda d, r, p: _repeated_value(d, r),
+    cap.EMPTY_SEGMENTS: lambda d, r, p: r is not None and ("//" in unquote(r.path) or r.path.endswith("/")),
 }
 
 

@@ -181,8 +181,9 @@ def _aimed_path(draw: st.DrawFn, route_path: str, reserved: bool = False) -> str
 def _awkward(draw: st.DrawFn, path: str) -> str:
     """``path`` with an empty segment (``//``) somewhere, or a trailing ``/``, or both."""
     kind = draw(st.sampled_from(["trailing", "empty", "both"]))
-    if kind in ("empty", "both"):
-        slashes = [i for i, c in enumerate(path) if c == "/"]
+    # never at the start: a target beginning with "//" reads as an authority (RFC 3986 §4.2)
+    slashes = [i for i, c in enumerate(path) if c == "/" and i > 0]
+    if kind in ("empty", "both") and slashes:
         at = draw(st.sampled_from(slashes))
         path = path[:at] + "/" + path[at:]
     if kind in ("trailing", "both") and not path.endswith("/"):
