@@ -10,7 +10,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
-from pytest_apigw.contract.cases import send
+from pytest_apigw.contract.cases import echo_versions, send
 from pytest_apigw.contract.check import check_echo
 from pytest_apigw.contract.model import predict
 from pytest_apigw.contract.model.cors import (
@@ -51,10 +51,10 @@ def _expected_cors(expected: dict) -> dict:
 
 @contract_settings()
 @given(data=st.data())
-def test_cors_preflights_and_responses(apigw_session, require, data):
+def test_cors_preflights_and_responses(apigw_session, apigw_backend, require, data):
     require(capabilities.CORS)
     require(capabilities.LAMBDA_PROXY)
-    integrations = st.sampled_from(["2.0", "1.0"]).map(
+    integrations = st.sampled_from(echo_versions(apigw_backend)).map(
         lambda v: LambdaProxyIntegration(handler=CORS_ECHO, payload_format_version=v))
     api = data.draw(http_apis(integrations=integrations, tables=route_tables()), label="api")
     api.cors_preflight = data.draw(cors_configurations(), label="cors")
