@@ -53,7 +53,7 @@ def test_reserved_characters_stay_inside_their_segment(data):
 def test_requests_for_draws_awkward_paths():
     seen = {"reserved": False, "empty": False, "trailing": False}
 
-    @settings(max_examples=300, deadline=None, database=None, derandomize=True)
+    @settings(max_examples=120, deadline=None, database=None, derandomize=True)
     @given(requests_for(_api(), stage="$default", awkward=True))
     def collect(request):
         path = request.path
