@@ -4,8 +4,9 @@ provisioning bug elsewhere fails the conformance suite, in a real ``pytest --api
 The fake backend (written into the pytester folder) wraps the embedded one: it declares the
 gaps named in ``BUGGY_GAPS`` and deploys a copy of each spec with the bugs named in
 ``BUGGY_BUGS`` injected (``drop_stage_variables``: every stage's variables are lost;
-``force_v2``: every Lambda proxy integration is provisioned as payload 2.0), while the suite
-predicts from the spec as written.
+``force_v2``: every Lambda proxy integration is provisioned as payload 2.0;
+``drop_ws_authorizer``: a WebSocket API's ``$connect`` authorizer is not provisioned), while the
+suite predicts from the spec as written.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pytest_apigw import capabilities
 FAKE_BACKEND = textwrap.dedent(
     '''
     import copy
+    import dataclasses
     import os
 
     from pytest_apigw_embedded.backend import EmbeddedBackend
@@ -44,11 +46,27 @@ FAKE_BACKEND = textwrap.dedent(
                 for route in provisioned.routes.values():
                     if hasattr(route.integration, "payload_format_version"):
                         route.integration.payload_format_version = "2.0"
+            if "drop_ws_authorizer" in self.bugs and "$connect" in getattr(provisioned, "routes", {}):
+                connect = provisioned.routes["$connect"]
+                if hasattr(connect, "authorizer"):
+                    provisioned.routes["$connect"] = dataclasses.replace(connect, authorizer=None)
             return super().deploy(provisioned, stage=stage)
 
 
     def pytest_apigw_register_backends(registry):
         registry.register("buggy", BuggyBackend, description="embedded, with injected bugs")
+    '''
+)
+
+#: A profile of the test's own (used as it is on any backend): enough examples to meet the bug,
+#: no shrinking (the report still prints the whole step sequence).
+INJECTION_PROFILE = textwrap.dedent(
+    '''
+    from hypothesis import HealthCheck, Phase, settings
+
+    settings.register_profile(
+        "injection", max_examples=30, deadline=None, derandomize=True, database=None,
+        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     '''
 )
 
@@ -102,3 +120,16 @@ def test_a_field_gap_excuses_its_own_field_only(pytester, monkeypatch):
     result.assert_outcomes(xfailed=2)
     gap = capabilities.STAGE_VARIABLES
     result.stdout.fnmatch_lines([f"*{gap}: declared by the test (differed: stageVariables)*"])
+
+
+def test_the_stateful_websocket_case_catches_a_dropped_connect_authorizer(pytester, monkeypatch):
+    """The ``$connect`` authorizer not provisioned: a connection without credentials is accepted
+    where the model says 401; the stateful case fails and prints the step sequence."""
+    pytester.makeconftest(FAKE_BACKEND + INJECTION_PROFILE)
+    monkeypatch.setenv("BUGGY_BUGS", "drop_ws_authorizer")
+    result = pytester.runpytest_subprocess(
+        "--apigw=buggy", "-p", "no:randomly", "--hypothesis-profile=injection",
+        "test_websocket_sessions.py", timeout=300)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*connect c* with Auth=*: model 40[13], observed 101*",
+                                 "*state.connect(auth=*"])
