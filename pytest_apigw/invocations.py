@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,18 @@ class Invocation:
     traceback: str | None = None
     logs: list[str] = field(default_factory=list)
     duration_ms: float | None = None
+    #: The ``apigw-requestid`` the client received (``$context.requestId``).
+    request_id: str | None = None
+    #: ``True`` when the route's authorizer allowed the request, ``False`` when it refused it,
+    #: ``None`` when no authorizer ran.
+    authorized: bool | None = None
+    #: How long the integration took (``$context.integrationLatency``), when it ran.
+    integration_latency_ms: float | None = None
+    #: The integration's own status (``$context.integrationStatus``): Lambda's invoke status
+    #: (200 once invoked, whatever the function answered) or the upstream's HTTP status.
+    integration_status: int | None = None
+    #: The stage's access-log line for this request, when the stage has a format.
+    access_log: str | None = None
 
     def describe(self) -> str:
         """A few readable lines: request → route → integration → status, then event and errors."""
@@ -37,6 +50,8 @@ class Invocation:
         head += f"  →  {self.status if self.status is not None else '?'}"
         if self.duration_ms is not None:
             head += f"  ({self.duration_ms:.1f} ms)"
+        if self.request_id is not None:
+            head += f"  [requestId {self.request_id}]"
         lines = [head]
         if self.error:
             lines.append(f"  gateway: {self.error}")
@@ -52,6 +67,9 @@ class Invocation:
         if self.logs:
             lines.append("  handler log lines:")
             lines.extend("    " + line for line in "".join(self.logs).rstrip().splitlines())
+        if self.access_log is not None:
+            lines.append("  access log:")
+            lines.append("    " + self.access_log)
         return "\n".join(lines)
 
 
@@ -62,12 +80,29 @@ class InvocationLog:
         self._items: deque[Invocation] = deque(maxlen=limit)
         self._lock = threading.Lock()
         self._added = 0
+        self._listeners: list[Callable[[Invocation], None]] = []
 
     def add(self, invocation: Invocation) -> None:
-        """Record one invocation (the oldest are dropped past ``limit``)."""
+        """Record one invocation (the oldest are dropped past ``limit``) and tell the listeners."""
         with self._lock:
             self._items.append(invocation)
             self._added += 1
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(invocation)
+
+    def subscribe(self, listener: Callable[[Invocation], None]) -> Callable[[], None]:
+        """Call ``listener(invocation)`` for every invocation added from now on (in the thread
+        that adds it); returns the function that unsubscribes."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
 
     def mark(self) -> int:
         """A position to read from later with :meth:`since`."""

@@ -35,13 +35,15 @@ class EmbeddedBackend(Backend):
         self._loop: LoopThread | None = None
         self._services: Services | None = None
         self._live: dict[int, Deployment] = {}
+        #: The functions each live deployment uses (their processes end with it).
+        self._functions: dict[int, set[Any]] = {}
         self._sdk_hooks = False
 
     #: What the gateway itself serves, whatever the integrations and authorizers.
     GATEWAY_CAPABILITIES = frozenset({
         capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
         capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
-        capabilities.PARAMETER_MAPPING, capabilities.THROTTLING,
+        capabilities.PARAMETER_MAPPING, capabilities.THROTTLING, capabilities.ACCESS_LOGS,
     })
 
     @property
@@ -87,7 +89,8 @@ class EmbeddedBackend(Backend):
         """Build the gateway (integrations resolved now), then listen on a loopback port."""
         chosen = deploy_target(api, stage)
         api_id = new_api_id()
-        app = self.make_app(api, api_id)
+        with self.services.functions_used() as functions:
+            app = self.make_app(api, api_id)
         listener = Listener(app)
         self.loop.run(listener.start())
         base = f"http://{BIND_HOST}:{listener.port}"
@@ -100,7 +103,12 @@ class EmbeddedBackend(Backend):
             stage_urls=urls, handle=(listener, app),
         )
         self._live[id(deployment)] = deployment
+        self._functions[id(deployment)] = functions
         return deployment
+
+    def access_log(self, deployment: Deployment) -> list[str]:
+        """The lines the deployment's gateway rendered, oldest first."""
+        return list(deployment.handle[1].access_log)
 
     def redeploy(self, deployment: Deployment) -> None:
         """A new deployment: every stage, auto-deploy or not, gets the spec's current routes."""
@@ -114,9 +122,13 @@ class EmbeddedBackend(Backend):
     def destroy(self, deployment: Deployment) -> None:
         """Stop the deployment's listener and close its connections."""
         self._live.pop(id(deployment), None)
+        functions = self._functions.pop(id(deployment), set())
+        still_used = set().union(*self._functions.values()) if self._functions else set()
         listener, app = deployment.handle
         if self._loop is not None and self._loop.alive:
             self._loop.run(self._stop(listener, app))
+            if self._services is not None:
+                self._loop.run(self._services.release(functions - still_used))
 
     @staticmethod
     async def _stop(listener: Listener, app: Any) -> None:
