@@ -16,33 +16,13 @@ from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.gateway import cors as cors_rules
 from pytest_apigw_embedded.gateway import responses
 from pytest_apigw_embedded.gateway.context import RequestContext
+from pytest_apigw_embedded.gateway.limits import MAX_PAYLOAD, ClientGone, invalid_header, read_body
 from pytest_apigw_embedded.gateway.request import GatewayRequest
 from pytest_apigw_embedded.gateway.responses import GatewayResponse
 from pytest_apigw_embedded.gateway.stages import StageTable
 
-#: HTTP API payload limit (``limits.md``).
-MAX_PAYLOAD = 10 * 1024 * 1024
-
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-async def read_body(receive: Receive, limit: int = MAX_PAYLOAD) -> bytes | None:
-    """The whole request body, or ``None`` when it exceeds ``limit`` bytes (the rest is still
-    read, so the connection stays usable for the error answer)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size <= limit:
-            chunks.append(chunk)
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks) if size <= limit else None
 
 
 _date_cache: tuple[int, bytes] = (0, b"")
@@ -88,10 +68,20 @@ class HttpGateway:
     async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         """One HTTP request through the chain."""
         started = time.perf_counter()
-        body = await read_body(receive)
+        try:
+            body = await read_body(receive)
+        except ClientGone as gone:  # a cut-short body never reaches an integration
+            record = Invocation(self.api_id, "", GatewayRequest.from_scope(scope, b"").line)
+            record.error = str(gone)
+            LOG.add(record)
+            return
         request = GatewayRequest.from_scope(scope, body or b"")
         record = Invocation(self.api_id, "", request.line)
         response = await self.handle(request, record) if body is not None else responses.too_large()
+        problem = invalid_header(response.headers)
+        if problem is not None:  # AWS answers a malformed integration response with a 500
+            record.error = f"malformed integration response: {problem}"
+            response = responses.internal_error()
         record.status = response.status
         record.duration_ms = (time.perf_counter() - started) * 1000
         LOG.add(record)
@@ -138,3 +128,6 @@ class HttpGateway:
             record.error = f"gateway error: {exc!r}"
             record.traceback = traceback.format_exc()
             return responses.internal_error()
+
+
+__all__ = ["MAX_PAYLOAD", "HttpGateway", "http_date", "read_body", "send_response"]

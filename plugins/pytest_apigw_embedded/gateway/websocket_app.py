@@ -21,7 +21,7 @@ from typing import Any
 from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.authorizers.websocket import ANSWERS
-from pytest_apigw_embedded.gateway.http_app import read_body
+from pytest_apigw_embedded.gateway.limits import ClientGone, read_body
 from pytest_apigw_embedded.websocket import management
 from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
 from pytest_apigw_embedded.websocket.events import (
@@ -117,7 +117,12 @@ class WebSocketGateway:
     async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         """``@connections/{id}`` of a stage; anything else is 403 Forbidden."""
         started = time.perf_counter()
-        body = await read_body(receive, self.limits.max_message_bytes)
+        try:
+            body = await read_body(receive, self.limits.max_message_bytes)
+        except ClientGone as gone:  # nothing is posted from a cut-short body
+            LOG.add(Invocation(self.api_id, "", f"{scope['method']} {scope['path']}",
+                               route_key="@connections", error=str(gone)))
+            return
         parsed = management.parse_path(scope["path"])
         method = scope["method"]
         record = Invocation(self.api_id, "", f"{method} {scope['path']}", route_key="@connections")

@@ -8,6 +8,12 @@ from pytest_apigw import capabilities
 from pytest_apigw.spec import LambdaProxyIntegration
 from pytest_apigw_embedded.gateway import responses
 from pytest_apigw_embedded.gateway.context import RequestContext
+from pytest_apigw_embedded.gateway.limits import (
+    MAX_LAMBDA_REQUEST,
+    MAX_LAMBDA_RESPONSE,
+    lambda_request_size,
+    lambda_response_size,
+)
 from pytest_apigw_embedded.gateway.request import GatewayRequest
 from pytest_apigw_embedded.gateway.responses import GatewayResponse
 from pytest_apigw_embedded.integrations import Integration, serves
@@ -36,6 +42,11 @@ def build(spec: LambdaProxyIntegration, services: Any) -> Integration:
         record = ctx.invocation
         record.integration = f"Lambda {function.function_name!r} (payload {spec.payload_format_version})"
         record.event = event
+        size = lambda_request_size(event, len(request.body))
+        if size > MAX_LAMBDA_REQUEST:  # Lambda refuses the invocation (RequestEntityTooLarge)
+            record.error = (f"the event is {size} bytes, over Lambda's {MAX_LAMBDA_REQUEST}-byte "
+                            "request payload limit: the function was not invoked")
+            return responses.too_large()
         result = await runtime.invoke(function, event, timeout)
         record.logs = result.logs
         if result.timed_out:
@@ -48,6 +59,11 @@ def build(spec: LambdaProxyIntegration, services: Any) -> Integration:
         if result.failed:
             record.error = f"{result.error_type}: {result.error_message}"
             record.traceback = result.traceback
+            return responses.internal_error()
+        size = lambda_response_size(result.payload)
+        if size > MAX_LAMBDA_RESPONSE:
+            record.error = (f"the function's response is {size} bytes, over Lambda's "
+                            f"{MAX_LAMBDA_RESPONSE}-byte response payload limit")
             return responses.internal_error()
         try:
             return map_response(result.payload)
