@@ -127,10 +127,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    """On failure, add an ``apigw`` section: each request's route, event and handler traceback."""
+    """On failure, add an ``apigw`` section: each request's route, event and handler traceback.
+    Once the teardown report is written the invocation log is emptied: nothing a test made is
+    kept for the next one."""
     report = yield
     if report.failed and _MARK_KEY in item.stash:
         invocations = LOG.since(item.stash[_MARK_KEY])
         if invocations:
             report.sections.append((f"apigw gateway log ({report.when})", report_section(invocations)))
+    if report.when == "teardown":
+        LOG.clear()
     return report

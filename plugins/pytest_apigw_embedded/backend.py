@@ -16,6 +16,7 @@ from pytest_apigw_embedded.gateway.http_app import HttpGateway
 from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
 from pytest_apigw_embedded.server.loop import LoopThread
 from pytest_apigw_embedded.services import Services
+from pytest_apigw_embedded.spec_functions import functions_of
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -131,18 +132,25 @@ class EmbeddedBackend(Backend):
         app.stages.deploy(manual_too=True)
 
     def destroy(self, deployment: Deployment) -> None:
-        """Stop the deployment's listener and close its connections."""
+        """Stop the deployment's listener, close its connections and end the worker processes
+        of functions no other live deployment uses."""
         self._live.pop(id(deployment), None)
         listener, app = deployment.handle
         if self._loop is not None and self._loop.alive:
-            self._loop.run(self._stop(listener, app))
+            still_used: set[Any] = set()
+            for other in self._live.values():
+                still_used |= functions_of(other.api)
+            unused = functions_of(deployment.api) - still_used
+            self._loop.run(self._stop(listener, app, self._services, unused))
 
     @staticmethod
-    async def _stop(listener: Listener, app: Any) -> None:
+    async def _stop(listener: Listener, app: Any, services: Services | None, unused: set[Any]) -> None:
         closer = getattr(app, "aclose", None)
         if closer is not None:
             await closer()
         await listener.stop()
+        if services is not None:
+            await services.release(unused)
 
     def close(self) -> None:
         """Tear down what is left, close runtimes, stop the loop thread."""

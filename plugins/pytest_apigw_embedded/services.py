@@ -30,6 +30,17 @@ class Services:
             self._inprocess = InProcessRuntime()
         return self._inprocess
 
+    async def release(self, functions: Any) -> None:
+        """End what the runtimes keep for ``functions`` (worker processes): called when no live
+        deployment uses them any more. Every runtime with an async ``release`` is asked."""
+        functions = list(functions)
+        if not functions:
+            return
+        for runtime in (self._process, self._inprocess, *self.extras.values()):
+            release = getattr(runtime, "release", None)
+            if release is not None:
+                await release(functions)
+
     async def aclose(self) -> None:
         """Close everything (runs on the loop)."""
         if self._process is not None:

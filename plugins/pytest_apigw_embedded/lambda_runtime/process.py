@@ -1,4 +1,9 @@
-"""Run handlers in reusable worker processes: own environment, timeout enforced by a kill."""
+"""Run handlers in reusable worker processes: own environment, timeout enforced by a kill.
+
+Workers belong to the deployments that use their function: :meth:`ProcessRuntime.release` (called
+when the last deployment using a function is destroyed) ends them, so a long session keeps only
+the workers of what is deployed now.
+"""
 
 from __future__ import annotations
 
@@ -134,6 +139,18 @@ class ProcessRuntime:
         context = LambdaContext.for_function(function, self._log_stream)
         limit = function.timeout if timeout is None else timeout
         return await self._pools[function].invoke(event, asdict(context), limit)
+
+    async def release(self, functions: Any) -> None:
+        """End the workers of ``functions`` (no deployment uses them any more); a later
+        invocation starts fresh ones."""
+        for function in functions:
+            pool = self._pools.pop(function, None)
+            if pool is not None:
+                await pool.close()
+
+    def workers(self) -> int:
+        """Worker processes alive now (all functions)."""
+        return sum(len(pool.all) for pool in self._pools.values())
 
     async def close(self) -> None:
         """Kill every worker process."""
