@@ -22,7 +22,7 @@ from pytest_apigw.spec.function import Function
 #: ``$context.X``, ``$stageVariables.X``).
 _SOURCE_RE = re.compile(
     r"^\$(request\.header\.[!#$%&'*+\-.^_`|~0-9A-Za-z]+|request\.querystring\.[^\s&=]+"
-    r"|context\.[A-Za-z][A-Za-z0-9_.]*|stageVariables\.[A-Za-z0-9_]+)$"
+    r"|context\.[A-Za-z][A-Za-z0-9_.]*|stageVariables\.[A-Za-z0-9_]+)\Z"
 )
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: AWS's bound on ``authorizerResultTtlInSeconds``.

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec._base import expect_bool, expect_text
 from pytest_apigw.spec.authorizers import HttpNoneAuthorizer, HttpRouteAuthorizer, check_route_authorizer
 from pytest_apigw.spec.cors import CorsPreflightOptions
 from pytest_apigw.spec.integrations.base import HttpRouteIntegration
@@ -51,8 +53,9 @@ class HttpApi(StagedApi):
         disable_execute_api_endpoint: bool = False,
     ) -> None:
         super().__init__(id)
-        self.api_name = api_name or id
-        self.description = description
+        self.api_name = expect_text(self.label, "api_name", api_name, max_length=128) or id
+        self.description = expect_text(self.label, "description", description)
+        expect_bool(self.label, "create_default_stage", create_default_stage)
         if default_authorizer is not None and not isinstance(default_authorizer, HttpRouteAuthorizer):
             raise self.error(
                 f"default_authorizer must be HttpJwtAuthorizer, HttpLambdaAuthorizer or "
@@ -60,7 +63,8 @@ class HttpApi(StagedApi):
             )
         self.default_authorizer = default_authorizer
         self.cors_preflight = CorsPreflightOptions.coerce(cors_preflight)
-        self.disable_execute_api_endpoint = disable_execute_api_endpoint
+        self.disable_execute_api_endpoint = expect_bool(
+            self.label, "disable_execute_api_endpoint", disable_execute_api_endpoint)
         self.routes: dict[str, HttpRoute] = {}
         if create_default_stage:
             HttpStage(f"{id}-DefaultStage", http_api=self, stage_name=DEFAULT_STAGE)
@@ -80,15 +84,25 @@ class HttpApi(StagedApi):
 
         ``path="$default"`` (with no methods) adds the catch-all route.
         """
-        scopes = tuple(authorization_scopes or ())
+        scopes = _scopes(self.label, path, authorization_scopes)
+        if not isinstance(path, str):
+            raise self.error(f"route path must be a string like '/books/{{id}}', got {type(path).__name__} "
+                             f"{path!r}")
         if path == DEFAULT_ROUTE_KEY:
             if methods is not None:
                 raise self.error("the $default route takes no methods")
             keys = [DEFAULT_ROUTE_KEY]
         else:
-            names = [method_name(self.label, m) for m in (methods or [HttpMethod.ANY])]
+            if methods is None:
+                methods = [HttpMethod.ANY]
+            elif isinstance(methods, str | bytes) or not isinstance(methods, Iterable):
+                raise self.error(
+                    f"route path {path!r}: methods must be a list of HttpMethod (e.g. [HttpMethod.GET]), "
+                    f"got {type(methods).__name__} {methods!r}")
+            names = [method_name(self.label, m) for m in methods]
             if not names:
-                raise self.error(f"route path {path!r}: methods must not be empty")
+                raise self.error(f"route path {path!r}: methods must not be empty (leave methods out "
+                                 "for ANY)")
             keys = [f"{name} {path}" for name in names]
         parsed = [parse_route_key(self.label, key) for key in keys]
         return [self._add(key, integration, authorizer, scopes) for key in parsed]
@@ -117,6 +131,17 @@ class HttpApi(StagedApi):
         self.version += 1
         return route
 
+
+
+def _scopes(owner: str, path: Any, scopes: Any) -> tuple[str, ...]:
+    """``authorization_scopes`` as a tuple of strings (a clear error for anything else)."""
+    if scopes is None:
+        return ()
+    items = None if isinstance(scopes, str | bytes) or not isinstance(scopes, Iterable) else tuple(scopes)
+    if items is None or not all(isinstance(scope, str) and scope for scope in items):
+        raise SpecError(owner, f"route path {path!r}: authorization_scopes must be a list of non-empty "
+                        f"strings, got {scopes!r}")
+    return items
 
 
 class HttpStage(Stage):

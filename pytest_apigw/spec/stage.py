@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from pytest_apigw.spec._base import Construct, string_map
+from pytest_apigw.spec._base import Construct, expect_bool, string_map
 
 DEFAULT_STAGE = "$default"
-_STAGE_NAME_RE = re.compile(r"^[A-Za-z0-9\-._]{1,128}$")
-_VAR_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
-_VAR_VALUE_RE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{0,2048}$")
+_STAGE_NAME_RE = re.compile(r"^[A-Za-z0-9\-._]{1,128}\Z")
+_VAR_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,64}\Z")
+_VAR_VALUE_RE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{0,2048}\Z")
 
 
 class Stage(Construct):
@@ -32,7 +32,7 @@ class Stage(Construct):
                 "'-', '.' or '_'"
             )
         self.stage_name = stage_name
-        self.auto_deploy = bool(auto_deploy)
+        self.auto_deploy = expect_bool(self.label, "auto_deploy", auto_deploy)
         variables = string_map(self.label, "stage_variables", stage_variables)
         for name, value in variables.items():
             if not _VAR_NAME_RE.match(name):

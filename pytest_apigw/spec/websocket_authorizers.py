@@ -21,7 +21,7 @@ from pytest_apigw.spec.function import Function
 #: CDK's patterns: ``route.request.header|querystring.X``, ``stageVariables.X``, ``context.X``.
 _SOURCE_RE = re.compile(
     r"^(route\.request\.(header|querystring)\.[A-Za-z0-9._\-]+|stageVariables\.[A-Za-z0-9._\-]+"
-    r"|context\.[A-Za-z0-9._\-]+)$"
+    r"|context\.[A-Za-z0-9._\-]+)\Z"
 )
 DEFAULT_WEBSOCKET_IDENTITY_SOURCE = ("route.request.header.Authorization",)
 #: AWS's ``CreateRoute`` answer for an authorizer on another route than ``$connect``.

@@ -1,0 +1,90 @@
+"""Spec validation is exact (issue 11): patterns anchor with ``\\Z`` (a trailing newline is
+rejected), types are checked, and every wrong value is a SpecError naming the construct, the
+property and the value."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_apigw import (
+    Function,
+    HttpApi,
+    HttpMethod,
+    HttpStage,
+    LambdaProxyIntegration,
+    LambdaWebSocketIntegration,
+    SpecError,
+    WebSocketApi,
+    WebSocketStage,
+)
+
+
+def ok(event, context):
+    return {"statusCode": 200}
+
+
+FN = Function("Fn", handler=ok)
+HTTP = LambdaProxyIntegration(handler=FN)
+WS = LambdaWebSocketIntegration(handler=FN)
+
+
+@pytest.mark.parametrize("build, named", [
+    (lambda: HttpApi("A\n"), "HttpApi 'A\\n'"),
+    (lambda: HttpApi("A").add_routes(path="/books\n", integration=HTTP), "/books\\n"),
+    (lambda: HttpApi("A").add_routes(path="/{id}\n", integration=HTTP), "{id}\\n"),
+    (lambda: HttpStage("S", http_api=HttpApi("A"), stage_name="dev\n"), "dev\\n"),
+    (lambda: HttpStage("S", http_api=HttpApi("A"), stage_name="dev", stage_variables={"v\n": "x"}), "v\\n"),
+    (lambda: HttpStage("S", http_api=HttpApi("A"), stage_name="dev", stage_variables={"v": "x\n"}), "x\\n"),
+    (lambda: WebSocketApi("W").add_route("send\n", integration=WS), "send\\n"),
+    (lambda: WebSocketApi("W", route_selection_expression="$request.body.action\n"), "action\\n"),
+    (lambda: Function("F", handler=ok, function_name="name\n"), "name\\n"),
+])
+def test_a_trailing_newline_is_rejected(build, named):
+    with pytest.raises(SpecError) as info:
+        build()
+    assert named in str(info.value)
+
+
+@pytest.mark.parametrize("methods, says", [
+    (5, "methods must be a list of HttpMethod"),
+    ("GET", "methods must be a list of HttpMethod"),
+    (HttpMethod.GET, "methods must be a list of HttpMethod"),
+    ([], "methods must not be empty"),
+    (["GET", 5], "method 5 is not one of"),
+    (["get"], "method 'get' is not one of"),
+])
+def test_methods_are_type_checked(methods, says):
+    with pytest.raises(SpecError) as info:
+        HttpApi("A").add_routes(path="/x", methods=methods, integration=HTTP)
+    assert "HttpApi 'A'" in str(info.value) and says in str(info.value)
+
+
+def test_methods_as_a_tuple_or_generator_are_fine():
+    api = HttpApi("A")
+    api.add_routes(path="/x", methods=(HttpMethod.GET, "POST"), integration=HTTP)
+    api.add_routes(path="/y", methods=(m for m in ["PUT"]), integration=HTTP)
+    assert sorted(api.routes) == ["GET /x", "POST /x", "PUT /y"]
+
+
+@pytest.mark.parametrize("build, says", [
+    (lambda: HttpApi("A").add_routes(path=5, integration=HTTP), "route path must be a string"),
+    (lambda: HttpApi("A").add_routes(path="/x", integration=HTTP, authorization_scopes="read"),
+     "authorization_scopes must be a list"),
+    (lambda: HttpApi("A", create_default_stage="no"), "create_default_stage must be True or False"),
+    (lambda: HttpApi("A", disable_execute_api_endpoint=1), "disable_execute_api_endpoint must be True"),
+    (lambda: HttpApi("A", api_name=5), "api_name must be a one-line string"),
+    (lambda: WebSocketApi("W", description=["x"]), "description must be a one-line string"),
+    (lambda: WebSocketApi("W", connect_route_options={}), "$connect route options must be a dict with"),
+    (lambda: WebSocketApi("W").add_route("a", integration=WS, return_response="yes"),
+     "return_response must be True or False"),
+    (lambda: HttpStage("S", http_api=HttpApi("A"), stage_name="dev", auto_deploy="yes"),
+     "auto_deploy must be True or False"),
+    (lambda: WebSocketStage("S", web_socket_api=WebSocketApi("W"), stage_name="dev", auto_deploy=None),
+     "auto_deploy must be True or False"),
+    (lambda: Function("F", handler=ok, code=5), "code must be a directory path"),
+    (lambda: Function("F", handler=ok, function_name="a.b"), "function_name must be 1-64"),
+])
+def test_every_wrong_value_is_a_spec_error_naming_it(build, says):
+    with pytest.raises(SpecError) as info:
+        build()
+    assert says in str(info.value)
