@@ -22,6 +22,7 @@ from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.authorizers.websocket import ANSWERS
 from pytest_apigw_embedded.gateway.limits import ClientGone, read_body
+from pytest_apigw_embedded.server.websocket_protocol import ABORT_KEY
 from pytest_apigw_embedded.websocket import management
 from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
 from pytest_apigw_embedded.websocket.events import (
@@ -38,7 +39,9 @@ from pytest_apigw_embedded.websocket.stages import StageRoutes, WebSocketStageTa
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
-#: How long :meth:`WebSocketGateway.aclose` waits for the ``$disconnect`` runs.
+#: How long :meth:`WebSocketGateway.aclose` waits for messages in flight before abandoning them.
+MESSAGE_GRACE = 1.0
+#: How long :meth:`WebSocketGateway.aclose` then waits for the ``$disconnect`` runs.
 DISCONNECT_GRACE = 5.0
 _FORBIDDEN = b'{"message":"Forbidden"}'
 
@@ -190,7 +193,8 @@ class WebSocketGateway:
                 return
             subprotocol = verdict.subprotocol
         connection = Connection(connection_id, stage_name, send, connected_at=connected_at,
-                                source_ip=source_ip, user_agent=user_agent or "")
+                                source_ip=source_ip, user_agent=user_agent or "",
+                                abort=scope.get(ABORT_KEY))
         try:
             await send({"type": "websocket.accept", "subprotocol": subprotocol})
         except Exception:  # the client left during $connect: never registered, nothing to undo
@@ -205,11 +209,23 @@ class WebSocketGateway:
         timer = self._arm_limits(connection)
         try:
             code, reason = await self._serve(connection, events, receive)
+        except asyncio.CancelledError:
+            if not self._closing:
+                raise
+            # Torn down with a message in flight: the message is abandoned (its answer would
+            # reach no one), the connection still gets its $disconnect, and nothing is logged.
+            _uncancel()
+            code, reason = connection.closed_by_gateway or (CLOSE_GOING_AWAY, "Going away")
         finally:
             timer.cancel()
             connection.open = False
             self.connections.remove(connection_id)
-        await self._disconnect(connection, events, code, reason)
+        try:
+            await self._disconnect(connection, events, code, reason)
+        except asyncio.CancelledError:
+            if not self._closing:
+                raise
+            _uncancel()  # $disconnect outlived the teardown's grace: best effort, as on AWS
 
     async def _serve(self, connection: Connection, events: EventFactory, receive: Receive) -> tuple[int, str]:
         """Handle messages until the connection closes; the close code and reason."""
@@ -286,13 +302,30 @@ class WebSocketGateway:
     # -- shutdown ----------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close every client connection (1001 Going away) and let ``$disconnect`` run."""
+        """Close every client connection (1001 Going away) and let ``$disconnect`` run: messages
+        still in flight after :data:`MESSAGE_GRACE` are abandoned (their connections still get
+        ``$disconnect``, within :data:`DISCONNECT_GRACE`)."""
         self._closing = True
         await asyncio.gather(*(c.close(CLOSE_GOING_AWAY, "Going away") for c in self.connections.all()),
                              return_exceptions=True)
-        pending = [t for t in self._handlers if not t.done() and t is not asyncio.current_task()]
+        pending = {t for t in self._handlers if not t.done() and t is not asyncio.current_task()}
         if pending:
-            await asyncio.wait(pending, timeout=DISCONNECT_GRACE)
+            _, pending = await asyncio.wait(pending, timeout=MESSAGE_GRACE)
+        for task in pending:
+            task.cancel()
+        if pending:
+            _, pending = await asyncio.wait(pending, timeout=DISCONNECT_GRACE)
+        for task in pending:  # a $disconnect still running: ended, quietly (see websocket())
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=1.0)
+
+
+def _uncancel() -> None:
+    """Clear the current task's pending cancellation (ours: the teardown asked for it)."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
 
 
 __all__ = ["WebSocketGateway"]
