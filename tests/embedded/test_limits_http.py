@@ -171,3 +171,49 @@ def test_payload_over_10_mb_is_413(deployment):
     assert json.loads(response.content) == {"message": "Request Entity Too Large"}
     assert calls == []
     _serves_normally(deployment.url)
+
+
+@pytest.fixture
+def sized_upstream():
+    """A loopback server answering ``/N`` with N bytes (content-length framed)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            size = int(self.path.rsplit("/", 1)[-1])
+            self.send_response(200)
+            self.send_header("content-length", str(size))
+            self.end_headers()
+            try:
+                for start in range(0, size, 1 << 20):
+                    self.wfile.write(b"u" * min(1 << 20, size - start))
+            except OSError:  # the gateway stopped reading: expected past the limit
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def test_upstream_response_over_10_mb_is_502(apigw, sized_upstream):
+    from pytest_apigw import HttpProxyIntegration
+
+    api = HttpApi("Upstream")
+    integration = HttpProxyIntegration(url=f"{sized_upstream}/{{n}}")
+    api.add_routes(path="/{n}", methods=["GET"], integration=integration)
+    deployment = apigw.deploy(api)
+    mark = LOG.mark()
+    over = httpx.get(f"{deployment.url}/{64 * 1024 * 1024}", timeout=30)
+    assert (over.status_code, over.json()) == (502, {"message": "Bad Gateway"})
+    assert "payload limit" in LOG.since(mark)[-1].error
+    under = httpx.get(f"{deployment.url}/{10 * 1024 * 1024}", timeout=30)
+    assert under.status_code == 200 and len(under.content) == 10 * 1024 * 1024
+    assert httpx.get(f"{deployment.url}/5", timeout=10).content == b"uuuuu"
