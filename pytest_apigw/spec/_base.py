@@ -48,6 +48,14 @@ def expect_type(owner: str, name: str, value: Any, types: type | tuple[type, ...
         )
 
 
+def expect_items(owner: str, name: str, value: Any) -> tuple[Any, ...]:
+    """The items of a list-like ``value`` (a list, tuple, set or generator, never a lone string);
+    a :class:`SpecError` naming ``name`` otherwise."""
+    if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+        raise SpecError(owner, f"{name} must be a list, got {type(value).__name__} {value!r}")
+    return tuple(value)
+
+
 def expect_bool(owner: str, name: str, value: Any) -> bool:
     """``value`` when it is a bool; a :class:`SpecError` naming ``name`` otherwise."""
     if not isinstance(value, bool):

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from pytest_apigw.spec._base import Construct
+from pytest_apigw.spec._base import Construct, expect_items, expect_text
 from pytest_apigw.spec.function import Function
 
 #: Where an identity source may point (``$request.header.X``, ``$request.querystring.X``,
@@ -99,12 +99,12 @@ class HttpJwtAuthorizer(HttpRouteAuthorizer):
         self.jwt_issuer = self._issuer(jwt_issuer)
         if jwt_audience is None or isinstance(jwt_audience, str):
             raise self.error(f"jwt_audience must be a non-empty list of strings, got {jwt_audience!r}")
-        audience = tuple(jwt_audience)
+        audience = expect_items(self.label, "jwt_audience", jwt_audience)
         if not audience or not all(isinstance(a, str) and a for a in audience):
             raise self.error(f"jwt_audience must be a non-empty list of strings, got {list(audience)!r}")
         self.jwt_audience = audience
         self.identity_source = self._identity_source(identity_source, jwt=True)
-        self.authorizer_name = authorizer_name or id
+        self.authorizer_name = _name(self, authorizer_name)
 
     def _issuer(self, issuer: Any) -> str:
         if not isinstance(issuer, str):
@@ -144,7 +144,7 @@ class HttpLambdaAuthorizer(HttpRouteAuthorizer):
     ) -> None:
         super().__init__(id)
         self.handler = authorizer_function(self, handler)
-        types = tuple(response_types)
+        types = expect_items(self.label, "response_types", response_types)
         if not types or not all(isinstance(t, HttpLambdaResponseType) for t in types):
             raise self.error(
                 f"response_types must be a non-empty list of HttpLambdaResponseType, got {types!r}"
@@ -159,12 +159,17 @@ class HttpLambdaAuthorizer(HttpRouteAuthorizer):
             )
         self.identity_source = self._identity_source(identity_source, jwt=False)
         self.results_cache_ttl = cache_ttl(self, results_cache_ttl, self.identity_source)
-        self.authorizer_name = authorizer_name or id
+        self.authorizer_name = _name(self, authorizer_name)
 
     @property
     def simple_responses(self) -> bool:
         """AWS's ``enableSimpleResponses``."""
         return HttpLambdaResponseType.SIMPLE in self.response_types
+
+
+def _name(owner: Construct, name: Any) -> str:
+    """``authorizer_name`` checked (one line, at most 128 characters), or the id."""
+    return expect_text(owner.label, "authorizer_name", name, max_length=128) or owner.id
 
 
 def authorizer_function(owner: Construct, handler: Any) -> Function:

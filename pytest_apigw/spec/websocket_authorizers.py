@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
-from pytest_apigw.spec._base import Construct
+from pytest_apigw.spec._base import Construct, expect_text
 from pytest_apigw.spec.authorizers import authorizer_function, cache_ttl
 from pytest_apigw.spec.function import Function
 
@@ -66,7 +66,8 @@ class WebSocketLambdaAuthorizer(WebSocketRouteAuthorizer):
         self.handler = authorizer_function(self, handler)
         self.identity_source = self._identity_source(identity_source)
         self.results_cache_ttl = cache_ttl(self, results_cache_ttl, self.identity_source)
-        self.authorizer_name = authorizer_name or id
+        self.authorizer_name = expect_text(self.label, "authorizer_name", authorizer_name,
+                                           max_length=128) or id
 
     def _identity_source(self, value: Any) -> tuple[str, ...]:
         if isinstance(value, str) or not isinstance(value, Iterable):

@@ -88,3 +88,37 @@ def test_every_wrong_value_is_a_spec_error_naming_it(build, says):
     with pytest.raises(SpecError) as info:
         build()
     assert says in str(info.value)
+
+
+def test_list_valued_properties_reject_non_lists_and_newlines():
+    from pytest_apigw import (
+        ApplicationLoadBalancer,
+        CorsPreflightOptions,
+        HttpJwtAuthorizer,
+        HttpLambdaAuthorizer,
+        PrivateDnsNamespace,
+        TlsConfig,
+        Vpc,
+        VpcLink,
+    )
+
+    vpc = Vpc("V")
+    listener = ApplicationLoadBalancer("A", vpc=vpc).add_listener("L", port=80)
+    cases = [
+        (lambda: CorsPreflightOptions(allow_origins=5), "allow_origins must be a list"),
+        (lambda: CorsPreflightOptions(allow_methods=5), "allow_methods must be a list"),
+        (lambda: CorsPreflightOptions(allow_headers=["x\n"]), "allow_headers must be a list of one-line"),
+        (lambda: CorsPreflightOptions(allow_credentials="x\n"), "allow_credentials must be True or False"),
+        (lambda: HttpJwtAuthorizer("J", "https://issuer.example.com", jwt_audience=5), "jwt_audience"),
+        (lambda: HttpJwtAuthorizer("J", "https://i.example.com", jwt_audience=["a"], authorizer_name="n\n"),
+         "authorizer_name"),
+        (lambda: HttpLambdaAuthorizer("L", FN, response_types=None), "response_types must be a list"),
+        (lambda: listener.add_targets("T", port=80, targets=5), "targets must be a list"),
+        (lambda: VpcLink("VL", vpc=vpc, vpc_link_name="x\n"), "vpc_link_name"),
+        (lambda: PrivateDnsNamespace("N", name="svc.local\n", vpc=vpc), "name must be a DNS name"),
+        (lambda: TlsConfig(server_name_to_verify="host\n"), "server_name_to_verify must be a host name"),
+    ]
+    for build, says in cases:
+        with pytest.raises(SpecError) as info:
+            build()
+        assert says in str(info.value)
