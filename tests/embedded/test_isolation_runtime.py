@@ -111,3 +111,25 @@ def test_requests_answered_while_queued_never_run_later(apigw):
     # The hung handlers are done; the abandoned call must not run now.
     assert httpx.get(f"{deployment.url}/Count?now", timeout=5).text == "counted"
     assert ran == ["now"]
+
+
+def test_process_workers_answered_while_waiting_for_a_worker_never_run(apigw, tmp_path):
+    from pytest_apigw_embedded.lambda_runtime.process import MAX_WORKERS_PER_FUNCTION
+
+    from tests.embedded.handlers import isolated
+
+    fn = Function("Busy", handler=isolated.mark_then_sleep, isolation="process", timeout=10)
+    api = HttpApi("Pool")
+    api.add_routes(path="/slow", methods=["GET"], integration=LambdaProxyIntegration(handler=fn))
+    api.add_routes(path="/quick", methods=["GET"], integration=LambdaProxyIntegration(handler=fn, timeout=1))
+    deployment = apigw.deploy(api)
+    late = tmp_path / "late"
+    with ThreadPoolExecutor(MAX_WORKERS_PER_FUNCTION) as pool:
+        busy = [pool.submit(httpx.get, f"{deployment.url}/slow", params={"s": "3"}, timeout=30)
+                for _ in range(MAX_WORKERS_PER_FUNCTION)]
+        threading.Event().wait(0.5)  # every worker slot is taken now
+        queued = httpx.get(f"{deployment.url}/quick", params={"mark": str(late)}, timeout=30)
+        assert queued.status_code == 503  # the integration's 1 s passed while it waited for a worker
+        assert [f.result().text for f in busy] == ["done"] * MAX_WORKERS_PER_FUNCTION
+    assert httpx.get(f"{deployment.url}/slow", params={"s": "0"}, timeout=30).text == "done"
+    assert not late.exists()

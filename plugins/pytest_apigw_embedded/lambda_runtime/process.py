@@ -92,24 +92,42 @@ class _Pool:
         await worker.kill()
 
     async def invoke(self, event: Any, fields: dict[str, Any], timeout: float) -> InvokeResult:
-        async with self.slots:
-            worker = self.idle.pop() if self.idle else await self._spawn()
-            try:
-                result = await asyncio.wait_for(worker.call((event, fields)), timeout)
-            except TimeoutError:
-                await self._discard(worker)
-                return InvokeResult(
-                    timed_out=True, error_type="Sandbox.Timedout",
-                    error_message=f"Task timed out after {timeout:.2f} seconds",
-                )
-            except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError) as exc:
-                await self._discard(worker)
-                return InvokeResult(
-                    error_type="Runtime.ExitError",
-                    error_message=f"worker process exited during the invocation: {exc!r}",
-                )
-            self.idle.append(worker)
-            return result
+        try:  # waiting for a free worker counts towards the timeout: answered, it never runs
+            async with asyncio.timeout(timeout):
+                await self.slots.acquire()
+        except TimeoutError:
+            return InvokeResult(
+                timed_out=True, error_type="Sandbox.Timedout",
+                error_message=f"Task timed out after {timeout:.2f} seconds (waiting for a free worker)",
+            )
+        try:
+            return await self._run(event, fields, timeout)
+        finally:
+            self.slots.release()
+
+    async def _run(self, event: Any, fields: dict[str, Any], timeout: float) -> InvokeResult:
+        worker = self.idle.pop() if self.idle else await self._spawn()
+        try:
+            result = await asyncio.wait_for(worker.call((event, fields)), timeout)
+        except TimeoutError:
+            await self._discard(worker)
+            return InvokeResult(
+                timed_out=True, error_type="Sandbox.Timedout",
+                error_message=f"Task timed out after {timeout:.2f} seconds",
+            )
+        except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError) as exc:
+            await self._discard(worker)
+            return InvokeResult(
+                error_type="Runtime.ExitError",
+                error_message=f"worker process exited during the invocation: {exc!r}",
+            )
+        except asyncio.CancelledError:  # abandoned mid-call: the worker's stream is out of step
+            self.all.discard(worker)
+            if worker.proc.returncode is None:
+                worker.proc.kill()
+            raise
+        self.idle.append(worker)
+        return result
 
     async def close(self) -> None:
         for worker in list(self.all):
