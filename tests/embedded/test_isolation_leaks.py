@@ -115,3 +115,24 @@ def test_1000_deploy_teardown_cycles_with_1_mib_bodies_keep_rss_flat(apigw):
     assert end["children"] == start["children"]
     assert end["threads"] <= start["threads"] + 2
     assert end["fds"] <= start["fds"] + 4
+
+
+def test_handlers_and_what_they_hold_are_freed_with_their_deployment(apigw):
+    import gc
+    import weakref
+
+    class Held:
+        """Something big a handler's closure holds (a fixture's data, a client...)."""
+
+    held = Held()
+    ref = weakref.ref(held)
+
+    def handler(event, context, held=held):
+        return {"statusCode": 200, "body": type(held).__name__}
+
+    with apigw.deployed(_api(handler=handler)) as deployment:
+        assert httpx.get(f"{deployment.url}/r", timeout=10).text == "Held"
+    del handler, held, deployment
+    for _ in range(3):
+        gc.collect()
+    assert ref() is None

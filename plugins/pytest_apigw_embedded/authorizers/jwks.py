@@ -28,6 +28,9 @@ UNKNOWN_KID_REFETCH_INTERVAL = 10.0
 #: Seconds a failed fetch is remembered: requests meanwhile fail at once with the same reason
 #: instead of each waiting for its own 1,500 ms attempt.
 FAILED_FETCH_MEMORY = 1.0
+#: Issuers whose keys are kept (the least recently fetched go first): a long session of tests,
+#: each with its own issuer, stays flat.
+MAX_ISSUERS = 256
 
 
 class KeyFetchError(Exception):
@@ -58,20 +61,34 @@ class JwksCache:
                 if kid in again:
                     return again[kid]  # another request refreshed the keys meanwhile
                 now = time.monotonic()
-                if now - self._refetched_at.get(issuer, -UNKNOWN_KID_REFETCH_INTERVAL) \
-                        < UNKNOWN_KID_REFETCH_INTERVAL:
+                last = self._refetched_at.get(issuer)
+                if last is not None and now - last < UNKNOWN_KID_REFETCH_INTERVAL:
                     return None  # refetched for an unknown kid a moment ago: still unknown
                 self._refetched_at[issuer] = now
             failed = self._failed.get(issuer)
             if failed is not None and time.monotonic() - failed[0] < FAILED_FETCH_MEMORY:
                 raise KeyFetchError(str(failed[1]))
             try:
-                self._keys[issuer] = await self._fetch(issuer)
+                keys = await self._fetch(issuer)
             except KeyFetchError as exc:
                 self._failed[issuer] = (time.monotonic(), exc)
+                self._forget_beyond_limit()
                 raise
             self._failed.pop(issuer, None)
-        return self._keys[issuer].get(kid)
+            self._keys.pop(issuer, None)
+            self._keys[issuer] = keys  # the most recently fetched last
+            self._forget_beyond_limit()
+        return keys.get(kid)
+
+    def _forget_beyond_limit(self) -> None:
+        """Keep at most :data:`MAX_ISSUERS` issuers in every table (the oldest go first)."""
+        for table in (self._keys, self._failed, self._locks, self._refetched_at, self.fetches):
+            while len(table) > MAX_ISSUERS:
+                oldest = next(iter(table))
+                lock = self._locks.get(oldest)
+                if table is self._locks and lock is not None and lock.locked():
+                    break  # a fetch is in flight for it: keep its lock
+                table.pop(oldest)
 
     async def _get_json(self, url: str) -> Any:
         assert self._client is not None

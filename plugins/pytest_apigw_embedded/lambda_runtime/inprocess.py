@@ -103,6 +103,12 @@ class InProcessRuntime:
         finally:
             timer.cancel()
 
+    async def release(self, functions: Any) -> None:
+        """Forget what was prepared for ``functions`` (no deployment uses them any more), so the
+        handlers and whatever they hold are not kept for the rest of the session."""
+        for function in functions:
+            self._handlers.pop(function, None)
+
     def stats(self) -> dict[str, int]:
         """The thread pool's counters (``healthy``, ``written_off``, ``started``)."""
         return self._threads.stats()

@@ -102,6 +102,7 @@ class HandlerThreads:
                 with self._lock:
                     if job.state == ABANDONED:  # answered while queued: never runs
                         self._idle += 1
+                        job = None
                         continue
                     job.state, job.thread = RUNNING, me
                 result = job.fn(*job.args)
@@ -112,6 +113,7 @@ class HandlerThreads:
                     job.state = FINISHED
                 with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
                     job.done(result)
+                job = result = None  # an idle thread holds no handler, event or result
                 with self._lock:
                     self._idle += 1
         finally:
