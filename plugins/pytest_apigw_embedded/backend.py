@@ -9,16 +9,41 @@ from typing import Any
 from pytest_apigw import capabilities
 from pytest_apigw.backend import Backend, Deployment
 from pytest_apigw.errors import SpecError
-from pytest_apigw.spec import HttpApi, WebSocketApi
+from pytest_apigw.spec import Function, HttpApi, WebSocketApi
 from pytest_apigw.spec.stage import DEFAULT_STAGE
 from pytest_apigw_embedded import integrations
 from pytest_apigw_embedded.gateway.http_app import HttpGateway
 from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
 from pytest_apigw_embedded.server.loop import LoopThread
 from pytest_apigw_embedded.services import Services
-from pytest_apigw_embedded.spec_functions import functions_of
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+
+#: Objects of these modules are walked; anything else (handlers, user objects) is a leaf.
+_SPEC_PACKAGE = "pytest_apigw.spec"
+#: A bound on the walk (a spec has far fewer objects; a cycle cannot make it run away).
+_MAX_OBJECTS = 100_000
+
+
+def functions_of(api: Any) -> set[Function]:
+    """Every :class:`Function` reachable from ``api`` through spec objects, lists and dicts."""
+    found: set[Function] = set()
+    seen: set[int] = set()
+    stack: list[Any] = [api]
+    while stack and len(seen) < _MAX_OBJECTS:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, Function):
+            found.add(obj)
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif type(obj).__module__.startswith(_SPEC_PACKAGE) and hasattr(obj, "__dict__"):
+            stack.extend(vars(obj).values())
+    return found
 
 
 def new_api_id() -> str:
