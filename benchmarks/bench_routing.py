@@ -26,7 +26,7 @@ def paths(count: int) -> list[tuple[str, str]]:
 
 @bench("routing", order=90)
 def routing(settings: Settings) -> list[Result]:
-    from pytest_apigw_embedded.gateway.routing import Router
+    from pytest_apigw_embedded.deployed.routing import Router
 
     inner = 2000 if settings.quick else 20000
     rows: list[Result] = []

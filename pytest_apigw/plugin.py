@@ -15,9 +15,11 @@ from pytest_apigw.invocations import LOG, report_section
 from pytest_apigw.registry import BackendRegistry
 from pytest_apigw.session import LazyBackend
 
+#: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles).
+pytest_plugins = ["pytest_apigw.contract.plugin"]
+
 DEFAULT_BACKEND = "embedded"
 ENV_BACKEND = "PYTEST_APIGW_BACKEND"
-CONTRACT_DIR = Path(__file__).parent / "contract"
 REGISTRY_KEY = pytest.StashKey[BackendRegistry]()
 _MARK_KEY = pytest.StashKey[int]()
 
@@ -42,10 +44,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--apigw-endpoint", action="store", default=None, metavar="URL",
         help="endpoint of a LocalStack-compatible server (else $AWS_ENDPOINT_URL, $LOCALSTACK_HOST)",
     )
-    group.addoption(
-        "--apigw-no-conformance", action="store_true", default=False,
-        help="with --apigw, do not add the built-in conformance suite to the run",
-    )
     parser.addini("apigw_backend", "backend used when --apigw is not given", default="")
 
 
@@ -65,16 +63,8 @@ def pytest_apigw_make_backend(name: str, config: pytest.Config):  # type: ignore
     return config.stash[REGISTRY_KEY].create(name, config)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_cmdline_main(config: pytest.Config) -> None:
-    """Register the conformance suite's hypothesis profiles (``ci``, ``thorough``) before
-    hypothesis loads the one ``--hypothesis-profile`` names (hypothesis is imported only then)."""
-    if getattr(config.option, "hypothesis_profile", None):
-        import pytest_apigw.contract.profiles  # noqa: F401
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    """Collect the registered backends, validate the selection, add the conformance suite."""
+    """Collect the registered backends and validate the selection."""
     registry = BackendRegistry()
     config.hook.pytest_apigw_register_backends(registry=registry)
     config.stash[REGISTRY_KEY] = registry
@@ -82,10 +72,6 @@ def pytest_configure(config: pytest.Config) -> None:
     name = selected_backend(config)
     registry.get(name)  # UsageError listing the registered backends when unknown
     config.stash[BACKEND_KEY] = LazyBackend(name, config)
-    if config.getoption("apigw") and not config.getoption("apigw_no_conformance"):
-        contract = str(CONTRACT_DIR)
-        if isinstance(config.args, list) and contract not in config.args:
-            config.args.append(contract)
 
 
 def _take_back_swallowed_path(config: pytest.Config, registry: BackendRegistry) -> None:

@@ -8,14 +8,14 @@ from typing import Any
 
 from pytest_apigw import capabilities
 from pytest_apigw.backend import Backend, Deployment
-from pytest_apigw.errors import SpecError
-from pytest_apigw.spec import Function, HttpApi, WebSocketApi
-from pytest_apigw.spec.stage import DEFAULT_STAGE
-from pytest_apigw_embedded import integrations
+from pytest_apigw.spec import Function, WebSocketApi
+from pytest_apigw.spec.deploy import deploy_target
+from pytest_apigw_embedded import authorizers, integrations
 from pytest_apigw_embedded.gateway.http_app import HttpGateway
 from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
 from pytest_apigw_embedded.server.loop import LoopThread
 from pytest_apigw_embedded.services import Services
+from pytest_apigw_embedded.websocket import sdk_endpoint
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -51,24 +51,6 @@ def new_api_id() -> str:
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
 
 
-def pick_stage(api: Any, stage: str | None) -> Any:
-    """The stage whose URL becomes ``Deployment.url``; clear errors for the AWS-rejected cases."""
-    if not api.stages:
-        hint = "keep create_default_stage=True or add an HttpStage" if isinstance(api, HttpApi) \
-            else "add a WebSocketStage"
-        raise SpecError(api.label, f"has no stage to deploy to: {hint}")
-    if stage is not None:
-        for candidate in api.stages:
-            if candidate.stage_name == stage:
-                return candidate
-        names = ", ".join(s.stage_name for s in api.stages)
-        raise SpecError(api.label, f"has no stage {stage!r} (stages: {names})")
-    for candidate in api.stages:
-        if candidate.stage_name == DEFAULT_STAGE:
-            return candidate
-    return api.stages[0]
-
-
 class EmbeddedBackend(Backend):
     """In-process emulator: one event loop thread, uvicorn on loopback, Lambda in-process."""
 
@@ -76,30 +58,31 @@ class EmbeddedBackend(Backend):
 
     def __init__(self, config: Any = None) -> None:
         super().__init__(config)
-        integrations.load_all()
         self._loop: LoopThread | None = None
         self._services: Services | None = None
         self._live: dict[int, Deployment] = {}
+        self._sdk_hooks = False
+
+    #: What the gateway itself serves, whatever the integrations and authorizers.
+    GATEWAY_CAPABILITIES = frozenset({
+        capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
+        capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
+        capabilities.PARAMETER_MAPPING,
+    })
 
     @property
     def capabilities(self) -> frozenset[str]:  # type: ignore[override]
-        """What the registered integration modules serve, plus the gateway's own features."""
-        own = {capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
-               capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
-               capabilities.AUTHORIZERS, capabilities.WEBSOCKET_AUTHORIZERS, capabilities.PARAMETER_MAPPING}
-        return integrations.capabilities() | own | set(self.extra_capabilities)
-
-    #: Capabilities added by optional parts (WebSocket, parameter mapping, ...).
-    extra_capabilities: set[str] = set()
+        """Derived from the integration and authorizer tables, plus the gateway's own."""
+        return (integrations.capabilities_served() | authorizers.capabilities_served()
+                | self.GATEWAY_CAPABILITIES)
 
     def start(self) -> None:
         """Start the event loop thread."""
         if self._loop is None:
-            from pytest_apigw_embedded.websocket import sdk_endpoint
-
-            sdk_endpoint.install()  # boto3's apigatewaymanagementapi calls for 127.0.0.1 reach us
             self._loop = LoopThread()
-            self._services = Services(self._loop)
+            # worker processes get the hook that routes boto3's apigatewaymanagementapi calls
+            # for loopback hosts to us (see websocket/sdk_endpoint.py)
+            self._services = Services(self._loop, worker_paths=[sdk_endpoint.BOOT_DIR])
 
     @property
     def loop(self) -> LoopThread:
@@ -118,19 +101,17 @@ class EmbeddedBackend(Backend):
     def make_app(self, api: Any, api_id: str) -> Any:
         """The ASGI app serving ``api``."""
         if isinstance(api, WebSocketApi):
-            from pytest_apigw_embedded.gateway.websocket_app import WebSocketGateway
+            from pytest_apigw_embedded.websocket.app import WebSocketGateway
 
+            if not self._sdk_hooks:  # in-process handlers' @connections calls reach us
+                sdk_endpoint.install_hooks()
+                self._sdk_hooks = True
             return WebSocketGateway(api, api_id, self.services)
-        if not api.routes:
-            raise SpecError(
-                api.label, "Unable to deploy API because no routes exist in this API (add a "
-                "route with add_routes() or default_integration=)"
-            )
         return HttpGateway(api, api_id, self.services)
 
     def deploy(self, api: Any, *, stage: str | None = None) -> Deployment:
         """Build the gateway (integrations resolved now), then listen on a loopback port."""
-        chosen = pick_stage(api, stage)
+        chosen = deploy_target(api, stage)
         api_id = new_api_id()
         app = self.make_app(api, api_id)
         listener = Listener(app)
@@ -188,6 +169,9 @@ class EmbeddedBackend(Backend):
             self._loop.stop()
             self._loop = None
             self._services = None
+        if self._sdk_hooks:
+            sdk_endpoint.uninstall_hooks()
+            self._sdk_hooks = False
 
     def describe(self) -> str:
         """One line for the report header."""

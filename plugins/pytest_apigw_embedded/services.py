@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
@@ -12,8 +13,10 @@ from pytest_apigw_embedded.server.loop import LoopThread
 class Services:
     """Shared by every deployment of a backend; closed once with it."""
 
-    def __init__(self, loop: LoopThread) -> None:
+    def __init__(self, loop: LoopThread, *, worker_paths: Sequence[str] = ()) -> None:
         self.loop = loop
+        #: Folders put first on worker processes' ``PYTHONPATH`` (their start-up hooks).
+        self.worker_paths = list(worker_paths)
         self._inprocess: InProcessRuntime | None = None
         self._process: ProcessRuntime | None = None
         #: Other shared resources by name (integration modules add theirs, e.g. HTTP clients);
@@ -24,7 +27,7 @@ class Services:
         """The runtime for ``function``'s ``isolation``."""
         if function.isolation == "process":
             if self._process is None:
-                self._process = ProcessRuntime()
+                self._process = ProcessRuntime(worker_paths=self.worker_paths)
             return self._process
         if self._inprocess is None:
             self._inprocess = InProcessRuntime()

@@ -7,8 +7,9 @@ import threading
 from typing import Any, ClassVar
 
 from pytest_apigw.backend import Backend, Deployment
-from pytest_apigw.errors import BackendUnavailable, SpecError
-from pytest_apigw.spec import HttpApi, WebSocketApi
+from pytest_apigw.errors import BackendUnavailable
+from pytest_apigw.spec import WebSocketApi
+from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw.spec.stage import DEFAULT_STAGE
 from pytest_apigw_localstack import capabilities as caps
 from pytest_apigw_localstack import endpoint as endpoints
@@ -16,16 +17,6 @@ from pytest_apigw_localstack.clients import Clients, aws_clients, localstack_cli
 from pytest_apigw_localstack.translate import Provisioned, Translator
 
 OPT_IN_ENV = "PYTEST_APIGW_AWS"
-
-
-def pick_stage(api: Any, stage: str | None) -> str:
-    """The stage whose URL is ``Deployment.url``: the one asked for, ``$default``, or the first."""
-    names = [s.stage_name for s in api.stages]
-    if stage is not None:
-        if stage not in names:
-            raise SpecError(api.label, f"has no stage {stage!r} (stages: {', '.join(names)})")
-        return stage
-    return DEFAULT_STAGE if DEFAULT_STAGE in names else names[0]
 
 
 class AwsApiBackend(Backend):
@@ -74,9 +65,7 @@ class AwsApiBackend(Backend):
 
     def deploy(self, api: Any, *, stage: str | None = None) -> Deployment:
         """Provision ``api`` through the AWS API and return its invoke URLs."""
-        if not isinstance(api, HttpApi | WebSocketApi):
-            raise SpecError("deploy", f"expected an HttpApi or WebSocketApi, got {api!r}")
-        chosen = pick_stage(api, stage)
+        chosen = deploy_target(api, stage).stage_name
         done = self.translator.deploy(api)
         is_ws = isinstance(api, WebSocketApi)
         urls = {name: self.stage_url(done, name, "http") for name in done.stages}

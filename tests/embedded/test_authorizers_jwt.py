@@ -92,6 +92,13 @@ def test_rejections_are_401_unauthorized(apigw, issuer, case):
     record = LOG.since(mark)[-1]
     assert record.error.startswith("JWT authorizer 'Jwt'")  # the report says why
     assert record.event is None  # the integration was not invoked
+    challenge = response.headers["www-authenticate"]  # why, as AWS tells the client
+    assert challenge.startswith('Bearer scope="" error="invalid_token" error_description="')
+    # AWS's own words where recorded (http-api-troubleshooting-jwt.md's curl transcript)
+    recorded = {"wrong_audience": "the token does not have a valid audience",
+                "expired": "the token has expired"}
+    if case in recorded:
+        assert challenge.endswith(f'error_description="{recorded[case]}"')
 
 
 def test_client_id_is_checked_when_there_is_no_aud(apigw, issuer):

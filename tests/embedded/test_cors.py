@@ -84,3 +84,34 @@ def test_invalid_configurations_are_rejected():
     with pytest.raises(SpecError, match="cors_preflight must be CorsPreflightOptions or a dict"):
         HttpApi("A", cors_preflight=["*"])
     assert HttpApi("A", cors_preflight={"allow_origins": ["*"]}).cors_preflight.allow_origins == ("*",)
+
+
+def _deny_all(event, context):
+    return {"isAuthorized": False}
+
+
+def test_a_catch_all_route_with_an_authorizer_gets_the_preflight(apigw):
+    """AWS routes a preflight to a route that catches OPTIONS, so its authorizer runs (and a
+    browser's preflight, which carries no credentials, is refused); an OPTIONS route without
+    authorization is the fix AWS recommends, and then the preflight reaches its integration."""
+    from pytest_apigw import HttpLambdaAuthorizer, HttpLambdaResponseType, HttpMethod, HttpNoneAuthorizer
+
+    authorizer = HttpLambdaAuthorizer(
+        "Deny", Function("Deny", handler=_deny_all), response_types=[HttpLambdaResponseType.SIMPLE],
+        identity_source=["$request.header.Origin"], results_cache_ttl=0,
+    )
+    api = HttpApi("CorsAuth", cors_preflight=CorsPreflightOptions(
+        allow_origins=["https://app.example"], allow_methods=[CorsHttpMethod.GET]))
+    integration = LambdaProxyIntegration(handler=Function("Items", handler=_handler))
+    api.add_routes(path="/{proxy+}", methods=[HttpMethod.ANY], integration=integration, authorizer=authorizer)
+    url = apigw.deploy(api).url
+    refused = httpx.options(f"{url}/items", headers=PREFLIGHT)
+    assert refused.status_code == 403  # the authorizer ran on the preflight
+
+    api.add_routes(path="/{proxy+}", methods=[HttpMethod.OPTIONS], integration=integration,
+                   authorizer=HttpNoneAuthorizer())
+    routed = httpx.options(f"{url}/items", headers=PREFLIGHT)
+    assert routed.status_code == 200
+    assert routed.text == "OPTIONS"  # the integration answered the preflight
+    assert routed.headers["access-control-allow-origin"] == "https://app.example"  # not the backend's
+    assert routed.headers["access-control-allow-methods"] == "GET"

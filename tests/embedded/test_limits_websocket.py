@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from pytest_apigw_embedded.gateway import websocket_app
+from pytest_apigw_embedded.websocket import app as websocket_app
 from pytest_apigw_embedded.websocket import connections
 from websockets.exceptions import ConnectionClosed
 

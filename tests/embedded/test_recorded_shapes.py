@@ -14,12 +14,12 @@ Then the same events go through powertools' parser models and Mangum, two real c
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from pytest_apigw import (
     Function,
@@ -270,13 +270,19 @@ def test_websocket_1001_without_reason_reports_empty_reason(ws):
     assert (ctx["disconnectStatusCode"], ctx["disconnectReason"]) == (1001, "")
 
 
-def test_websocket_binary_message_is_base64(ws):
+def test_websocket_binary_frame_closes_with_1003(ws):
+    """websocket-api-develop-binary-media-types.md: "If a client app sends a binary frame, API
+    Gateway rejects it and disconnects the client with code 1003" (no MESSAGE event)."""
     deployment, rec = ws
     with deployment.ws_connect() as client:
+        rec.route("$connect", last=True)
         client.send(b"\x00\xff")
-        message = rec.route("$default", last=True)
-    check(message, WS_MESSAGE)
-    assert message["isBase64Encoded"] is True and base64.b64decode(message["body"]) == b"\x00\xff"
+        with pytest.raises(ConnectionClosed):
+            client.recv(timeout=5)
+        assert client.close_code == 1003
+    ctx = rec.route("$disconnect", last=True)["requestContext"]
+    assert ctx["disconnectStatusCode"] == 1003
+    assert not [e for e in rec.events if e["requestContext"]["eventType"] == "MESSAGE"]
 
 
 # -- powertools' parser models ----------------------------------------------------------------------

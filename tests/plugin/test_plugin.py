@@ -300,3 +300,44 @@ def test_b_sees_an_empty_log():
 ''')
     result = pytester.runpytest_subprocess("-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+def test_overriding_apigw_backend_changes_where_apigw_deploys(pytester):
+    """``apigw`` is built on ``apigw_backend``: a conftest that wraps the backend sees every
+    deploy the test makes through ``apigw``."""
+    pytester.makeconftest(
+        """
+        import pytest
+
+        class Recording:
+            def __init__(self, inner):
+                self.inner, self.deployed = inner, []
+            def deploy(self, api, *, stage=None):
+                self.deployed.append(api.id)
+                return self.inner.deploy(api, stage=stage)
+            def __getattr__(self, name):
+                return getattr(self.inner, name)
+
+        @pytest.fixture(scope="session")
+        def apigw_backend(pytestconfig):
+            from pytest_apigw.fixtures import lazy_backend
+            return Recording(lazy_backend(pytestconfig).get())
+        """
+    )
+    pytester.makepyfile(
+        test_x="""
+        import httpx
+        from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+
+        def ok(event, context):
+            return "ok"
+
+        def test_deploy(apigw, apigw_backend):
+            fn = Function("F", handler=ok)
+            api = HttpApi("Recorded", default_integration=LambdaProxyIntegration(handler=fn))
+            assert httpx.get(apigw.deploy(api).url + "/x").text == "ok"
+            assert apigw_backend.deployed == ["Recorded"]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1)

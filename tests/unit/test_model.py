@@ -127,7 +127,8 @@ def test_response_v2_inference_from_the_docs_table():
 def test_response_v1_requires_status_code():
     assert response_v1({"body": "x"}).status == 500
     multi = response_v1({"statusCode": 200, "headers": {"x": "1"}, "multiValueHeaders": {"x": ["2", "3"]}})
-    assert multi.headers == {"x": "2,3"}
+    # recorded on HTTP APIs: every value, the single one first; no content type: text/plain
+    assert multi.headers == {"x": "1,2,3", "content-type": "text/plain; charset=utf-8"}
 
 
 def test_compare_markers():

@@ -1,7 +1,7 @@
 """Route selection (``http-api-develop-routes.md``), on the gateway's Router directly."""
 
 import pytest
-from pytest_apigw_embedded.gateway.routing import Router
+from pytest_apigw_embedded.deployed.routing import Router
 
 from pytest_apigw import HttpApi, LambdaProxyIntegration
 

@@ -9,32 +9,51 @@ route) -> Outcome`` coroutine: :mod:`.jwt_` (JWT), :mod:`.lambda_` (Lambda ``REQ
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
 from typing import Any
 
+from pytest_apigw import capabilities
 from pytest_apigw.spec.authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer
 from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer
 from pytest_apigw_embedded.authorizers.outcome import Outcome
-from pytest_apigw_embedded.gateway import responses
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange import responses
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 
 _ANSWERS = {401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error"}
 
 
+@dataclass(frozen=True)
+class Row:
+    """One authorizer type: the module (under this package) and its builder function, and the
+    capability it gives the backend."""
+
+    module: str
+    builder: str
+    capability: str
+
+
+#: Every authorizer type the embedded backend serves: spec class → row.
+TABLE: dict[type, Row] = {
+    HttpJwtAuthorizer: Row("jwt_", "build_jwt", capabilities.AUTHORIZERS),
+    HttpLambdaAuthorizer: Row("lambda_", "build_lambda", capabilities.AUTHORIZERS),
+    WebSocketLambdaAuthorizer: Row("websocket", "build_websocket_lambda", capabilities.WEBSOCKET_AUTHORIZERS),
+}
+
+
 def build(spec: Any, services: Any) -> Any:
     """The ``authorize`` coroutine for an authorizer spec."""
-    if isinstance(spec, HttpJwtAuthorizer):
-        from pytest_apigw_embedded.authorizers.jwt_ import build_jwt
+    row = TABLE.get(type(spec))
+    if row is None:
+        served = ", ".join(t.__name__ for t in TABLE)
+        raise TypeError(f"no embedded authorizer for {spec!r} (serves: {served})")
+    module = importlib.import_module(f"{__name__}.{row.module}")
+    return getattr(module, row.builder)(spec, services)
 
-        return build_jwt(spec, services)
-    if isinstance(spec, HttpLambdaAuthorizer):
-        from pytest_apigw_embedded.authorizers.lambda_ import build_lambda
 
-        return build_lambda(spec, services)
-    if isinstance(spec, WebSocketLambdaAuthorizer):
-        from pytest_apigw_embedded.authorizers.websocket import build_websocket_lambda
-
-        return build_websocket_lambda(spec, services)
-    raise TypeError(f"no embedded authorizer for {spec!r}")
+def capabilities_served() -> frozenset[str]:
+    """The capabilities of the authorizer types in :data:`TABLE`."""
+    return frozenset(row.capability for row in TABLE.values())
 
 
 class Authorizers:
@@ -63,4 +82,6 @@ class Authorizers:
             ctx.authorizer = outcome.v1 if v1 else outcome.v2
             return None
         ctx.invocation.error = outcome.reason
-        return responses.error(outcome.status, _ANSWERS[outcome.status])
+        answer = responses.error(outcome.status, _ANSWERS[outcome.status])
+        answer.headers.extend(outcome.headers())
+        return answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw_embedded.integrations.lambda_proxy.query import grouped, parse_query
+from pytest_apigw_embedded.lambda_events.query import grouped, parse_query
 
 
 def _context_value(name: str, request: Any, ctx: Any) -> str | None:

@@ -42,14 +42,25 @@ def token_scopes(claims: dict[str, Any]) -> list[str]:
     return []
 
 
+#: AWS's ``error_description`` for a token of another audience: the curl transcript of
+#: ``http-api-troubleshooting-jwt.md``.
+BAD_AUDIENCE = "the token does not have a valid audience"
+#: AWS's ``error_description`` for an expired token (the same header's wording as users report
+#: it; the other refusals carry the emulator's reason, there is no recording of them).
+EXPIRED = "the token has expired"
+
+
 def build_jwt(spec: Any, services: Any) -> Any:
     """An ``authorize(request, ctx, route) -> Outcome`` coroutine for ``spec``."""
     keys = jwks_cache(services)
     source = spec.identity_source[0]
     audience = set(spec.jwt_audience)
 
-    def unauthorized(reason: str) -> Outcome:
-        return Outcome(401, f"JWT authorizer {spec.authorizer_name!r}: {reason}")
+    def unauthorized(reason: str, description: str | None = None) -> Outcome:
+        """401; ``description`` for ``www-authenticate`` (AWS's own words where recorded,
+        else ``reason``)."""
+        return Outcome(401, f"JWT authorizer {spec.authorizer_name!r}: {reason}",
+                       challenge=description or reason)
 
     async def authorize(request: Any, ctx: Any, route: Any) -> Outcome:
         token = evaluate(source, request, ctx)
@@ -77,6 +88,8 @@ def build_jwt(spec: Any, services: Any) -> Any:
                 token, key.key, algorithms=[alg], issuer=spec.jwt_issuer,
                 options={"verify_aud": False, "require": ["exp", "iss"]},
             )
+        except jwt.ExpiredSignatureError as exc:
+            return unauthorized(f"invalid token: {type(exc).__name__}: {exc}", EXPIRED)
         except jwt.PyJWTError as exc:
             return unauthorized(f"invalid token: {type(exc).__name__}: {exc}")
         iat = claims.get("iat")
@@ -86,10 +99,12 @@ def build_jwt(spec: Any, services: Any) -> Any:
         if aud is not None:
             given = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
             if not audience.intersection(given):
-                return unauthorized(f"aud {aud!r} matches none of {sorted(audience)}")
+                return unauthorized(f"aud {aud!r} matches none of {sorted(audience)}", BAD_AUDIENCE)
         elif claims.get("client_id") not in audience:
             client_id = claims.get("client_id")
-            return unauthorized(f"no aud, and client_id {client_id!r} matches none of {sorted(audience)}")
+            return unauthorized(
+                f"no aud, and client_id {client_id!r} matches none of {sorted(audience)}", BAD_AUDIENCE
+            )
         scopes = token_scopes(claims)
         wanted = route.authorization_scopes
         if wanted and not set(wanted).intersection(scopes):

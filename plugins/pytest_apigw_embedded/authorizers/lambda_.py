@@ -13,9 +13,9 @@ from pytest_apigw_embedded.authorizers.cache import ResultCache
 from pytest_apigw_embedded.authorizers.identity import evaluate_all
 from pytest_apigw_embedded.authorizers.outcome import Outcome
 from pytest_apigw_embedded.authorizers.policy import InvalidResponse, decide
-from pytest_apigw_embedded.integrations.lambda_proxy.event_v1 import build_event_v1
-from pytest_apigw_embedded.integrations.lambda_proxy.event_v2 import build_event_v2
-from pytest_apigw_embedded.lambda_runtime.context import ACCOUNT_ID, REGION
+from pytest_apigw_embedded.aws import ACCOUNT_ID, REGION
+from pytest_apigw_embedded.lambda_events.event_v1 import build_event_v1
+from pytest_apigw_embedded.lambda_events.event_v2 import build_event_v2
 
 #: Authorizer Lambdas get at most this long (AWS: 10 s for authorizers).
 AUTHORIZER_TIMEOUT = 10.0

@@ -17,3 +17,14 @@ class Outcome:
     reason: str | None = None
     v2: Any = None
     v1: Any = None
+    #: For a refused bearer token: the ``error_description`` of the ``www-authenticate``
+    #: header AWS adds to the 401 (``http-api-troubleshooting-jwt.md``).
+    challenge: str | None = None
+
+    def headers(self) -> list[tuple[str, str]]:
+        """The answer's extra headers: ``www-authenticate`` for a refused bearer token, as the
+        curl transcript of ``http-api-troubleshooting-jwt.md`` shows it."""
+        if self.challenge is None:
+            return []
+        text = self.challenge.replace("\\", "\\\\").replace('"', '\\"')
+        return [("www-authenticate", f'Bearer scope="" error="invalid_token" error_description="{text}"')]

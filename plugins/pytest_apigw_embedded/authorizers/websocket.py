@@ -17,7 +17,7 @@ from pytest_apigw_embedded.authorizers.identity import evaluate_all_websocket
 from pytest_apigw_embedded.authorizers.lambda_ import LambdaDecider
 from pytest_apigw_embedded.authorizers.outcome import Outcome
 from pytest_apigw_embedded.authorizers.policy import InvalidResponse
-from pytest_apigw_embedded.lambda_runtime.context import ACCOUNT_ID, REGION
+from pytest_apigw_embedded.aws import ACCOUNT_ID, REGION
 
 #: The body of the handshake's rejection, per status.
 ANSWERS = {401: b'{"message":"Unauthorized"}', 403: b'{"message":"Forbidden"}',

@@ -13,17 +13,14 @@ from typing import Any
 
 from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
+from pytest_apigw_embedded.deployed.stages import StageTable
+from pytest_apigw_embedded.exchange import responses
+from pytest_apigw_embedded.exchange.asgi import ClientGone, Receive, Send, read_body
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.limits import invalid_header
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.gateway import cors as cors_rules
-from pytest_apigw_embedded.gateway import responses
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.limits import MAX_PAYLOAD, ClientGone, invalid_header, read_body
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
-from pytest_apigw_embedded.gateway.stages import StageTable
-
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-
 
 _date_cache: tuple[int, bytes] = (0, b"")
 
@@ -97,12 +94,16 @@ class HttpGateway:
         record.stage = stage_routes.stage.stage_name
         request.stage_path = stage_path
         cors = self.stages.api.cors_preflight
-        if cors is not None and cors_rules.is_preflight(request):
+        preflight = cors is not None and cors_rules.is_preflight(request)
+        if preflight and stage_routes.router.match("OPTIONS", stage_path) is None:
             record.route_key = "(CORS preflight, answered by the gateway)"
             return cors_rules.preflight(cors, request)
+        # a route that catches OPTIONS ($default, ANY, OPTIONS) gets the preflight, authorizer
+        # and all, as on AWS (repost.aws "JWT authorizers and CORS": add an OPTIONS route
+        # without authorization)
         response = await self.route(request, record, stage_routes, stage_path)
         if cors is not None:
-            cors_rules.decorate(cors, request, response)
+            cors_rules.decorate(cors, request, response, preflight=preflight)
         return response
 
     async def route(
@@ -128,6 +129,3 @@ class HttpGateway:
             record.error = f"gateway error: {exc!r}"
             record.traceback = traceback.format_exc()
             return responses.internal_error()
-
-
-__all__ = ["MAX_PAYLOAD", "HttpGateway", "http_date", "read_body", "send_response"]

@@ -1,58 +1,77 @@
-"""One module per integration type; each registers the spec class it serves.
+"""One module per integration type, listed in one explicit table.
 
 An integration is built once per deployment from its spec and is then called per request:
-``await integration(request, context) -> GatewayResponse``.
+``await integration(request, context) -> GatewayResponse``. Each module of the table has a
+``build(spec, services) -> Integration``; the table says which spec class it serves and under
+which capability, and the backend's capabilities are derived from it.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw import capabilities
+from pytest_apigw.errors import DeployError
+from pytest_apigw.spec.integrations import (
+    HttpAlbIntegration,
+    HttpNlbIntegration,
+    HttpProxyIntegration,
+    HttpServiceDiscoveryIntegration,
+    LambdaProxyIntegration,
+    LambdaWebSocketIntegration,
+)
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 
 Integration = Callable[[GatewayRequest, RequestContext], Awaitable[GatewayResponse]]
 Builder = Callable[[Any, Any], Integration]  # (spec integration, services) -> Integration
 
-_BUILDERS: dict[type, Builder] = {}
-_CAPABILITIES: dict[type, str] = {}
+
+@dataclass(frozen=True)
+class Row:
+    """One integration type: the module (under this package) that builds it, and the capability
+    it gives the backend."""
+
+    module: str
+    capability: str
 
 
-def serves(spec_type: type, capability: str) -> Callable[[Builder], Builder]:
-    """Register ``builder`` as the embedded implementation of ``spec_type``."""
+#: Every integration type the embedded backend serves: spec class → row.
+TABLE: dict[type, Row] = {
+    LambdaProxyIntegration: Row("lambda_proxy", capabilities.LAMBDA_PROXY),
+    HttpProxyIntegration: Row("http_proxy", capabilities.HTTP_PROXY),
+    HttpAlbIntegration: Row("alb", capabilities.PRIVATE_ALB),
+    HttpNlbIntegration: Row("nlb", capabilities.PRIVATE_NLB),
+    HttpServiceDiscoveryIntegration: Row("cloud_map", capabilities.PRIVATE_CLOUD_MAP),
+    LambdaWebSocketIntegration: Row("websocket_lambda", capabilities.WEBSOCKET),
+}
 
-    def register(builder: Builder) -> Builder:
-        _BUILDERS[spec_type] = builder
-        _CAPABILITIES[spec_type] = capability
-        return builder
 
-    return register
-
-
-def load_all() -> None:
-    """Import every integration module so each registers itself."""
-    import importlib
-    import pkgutil
-
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
+def builder(spec_type: type) -> Builder | None:
+    """The ``build`` function for ``spec_type`` (its own row, or a base class's)."""
+    for klass in spec_type.__mro__:
+        row = TABLE.get(klass)
+        if row is not None:
+            module = importlib.import_module(f"{__name__}.{row.module}")
+            return module.build  # type: ignore[no-any-return]
+    return None
 
 
 def build(spec: Any, services: Any) -> Integration:
     """The embedded implementation of integration ``spec``."""
-    for klass in type(spec).__mro__:
-        if klass in _BUILDERS:
-            return _BUILDERS[klass](spec, services)
-    from pytest_apigw.errors import DeployError
-
-    raise DeployError(
-        f"the embedded backend cannot serve {type(spec).__name__} yet "
-        f"(it serves: {', '.join(t.__name__ for t in _BUILDERS)})"
-    )
+    make = builder(type(spec))
+    if make is None:
+        raise DeployError(
+            f"the embedded backend cannot serve {type(spec).__name__} yet "
+            f"(it serves: {', '.join(t.__name__ for t in TABLE)})"
+        )
+    return make(spec, services)
 
 
-def capabilities() -> frozenset[str]:
-    """The capabilities of the registered integrations."""
-    return frozenset(_CAPABILITIES.values())
+def capabilities_served() -> frozenset[str]:
+    """The capabilities of the integration types in :data:`TABLE`."""
+    return frozenset(row.capability for row in TABLE.values())

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw import capabilities
 from pytest_apigw.spec import HttpAlbIntegration
-from pytest_apigw_embedded.integrations import Integration, serves
+from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.balancer import RoundRobin
 from pytest_apigw_embedded.integrations.upstream.private import private_integration
 
 
-@serves(HttpAlbIntegration, capabilities.PRIVATE_ALB)
 def build(spec: HttpAlbIntegration, services: Any) -> Integration:
     """An ALB balances requests: each goes to the next healthy target of the listener."""
     listener = spec.listener

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw import capabilities
 from pytest_apigw.spec import HttpServiceDiscoveryIntegration
-from pytest_apigw_embedded.integrations import Integration, serves
+from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
 from pytest_apigw_embedded.integrations.upstream.private import private_integration
 
 
-@serves(HttpServiceDiscoveryIntegration, capabilities.PRIVATE_CLOUD_MAP)
 def build(spec: HttpServiceDiscoveryIntegration, services: Any) -> Integration:
     """Instances are discovered per request, so registrations after the deploy count."""
     service = spec.service

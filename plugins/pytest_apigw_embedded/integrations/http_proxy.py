@@ -14,12 +14,11 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from pytest_apigw import capabilities
 from pytest_apigw.spec import HttpProxyIntegration
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
-from pytest_apigw_embedded.integrations import Integration, serves
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
+from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.outgoing import quote_path
 from pytest_apigw_embedded.integrations.upstream.pipeline import Pipeline
 
@@ -56,7 +55,6 @@ def _origin(url: str) -> tuple[str, str, str, int, str] | None:
         url[len(origin):]
 
 
-@serves(HttpProxyIntegration, capabilities.HTTP_PROXY)
 def build(spec: HttpProxyIntegration, services: Any) -> Integration:
     """Parse what can be parsed now; the rest (variables) per request."""
     pipeline = Pipeline(spec, services)

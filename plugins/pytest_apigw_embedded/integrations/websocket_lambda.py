@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pytest_apigw import capabilities
 from pytest_apigw.invocations import Invocation
 from pytest_apigw.spec import LambdaWebSocketIntegration
-from pytest_apigw_embedded.integrations import serves
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
 WebSocketIntegration = Callable[[dict[str, Any], Invocation], Awaitable[InvokeResult]]
 
 
-@serves(LambdaWebSocketIntegration, capabilities.WEBSOCKET)
 def build(spec: LambdaWebSocketIntegration, services: Any) -> WebSocketIntegration:
     """Resolve the handler now (a bad one fails the deploy) and return the integration."""
     function = spec.handler

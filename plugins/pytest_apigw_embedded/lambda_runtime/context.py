@@ -8,8 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-REGION = "us-east-1"
-ACCOUNT_ID = "123456789012"
+from pytest_apigw_embedded.aws import ACCOUNT_ID, REGION
 
 
 def function_arn(function_name: str) -> str:

@@ -11,6 +11,7 @@ import asyncio
 import os
 import pickle
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -138,16 +139,19 @@ class _Pool:
 class ProcessRuntime:
     """Invokes ``isolation="process"`` functions in worker processes (one pool per function)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, worker_paths: Sequence[str] = ()) -> None:
         self._pools: dict[Any, _Pool] = {}
+        #: Put first on the workers' ``PYTHONPATH`` (start-up hooks handed over by the backend).
+        self._worker_paths = list(worker_paths)
         self._log_stream = new_log_stream()
 
     def prepare(self, function: Any) -> None:
         """Check the handler can be shipped (clear error at deploy) and make its pool."""
         if function not in self._pools:
+            paths = [*self._worker_paths, *(p for p in sys.path if p)]
             env = {
                 **os.environ, **lambda_environment(function, self._log_stream),
-                **function.environment, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+                **function.environment, "PYTHONPATH": os.pathsep.join(paths),
             }
             self._pools[function] = _Pool(function, env)
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+from pytest_apigw_embedded.exchange.asgi import Send
+
 #: Seconds a write to a client may wait for the client to read. AWS documents no value; 10 s is
 #: our choice (one line to change).
 SEND_TIMEOUT = 10.0

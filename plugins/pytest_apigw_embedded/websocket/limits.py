@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 MAX_MESSAGE_BYTES = 128 * 1024
 #: Close code for a message that is too big (RFC 6455 "Message Too Big").
 CLOSE_TOO_BIG = 1009
+#: A binary frame from a client (``websocket-api-develop-binary-media-types.md``).
+CLOSE_UNSUPPORTED = 1003
 #: Close code for idle timeout, lifetime end and gateway shutdown ("Going Away").
 CLOSE_GOING_AWAY = 1001
 IDLE_TIMEOUT = 600.0

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from pytest_apigw_embedded.lambda_events.websocket import iso8601, new_id
 from pytest_apigw_embedded.websocket.connections import ConnectionRegistry, Gone
-from pytest_apigw_embedded.websocket.events import iso8601, new_id
 from pytest_apigw_embedded.websocket.limits import Limits
 
 MARKER = "/@connections/"

@@ -20,11 +20,13 @@ registers, the way moto installs its stubber) and to boto3's existing default se
 botocore is not imported yet, a one-shot import hook adds it right after ``botocore.handlers``
 loads, so nothing heavy is imported early.
 
-Worker processes (``Function(isolation="process")``) get the same hook from
-``_boot/sitecustomize.py``: :func:`install` appends the ``_boot`` folder to ``sys.path``, which
-the process runtime passes to workers as ``PYTHONPATH``, and Python imports ``sitecustomize``
-at start-up (it then runs any other ``sitecustomize`` further down the path). This module
-imports only the standard library at module level, so the worker's start-up stays fast.
+The backend installs the hooks in the test process when it deploys its first WebSocket API and
+removes them when it closes (:func:`uninstall_hooks`). Worker processes
+(``Function(isolation="process")``) get the same hooks from ``_boot/sitecustomize.py``: the
+backend hands :data:`BOOT_DIR` to the process runtime, which puts it first on the workers'
+``PYTHONPATH``, and Python imports ``sitecustomize`` at start-up (it then runs any other
+``sitecustomize`` further down the path). The test process's ``sys.path`` is never touched.
+This module imports only the standard library at module level, so a worker starts fast.
 """
 
 from __future__ import annotations
@@ -110,8 +112,14 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         return spec
 
 
+_users = 0  # backends that installed the hooks in this process and have not closed yet
+
+
 def install_hooks() -> None:
-    """Add the botocore hooks in this process (now, or when botocore gets imported)."""
+    """Add the botocore hooks in this process (now, or when botocore gets imported); each call
+    is matched by one :func:`uninstall_hooks` (several backends may share a process)."""
+    global _users
+    _users += 1
     module = sys.modules.get("botocore.handlers")
     if module is not None:
         _patch(module)
@@ -119,8 +127,20 @@ def install_hooks() -> None:
         sys.meta_path.insert(0, _AfterImport())
 
 
-def install() -> None:
-    """In this process and in the Lambda worker processes started from now on."""
-    install_hooks()
-    if BOOT_DIR not in sys.path:
-        sys.path.append(BOOT_DIR)
+def uninstall_hooks() -> None:
+    """Undo :func:`install_hooks` once the last backend that installed them is gone (botocore
+    as it was before)."""
+    global _users
+    _users = max(0, _users - 1)
+    if _users:
+        return
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _AfterImport)]
+    module = sys.modules.get("botocore.handlers")
+    if module is not None:
+        builtin = module.BUILTIN_HANDLERS
+        builtin[:] = [entry for entry in builtin if entry not in HANDLERS]
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
+    if session is not None:
+        for event, _handler in HANDLERS:
+            session.events.unregister(event, unique_id=f"pytest-apigw-{event}")

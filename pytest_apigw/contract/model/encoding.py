@@ -7,14 +7,33 @@
 - Bodies: text content types arrive as text, everything else base64 with
   ``isBase64Encoded: true`` (undocumented for HTTP APIs; public reports show form posts and
   bodies without a content type arrive base64).
+
+Written from those rules, not from the emulator's code: a model copied from what it judges would
+share its bugs.
 """
 
 from __future__ import annotations
 
-import base64
+import binascii
+import re
+from collections import defaultdict
 from urllib.parse import unquote
 
-_TEXT_TYPES = ("application/json", "application/javascript", "application/xml")
+#: Connection-specific headers a proxy never relays (RFC 9110 §7.6.1).
+HOP_BY_HOP = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
+    "te", "trailer", "transfer-encoding", "upgrade",
+})
+
+#: A query string is ``&``-separated fields; a field is ``key[=value]`` (RFC 3986 §3.4 with the
+#: form convention); ``+`` is not a space on HTTP APIs.
+_FIELD = re.compile(r"(?P<key>[^&=]*)(?:=(?P<value>[^&]*))?")
+
+#: Media types that reach a function as text (the rules above, as data): exact names, whole
+#: ``type/`` families, and structured-syntax suffixes (RFC 6839).
+_TEXT_EXACT = frozenset({"application/json", "application/javascript", "application/xml"})
+_TEXT_FAMILIES = ("text/",)
+_TEXT_SUFFIXES = ("+json", "+xml")
 
 
 def decoded_path(raw_path: str) -> str:
@@ -23,36 +42,41 @@ def decoded_path(raw_path: str) -> str:
 
 
 def parse_query(raw: str) -> list[tuple[str, str]]:
-    """``a=1&b=%20`` → ``[("a", "1"), ("b", " ")]``."""
-    pairs = []
-    for part in raw.split("&"):
-        if part:
-            key, _, value = part.partition("=")
-            pairs.append((unquote(key), unquote(value)))
-    return pairs
+    """``a=1&b=%20`` → ``[("a", "1"), ("b", " ")]``; empty fields are skipped."""
+    return [
+        (unquote(m["key"]), unquote(m["value"] or ""))
+        for m in _FIELD.finditer(raw)
+        if m.group(0)
+    ]
 
 
 def grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Values per key, in order of appearance."""
-    out: dict[str, list[str]] = {}
+    out: defaultdict[str, list[str]] = defaultdict(list)
     for key, value in pairs:
-        out.setdefault(key, []).append(value)
-    return out
+        out[key].append(value)
+    return dict(out)
 
 
 def is_text(content_type: str | None) -> bool:
     """True when a body of this content type reaches a Lambda function as text."""
-    if not content_type:
+    mime = (content_type or "").partition(";")[0].strip().lower()
+    if not mime:
         return False
-    mime = content_type.split(";")[0].strip().lower()
-    return mime.startswith("text/") or mime in _TEXT_TYPES or mime.endswith(("+json", "+xml"))
+    return mime in _TEXT_EXACT or mime.startswith(_TEXT_FAMILIES) or mime.endswith(_TEXT_SUFFIXES)
 
 
 def event_body(body: bytes, content_type: str | None) -> tuple[str, bool]:
-    """``(body, isBase64Encoded)`` as a proxy event carries a non-empty body."""
-    if is_text(content_type):
-        try:
-            return body.decode("utf-8"), False
-        except UnicodeDecodeError:
-            pass
-    return base64.b64encode(body).decode("ascii"), True
+    """``(body, isBase64Encoded)`` as a proxy event carries a non-empty body: text when the
+    type is text and the bytes are UTF-8, base64 otherwise."""
+    text = _utf8(body) if is_text(content_type) else None
+    if text is not None:
+        return text, False
+    return binascii.b2a_base64(body, newline=False).decode("ascii"), True
+
+
+def _utf8(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None

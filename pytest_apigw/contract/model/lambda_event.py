@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw.contract.model.encoding import decoded_path, event_body, grouped, parse_query
+from pytest_apigw.contract.model.encoding import HOP_BY_HOP, decoded_path, event_body, grouped, parse_query
 from pytest_apigw.contract.model.expect import ABSENT, PRESENT, UNSPECIFIED
 from pytest_apigw.strategies.wire import HttpRequest
 
@@ -17,8 +17,12 @@ ADDED_HEADERS = ("x-amzn-trace-id", "x-forwarded-for", "x-forwarded-port", "x-fo
 
 
 def _client_headers(request: HttpRequest, host: str) -> list[tuple[str, str]]:
+    """The client's headers as an event carries them: connection-specific ones (RFC 9110
+    §7.6.1) never pass a proxy, and AWS's recorded events (aws-lambda-go
+    ``events/testdata/apigw-v2-request*.json``) carry none."""
     pairs = [("host", host)] + [(k.lower(), v) for k, v in request.wire_headers()]
-    return pairs
+    named = {t.strip().lower() for k, v in pairs if k == "connection" for t in v.split(",")}
+    return [(k, v) for k, v in pairs if k not in HOP_BY_HOP and k not in named]
 
 
 def event_v2(
@@ -93,7 +97,8 @@ def event_v1(
     return {
         "version": "1.0",
         "resource": resource,
-        "path": path,
+        # as sent (recorded: aws-lambda-dotnet's test tool samples); the context's is decoded
+        "path": request.path,
         "httpMethod": request.method,
         "headers": headers,
         "multiValueHeaders": {**multi, **dict.fromkeys(ADDED_HEADERS, PRESENT)},

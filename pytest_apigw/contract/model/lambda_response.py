@@ -70,11 +70,21 @@ def response_v2(result: Any) -> ExpectedResponse:
     return ExpectedResponse(200, {"content-type": "application/json"}, None, body)
 
 
+#: What a response without a content type gets (undocumented; recorded on HTTP APIs for 1.0 and
+#: 2.0: awslabs/aws-lambda-go-api-proxy#116).
+TEXT_PLAIN = "text/plain; charset=utf-8"
+
+
 def response_v1(result: Any) -> ExpectedResponse:
-    """For a 1.0 result: ``statusCode`` required; ``multiValueHeaders`` win over ``headers``."""
+    """For a 1.0 result: ``statusCode`` required; a name in both ``headers`` and
+    ``multiValueHeaders`` carries every value, the single one first (recorded on HTTP APIs);
+    no content type → ``text/plain; charset=utf-8``."""
     if not (isinstance(result, dict) and isinstance(result.get("statusCode"), int)):
         return INTERNAL_ERROR
     headers = _headers(result)
     for name, values in (result.get("multiValueHeaders") or {}).items():
-        headers[str(name).lower()] = ",".join(values) if len(values) > 1 else values[0]
+        key = str(name).lower()
+        every = ([headers[key]] if key in headers else []) + [str(v) for v in values]
+        headers[key] = ",".join(every)
+    headers.setdefault("content-type", TEXT_PLAIN)
     return ExpectedResponse(result["statusCode"], headers, None, _body(result))

@@ -29,17 +29,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw.contract.model.encoding import decoded_path, parse_query
+from pytest_apigw.contract.model.encoding import HOP_BY_HOP, decoded_path, parse_query
 from pytest_apigw.contract.model.expect import PRESENT, UNSPECIFIED, OneOf
 from pytest_apigw.contract.model.integrations import Routed, predicts
 from pytest_apigw.contract.model.lambda_event import ADDED_HEADERS
 from pytest_apigw.strategies.wire import HttpRequest
-
-#: Connection-specific headers a proxy never relays (RFC 9110 §7.6.1).
-HOP_BY_HOP = frozenset({
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
-    "te", "trailer", "transfer-encoding", "upgrade",
-})
 
 
 def _joined(values: list[str]) -> Any:

@@ -4,29 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw import capabilities
 from pytest_apigw.spec import LambdaProxyIntegration
-from pytest_apigw_embedded.gateway import responses
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.limits import (
+from pytest_apigw_embedded.exchange import responses
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.limits import (
     MAX_LAMBDA_REQUEST,
     MAX_LAMBDA_RESPONSE,
     lambda_request_size,
     lambda_response_size,
 )
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
-from pytest_apigw_embedded.integrations import Integration, serves
-from pytest_apigw_embedded.integrations.lambda_proxy.event_v1 import build_event_v1
-from pytest_apigw_embedded.integrations.lambda_proxy.event_v2 import build_event_v2
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
+from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.lambda_proxy.response import (
     MalformedResponse,
     map_response_v1,
     map_response_v2,
 )
+from pytest_apigw_embedded.lambda_events.event_v1 import build_event_v1
+from pytest_apigw_embedded.lambda_events.event_v2 import build_event_v2
 
 
-@serves(LambdaProxyIntegration, capabilities.LAMBDA_PROXY)
 def build(spec: LambdaProxyIntegration, services: Any) -> Integration:
     """Resolve the handler now (so a bad one fails the deploy) and return the integration."""
     function = spec.handler

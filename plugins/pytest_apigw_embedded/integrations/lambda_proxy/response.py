@@ -13,9 +13,12 @@ import binascii
 import json
 from typing import Any
 
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 
-# Undocumented; seen on AWS: a 2.0 response with no content-type header gets this one.
+# Undocumented; seen on AWS: a response with no content-type header gets this one, for payload
+# 2.0 and 1.0 alike (HTTP APIs serving 1.0 JSON bodies as text/plain: awslabs/
+# aws-lambda-go-api-proxy#116, rackspace/sailplane#138). The docs say nothing for 1.0; the
+# recordings win.
 DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
@@ -81,20 +84,20 @@ def map_response_v2(result: Any) -> GatewayResponse:
 
 
 def map_response_v1(result: Any) -> GatewayResponse:
-    """The client's response for a 1.0 integration result (``statusCode`` required)."""
+    """The client's response for a 1.0 integration result (``statusCode`` required).
+
+    A name in both ``headers`` and ``multiValueHeaders`` is sent with every value, the single
+    one first (AWS's HTTP API; REST APIs keep only the list)."""
     if not (isinstance(result, dict) and "statusCode" in result):
         raise MalformedResponse("a payload 1.0 response must be an object with statusCode")
-    headers = dict(_header_pairs(result.get("headers"), "headers"))
+    pairs = _header_pairs(result.get("headers"), "headers")
     multi = result.get("multiValueHeaders") or {}
     if not isinstance(multi, dict):
         raise MalformedResponse("multiValueHeaders must be an object")
-    pairs: list[tuple[str, str]] = []
     for name, values in multi.items():
         if not isinstance(values, list):
             raise MalformedResponse(f"multiValueHeaders[{name!r}] must be a list")
         pairs.extend((str(name).lower(), str(v)) for v in values)
-        headers.pop(str(name).lower(), None)
-    pairs.extend(headers.items())
     if not any(name == "content-type" for name, _ in pairs):
-        pairs.append(("content-type", "application/json"))
+        pairs.append(("content-type", DEFAULT_CONTENT_TYPE))
     return GatewayResponse(_status(result["statusCode"]), pairs, _body(result))

@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pytest_apigw_embedded.gateway import responses
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange import responses
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint
 from pytest_apigw_embedded.integrations.upstream.client import (
     Broken,

@@ -8,44 +8,18 @@ sent), ``x-forwarded-proto``, ``x-forwarded-port`` and ``x-amzn-trace-id``.
 
 from __future__ import annotations
 
-import os
-import time
+from pytest_apigw_embedded.exchange.headers import (
+    HOP_BY_HOP,
+    listed_in_connection,
+    trace_id,
+    without,
+)
 
-HOP_BY_HOP = frozenset({
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
-    "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-})
 #: Request headers the gateway replaces with its own.
 _REPLACED = HOP_BY_HOP | {"host", "content-length", "x-forwarded-for", "x-forwarded-proto",
                           "x-forwarded-port"}
 #: Response headers not relayed (the gateway writes its own length).
 _NOT_RELAYED = HOP_BY_HOP | {"content-length"}
-
-
-def _listed(headers: list[tuple[str, str]]) -> set[str]:
-    """The header names ``Connection`` lists (also hop-by-hop)."""
-    return {token.strip().lower()
-            for name, value in headers if name == "connection" for token in value.split(",")}
-
-
-def _without(headers: list[tuple[str, str]], dropped: frozenset[str]) -> list[tuple[str, str]]:
-    """``headers`` without ``dropped`` names and those ``Connection`` lists (one pass when
-    there is no ``Connection`` header, the usual case)."""
-    kept = [(k, v) for k, v in headers if k not in dropped]
-    if len(kept) == len(headers) or not any(k == "connection" for k, _ in headers):
-        return kept
-    listed = _listed(headers)
-    return [(k, v) for k, v in kept if k not in listed]
-
-
-def strip_hop_by_hop(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``headers`` (lower-case names) without hop-by-hop ones and those ``Connection`` lists."""
-    return _without(headers, HOP_BY_HOP)
-
-
-def trace_id() -> str:
-    """``Root=1-<epoch hex>-<24 hex>``, the shape of AWS's ``x-amzn-trace-id``."""
-    return f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()}"
 
 
 def request_headers(
@@ -65,7 +39,7 @@ def request_headers(
             has_trace = has_trace or key == "x-amzn-trace-id"
             out.append((key, value))
     if listing:
-        listed = _listed(headers)
+        listed = listed_in_connection(headers)
         out = [(k, v) for k, v in out if k not in listed]
         has_trace = any(k == "x-amzn-trace-id" for k, _ in out)
     forwarded_for = ",".join(forwarded)
@@ -82,4 +56,4 @@ def request_headers(
 def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The upstream's response headers (lower-case names) for the client: hop-by-hop and
     ``content-length`` dropped (the gateway writes its own length)."""
-    return _without(headers, _NOT_RELAYED)
+    return without(headers, _NOT_RELAYED)

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing, quote_path
 
 _TEMPLATE = re.compile(r"\$\{([^}]*)\}")

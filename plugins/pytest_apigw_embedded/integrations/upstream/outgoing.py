@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode
 
-from pytest_apigw_embedded.gateway.request import GatewayRequest
+from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.integrations.upstream.headers import request_headers
 
 #: Characters kept as they are when a decoded path is put back into a URL.

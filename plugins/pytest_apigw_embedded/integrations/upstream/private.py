@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.responses import GatewayResponse
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
 from pytest_apigw_embedded.integrations.upstream.pipeline import Pipeline

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.integrations.lambda_proxy.body import encode_body
-from pytest_apigw_embedded.integrations.lambda_proxy.headers import forwarded_headers
-from pytest_apigw_embedded.integrations.lambda_proxy.query import grouped, parse_query
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.lambda_events.body import encode_body
+from pytest_apigw_embedded.lambda_events.headers import forwarded_headers
+from pytest_apigw_embedded.lambda_events.query import grouped, parse_query
 
 
 def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, Any]:

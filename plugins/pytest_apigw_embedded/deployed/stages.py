@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_apigw.spec.stage import DEFAULT_STAGE
-from pytest_apigw_embedded.gateway.routing import Router
+from pytest_apigw_embedded.deployed.routing import Router
 from pytest_apigw_embedded.integrations import Integration, build
 
 

@@ -18,20 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from pytest_apigw_embedded.exchange.route_match import RouteMatch
+
 ANY = "ANY"
-
-
-@dataclass(frozen=True, slots=True)
-class RouteMatch:
-    """The selected route and its URL-decoded path parameters."""
-
-    route: Any
-    path_parameters: dict[str, str]
-
-    @property
-    def key(self) -> str:
-        """The matched route key."""
-        return self.route.key
 
 
 @dataclass(slots=True)

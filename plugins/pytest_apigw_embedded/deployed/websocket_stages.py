@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_apigw_embedded.gateway.stages import DeployedStages
-from pytest_apigw_embedded.websocket.selection import RouteSelector
+from pytest_apigw_embedded.deployed.selection import RouteSelector
+from pytest_apigw_embedded.deployed.stages import DeployedStages
 
 
 @dataclass

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.integrations.lambda_proxy.body import encode_body
-from pytest_apigw_embedded.integrations.lambda_proxy.headers import forwarded_headers
-from pytest_apigw_embedded.integrations.lambda_proxy.query import grouped, parse_query
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.lambda_events.body import encode_body
+from pytest_apigw_embedded.lambda_events.headers import forwarded_headers
+from pytest_apigw_embedded.lambda_events.query import grouped, parse_query
 
 
 def _identity(request: GatewayRequest) -> dict[str, Any]:
@@ -39,7 +39,10 @@ def build_event_v1(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
     return {
         "version": "1.0",
         "resource": resource,
-        "path": request.path,
+        # as the client sent it (``%20`` stays); ``requestContext.path`` and ``pathParameters``
+        # are decoded (the recorded 1.0 event of aws-lambda-dotnet's test tool,
+        # ``Amazon.Lambda.TestTool`` HTTP API v1 samples; the docs' sample has no encoded path)
+        "path": request.raw_path,
         "httpMethod": request.method,
         "headers": {k: v[-1] for k, v in multi_headers.items()},
         "multiValueHeaders": multi_headers,

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import random
-import time
+from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.headers import HOP_BY_HOP, listed_in_connection, trace_id
+from pytest_apigw_embedded.exchange.request import GatewayRequest
 
-from pytest_apigw_embedded.gateway.context import RequestContext
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-
-
-def trace_id() -> str:
-    """An X-Ray trace id: ``Root=1-<epoch hex>-<24 hex>``."""
-    return f"Root=1-{int(time.time()):08x}-{random.getrandbits(96):024x}"
-
-
-_SET_BY_GATEWAY = ("content-length", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id")
+#: Never passed on from the client: set by the gateway, or connection-specific.
+_DROPPED = HOP_BY_HOP | {"content-length", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id"}
 
 
 _ADDED = ("Content-Length", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto")
@@ -24,15 +17,16 @@ _ADDED_LOWER = tuple(name.lower() for name in _ADDED)
 def forwarded_headers(
     request: GatewayRequest, ctx: RequestContext, lower: bool = False
 ) -> list[tuple[str, str]]:
-    """The client's headers (names as the client spelled them) plus ``Content-Length``,
-    ``X-Forwarded-*`` and ``X-Amzn-Trace-Id`` as AWS sets them: the client's own
-    ``X-Forwarded-For`` is kept and the caller's IP appended. ``lower=True`` (payload 2.0) gives
-    every name lower-cased."""
+    """The client's headers (names as the client spelled them; no hop-by-hop ones, as in AWS's
+    recorded events) plus ``Content-Length``, ``X-Forwarded-*`` and ``X-Amzn-Trace-Id`` as AWS
+    sets them: the client's own ``X-Forwarded-For`` is kept and the caller's IP appended.
+    ``lower=True`` (payload 2.0) gives every name lower-cased."""
     out: list[tuple[str, str]] = []
     forwarded_for = None
     spelled = request.header_names
+    listed = listed_in_connection(request.headers)
     for index, (key, value) in enumerate(request.headers):
-        if key in _SET_BY_GATEWAY:
+        if key in _DROPPED or key in listed:
             continue
         if key == "x-forwarded-for":
             forwarded_for = value if forwarded_for is None else f"{forwarded_for}, {value}"

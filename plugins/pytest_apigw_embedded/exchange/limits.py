@@ -1,4 +1,5 @@
-"""AWS's HTTP API limits the gateway enforces, and the checks on what goes back to the client.
+"""AWS's limits on what a request carries to Lambda and on what goes back to the client
+(the payload limit and body reading are in ``asgi.py``).
 
 Every number here is in ``docs/limits.md`` with its source and the answer the client gets.
 """
@@ -7,52 +8,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-#: HTTP API payload size (``http-api-quotas``: "Payload size 10 MB").
-MAX_PAYLOAD = 10 * 1024 * 1024
-#: Request line plus header names and values (``http-api-quotas``: "Total combined size of
-#: request line and header values 10240 bytes").
-MAX_REQUEST_HEAD = 10_240
 #: Lambda's synchronous invocation payload (request): 6 MB (Lambda quotas, 6,291,456 bytes).
 MAX_LAMBDA_REQUEST = 6 * 1024 * 1024
 #: Lambda's response payload; the runtime API's recorded error names this number:
 #: ``Exceeded maximum allowed payload size (6291556 bytes).`` (RequestEntityTooLarge).
 MAX_LAMBDA_RESPONSE = 6_291_556
 
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _BAD_VALUE = re.compile(r"[\x00\r\n]")
-
-
-class ClientGone(Exception):
-    """The client closed the connection before the whole request body arrived."""
-
-    def __init__(self, received: int) -> None:
-        super().__init__(f"the client closed the connection after {received} body byte(s), before "
-                         "the whole body (Content-Length) arrived: nothing was invoked")
-        self.received = received
-
-
-async def read_body(receive: Receive, limit: int = MAX_PAYLOAD) -> bytes | None:
-    """The whole request body, or ``None`` when it exceeds ``limit`` bytes (the rest is still
-    read, so the connection stays usable for the error answer). :class:`ClientGone` when the
-    client disconnects before the body is complete: a cut-short body never reaches a handler."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone(size)
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size <= limit:
-            chunks.append(chunk)
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks) if size <= limit else None
 
 
 def invalid_header(headers: list[tuple[str, str]]) -> str | None:

@@ -15,29 +15,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.authorizers.websocket import ANSWERS
-from pytest_apigw_embedded.gateway.limits import ClientGone, read_body
-from pytest_apigw_embedded.server.websocket_protocol import ABORT_KEY
-from pytest_apigw_embedded.websocket import management
-from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
-from pytest_apigw_embedded.websocket.events import (
+from pytest_apigw_embedded.deployed.websocket_stages import StageRoutes, WebSocketStageTable
+from pytest_apigw_embedded.exchange.asgi import ClientGone, Receive, Send, read_body
+from pytest_apigw_embedded.lambda_events.websocket import (
     EventFactory,
     disconnect_reason,
     handshake_headers,
     new_id,
     now_ms,
 )
-from pytest_apigw_embedded.websocket.limits import CLOSE_GOING_AWAY, CLOSE_TOO_BIG, Limits
+from pytest_apigw_embedded.server.websocket_protocol import ABORT_KEY
+from pytest_apigw_embedded.websocket import management
+from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
+from pytest_apigw_embedded.websocket.limits import CLOSE_GOING_AWAY, CLOSE_TOO_BIG, CLOSE_UNSUPPORTED, Limits
 from pytest_apigw_embedded.websocket.replies import connect_verdict, error_message, two_way_reply
-from pytest_apigw_embedded.websocket.stages import StageRoutes, WebSocketStageTable
-
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 #: How long :meth:`WebSocketGateway.aclose` waits for messages in flight before abandoning them.
 MESSAGE_GRACE = 1.0
@@ -235,9 +231,10 @@ class WebSocketGateway:
             kind = message["type"]
             if kind == "websocket.receive":
                 data = message.get("text")
-                if data is None:
-                    data = message.get("bytes") or b""
                 connection.touch()
+                if data is None:  # websocket-api-develop-binary-media-types.md: refused, 1003
+                    await connection.close(CLOSE_UNSUPPORTED, "Binary frames are not supported")
+                    continue
                 if limits.too_big(data):
                     await connection.close(CLOSE_TOO_BIG, "Message too big")
                     continue

@@ -8,9 +8,9 @@ from functools import cached_property
 from typing import Any
 
 from pytest_apigw.invocations import Invocation
-from pytest_apigw_embedded.gateway.request import GatewayRequest
-from pytest_apigw_embedded.gateway.routing import RouteMatch
-from pytest_apigw_embedded.lambda_runtime.context import ACCOUNT_ID
+from pytest_apigw_embedded.aws import ACCOUNT_ID
+from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.exchange.route_match import RouteMatch
 
 
 @dataclass
