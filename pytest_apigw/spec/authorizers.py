@@ -20,6 +20,8 @@ from pytest_apigw.spec.function import Function
 
 #: Where an identity source may point (``$request.header.X``, ``$request.querystring.X``,
 #: ``$context.X``, ``$stageVariables.X``).
+#: "Audiences per authorizer: 50" (HTTP API quotas; cannot be increased).
+MAX_AUDIENCES = 50
 _SOURCE_RE = re.compile(
     r"^\$(request\.header\.[!#$%&'*+\-.^_`|~0-9A-Za-z]+|request\.querystring\.[^\s&=]+"
     r"|context\.[A-Za-z][A-Za-z0-9_.]*|stageVariables\.[A-Za-z0-9_]+)\Z"
@@ -102,6 +104,9 @@ class HttpJwtAuthorizer(HttpRouteAuthorizer):
         audience = expect_items(self.label, "jwt_audience", jwt_audience)
         if not audience or not all(isinstance(a, str) and a for a in audience):
             raise self.error(f"jwt_audience must be a non-empty list of strings, got {list(audience)!r}")
+        if len(audience) > MAX_AUDIENCES:
+            raise self.error(f"jwt_audience has {len(audience)} entries; AWS allows at most {MAX_AUDIENCES} "
+                             "per authorizer (HTTP API quota, cannot be raised)")
         self.jwt_audience = audience
         self.identity_source = self._identity_source(identity_source, jwt=True)
         self.authorizer_name = _name(self, authorizer_name)

@@ -15,6 +15,10 @@ from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.route_key import DEFAULT_ROUTE_KEY, RouteKey, method_name, parse_route_key
 from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage, StagedApi
 
+#: HTTP API quotas that cannot be increased ("Scopes per route", "Integrations per API").
+MAX_SCOPES_PER_ROUTE = 10
+MAX_INTEGRATIONS = 300
+
 
 @dataclass(frozen=True)
 class HttpRoute:
@@ -122,6 +126,11 @@ class HttpApi(StagedApi):
             )
         if key.key in self.routes:
             raise self.error(f"route {key.key!r} already exists in this API (ConflictException)")
+        integrations = {id(route.integration) for route in self.routes.values()}
+        if id(integration) not in integrations and len(integrations) >= MAX_INTEGRATIONS:
+            raise self.error(f"route {key.key!r} would be integration number {len(integrations) + 1}; AWS "
+                             f"allows at most {MAX_INTEGRATIONS} per HTTP API (quota, cannot be raised): "
+                             "share integrations between routes")
         chosen = authorizer if authorizer is not None else self.default_authorizer
         check_route_authorizer(self, key.key, chosen, scopes)
         if isinstance(chosen, HttpNoneAuthorizer):  # opts out of default_authorizer
@@ -141,6 +150,9 @@ def _scopes(owner: str, path: Any, scopes: Any) -> tuple[str, ...]:
     if items is None or not all(isinstance(scope, str) and scope for scope in items):
         raise SpecError(owner, f"route path {path!r}: authorization_scopes must be a list of non-empty "
                         f"strings, got {scopes!r}")
+    if len(items) > MAX_SCOPES_PER_ROUTE:
+        raise SpecError(owner, f"route path {path!r}: {len(items)} authorization_scopes; AWS allows at most "
+                        f"{MAX_SCOPES_PER_ROUTE} per route (HTTP API quota, cannot be raised)")
     return items
 
 

@@ -7,6 +7,8 @@ import re
 from pytest_apigw.spec._base import Construct, expect_bool, string_map
 
 DEFAULT_STAGE = "$default"
+#: "Stage variables per stage: 100" (HTTP API quotas; cannot be increased).
+MAX_STAGE_VARIABLES = 100
 _STAGE_NAME_RE = re.compile(r"^[A-Za-z0-9\-._]{1,128}\Z")
 _VAR_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,64}\Z")
 _VAR_VALUE_RE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{0,2048}\Z")
@@ -34,6 +36,9 @@ class Stage(Construct):
         self.stage_name = stage_name
         self.auto_deploy = expect_bool(self.label, "auto_deploy", auto_deploy)
         variables = string_map(self.label, "stage_variables", stage_variables)
+        if len(variables) > MAX_STAGE_VARIABLES:
+            raise self.error(f"{len(variables)} stage variables; AWS allows at most {MAX_STAGE_VARIABLES} "
+                             "per stage (quota, cannot be raised)")
         for name, value in variables.items():
             if not _VAR_NAME_RE.match(name):
                 raise self.error(

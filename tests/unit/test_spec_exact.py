@@ -122,3 +122,23 @@ def test_list_valued_properties_reject_non_lists_and_newlines():
         with pytest.raises(SpecError) as info:
             build()
         assert says in str(info.value)
+
+
+def test_http_api_quotas_that_cannot_be_raised():
+    from pytest_apigw import HttpJwtAuthorizer
+
+    with pytest.raises(SpecError, match="at most 50 per authorizer"):
+        HttpJwtAuthorizer("J", "https://issuer.example.com", jwt_audience=[f"a{i}" for i in range(51)])
+    HttpJwtAuthorizer("J", "https://issuer.example.com", jwt_audience=[f"a{i}" for i in range(50)])
+    with pytest.raises(SpecError, match="at most 10 per route"):
+        HttpApi("A").add_routes(path="/x", integration=HTTP,
+                                authorization_scopes=[f"s{i}" for i in range(11)])
+    with pytest.raises(SpecError, match="at most 100 per stage"):
+        HttpStage("S", http_api=HttpApi("A"), stage_name="dev",
+                  stage_variables={f"v{i}": "x" for i in range(101)})
+    api = HttpApi("Many")
+    for i in range(300):
+        api.add_routes(path=f"/r{i}", integration=LambdaProxyIntegration(handler=FN))
+    api.add_routes(path="/shared", integration=api.routes["ANY /r0"].integration)  # shared: fine
+    with pytest.raises(SpecError, match="at most 300 per HTTP API"):
+        api.add_routes(path="/one-more", integration=LambdaProxyIntegration(handler=FN))
