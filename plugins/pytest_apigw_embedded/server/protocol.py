@@ -56,11 +56,11 @@ class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.scope[HEADER_NAMES_KEY] = []  # type: ignore[literal-required]
-        self._head_size = 0
+        self._head_size = 16  # method, spaces and HTTP version: at most 16 bytes besides the URL
         self._receiving = True
 
     def on_url(self, url: bytes) -> None:
-        self._count(len(url) + 16)  # method, spaces and HTTP version: at most 16 bytes more
+        self._count(len(url))  # may come in pieces: each is counted once
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
