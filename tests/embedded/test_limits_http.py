@@ -217,3 +217,15 @@ def test_upstream_response_over_10_mb_is_502(apigw, sized_upstream):
     under = httpx.get(f"{deployment.url}/{10 * 1024 * 1024}", timeout=30)
     assert under.status_code == 200 and len(under.content) == 10 * 1024 * 1024
     assert httpx.get(f"{deployment.url}/5", timeout=10).content == b"uuuuu"
+
+
+def test_a_head_sent_in_pieces_is_counted_once(deployment):
+    path = b"/r?" + b"q" * 5000
+    head = (b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"v" * 4900
+            + b"\r\nConnection: close\r\n\r\n")
+    with _connect(deployment.url) as sock:
+        for start in range(0, len(head), 700):  # the URL arrives in several reads
+            sock.sendall(head[start:start + 700])
+            time.sleep(0.01)
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:100]
