@@ -112,3 +112,19 @@ def test_teardown_with_a_message_in_flight_runs_disconnect_quietly(apigw, rec, m
         r.exc_info and r.exc_info[0] is not None and "Cancelled" in r.exc_info[0].__name__)]
     with apigw.deployed(make_api(EventRecorder())) as again:
         _serves_normally(again)
+
+
+@pytest.mark.parametrize("value", ["a\r\nInjected: yes", "snow ☃"])
+def test_connect_rejection_with_an_invalid_header_is_a_500(apigw, rec, value):
+    from websockets.exceptions import InvalidStatus
+
+    from pytest_apigw.ws_client import SyncClient
+
+    api = make_api(rec, connect=lambda event: {"statusCode": 401, "headers": {"x-why": value}})
+    deployment = apigw.deploy(api)
+    with pytest.raises(InvalidStatus) as info:
+        SyncClient(deployment.ws_url)
+    assert info.value.response.status_code == 500
+    assert "Injected" not in info.value.response.headers
+    ok = apigw.deploy(make_api(EventRecorder()))
+    _serves_normally(ok)
