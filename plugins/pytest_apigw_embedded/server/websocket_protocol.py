@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
 
 #: 32 KB frames (``apigateway-execution-service-websocket-limits-table``).
 MAX_FRAME_BYTES = 32 * 1024
@@ -39,6 +40,8 @@ class LimitedWebSocketProtocol(WebSocketsSansIOProtocol):
         if len(event.data) <= MAX_FRAME_BYTES:
             return False
         self.frames = []
+        if self.close_sent or self.conn.state is not State.OPEN:
+            return True  # already closing: the frame is dropped
         self.conn.send_close(CLOSE_TOO_BIG, "Frame too big")
         self.handle_parser_exception()  # tells the app (disconnect 1009), sends the close, closes
         return True
