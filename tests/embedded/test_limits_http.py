@@ -229,3 +229,19 @@ def test_a_head_sent_in_pieces_is_counted_once(deployment):
             time.sleep(0.01)
         answer = _read_all(sock)
     assert answer.startswith(b"HTTP/1.1 200 "), answer[:100]
+
+
+def test_a_slow_integration_is_not_cut_by_the_idle_timeout(apigw, monkeypatch):
+    monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 0.3)
+
+    def slow(event, context):
+        time.sleep(1.0)
+        return {"statusCode": 200, "body": "slow but fine"}
+
+    api = HttpApi("Slow")
+    api.add_routes(path="/slow", methods=["GET"], integration=LambdaProxyIntegration(
+        handler=Function("Slow", handler=slow, timeout=5)))
+    deployment = apigw.deploy(api)
+    with _connect(deployment.url) as sock:
+        sock.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert _read_all(sock).endswith(b"slow but fine")

@@ -70,6 +70,7 @@ class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         self._receiving = False
+        self._unset_keepalive_if_required()  # the request is whole: the integration takes its time
         super().on_message_complete()
 
     def _count(self, size: int) -> None:
