@@ -61,6 +61,8 @@ class EmbeddedBackend(Backend):
         self._loop: LoopThread | None = None
         self._services: Services | None = None
         self._live: dict[int, Deployment] = {}
+        #: The functions each live deployment's spec used when last (re)deployed.
+        self._functions: dict[int, set[Function]] = {}
         self._sdk_hooks = False
 
     #: What the gateway itself serves, whatever the integrations and authorizers.
@@ -126,11 +128,13 @@ class EmbeddedBackend(Backend):
             stage_urls=urls, handle=(listener, app),
         )
         self._live[id(deployment)] = deployment
+        self._functions[id(deployment)] = functions_of(api)
         return deployment
 
     def redeploy(self, deployment: Deployment) -> None:
         """A new deployment: every stage, auto-deploy or not, gets the spec's current routes."""
         _, app = deployment.handle
+        self._functions[id(deployment)] = functions_of(deployment.api)
         self.loop.run(self._redeploy(app))
 
     @staticmethod
@@ -141,12 +145,13 @@ class EmbeddedBackend(Backend):
         """Stop the deployment's listener, close its connections and end the worker processes
         of functions no other live deployment uses."""
         self._live.pop(id(deployment), None)
+        own = self._functions.pop(id(deployment), set()) | functions_of(deployment.api)
         listener, app = deployment.handle
         if self._loop is not None and self._loop.alive:
-            still_used: set[Any] = set()
-            for other in self._live.values():
-                still_used |= functions_of(other.api)
-            unused = functions_of(deployment.api) - still_used
+            # Released too soon (a function another deployment gained by an auto-deployed
+            # route after its deploy) costs only a cold start: runtimes prepare again on use.
+            still_used: set[Any] = set().union(*self._functions.values())
+            unused = own - still_used
             self._loop.run(self._stop(listener, app, self._services, unused))
 
     @staticmethod
