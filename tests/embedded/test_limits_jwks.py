@@ -36,18 +36,18 @@ def test_concurrent_first_requests_share_one_fetch(apigw, issuer):
     assert issuer.hits == {"/.well-known/openid-configuration": 1, "/jwks.json": 1}
 
 
-def test_jwks_over_150000_bytes_is_refused(apigw, issuer):
+def test_jwks_over_150000_bytes_is_refused(apigw, issuer, monkeypatch):
     issuer.jwks_padding = jwks.MAX_DOCUMENT_BYTES
     url = apigw.deploy(make_api(issuer)).url
     mark = LOG.mark()
     assert httpx.get(f"{url}/books", headers=bearer(issuer.token()), timeout=10).status_code == 401
     assert "150000 bytes" in LOG.since(mark)[-1].error
     issuer.jwks_padding = jwks.MAX_DOCUMENT_BYTES - 2000  # just under: accepted
-    jwks.jwks_cache(apigw.backend.services)._failed.clear()
+    monkeypatch.setattr(jwks, "FAILED_FETCH_MEMORY", 0.0)  # try again at once
     assert httpx.get(f"{url}/books", headers=bearer(issuer.token()), timeout=10).status_code == 200
 
 
-def test_a_slow_jwks_endpoint_times_out_at_1500_ms(apigw, issuer):
+def test_a_slow_jwks_endpoint_times_out_at_1500_ms(apigw, issuer, monkeypatch):
     issuer.jwks_delay = 3.0
     url = apigw.deploy(make_api(issuer)).url
     mark = LOG.mark()
@@ -58,5 +58,18 @@ def test_a_slow_jwks_endpoint_times_out_at_1500_ms(apigw, issuer):
     for _ in range(5):
         assert httpx.get(f"{url}/books", headers=bearer(issuer.token()), timeout=1.0).status_code == 401
     issuer.jwks_delay = 0.0
-    jwks.jwks_cache(apigw.backend.services)._failed.clear()
+    monkeypatch.setattr(jwks, "FAILED_FETCH_MEMORY", 0.0)  # try again at once
     assert httpx.get(f"{url}/books", headers=bearer(issuer.token()), timeout=10).status_code == 200
+
+
+def test_keys_are_not_shared_between_deployments(apigw, issuer):
+    """The next test's issuer on the same URL, with the same kid but another key (a port reused),
+    is not answered from the previous deployment's cache."""
+    from tests.support.oidc import OTHER_KEY
+
+    with apigw.deployed(make_api(issuer)) as first:
+        assert httpx.get(f"{first.url}/books", headers=bearer(issuer.token()), timeout=10).status_code == 200
+    issuer.keys = {"k1": OTHER_KEY}
+    with apigw.deployed(make_api(issuer)) as second:
+        token = issuer.token(kid="k1")
+        assert httpx.get(f"{second.url}/books", headers=bearer(token), timeout=10).status_code == 200

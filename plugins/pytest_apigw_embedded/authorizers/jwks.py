@@ -1,5 +1,7 @@
 """Signing keys of JWT issuers: OIDC discovery → ``jwks_uri`` → keys by ``kid``, cached per
-backend and fetched again when a token names a ``kid`` the cache does not know (key rotation).
+authorizer of a deployment (as each API's authorizer caches on AWS, and so one test's issuer
+never hands its keys to the next test's, even on a reused port) and fetched again when a token
+names a ``kid`` the cache does not know (key rotation). The HTTP client is the backend's.
 
 Bounded as on AWS (``http-api-quotas``): each discovery or JWKS request gets 1,500 ms in all,
 a JWKS (or discovery document) over 150,000 bytes is refused, one fetch per issuer is in flight
@@ -37,11 +39,30 @@ class KeyFetchError(Exception):
     """The issuer's discovery document or key set could not be fetched or read."""
 
 
-class JwksCache:
-    """Keys per issuer. Lives in ``services.extras`` (closed with the backend)."""
+class JwksHttp:
+    """The backend's HTTP client for discovery and JWKS requests (in ``services.extras``)."""
 
     def __init__(self) -> None:
-        self._client: httpx.AsyncClient | None = None
+        self.client: httpx.AsyncClient | None = None
+
+    def get(self) -> httpx.AsyncClient:
+        """The client, made on first use."""
+        if self.client is None:
+            self.client = httpx.AsyncClient(timeout=FETCH_TIMEOUT, trust_env=False)
+        return self.client
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        if self.client is not None:
+            await self.client.aclose()
+            self.client = None
+
+
+class JwksCache:
+    """Keys per issuer, for one authorizer of one deployment."""
+
+    def __init__(self, http: JwksHttp | None = None) -> None:
+        self._http = http or JwksHttp()
         self._keys: dict[str, dict[str, Any]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._refetched_at: dict[str, float] = {}
@@ -91,8 +112,7 @@ class JwksCache:
                 table.pop(oldest)
 
     async def _get_json(self, url: str) -> Any:
-        assert self._client is not None
-        async with self._client.stream("GET", url) as response:
+        async with self._http.get().stream("GET", url) as response:
             response.raise_for_status()
             data = bytearray()
             async for chunk in response.aiter_bytes():
@@ -109,8 +129,6 @@ class JwksCache:
                                 "(AWS's limit)") from None
 
     async def _fetch(self, issuer: str) -> dict[str, Any]:
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=FETCH_TIMEOUT, trust_env=False)
         discovery = issuer.rstrip("/") + "/.well-known/openid-configuration"
         self.fetches[issuer] = self.fetches.get(issuer, 0) + 1
         try:
@@ -131,16 +149,12 @@ class JwksCache:
                 continue
         return found
 
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
 
 
 def jwks_cache(services: Any) -> JwksCache:
-    """The backend's shared :class:`JwksCache`."""
-    cache = services.extras.get("jwks")
-    if cache is None:
-        cache = services.extras["jwks"] = JwksCache()
-    return cache
+    """A new :class:`JwksCache` (one per authorizer build, so per deployment) over the
+    backend's shared HTTP client."""
+    http = services.extras.get("jwks_http")
+    if http is None:
+        http = services.extras["jwks_http"] = JwksHttp()
+    return JwksCache(http)
