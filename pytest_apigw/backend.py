@@ -119,8 +119,20 @@ class Backend(abc.ABC):
         """Stop everything the backend started (called once at session end)."""
 
     def supports(self, capability: str) -> bool:
-        """True when ``capability`` is in :attr:`capabilities`."""
-        return capability in self.capabilities
+        """True when ``capability`` is in :attr:`capabilities`; a :class:`ValueError` naming the
+        known ones for a name that no backend declares (a typo would otherwise read as "no")."""
+        if capability in self.capabilities:
+            return True
+        from pytest_apigw import capabilities as known
+
+        if capability not in known.ALL:
+            import difflib
+
+            close = difflib.get_close_matches(capability, sorted(known.ALL), n=3)
+            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else \
+                f"; known: {', '.join(sorted(known.ALL))}"
+            raise ValueError(f"unknown capability {capability!r}{hint}")
+        return False
 
     def describe(self) -> str:
         """One line for the pytest report header."""

@@ -21,6 +21,8 @@ CORS = "http.cors"
 AUTHORIZERS = "http.authorizers"
 #: Lambda authorizers on a WebSocket API's ``$connect`` route.
 WEBSOCKET_AUTHORIZERS = "websocket.authorizers"
+#: Stage and route throttling (``ThrottleSettings``): 429 ``{"message":"Too Many Requests"}``.
+THROTTLING = "http.throttling"
 
 #: A named stage's segment stays in the path the integration sees (2.0 ``rawPath`` and
 #: ``requestContext.http.path``, 1.0 ``path``), as AWS sends it: ``/dev/pets`` on stage ``dev``.
@@ -69,6 +71,6 @@ ALL = frozenset(
     {
         LAMBDA_PROXY, HTTP_PROXY, PRIVATE_ALB, PRIVATE_NLB, PRIVATE_CLOUD_MAP, PARAMETER_MAPPING,
         NAMED_STAGES, STAGE_VARIABLES, COOKIES, WEBSOCKET, WEBSOCKET_CONNECTIONS, INVOCATION_LOG,
-        CORS, AUTHORIZERS, WEBSOCKET_AUTHORIZERS, *REFINES,
+        CORS, AUTHORIZERS, WEBSOCKET_AUTHORIZERS, THROTTLING, *REFINES,
     }
 )

@@ -20,7 +20,8 @@ def lazy_backend(config: pytest.Config) -> LazyBackend:
 @pytest.fixture(scope="session")
 def apigw_backend(pytestconfig: pytest.Config) -> Backend:
     """The selected API Gateway backend (``--apigw[=NAME]``, default ``embedded``), started on
-    first use and stopped at the end of the session.
+    first use and stopped at the end of the session; ``apigw_backend.supports(capability)``
+    says what it serves, and overriding this fixture changes where ``apigw`` deploys.
 
     Use it to ask what the backend serves: ``apigw_backend.supports("http.private.alb")``.
     """
@@ -38,11 +39,14 @@ def _make(request: pytest.FixtureRequest) -> Apigw:
 
 @pytest.fixture
 def apigw(request: pytest.FixtureRequest) -> Iterator[Apigw]:
-    """Deploy API specs for one test: ``deployment = apigw.deploy(api)``.
+    """Deploy API specs for one test: ``deployment = apigw.deploy(api, stage=None)``, or
+    ``with apigw.deployed(api) as deployment:`` for one block; ``deployment.url`` (the stage
+    asked for, else ``$default``, else the first), ``.url_for(stage)``, ``.ws_url``,
+    ``.api_id``, ``.stage``, ``.redeploy()``; everything is torn down after the test.
 
-    The deployment's ``.url`` (and ``.ws_url`` for a WebSocket API) is live on loopback on the
-    embedded backend; everything deployed is torn down after the test. When the test fails,
-    the report shows each request's matched route, the event the handler got and its traceback.
+    On the embedded backend the URL is live on loopback at once. When the test fails, the
+    report's "apigw gateway log" shows each request's matched route, the event the handler got
+    and its traceback.
     """
     session = _make(request)
     yield session
@@ -53,7 +57,8 @@ def apigw(request: pytest.FixtureRequest) -> Iterator[Apigw]:
 def apigw_session(request: pytest.FixtureRequest) -> Iterator[Apigw]:
     """Like ``apigw`` but session-scoped: deploy once for many tests, or use
     ``with apigw_session.deployed(api) as deployment:`` inside a hypothesis ``@given`` test
-    (function-scoped fixtures are not reset between examples)."""
+    (function-scoped fixtures are not reset between examples); what is still deployed is torn
+    down at the end of the session."""
     session = _make(request)
     yield session
     session.teardown()

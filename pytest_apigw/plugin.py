@@ -14,6 +14,7 @@ from pytest_apigw.fixtures import BACKEND_KEY, apigw, apigw_backend, apigw_sessi
 from pytest_apigw.invocations import LOG, report_section
 from pytest_apigw.registry import BackendRegistry
 from pytest_apigw.session import LazyBackend
+from pytest_apigw.tracebacks import hide_own_frames
 
 #: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles).
 pytest_plugins = ["pytest_apigw.contract.plugin"]
@@ -22,6 +23,7 @@ DEFAULT_BACKEND = "embedded"
 ENV_BACKEND = "PYTEST_APIGW_BACKEND"
 REGISTRY_KEY = pytest.StashKey[BackendRegistry]()
 _MARK_KEY = pytest.StashKey[int]()
+_TOLD_KEY = pytest.StashKey[set[str]]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -49,12 +51,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def selected_backend(config: pytest.Config) -> str:
     """The backend name: ``--apigw``, then ini ``apigw_backend``, then ``$PYTEST_APIGW_BACKEND``."""
-    return (
-        config.getoption("apigw")
-        or config.getini("apigw_backend")
-        or os.environ.get(ENV_BACKEND)
-        or DEFAULT_BACKEND
-    )
+    return backend_choice(config)[0]
+
+
+def backend_choice(config: pytest.Config) -> tuple[str, str]:
+    """``(backend name, where it was set)`` in the order of :func:`selected_backend`."""
+    for value, source in (
+        (config.getoption("apigw"), "--apigw"),
+        (config.getini("apigw_backend"), "ini option apigw_backend"),
+        (os.environ.get(ENV_BACKEND), f"${ENV_BACKEND}"),
+    ):
+        if value:
+            return value, source
+    return DEFAULT_BACKEND, "the default"
 
 
 @pytest.hookimpl(trylast=True)
@@ -69,8 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.hook.pytest_apigw_register_backends(registry=registry)
     config.stash[REGISTRY_KEY] = registry
     _take_back_swallowed_path(config, registry)
-    name = selected_backend(config)
-    registry.get(name)  # UsageError listing the registered backends when unknown
+    name, source = backend_choice(config)
+    registry.get(name, source=source)  # UsageError listing the registered backends when unknown
     config.stash[BACKEND_KEY] = LazyBackend(name, config)
 
 
@@ -78,7 +87,7 @@ def _take_back_swallowed_path(config: pytest.Config, registry: BackendRegistry) 
     """``pytest --apigw tests/`` means "default backend, run tests/": the optional value of
     ``--apigw`` swallowed a path. Give it back to the arguments."""
     value = config.getoption("apigw")
-    if not value or value in registry or not Path(value.split("::")[0]).exists():
+    if not value or value in registry or not _looks_like_a_path(value):
         return
     config.option.apigw = DEFAULT_BACKEND
     if not isinstance(config.args, list):
@@ -87,6 +96,28 @@ def _take_back_swallowed_path(config: pytest.Config, registry: BackendRegistry) 
         config.args.append(value)
     else:  # the args were testpaths or the invocation dir only because none were given
         config.args[:] = [value]
+
+
+def _shorten_repeated_unavailable(
+    config: pytest.Config, error: BaseException, report: pytest.TestReport
+) -> None:
+    """An unavailable backend's whole reason is shown at the first test that needed it; the
+    others get its first line and a pointer (not the same long text once per test)."""
+    name = getattr(error, "apigw_unavailable", None)
+    if name is None:
+        return
+    told = config.stash.setdefault(_TOLD_KEY, set())
+    if name not in told:
+        told.add(name)
+        return
+    lines = str(error).strip().splitlines() or [""]
+    report.longrepr = (f"backend {name!r} is unavailable: {lines[0]} "
+                       "(the whole reason is at the first test that needed it)")
+
+
+def _looks_like_a_path(value: str) -> bool:
+    """A file, folder or test id (backend names have no ``/``, ``.`` or ``::``)."""
+    return Path(value.split("::")[0]).exists() or any(mark in value for mark in ("::", "/", ".py"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -113,10 +144,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    """On failure, add an ``apigw`` section: each request's route, event and handler traceback.
-    Once the teardown report is written the invocation log is emptied: nothing a test made is
-    kept for the next one."""
+    """On failure, add an ``apigw`` section: each request's route, event and handler traceback;
+    pytest-apigw's own errors are shown at the user's line, without the plugin's frames. Once the
+    teardown report is written the invocation log is emptied: nothing a test made is kept for the
+    next one."""
+    if call.excinfo is not None and not item.config.getoption("fulltrace", False):
+        hide_own_frames(call.excinfo)
     report = yield
+    if call.excinfo is not None:
+        _shorten_repeated_unavailable(item.config, call.excinfo.value, report)
     if report.failed and _MARK_KEY in item.stash:
         invocations = LOG.since(item.stash[_MARK_KEY])
         if invocations:

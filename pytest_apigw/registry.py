@@ -42,14 +42,15 @@ class BackendRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self._entries
 
-    def get(self, name: str) -> BackendEntry:
-        """The entry for ``name``; a :class:`pytest.UsageError` listing the others if unknown."""
+    def get(self, name: str, *, source: str = "--apigw") -> BackendEntry:
+        """The entry for ``name``; a :class:`pytest.UsageError` naming where the name came from
+        (``source``) and listing the registered ones if unknown."""
         try:
             return self._entries[name]
         except KeyError:
             known = ", ".join(self.names()) or "none"
             raise pytest.UsageError(
-                f"--apigw: unknown backend {name!r}; registered backends: {known}"
+                f"{source}: unknown backend {name!r}; registered backends: {known}"
             ) from None
 
     def create(self, name: str, config: pytest.Config | None) -> Backend:

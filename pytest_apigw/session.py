@@ -29,7 +29,8 @@ class LazyBackend:
 
     def get(self) -> Backend:
         """The backend, created and started on first call. When it cannot start, every test that
-        needs it fails with the reason alone (no traceback), without trying again each time."""
+        needs it fails without a traceback and without trying again: the first with the whole
+        reason, the others with its first line and a pointer to the first."""
         with self._lock:
             if self._backend is None and self._failure is None:
                 try:
@@ -41,7 +42,9 @@ class LazyBackend:
                 except BackendUnavailable as exc:
                     self._failure = exc
             if self._backend is None:
-                pytest.fail(str(self._failure), pytrace=False)
+                failed = pytest.fail.Exception(str(self._failure), pytrace=False)
+                failed.apigw_unavailable = self.name  # type: ignore[attr-defined]
+                raise failed
             return self._backend
 
     def close(self) -> None:

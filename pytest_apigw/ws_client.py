@@ -150,10 +150,24 @@ class AsyncClient:
 
 
 def management_client(endpoint_url: str, **kwargs: Any) -> Any:
-    """A boto3 ``apigatewaymanagementapi`` client for a stage URL (``deployment.connections_client()``)."""
+    """A boto3 ``apigatewaymanagementapi`` client for a stage URL (``deployment.connections_client()``).
+
+    Against AWS (``{id}.execute-api.{region}.amazonaws.com``) it signs with your credential
+    chain in the API's region; against an emulator or LocalStack it uses your credentials when
+    some are set, else LocalStack's test ones (nothing checks them there)."""
+    import os
+    from urllib.parse import urlsplit
+
     import boto3
 
-    options: dict[str, Any] = {"region_name": "us-east-1", "aws_access_key_id": "testing",
-                               "aws_secret_access_key": "testing"}
+    host = urlsplit(endpoint_url).hostname or ""
+    options: dict[str, Any] = {}
+    if host.endswith(".amazonaws.com") and ".execute-api." in host:
+        options["region_name"] = host.split(".execute-api.")[1].split(".")[0]
+    else:
+        options["region_name"] = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") \
+            or "us-east-1"
+        if not os.environ.get("AWS_ACCESS_KEY_ID"):
+            options.update(aws_access_key_id="test", aws_secret_access_key="test")
     options.update(kwargs)
     return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint_url, **options)

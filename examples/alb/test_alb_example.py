@@ -1,4 +1,4 @@
-"""The seed's Application Load Balancer example: a private integration spreading requests
+"""The CDK README's Application Load Balancer example: a private integration spreading requests
 round robin over the listener's targets, each a small ``http.server`` on 127.0.0.1.
 
 Run it: ``pytest examples/alb``.
@@ -14,7 +14,7 @@ from pytest_apigw import ApplicationLoadBalancer, HttpAlbIntegration, HttpApi, H
 
 
 def alb_api(ports: list[int]) -> HttpApi:
-    """The seed's snippet: VPC, ALB, listener on 80, targets; the ALB is the default integration."""
+    """The CDK README's snippet: VPC, ALB, listener on 80, targets; the ALB is the default integration."""
     vpc = Vpc("VPC")
     lb = ApplicationLoadBalancer("lb", vpc=vpc)
     listener = lb.add_listener("listener", port=80)

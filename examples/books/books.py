@@ -1,4 +1,4 @@
-"""The seed's HTTP API example: ``GET /books`` through a Lambda proxy integration.
+"""The CDK README's HTTP API example: ``GET /books`` through a Lambda proxy integration.
 
     const booksIntegration = new LambdaProxyIntegration({ handler: booksDefaultFn });
     const httpApi = new HttpApi(stack, 'HttpApi');
@@ -36,7 +36,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def books_api() -> HttpApi:
-    """The seed's API: ``GET /books`` (and ``GET /books/{id}``) on ``BooksDefaultFn``."""
+    """The CDK README's API: ``GET /books`` (and ``GET /books/{id}``) on ``BooksDefaultFn``."""
     books_fn = Function("BooksDefaultFn", handler=handler)
     books_integration = LambdaProxyIntegration(handler=books_fn)
     http_api = HttpApi("HttpApi")

@@ -1,4 +1,4 @@
-"""The seed's Cloud Map example: a private integration to the instances of a service,
+"""The CDK README's Cloud Map example: a private integration to the instances of a service,
 discovered per request, optionally filtered by instance attributes.
 
 Run it: ``pytest examples/cloud_map``.
@@ -12,7 +12,7 @@ from pytest_apigw import HttpApi, HttpServiceDiscoveryIntegration, PrivateDnsNam
 
 
 def cloud_map_api(ports: dict[str, int]) -> HttpApi:
-    """The seed's snippet; two instances registered with a ``version`` attribute."""
+    """The CDK README's snippet; two instances registered with a ``version`` attribute."""
     vpc = Vpc("VPC")
     vpc_link = VpcLink("VpcLink", vpc=vpc)
     namespace = PrivateDnsNamespace("Namespace", name="boobar.com", vpc=vpc)

@@ -1,4 +1,4 @@
-"""The seed's HTTP proxy example: ``GET /books`` forwarded to a books service over HTTP.
+"""The CDK README's HTTP proxy example: ``GET /books`` forwarded to a books service over HTTP.
 
 The "books service" is a tiny ``http.server`` the fixture starts on 127.0.0.1 (and stops after
 the test); the API forwards to it exactly as API Gateway would forward to
@@ -46,7 +46,7 @@ def books_service():
 
 
 def books_api(service_url: str) -> HttpApi:
-    """The seed's snippet, plus a parameter mapping that tells the service who called."""
+    """The CDK README's snippet, plus a parameter mapping that tells the service who called."""
     books_integration = HttpProxyIntegration(
         url=f"{service_url}/books",
         parameter_mapping=ParameterMapping().append_header(

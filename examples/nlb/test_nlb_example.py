@@ -1,4 +1,4 @@
-"""The seed's Network Load Balancer example: an NLB balances connections, so every request of
+"""The CDK README's Network Load Balancer example: an NLB balances connections, so every request of
 one client connection reaches the same target; new connections are spread.
 
 Run it: ``pytest examples/nlb``.
@@ -12,7 +12,7 @@ from pytest_apigw import HttpApi, HttpNlbIntegration, IpTarget, NetworkLoadBalan
 
 
 def nlb_api(ports: list[int]) -> HttpApi:
-    """The seed's snippet with an NLB."""
+    """The CDK README's snippet with an NLB."""
     vpc = Vpc("VPC")
     lb = NetworkLoadBalancer("lb", vpc=vpc)
     listener = lb.add_listener("listener", port=80)

@@ -69,7 +69,7 @@ class EmbeddedBackend(Backend):
     GATEWAY_CAPABILITIES = frozenset({
         capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
         capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
-        capabilities.PARAMETER_MAPPING,
+        capabilities.PARAMETER_MAPPING, capabilities.THROTTLING,
     })
 
     @property

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 
-@pytest.hookimpl
+@pytest.hookimpl(optionalhook=True)  # quiet when pytest-apigw itself is disabled (-p no:apigw)
 def pytest_apigw_register_backends(registry: Any) -> None:
     """Register ``embedded``: the in-process emulator (the default backend)."""
 

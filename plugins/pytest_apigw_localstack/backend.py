@@ -13,8 +13,10 @@ from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw.spec.stage import DEFAULT_STAGE
 from pytest_apigw_localstack import capabilities as caps
 from pytest_apigw_localstack import endpoint as endpoints
+from pytest_apigw_localstack import signals
 from pytest_apigw_localstack.clients import Clients, aws_clients, localstack_clients
 from pytest_apigw_localstack.translate import Provisioned, Translator
+from pytest_apigw_localstack.upstreams import UpstreamHost
 
 OPT_IN_ENV = "PYTEST_APIGW_AWS"
 
@@ -31,8 +33,16 @@ class AwsApiBackend(Backend):
         self._translator: Translator | None = None
         self._live: dict[int, Deployment] = {}
         self._lock = threading.Lock()
+        self._signals = False  # SIGTERM routed to a teardown while started
         #: Capability → why this endpoint cannot serve it (the conformance suite's skip reason).
         self.capability_gaps: dict[str, str] = {}
+
+    def upstream_host(self) -> UpstreamHost:
+        """Where the endpoint reaches the test's loopback upstreams (``--apigw-upstream-host``)."""
+        if self.config is None:
+            return UpstreamHost.from_config(None)
+        return UpstreamHost.from_config(self.config.getoption("apigw_upstream_host", None),
+                                        self.config.getini("apigw_upstream_host"))
 
     # -- what a subclass provides ---------------------------------------------------------
     def connect(self) -> Clients:
@@ -45,11 +55,13 @@ class AwsApiBackend(Backend):
 
     # -- the Backend contract ---------------------------------------------------------------
     def start(self) -> None:
-        """Find the endpoint and make the translator (once)."""
+        """Find the endpoint and make the translator (once); from now on SIGTERM tears down
+        what the run created instead of killing the process (``signals.py``)."""
         if self._translator is None:
             clients = self._clients or self.connect()
             self._clients = clients
-            self._translator = Translator(clients, real_aws=self.real_aws)
+            self._translator = Translator(clients, real_aws=self.real_aws, upstreams=self.upstream_host())
+            self._signals = signals.install()
 
     @property
     def translator(self) -> Translator:
@@ -91,7 +103,7 @@ class AwsApiBackend(Backend):
         self.translator.destroy(deployment.handle)
 
     def close(self) -> None:
-        """Tear down deployments still live."""
+        """Tear down deployments still live (then SIGTERM is as before)."""
         with self._lock:
             live, self._live = list(self._live.values()), {}
         errors = []
@@ -101,6 +113,9 @@ class AwsApiBackend(Backend):
                 self.translator.destroy(deployment.handle)
             except Exception as exc:
                 errors.append(exc)
+        if self._signals:
+            signals.uninstall()
+            self._signals = False
         if errors:
             raise errors[0]
 
@@ -126,6 +141,11 @@ class LocalStackBackend(AwsApiBackend):
         if option is None and self.config is not None:
             option = self.config.getoption("apigw_endpoint", None)
         found = endpoints.configured(option)
+        shared = getattr(self.config, "workerinput", None) or {}
+        if found is None and shared.get("apigw_localstack_endpoint"):  # the xdist session's container
+            found = endpoints.Endpoint(shared["apigw_localstack_endpoint"], "the session's container")
+        if found is None and shared.get("apigw_localstack_unavailable"):
+            raise BackendUnavailable(shared["apigw_localstack_unavailable"])
         if found is None:
             from pytest_apigw_localstack.container import LocalStackContainer
 

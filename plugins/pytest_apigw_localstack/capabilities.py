@@ -8,7 +8,7 @@ from pytest_apigw import capabilities as cap
 PROVISIONED = frozenset({
     cap.LAMBDA_PROXY, cap.HTTP_PROXY, cap.PRIVATE_ALB, cap.PRIVATE_NLB, cap.PRIVATE_CLOUD_MAP,
     cap.PARAMETER_MAPPING, cap.NAMED_STAGES, cap.STAGE_VARIABLES, cap.COOKIES, cap.WEBSOCKET,
-    cap.WEBSOCKET_CONNECTIONS, cap.AUTHORIZERS, *cap.REFINES,
+    cap.WEBSOCKET_CONNECTIONS, cap.AUTHORIZERS, cap.THROTTLING, *cap.REFINES,
 })
 
 #: Gaps of MiniStack (seen on 1.4.x): the capability and why a conformance case cannot pass there.
@@ -35,6 +35,8 @@ MINISTACK_GAPS = {
     cap.OPTIONS_ROUTED: "MiniStack answers every OPTIONS as a CORS preflight (403 without CORS) instead "
                         "of routing it",
     cap.BARE_RESULTS: "MiniStack answers an empty body when a 2.0 function returns null",
+    cap.THROTTLING: "MiniStack stores a stage's DefaultRouteSettings/RouteSettings but throttles nothing "
+                    "(AWS: 429 once a route's token bucket is empty)",
     cap.HTTP_PROXY_URI: "MiniStack appends the request path to every HTTP proxy integration URI, fills "
                         "in no {path} variables, and forwards the decoded path (502 on non-ASCII)",
     cap.AUTHORIZER_JWT_DETAILS: "MiniStack passes JWT claims with their JSON types (AWS: strings) and scopes "

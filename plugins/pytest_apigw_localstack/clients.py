@@ -1,4 +1,9 @@
-"""boto3 clients: through ``localstack-client`` for LocalStack, plain boto3 for AWS."""
+"""boto3 clients for a LocalStack-compatible endpoint or for AWS.
+
+For LocalStack, every client is made with the endpoint as ``endpoint_url`` (boto3's own way,
+TLS verification as boto3 does it); ``localstack-client`` is not needed for that (its session
+maps each service to a URL of its own and turns TLS verification off).
+"""
 
 from __future__ import annotations
 
@@ -69,18 +74,18 @@ class Clients:
 
 
 def localstack_clients(endpoint_url: str) -> Clients:
-    """Clients for a LocalStack-compatible endpoint (test credentials unless some are set)."""
-    from localstack_client.session import Session
+    """Clients for a LocalStack-compatible endpoint: your credentials when set, else
+    LocalStack's test ones (it does not check them); the region of your environment."""
+    import boto3
 
     region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or DEFAULT_REGION
-    session = Session(
+    own = bool(os.environ.get("AWS_ACCESS_KEY_ID"))
+    session = boto3.Session(
         aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
         aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
-        region_name=region, localstack_host=endpoint_url.split("://", 1)[-1],
+        aws_session_token=os.environ.get("AWS_SESSION_TOKEN") if own else None,
+        region_name=region,
     )
-    # localstack-client builds per-service URLs from $AWS_ENDPOINT_URL or localstack_host (and
-    # prefers the former): pin every service to the endpoint that was chosen and checked.
-    session._service_endpoint_mapping = dict.fromkeys(session._service_endpoint_mapping, endpoint_url)
     return Clients(session, endpoint_url, region)
 
 

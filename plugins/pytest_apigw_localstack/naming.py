@@ -10,6 +10,14 @@ import time
 
 TAG_PREFIX = "pytest-apigw"
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+#: Characters outside what every tagging API accepts (ELBv2, EC2, IAM, Cloud Map, API Gateway:
+#: ``^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$``); quotes in construct labels are the usual offender.
+_TAG_UNSAFE = re.compile(r"[^\w\s.:/=+\-@]+")
+
+
+def tag_value(text: str) -> str:
+    """``text`` as a valid tag value (at most 256 characters, no quotes or other symbols)."""
+    return " ".join(_TAG_UNSAFE.sub(" ", text).split())[:256]
 
 
 def worker() -> str:
@@ -60,7 +68,7 @@ class DeploymentNames:
             f"{TAG_PREFIX}:started": self.namer.started,
         }
         if construct:
-            tags[f"{TAG_PREFIX}:construct"] = construct[:255]
+            tags[f"{TAG_PREFIX}:construct"] = tag_value(construct)
         return tags
 
     def tag_list(self, construct: str = "") -> list[dict[str, str]]:

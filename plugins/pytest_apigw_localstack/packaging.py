@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_apigw.errors import SpecError
+from pytest_apigw_localstack import dependencies
 
 _SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache",
               "node_modules", ".tox"}
@@ -105,14 +106,21 @@ def sources(function) -> tuple[Path, list[Path]]:  # noqa: ANN001
 
 
 def package(function) -> Package:  # noqa: ANN001
-    """Build the zip of ``function`` (deterministic: fixed timestamps, sorted entries)."""
+    """Build the zip of ``function`` (deterministic: fixed timestamps, sorted entries), with
+    its ``requirements.txt`` installed beside the handler (``dependencies.py``)."""
     handler = handler_name(function)
     root, files = sources(function)
+    entries = [(path.relative_to(root).as_posix(), path) for path in files]
+    vendored = dependencies.installed(function)
+    if vendored is not None:
+        own = {name for name, _ in entries}
+        entries += [(name, path) for name, path in
+                    ((p.relative_to(vendored).as_posix(), p) for p in _walk(vendored))
+                    if name not in own and not name.startswith(".pytest-apigw")]
     buffer = io.BytesIO()
     names = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in files:
-            arcname = path.relative_to(root).as_posix()
+        for arcname, path in sorted(entries):
             info = zipfile.ZipInfo(arcname, _FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED

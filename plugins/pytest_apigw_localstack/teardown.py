@@ -83,6 +83,10 @@ def _delete_service(c: Any, r: Resource) -> None:
 
 
 def _delete_namespace(c: Any, r: Resource) -> None:
+    if not r.id:  # the deploy was interrupted while the namespace was being created
+        r.id = wait_operation(c, r.extra["operation"]).get("NAMESPACE", "")
+        if not r.id:
+            return
     op = c.servicediscovery.delete_namespace(Id=r.id)
     wait_operation(c, op.get("OperationId"))
 

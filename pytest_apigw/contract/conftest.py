@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pytest_apigw.contract import profiles  # registers the ci / thorough profiles
+from pytest_apigw.contract import profiles  # registers the apigw-ci / apigw-thorough profiles
 from pytest_apigw.contract.cases import serves
 from pytest_apigw.contract.gaps import GAPS_KEY, Gaps
 from pytest_apigw.contract.probes import EchoUpstream

@@ -1,6 +1,6 @@
 """The conformance suite as its own pytest plugin: ``pytest --apigw[=BACKEND]`` adds this
 folder's cases to the run (``--apigw-no-conformance`` leaves them out) and registers its
-hypothesis profiles (``ci``, ``thorough``) before hypothesis loads the one asked for.
+hypothesis profiles (``apigw-ci``, ``apigw-thorough``) before hypothesis loads the one asked for.
 
 Registered by the core plugin (``pytest_plugins``); kept free of heavy imports.
 """
@@ -30,10 +30,47 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         import pytest_apigw.contract.profiles  # noqa: F401
 
 
+_REQUESTED = pytest.StashKey[list[str]]()
+
+
+def _is_contract_id(arg: str) -> bool:
+    """True when ``arg`` names a test of the suite the way a run prints it
+    (``test_lambda_proxy.py::test_x[...]``, relative to the suite's folder) and is not a path
+    that exists where pytest runs."""
+    path = arg.partition("::")[0]
+    return bool(path) and not Path(path).exists() and (CONTRACT_DIR / path).is_file()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """With ``--apigw``, add the suite's folder to the paths to collect."""
-    if config.getoption("apigw") and not config.getoption("apigw_no_conformance"):
-        contract = str(CONTRACT_DIR)
-        if isinstance(config.args, list) and contract not in config.args:
-            config.args.append(contract)
+    """With ``--apigw``, add the suite's folder to the paths to collect. A test id of the suite
+    pasted back from a report (``pytest --apigw test_lambda_proxy.py::test_x``) runs that test
+    alone, under the same id."""
+    if not config.getoption("apigw") or config.getoption("apigw_no_conformance"):
+        return
+    if not isinstance(config.args, list):
+        return
+    requested = [arg for arg in config.args if _is_contract_id(arg)]
+    config.args[:] = [arg for arg in config.args if arg not in requested]
+    config.stash[_REQUESTED] = requested
+    contract = str(CONTRACT_DIR)
+    if contract not in config.args:
+        config.args.append(contract)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep only the suite's tests a pasted id asked for (the user's own tests stay)."""
+    requested = config.stash.get(_REQUESTED, [])
+    if not requested:
+        return
+
+    def wanted(item: pytest.Item) -> bool:
+        if not item.path.is_relative_to(CONTRACT_DIR):
+            return True
+        return any(item.nodeid == rid or item.nodeid.startswith((f"{rid}::", f"{rid}["))
+                   for rid in requested)
+
+    kept = [item for item in items if wanted(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept

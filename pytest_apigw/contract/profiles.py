@@ -1,16 +1,17 @@
 """Hypothesis profiles of the conformance suite, scaled to what a deployment costs.
 
-``ci`` (also what the suite uses when no profile is chosen): few examples, no deadline,
-derandomized, no example database; ``thorough``: many examples and every health check but
+``apigw-ci`` (also what the suite uses when no profile is chosen): few examples, no deadline,
+derandomized, no example database; ``apigw-thorough``: many examples and every health check but
 ``too_slow`` (deploying and calling real APIs is slow by nature). Choose with
-``pytest --apigw --hypothesis-profile=thorough``.
+``pytest --apigw --hypothesis-profile=apigw-thorough``. A project's
+own ``ci``/``thorough`` profiles are left alone.
 
 The embedded backend deploys in milliseconds; any other backend (LocalStack, MiniStack, AWS)
 creates real resources through an API, so a deployment costs a second or more while a request
-costs tens of milliseconds. On those backends the ``ci`` and ``thorough`` profiles draw fewer
+costs tens of milliseconds. On those backends the ``apigw-ci`` and ``apigw-thorough`` profiles draw fewer
 examples (:data:`EXTERNAL_EXAMPLES`) and each generated deployment serves more generated
 requests (:func:`per_deployment`): every case is checked exactly as on the embedded backend,
-on fewer APIs; ``ci`` does not shrink a failure there (each step would redeploy). A profile
+on fewer APIs; ``apigw-ci`` does not shrink a failure there (each step would redeploy). A profile
 of your own is used as it is, on every backend.
 """
 
@@ -20,18 +21,23 @@ from hypothesis import HealthCheck, Phase, settings
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 
+#: The suite's profiles, under names of their own: a project's own ``ci`` or ``thorough``
+#: profile is never replaced.
+CI = "apigw-ci"
+THOROUGH = "apigw-thorough"
+
 settings.register_profile(
-    "ci", max_examples=12, deadline=None, derandomize=True, database=None,
+    CI, max_examples=12, deadline=None, derandomize=True, database=None,
     suppress_health_check=_SLOW, print_blob=True,
 )
 settings.register_profile(
-    "thorough", max_examples=400, deadline=None, suppress_health_check=_SLOW, print_blob=True,
+    THOROUGH, max_examples=400, deadline=None, suppress_health_check=_SLOW, print_blob=True,
 )
 
 #: The backend whose deployments cost nothing (every other one is "external").
 EMBEDDED = "embedded"
 #: Examples per property on an external backend, per profile of the suite.
-EXTERNAL_EXAMPLES = {"ci": 3, "thorough": 40}
+EXTERNAL_EXAMPLES = {CI: 3, THOROUGH: 40}
 #: How many requests (or scripted results) one generated deployment serves: (embedded, external).
 PER_DEPLOYMENT = (4, 12)
 
@@ -56,13 +62,13 @@ def per_deployment() -> int:
 
 
 def contract_settings(**overrides: object) -> settings:
-    """Settings for a conformance test: the loaded profile, or ``ci`` when none was chosen
+    """Settings for a conformance test: the loaded profile, or ``apigw-ci`` when none was chosen
     (the suite runs inside users' sessions and must stay fast by default); on an external
     backend the suite's own profiles draw :data:`EXTERNAL_EXAMPLES` examples."""
     name = settings.get_current_profile_name()
     if name == "default":
-        name = "ci"
-        base = settings.get_profile("ci")
+        name = CI
+        base = settings.get_profile(CI)
     else:
         base = settings.default
     # the ``gaps`` fixture is function-scoped on purpose: it gathers across a case's examples
@@ -70,7 +76,7 @@ def contract_settings(**overrides: object) -> settings:
                          [*base.suppress_health_check, HealthCheck.function_scoped_fixture])
     if external() and name in EXTERNAL_EXAMPLES:
         overrides.setdefault("max_examples", EXTERNAL_EXAMPLES[name])
-        if name == "ci":
+        if name == CI:
             # shrinking redeploys once per step: minutes on an external backend; the report
             # still prints the whole failing spec and request (``thorough`` shrinks)
             overrides.setdefault("phases", [p for p in Phase if p is not Phase.shrink])

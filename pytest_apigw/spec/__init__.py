@@ -25,6 +25,7 @@ from pytest_apigw.spec.network import (
 )
 from pytest_apigw.spec.parameter_mapping import MappingValue, ParameterMapping
 from pytest_apigw.spec.stage import DEFAULT_STAGE
+from pytest_apigw.spec.throttle import ThrottleSettings
 from pytest_apigw.spec.websocket_api import (
     WebSocketApi,
     WebSocketRoute,
@@ -57,6 +58,7 @@ __all__ = [
     "ParameterMapping",
     "PrivateDnsNamespace",
     "Service",
+    "ThrottleSettings",
     "Vpc",
     "VpcLink",
     "WebSocketApi",

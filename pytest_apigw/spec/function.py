@@ -66,6 +66,9 @@ class Function(Construct):
         if code is not None and not isinstance(code, str | Path):
             raise self.error(f"code must be a directory path (str or Path), got {type(code).__name__} "
                              f"{code!r}")
+        #: ``function_name`` was given: backends that provision use it as is (CloudFormation's
+        #: ``FunctionName``); otherwise they make a unique name from the id.
+        self.named = function_name is not None
         self.code = Path(code).resolve() if code is not None else None
         self.handler = handler
         self._check_handler()

@@ -14,6 +14,7 @@ from pytest_apigw.spec.integrations.base import HttpRouteIntegration
 from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.route_key import DEFAULT_ROUTE_KEY, RouteKey, method_name, parse_route_key
 from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage, StagedApi
+from pytest_apigw.spec.throttle import ThrottleSettings
 
 #: HTTP API quotas that cannot be increased ("Scopes per route", "Integrations per API").
 MAX_SCOPES_PER_ROUTE = 10
@@ -97,19 +98,19 @@ class HttpApi(StagedApi):
                 raise self.error("the $default route takes no methods")
             keys = [DEFAULT_ROUTE_KEY]
         else:
-            if methods is None:
-                methods = [HttpMethod.ANY]
-            elif isinstance(methods, str | bytes) or not isinstance(methods, Iterable):
-                raise self.error(
-                    f"route path {path!r}: methods must be a list of HttpMethod (e.g. [HttpMethod.GET]), "
-                    f"got {type(methods).__name__} {methods!r}")
-            names = [method_name(self.label, m) for m in methods]
-            if not names:
-                raise self.error(f"route path {path!r}: methods must not be empty (leave methods out "
-                                 "for ANY)")
+            names = [method_name(self.label, m) for m in _method_list(self.label, path, methods)]
             keys = [f"{name} {path}" for name in names]
         parsed = [parse_route_key(self.label, key) for key in keys]
         return [self._add(key, integration, authorizer, scopes) for key in parsed]
+
+    @property
+    def default_stage(self) -> HttpStage | None:
+        """The ``$default`` stage, if the API has one (CDK's ``httpApi.defaultStage``)."""
+        for stage in self.stages:
+            if stage.stage_name == DEFAULT_STAGE:
+                assert isinstance(stage, HttpStage)
+                return stage
+        return None
 
     def add_stage(self, id: str, **kwargs: Any) -> HttpStage:  # noqa: A002
         """Add a named stage (same keywords as :class:`HttpStage`)."""
@@ -173,11 +174,29 @@ class HttpStage(Stage):
         stage_name: str,
         auto_deploy: bool = True,
         stage_variables: dict[str, str] | None = None,
+        throttle: ThrottleSettings | None = None,
+        route_throttles: dict[str, ThrottleSettings] | None = None,
     ) -> None:
         super().__init__(
-            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables
+            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables,
+            throttle=throttle, route_throttles=route_throttles,
         )
         if not isinstance(http_api, HttpApi):
             raise self.error(f"http_api must be an HttpApi, got {type(http_api).__name__}")
         self.api = http_api
         http_api._add_stage(self)
+
+
+def _method_list(owner: str, path: str, methods: object) -> list[object]:
+    """``methods`` as a list: ``None`` is ``ANY``, one method (``HttpMethod.GET`` or ``"GET"``)
+    is a list of one; anything else must be a non-empty list or tuple."""
+    if methods is None:
+        return [HttpMethod.ANY]
+    if isinstance(methods, str):  # HttpMethod is a str enum: never iterate its letters
+        return [methods]
+    if not isinstance(methods, list | tuple | set | frozenset):
+        raise SpecError(owner, f"route path {path!r}: methods must be a list of HttpMethod, got "
+                               f"{type(methods).__name__} {methods!r}")
+    if not methods:
+        raise SpecError(owner, f"route path {path!r}: methods must not be empty (leave it out for ANY)")
+    return list(methods)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from pytest_apigw.spec._base import Construct, expect_bool, string_map
+from pytest_apigw.spec.throttle import ThrottleSettings
+from pytest_apigw.spec.throttle import route_throttles as route_throttles_of
 
 DEFAULT_STAGE = "$default"
 #: "Stage variables per stage: 100" (HTTP API quotas; cannot be increased).
@@ -24,6 +26,8 @@ class Stage(Construct):
         stage_name: str,
         auto_deploy: bool,
         stage_variables: dict[str, str] | None,
+        throttle: ThrottleSettings | None = None,
+        route_throttles: dict[str, ThrottleSettings] | None = None,
     ) -> None:
         super().__init__(id)
         if stage_name != DEFAULT_STAGE and not (
@@ -35,6 +39,12 @@ class Stage(Construct):
             )
         self.stage_name = stage_name
         self.auto_deploy = expect_bool(self.label, "auto_deploy", auto_deploy)
+        if throttle is not None and not isinstance(throttle, ThrottleSettings):
+            raise self.error(f"throttle must be a ThrottleSettings, got {throttle!r}")
+        #: The routes' default limits (``DefaultRouteSettings``), ``None``: the account's.
+        self.throttle = throttle
+        #: Per-route limits by route key (``RouteSettings``), over :attr:`throttle`.
+        self.route_throttles = route_throttles_of(self.label, route_throttles)
         variables = string_map(self.label, "stage_variables", stage_variables)
         if len(variables) > MAX_STAGE_VARIABLES:
             raise self.error(f"{len(variables)} stage variables; AWS allows at most {MAX_STAGE_VARIABLES} "

@@ -10,6 +10,7 @@ from pytest_apigw.errors import SpecError
 from pytest_apigw.spec._base import expect_bool, expect_text
 from pytest_apigw.spec.integrations.websocket_lambda import WebSocketRouteIntegration
 from pytest_apigw.spec.stage import Stage, StagedApi
+from pytest_apigw.spec.throttle import ThrottleSettings
 from pytest_apigw.spec.websocket_authorizers import check_websocket_route_authorizer
 
 SPECIAL_ROUTE_KEYS = ("$connect", "$disconnect", "$default")
@@ -147,9 +148,12 @@ class WebSocketStage(Stage):
         stage_name: str,
         auto_deploy: bool = False,
         stage_variables: dict[str, str] | None = None,
+        throttle: ThrottleSettings | None = None,
+        route_throttles: dict[str, ThrottleSettings] | None = None,
     ) -> None:
         super().__init__(
-            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables
+            id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables,
+            throttle=throttle, route_throttles=route_throttles,
         )
         if stage_name == "$default":
             raise self.error("a WebSocket API stage cannot be named '$default'; use e.g. 'dev'")

@@ -155,3 +155,25 @@ def test_ids_are_checked():
 
 def test_spec_error_is_a_value_error():
     assert issubclass(SpecError, ValueError)
+
+
+def test_one_method_without_a_list_is_one_method_and_wrong_methods_are_named():
+    from pytest_apigw import Function, HttpApi, HttpMethod, LambdaProxyIntegration, SpecError
+
+    integration = LambdaProxyIntegration(handler=Function("F", handler=lambda e, c: None))
+    api = HttpApi("Methods")
+    (route,) = api.add_routes(path="/one", methods=HttpMethod.GET, integration=integration)
+    assert route.key == "GET /one"
+    (route,) = api.add_routes(path="/two", methods="POST", integration=integration)
+    assert route.key == "POST /two"
+    with pytest.raises(SpecError, match=r"methods must be a list of HttpMethod, got int 5"):
+        api.add_routes(path="/three", methods=5, integration=integration)
+    with pytest.raises(SpecError, match=r"methods must not be empty \(leave it out for ANY\)"):
+        api.add_routes(path="/four", methods=[], integration=integration)
+
+
+def test_supports_an_unknown_capability_says_so(apigw_backend):
+    assert apigw_backend.supports("http.lambda_proxy") is True
+    hint = r"unknown capability 'http.lamda_proxy'; did you mean 'http.lambda_proxy'"
+    with pytest.raises(ValueError, match=hint):
+        apigw_backend.supports("http.lamda_proxy")

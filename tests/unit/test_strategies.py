@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_apigw.contract.model import select_route
@@ -37,7 +37,12 @@ def test_route_tables_are_unique_and_valid(keys):
         parse_route_key("test", key)
 
 
-@settings(max_examples=50)
+#: The project's own suite runs on loaded 2-core machines: no deadline, no too_slow check (the
+#: strategies' speed is measured in benchmarks/, not asserted by a health check).
+LOADED_MACHINE = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+
+
+@settings(max_examples=50, **LOADED_MACHINE)
 @given(http_apis(integrations=st.just(INTEGRATION), stages=stage_layouts()))
 def test_http_apis_build(api):
     assert isinstance(api, HttpApi) and api.routes and api.stages
@@ -64,7 +69,7 @@ def _api() -> HttpApi:
     return api
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, **LOADED_MACHINE)
 @given(requests_for(_api(), stage="$default"))
 def test_requests_for_hit_routes_often(request):
     assert request.path.startswith("/")
@@ -74,7 +79,7 @@ def test_requests_for_hits_every_route():
     api = _api()
     hit = set()
 
-    @settings(max_examples=300, database=None)
+    @settings(max_examples=300, database=None, **LOADED_MACHINE)
     @given(requests_for(api, stage="$default"))
     def collect(request):
         hit.add(select_route(list(api.routes), request.method, request.path).key)

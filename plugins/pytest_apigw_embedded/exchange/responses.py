@@ -46,6 +46,11 @@ def gateway_timeout() -> GatewayResponse:
     return error(504, "Gateway Timeout")
 
 
+def too_many_requests() -> GatewayResponse:
+    """Throttled (``http-api-throttling.md``): 429."""
+    return error(429, "Too Many Requests")
+
+
 def too_large() -> GatewayResponse:
     """Payload over 10 MB: 413."""
     return error(413, "Request Entity Too Large")

@@ -21,6 +21,7 @@ from pytest_apigw_embedded.exchange.limits import invalid_header
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.gateway import cors as cors_rules
+from pytest_apigw_embedded.gateway.throttle import Throttles
 
 _date_cache: tuple[int, bytes] = (0, b"")
 
@@ -53,6 +54,7 @@ class HttpGateway:
         self.services = services
         self.stages = StageTable(api, services)
         self.authorizers = Authorizers(api, services)
+        self.throttles = Throttles()
         #: Set by a WebSocket-capable app; plain HTTP APIs refuse upgrades.
         self.websocket: Callable[..., Awaitable[None]] | None = None
 
@@ -115,6 +117,10 @@ class HttpGateway:
             record.error = f"no route matches {request.method} {stage_path}"
             return responses.not_found()
         record.route_key = match.key
+        refused_by = self.throttles.allow(stage_routes.stage, match.key)
+        if refused_by is not None:
+            record.error = f"throttled: {match.key} is over its limits ({refused_by!r})"
+            return responses.too_many_requests()
         ctx = RequestContext(self.api_id, stage_routes.stage, match, request, record, self.services)
         integration = stage_routes.integrations[id(match.route.integration)]
         try:

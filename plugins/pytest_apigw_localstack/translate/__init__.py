@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_apigw.errors import DeployError, SpecError
-from pytest_apigw.spec import HttpApi, WebSocketApi
+from pytest_apigw.spec import WebSocketApi
+from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw_localstack import packaging
 from pytest_apigw_localstack.clients import Clients
 from pytest_apigw_localstack.ledger import Ledger
@@ -19,6 +20,7 @@ from pytest_apigw_localstack.naming import Namer
 from pytest_apigw_localstack.teardown import teardown
 from pytest_apigw_localstack.translate import functions, http_api, websocket
 from pytest_apigw_localstack.translate.context import Context
+from pytest_apigw_localstack.upstreams import UpstreamHost
 
 
 @dataclass
@@ -56,28 +58,30 @@ def functions_of(api: Any) -> list[Any]:
 class Translator:
     """Spec → AWS API. ``real_aws`` waits for eventual consistency and never substitutes a gap."""
 
-    def __init__(self, clients: Clients, namer: Namer | None = None, *, real_aws: bool = False) -> None:
+    def __init__(
+        self, clients: Clients, namer: Namer | None = None, *, real_aws: bool = False,
+        upstreams: UpstreamHost | None = None,
+    ) -> None:
         self.clients = clients
+        self.upstreams = upstreams or UpstreamHost(None)
         self.namer = namer or Namer()
         self.real_aws = real_aws
         self.busy_wait = 600.0 if real_aws else 0.0
 
     def check(self, api: Any) -> None:
-        """Refuse, before creating anything, what cannot be provisioned."""
-        if isinstance(api, HttpApi) and not api.routes:
-            raise SpecError(api.label, "Unable to deploy API because no routes exist in this API (add a "
-                                       "route with add_routes() or default_integration=)")
-        if not api.stages:
-            hint = "keep create_default_stage=True or add an HttpStage" if isinstance(api, HttpApi) \
-                else "add a WebSocketStage"
-            raise SpecError(api.label, f"has no stage to deploy to: {hint}")
+        """Refuse, before creating anything, what cannot be provisioned (AWS's deployment
+        checks, decided once in the spec layer, and handlers that cannot be shipped)."""
+        deploy_target(api)
+        if not isinstance(api, WebSocketApi):
+            http_api.refuse_unprovisionable(api)
         for function in functions_of(api):
             packaging.handler_name(function)
 
     def deploy(self, api: Any) -> Provisioned:
         """Provision ``api``; on failure everything already created is removed, then the error raised."""
         self.check(api)
-        ctx = Context(self.clients, self.namer.deployment(), Ledger(), real_aws=self.real_aws)
+        ctx = Context(self.clients, self.namer.deployment(), Ledger(), real_aws=self.real_aws,
+                      upstreams=self.upstreams)
         try:
             return self._deploy(ctx, api)
         except BaseException as exc:

@@ -20,10 +20,11 @@ def namespace(ctx: Context, spec: PrivateDnsNamespace) -> dict[str, str]:
         op = ctx.clients.servicediscovery.create_private_dns_namespace(
             Name=name, Vpc=vpc_id, Tags=ctx.names.tag_list(spec.label),
         )
-        targets = wait_operation(ctx.clients, op["OperationId"])
-        ns_id = targets["NAMESPACE"]
-        ctx.ledger.add("namespace", ns_id)
-        return {"Id": ns_id, "Name": name}
+        # recorded before the wait (which an interrupt may cut short): teardown can still find
+        # the namespace through its operation
+        pending = ctx.ledger.add("namespace", "", operation=op["OperationId"])
+        pending.id = wait_operation(ctx.clients, op["OperationId"])["NAMESPACE"]
+        return {"Id": pending.id, "Name": name}
 
     return ctx.once("namespace", spec, create)
 
@@ -41,7 +42,8 @@ def service(ctx: Context, spec: Service) -> dict[str, Any]:
         )["Service"]
         ctx.ledger.add("service", created["Id"])
         for instance in spec.instances:
-            attributes = {"AWS_INSTANCE_IPV4": instance.ipv4, "AWS_INSTANCE_PORT": str(instance.port),
+            attributes = {"AWS_INSTANCE_IPV4": ctx.upstreams.ip(instance.ipv4),
+                          "AWS_INSTANCE_PORT": str(instance.port),
                           **instance.attributes}
             op = sd.register_instance(ServiceId=created["Id"], InstanceId=instance.id, Attributes=attributes)
             ctx.ledger.add("instance", instance.id, service=created["Id"])

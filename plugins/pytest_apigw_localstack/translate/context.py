@@ -9,6 +9,7 @@ from typing import Any
 from pytest_apigw_localstack.clients import Clients
 from pytest_apigw_localstack.ledger import Ledger
 from pytest_apigw_localstack.naming import DeploymentNames
+from pytest_apigw_localstack.upstreams import UpstreamHost
 
 
 @dataclass
@@ -25,6 +26,8 @@ class Context:
     notes: list[str] = field(default_factory=list)
     #: Functions created but not yet seen Active (waited for together, at the end of a deploy).
     pending: dict[str, dict] = field(default_factory=dict)
+    #: Where the endpoint reaches the test's loopback upstreams (``--apigw-upstream-host``).
+    upstreams: UpstreamHost = field(default_factory=lambda: UpstreamHost(None))
 
     def once(self, kind: str, construct: Any, create: Callable[[], Any]) -> Any:
         """``create()`` the first time ``construct`` is seen for ``kind``, the cached result after."""

@@ -56,7 +56,8 @@ def function_arn(ctx: Context, function: Any) -> str:
 
     def create() -> str:
         zipped = package(function)  # a SpecError before anything is created when unshippable
-        name = ctx.names.name(function.function_name, 64)
+        # a function_name the spec gives is used as is (as CloudFormation's FunctionName is)
+        name = function.function_name if function.named else ctx.names.name(function.function_name, 64)
         kwargs = {
             "FunctionName": name, "Runtime": function.runtime, "Role": role_arn(ctx),
             "Handler": zipped.handler, "Code": {"ZipFile": zipped.zip_bytes},

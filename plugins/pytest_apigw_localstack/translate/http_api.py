@@ -19,29 +19,23 @@ from pytest_apigw_localstack.translate.context import Context
 
 
 def _mapping(integration: Any) -> dict[str, Any]:
-    """``RequestParameters`` (and ``ResponseParameters``) of a parameter mapping, if any."""
-    mapping = integration.parameter_mapping
-    if mapping is None:
-        return {}
-    if isinstance(mapping, dict):
-        return {"RequestParameters": dict(mapping)}
+    """``RequestParameters`` and ``ResponseParameters`` (by status code) of an integration's
+    parameter mappings (the spec holds them validated, as plain dicts)."""
     out: dict[str, Any] = {}
-    pairs = (("request_parameters", "RequestParameters"), ("response_parameters", "ResponseParameters"))
-    for attr, key in pairs:
-        value = getattr(mapping, attr, None)
-        value = value() if callable(value) else value
-        if value:
-            out[key] = dict(value)
-    if not out:
-        raise SpecError(integration.label, f"parameter_mapping {mapping!r} cannot be provisioned: give a "
-                                           "dict such as {'overwrite:header.x': '$request.header.y'}")
+    request = getattr(integration, "parameter_mapping", None)
+    if request:
+        out["RequestParameters"] = dict(request)
+    response = getattr(integration, "response_parameter_mapping", None)
+    if response:
+        out["ResponseParameters"] = {str(code): dict(entries) for code, entries in response.items()}
     return out
 
 
 def _private(ctx: Context, integration: Any, uri: str, link: Any) -> dict[str, Any]:
     params: dict[str, Any] = {
         "IntegrationType": "HTTP_PROXY", "ConnectionType": "VPC_LINK",
-        "ConnectionId": network.vpc_link(ctx, link), "IntegrationUri": uri,
+        "ConnectionId": network.vpc_link(ctx, link, per_vpc=getattr(integration, "implicit_vpc_link", False)),
+        "IntegrationUri": uri,
         "IntegrationMethod": integration.method, "PayloadFormatVersion": "1.0",
     }
     if integration.secure_server_name:
@@ -56,7 +50,7 @@ def _lambda(ctx: Context, integration: LambdaProxyIntegration) -> dict[str, Any]
 
 
 def _http(ctx: Context, integration: HttpProxyIntegration) -> dict[str, Any]:
-    return {"IntegrationType": "HTTP_PROXY", "IntegrationUri": integration.url,
+    return {"IntegrationType": "HTTP_PROXY", "IntegrationUri": ctx.upstreams.url(integration.url),
             "IntegrationMethod": integration.method, "PayloadFormatVersion": "1.0"}
 
 
@@ -67,6 +61,19 @@ def _load_balancer(ctx: Context, integration: Any) -> dict[str, Any]:
 def _service(ctx: Context, integration: HttpServiceDiscoveryIntegration) -> dict[str, Any]:
     arn = cloud_map.service(ctx, integration.service)["Arn"]
     return _private(ctx, integration, arn, integration.vpc_link)
+
+
+def refuse_unprovisionable(api: Any) -> None:
+    """A :class:`SpecError` for what the AWS API has no setting for (checked before anything
+    is created): nothing a spec says is silently dropped."""
+    for route in api.routes.values():
+        integration = route.integration
+        if isinstance(integration, HttpServiceDiscoveryIntegration) and integration.attribute_filters:
+            raise SpecError(
+                integration.label, "attribute_filters cannot be provisioned: API Gateway's Cloud Map "
+                "integrations have no such setting (it is an emulator option); leave it out on this "
+                "backend, or register only the instances the API should reach",
+            )
 
 
 #: How each integration type becomes CreateIntegration parameters (a new type: one line here).
@@ -199,11 +206,33 @@ def add_route(ctx: Context, api_id: str, route: Any) -> str:
     return created["RouteId"]
 
 
+def _route_settings(settings: Any) -> dict[str, Any]:
+    """``ThrottleSettings`` as CloudFormation's / the API's ``RouteSettings``."""
+    out: dict[str, Any] = {}
+    if settings.burst_limit is not None:
+        out["ThrottlingBurstLimit"] = settings.burst_limit
+    if settings.rate_limit is not None:
+        out["ThrottlingRateLimit"] = settings.rate_limit
+    return out
+
+
+def throttling(stage: Any) -> dict[str, Any]:
+    """``DefaultRouteSettings`` / ``RouteSettings`` of CreateStage for a stage's throttling."""
+    kwargs: dict[str, Any] = {}
+    if stage.throttle is not None:
+        kwargs["DefaultRouteSettings"] = _route_settings(stage.throttle)
+    if stage.route_throttles:
+        kwargs["RouteSettings"] = {key: _route_settings(s) for key, s in stage.route_throttles.items()}
+    return kwargs
+
+
 def add_stage(ctx: Context, api_id: str, stage: Any) -> None:
-    """CreateStage; a stage without auto-deploy gets a first deployment of the current routes."""
+    """CreateStage (throttling included); a stage without auto-deploy gets a first deployment of
+    the current routes."""
     ctx.clients.apigatewayv2.create_stage(
         ApiId=api_id, StageName=stage.stage_name, AutoDeploy=stage.auto_deploy,
         StageVariables=dict(stage.stage_variables), Tags=ctx.names.tags(stage.label),
+        **throttling(stage),
     )
     if not stage.auto_deploy:
         deploy_stage(ctx, api_id, stage.stage_name)

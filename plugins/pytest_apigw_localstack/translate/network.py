@@ -54,8 +54,10 @@ def _endpoint_lacks_vpc_links(exc: Exception) -> bool:
     return "Unknown API Gateway path" in text or "UnknownOperation" in text or "not yet implemented" in text
 
 
-def vpc_link(ctx: Context, spec: VpcLink) -> str:
-    """The VPC link id for a spec ``VpcLink`` (its VPC's subnets)."""
+def vpc_link(ctx: Context, spec: VpcLink, *, per_vpc: bool = False) -> str:
+    """The VPC link id for a spec ``VpcLink`` (its VPC's subnets). ``per_vpc``: a link the
+    integration made itself is shared by every such integration of the API in the same VPC, as
+    CDK's ``addVpcLink`` does (on AWS each link takes minutes and counts against a quota)."""
 
     def create() -> str:
         network = vpc(ctx, spec.vpc)
@@ -81,7 +83,7 @@ def vpc_link(ctx: Context, spec: VpcLink) -> str:
             _wait_vpc_link(ctx, link["VpcLinkId"])
         return link["VpcLinkId"]
 
-    return ctx.once("vpc_link", spec, create)
+    return ctx.once("vpc_link", spec.vpc if per_vpc else spec, create)
 
 
 def _wait_vpc_link(ctx: Context, link_id: str) -> None:
@@ -118,7 +120,8 @@ def _target_group(ctx: Context, group: Any, vpc_id: str) -> str:
     ctx.ledger.add("target_group", arn)
     if group.targets:
         ctx.clients.elbv2.register_targets(
-            TargetGroupArn=arn, Targets=[{"Id": ip, "Port": port} for ip, port in group.endpoints()],
+            TargetGroupArn=arn,
+            Targets=[{"Id": ctx.upstreams.ip(ip), "Port": port} for ip, port in group.endpoints()],
         )
     return arn
 

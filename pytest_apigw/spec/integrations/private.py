@@ -74,6 +74,8 @@ class _LoadBalancerIntegration(HttpPrivateIntegration):
         self.listener = listener
         #: A VPC link is made implicitly for the listener's VPC when none is given (as CDK does).
         self.vpc_link = vpc_link or VpcLink(f"{listener.id}-VpcLink", vpc=vpc or listener.vpc)
+        #: Made here, not given: CDK makes one such link per VPC of an API (``addVpcLink``).
+        self.implicit_vpc_link = vpc_link is None
         self._common(method, parameter_mapping, timeout, secure_server_name, response_parameter_mapping,
                      tls_config)
 

@@ -29,3 +29,8 @@ def ws_echo(event, context):
     if ctx.get("eventType") in ("CONNECT", "DISCONNECT"):
         return {"statusCode": 200}
     return {"statusCode": 200, "body": json.dumps({"route": ctx.get("routeKey"), "got": event.get("body")})}
+
+
+def whoami(event, context):
+    """The function's own name, as its context says it."""
+    return {"statusCode": 200, "body": context.function_name}

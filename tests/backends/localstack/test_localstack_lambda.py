@@ -85,3 +85,15 @@ def test_named_stages_with_and_without_auto_deploy(deploy, aws) -> None:
     keys = {r["RouteKey"] for r in aws.apigatewayv2.get_routes(ApiId=api_id)["Items"]}
     assert "GET /authors" in keys
     assert httpx.get(f"{deployment.url_for('prod')}/authors", timeout=30).status_code == 200
+
+
+def test_a_function_name_the_spec_gives_is_used_as_is(deploy, aws) -> None:
+    """As CloudFormation's FunctionName: what the handler's context says is the spec's name
+    (without it, a unique name is made from the id)."""
+    import secrets
+
+    name = f"books-api-{secrets.token_hex(3)}"
+    fn = Function("WhoAmI", handler=handlers.whoami, function_name=name)
+    deployment = deploy(HttpApi("Named", default_integration=LambdaProxyIntegration(handler=fn)))
+    assert aws.get("lambda").get_function_configuration(FunctionName=name)["FunctionName"] == name
+    assert httpx.get(f"{deployment.url}/x", timeout=30).text == name

@@ -125,3 +125,59 @@ def test_ministack_gaps_are_declared_not_hidden(localstack) -> None:
         assert "MiniStack" in localstack.capability_gaps[name]
     for name in (cap.LAMBDA_PROXY, cap.HTTP_PROXY, cap.NAMED_STAGES, cap.WEBSOCKET):
         assert localstack.supports(name)
+
+
+def test_one_vpc_link_per_vpc_and_valid_tags_everywhere(deploy, aws, sent_integrations) -> None:
+    """Integrations that make their own VPC link share one per VPC (CDK's ``addVpcLink``); tag
+    values pass the pattern every tagging API enforces (construct labels carry quotes)."""
+    import re
+
+    vpc = Vpc("Vpc")
+    alb = ApplicationLoadBalancer("lb", vpc=vpc)
+    first = alb.add_listener("first", port=80)
+    first.add_targets("a", port=8080, targets=[IpTarget("10.0.0.10")])
+    second = alb.add_listener("second", port=81)
+    second.add_targets("b", port=8081, targets=[IpTarget("10.0.0.11")])
+    api = HttpApi("Shared")
+    api.add_routes(path="/one", methods=[HttpMethod.GET], integration=HttpAlbIntegration(listener=first))
+    api.add_routes(path="/two", methods=[HttpMethod.GET], integration=HttpAlbIntegration(listener=second))
+    deployment = deploy(api)
+    assert len(deployment.handle.ledger.of("vpc_link")) == 1
+    links = {p["ConnectionId"] for p in sent_integrations if p.get("ConnectionType") == "VPC_LINK"}
+    assert len(links) == 1
+
+    pattern = re.compile(r"^[\w\s.:/=+\-@]*$")
+    (lb_arn,) = [r.id for r in deployment.handle.ledger.of("load_balancer")]
+    (description,) = aws.elbv2.describe_tags(ResourceArns=[lb_arn])["TagDescriptions"]
+    values = {tag["Key"]: tag["Value"] for tag in description["Tags"]}
+    assert values["pytest-apigw:construct"] == "ApplicationLoadBalancer lb"
+    assert all(pattern.match(value) for value in values.values()), values
+
+
+def test_response_mapping_is_provisioned_and_attribute_filters_are_refused(
+    deploy, aws, localstack, sent_integrations
+) -> None:
+    """Every spec feature is provisioned or refused before anything is created."""
+    from pytest_apigw import HttpProxyIntegration, MappingValue, ParameterMapping, SpecError
+
+    api = HttpApi("Mapped")
+    api.add_routes(path="/x", methods=[HttpMethod.GET], integration=HttpProxyIntegration(
+        url="http://10.0.0.1/x",
+        parameter_mapping=ParameterMapping().append_header("x-caller", MappingValue.custom("tests")),
+        response_parameter_mapping={404: ParameterMapping().overwrite_status_code(410)},
+    ))
+    deploy(api)
+    (sent,) = [p for p in sent_integrations if p.get("IntegrationUri") == "http://10.0.0.1/x"]
+    assert sent["RequestParameters"] == {"append:header.x-caller": "tests"}
+    assert sent["ResponseParameters"] == {"404": {"overwrite:statuscode": "410"}}
+
+    vpc = Vpc("Vpc")
+    service = PrivateDnsNamespace("Ns", name="svc.local", vpc=vpc).create_service("Orders")
+    service.register_ip_instance("i-1", ipv4="10.0.1.5", port=8080)
+    filtered = HttpApi("Filtered")
+    filtered.add_routes(path="/o", methods=[HttpMethod.GET], integration=HttpServiceDiscoveryIntegration(
+        vpc_link=VpcLink("Link", vpc=vpc), service=service, attribute_filters={"color": "blue"}))
+    apis_before = len(aws.apigatewayv2.get_apis()["Items"])
+    with pytest.raises(SpecError, match="attribute_filters cannot be provisioned"):
+        localstack.deploy(filtered)
+    assert len(aws.apigatewayv2.get_apis()["Items"]) == apis_before  # nothing half-deployed

@@ -136,3 +136,30 @@ def test_resources_are_tagged(deploy, aws) -> None:
     arn = aws.get("lambda").get_function(FunctionName=fn.id)["Configuration"]["FunctionArn"]
     assert aws.get("lambda").list_tags(Resource=arn)["Tags"]["pytest-apigw:run"] == run
     assert fn.id.startswith(f"apigw-{run}-")
+
+
+def test_an_interrupt_while_waiting_for_a_namespace_leaks_nothing(localstack, aws, monkeypatch) -> None:
+    """Ctrl-C (or SIGTERM) during the Cloud Map namespace wait: the namespace was recorded
+    before the wait, so the failed deploy's teardown finds it through its operation."""
+    from pytest_apigw_localstack.translate import cloud_map
+
+    created: list = []
+    real_teardown, real_wait = td.teardown, cloud_map.wait_operation
+
+    def remember(clients, ledger, **kwargs):
+        created.append(list(ledger.of("namespace")))
+        return real_teardown(clients, ledger, **kwargs)
+
+    def interrupted(clients, operation_id, timeout=300.0):
+        monkeypatch.setattr(cloud_map, "wait_operation", real_wait)
+        raise KeyboardInterrupt
+
+    before = {n["Id"] for n in aws.servicediscovery.list_namespaces()["Namespaces"]}
+    monkeypatch.setattr("pytest_apigw_localstack.translate.teardown", remember)
+    monkeypatch.setattr(cloud_map, "wait_operation", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        localstack.deploy(_everything())
+    ((namespace,),) = created
+    assert namespace.extra["operation"]
+    after = {n["Id"] for n in aws.servicediscovery.list_namespaces()["Namespaces"]}
+    assert after <= before  # the interrupted namespace was deleted too
