@@ -107,7 +107,7 @@ def test_idle_and_half_sent_connections_are_closed(deployment, monkeypatch, sent
 
 
 def test_a_slow_but_steady_request_is_not_cut(deployment, monkeypatch):
-    monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 0.5)
+    monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 1.0)  # each gap (0.3 s) is well under it
     with _connect(deployment.url) as sock:
         sock.sendall(b"POST /r HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nContent-Type: text/plain\r\n"
                      b"Connection: close\r\n\r\n")
