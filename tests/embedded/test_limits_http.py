@@ -109,13 +109,13 @@ def test_idle_and_half_sent_connections_are_closed(deployment, monkeypatch, sent
 def test_a_slow_but_steady_request_is_not_cut(deployment, monkeypatch):
     monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 1.0)  # each gap (0.3 s) is well under it
     with _connect(deployment.url) as sock:
-        sock.sendall(b"POST /r HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nContent-Type: text/plain\r\n"
+        sock.sendall(b"POST /r HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n"
                      b"Connection: close\r\n\r\n")
-        for piece in (b"ab", b"cd", b"ef"):
+        for piece in (b"ab", b"cd", b"ef", b"gh", b"ij"):  # 1.5 s in all: longer than the timeout
             time.sleep(0.3)
             sock.sendall(piece)
         answer = _read_all(sock)
-    assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\n6")
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\n10")
 
 
 @pytest.mark.parametrize("headers", [
