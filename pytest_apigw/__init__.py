@@ -10,6 +10,7 @@ from pytest_apigw.registry import BackendRegistry
 from pytest_apigw.session import Apigw
 from pytest_apigw.spec import *  # noqa: F403
 from pytest_apigw.spec import __all__ as _spec_names
+from pytest_apigw.templates import Template, load_template
 
 __version__ = "0.1.0"
 
@@ -22,5 +23,7 @@ __all__ = [
     "DeployError",
     "Deployment",
     "SpecError",
+    "Template",
+    "load_template",
     *_spec_names,
 ]

@@ -34,6 +34,13 @@ class Deployment:
     handle: Any = None
     closed: bool = False
 
+    @property
+    def access_log(self) -> list[str]:
+        """The access-log lines of the deployment's stages, oldest first: one per request on a
+        stage with ``access_log_format`` (empty when no stage has one, or when the backend lacks
+        the ``access_logs`` capability)."""
+        return self.backend.access_log(self)
+
     def url_for(self, stage: str) -> str:
         """The invoke URL of another stage of the same API."""
         try:
@@ -114,6 +121,10 @@ class Backend(abc.ABC):
     def redeploy(self, deployment: Deployment) -> None:
         """Make the spec's current routes live on every stage of ``deployment``."""
         raise NotImplementedError(f"backend {self.name!r} cannot redeploy")
+
+    def access_log(self, deployment: Deployment) -> list[str]:
+        """``deployment``'s access-log lines, oldest first (none unless the backend writes them)."""
+        return []
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Stop everything the backend started (called once at session end)."""

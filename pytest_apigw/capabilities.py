@@ -23,6 +23,9 @@ AUTHORIZERS = "http.authorizers"
 WEBSOCKET_AUTHORIZERS = "websocket.authorizers"
 #: Stage and route throttling (``ThrottleSettings``): 429 ``{"message":"Too Many Requests"}``.
 THROTTLING = "http.throttling"
+#: Stages with ``access_log_format`` write one line per request, read back as
+#: ``deployment.access_log``.
+ACCESS_LOGS = "access_logs"
 
 #: A named stage's segment stays in the path the integration sees (2.0 ``rawPath`` and
 #: ``requestContext.http.path``, 1.0 ``path``), as AWS sends it: ``/dev/pets`` on stage ``dev``.
@@ -71,6 +74,6 @@ ALL = frozenset(
     {
         LAMBDA_PROXY, HTTP_PROXY, PRIVATE_ALB, PRIVATE_NLB, PRIVATE_CLOUD_MAP, PARAMETER_MAPPING,
         NAMED_STAGES, STAGE_VARIABLES, COOKIES, WEBSOCKET, WEBSOCKET_CONNECTIONS, INVOCATION_LOG,
-        CORS, AUTHORIZERS, WEBSOCKET_AUTHORIZERS, THROTTLING, *REFINES,
+        CORS, AUTHORIZERS, WEBSOCKET_AUTHORIZERS, THROTTLING, ACCESS_LOGS, *REFINES,
     }
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,18 @@ class Invocation:
     traceback: str | None = None
     logs: list[str] = field(default_factory=list)
     duration_ms: float | None = None
+    #: The ``apigw-requestid`` the client received (``$context.requestId``).
+    request_id: str | None = None
+    #: ``True`` when the route's authorizer allowed the request, ``False`` when it refused it,
+    #: ``None`` when no authorizer ran.
+    authorized: bool | None = None
+    #: How long the integration took (``$context.integrationLatency``), when it ran.
+    integration_latency_ms: float | None = None
+    #: The integration's own status (``$context.integrationStatus``): Lambda's invoke status
+    #: (200 once invoked, whatever the function answered) or the upstream's HTTP status.
+    integration_status: int | None = None
+    #: The stage's access-log line for this request, when the stage has a format.
+    access_log: str | None = None
 
     def trimmed(self) -> int:
         """Cut the event's body, the log text and the traceback to :data:`KEEP_CHARS` (the event
@@ -74,6 +87,8 @@ class Invocation:
         head += f"  →  {self.status if self.status is not None else '?'}"
         if self.duration_ms is not None:
             head += f"  ({self.duration_ms:.1f} ms)"
+        if self.request_id is not None:
+            head += f"  [requestId {self.request_id}]"
         lines = [head]
         if self.error:
             lines.append(f"  gateway: {self.error}")
@@ -89,6 +104,9 @@ class Invocation:
         if self.logs:
             lines.append("  handler log lines:")
             lines.extend("    " + line for line in "".join(self.logs).rstrip().splitlines())
+        if self.access_log is not None:
+            lines.append("  access log:")
+            lines.append("    " + self.access_log)
         return "\n".join(lines)
 
 
@@ -102,10 +120,11 @@ class InvocationLog:
         self._bytes = 0
         self._lock = threading.Lock()
         self._added = 0
+        self._listeners: list[Callable[[Invocation], None]] = []
 
     def add(self, invocation: Invocation) -> None:
         """Record one invocation, trimmed (the oldest are dropped past ``limit`` entries or the
-        byte budget)."""
+        byte budget), and tell the listeners."""
         size = invocation.trimmed()
         with self._lock:
             self._items.append((invocation, size))
@@ -113,6 +132,22 @@ class InvocationLog:
             self._added += 1
             while self._items and (len(self._items) > self._limit or self._bytes > self._budget):
                 self._bytes -= self._items.popleft()[1]
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(invocation)
+
+    def subscribe(self, listener: Callable[[Invocation], None]) -> Callable[[], None]:
+        """Call ``listener(invocation)`` for every invocation added from now on (in the thread
+        that adds it); returns the function that unsubscribes."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
 
     def clear(self) -> None:
         """Forget every kept invocation (marks taken before stay valid: they see nothing)."""

@@ -16,8 +16,9 @@ from pytest_apigw.registry import BackendRegistry
 from pytest_apigw.session import LazyBackend
 from pytest_apigw.tracebacks import hide_own_frames
 
-#: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles).
-pytest_plugins = ["pytest_apigw.contract.plugin"]
+#: The conformance suite is a plugin of its own (its folder, option and hypothesis profiles);
+#: so is route coverage (its options, the xdist hand-over, the reports).
+pytest_plugins = ["pytest_apigw.contract.plugin", "pytest_apigw.coverage.plugin"]
 
 DEFAULT_BACKEND = "embedded"
 ENV_BACKEND = "PYTEST_APIGW_BACKEND"

@@ -80,11 +80,16 @@ class Apigw:
     def deploy(self, api: Spec, *, stage: str | None = None) -> Deployment:
         """Deploy ``api`` and return its live :class:`~pytest_apigw.Deployment`.
 
+        ``api`` is an ``HttpApi`` / ``WebSocketApi`` spec, or a
+        :class:`~pytest_apigw.templates.Template` or ``aws_cdk.Stack`` holding exactly one API.
+
         ``stage`` chooses which stage's URL is ``deployment.url`` (default: ``$default`` when
         the API has it, else its first stage).
         """
         from pytest_apigw.spec import HttpApi, WebSocketApi
+        from pytest_apigw.templates.deployable import deployable_api
 
+        api = deployable_api(api)
         if not isinstance(api, HttpApi | WebSocketApi):
             raise SpecError(
                 "apigw.deploy", f"expected an HttpApi or WebSocketApi, got {type(api).__name__} {api!r}"

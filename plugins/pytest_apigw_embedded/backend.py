@@ -61,15 +61,15 @@ class EmbeddedBackend(Backend):
         self._loop: LoopThread | None = None
         self._services: Services | None = None
         self._live: dict[int, Deployment] = {}
-        #: The functions each live deployment's spec used when last (re)deployed.
-        self._functions: dict[int, set[Function]] = {}
+        #: The functions each live deployment uses (their processes end with it).
+        self._functions: dict[int, set[Any]] = {}
         self._sdk_hooks = False
 
     #: What the gateway itself serves, whatever the integrations and authorizers.
     GATEWAY_CAPABILITIES = frozenset({
         capabilities.NAMED_STAGES, capabilities.STAGE_VARIABLES, capabilities.COOKIES,
         capabilities.INVOCATION_LOG, capabilities.WEBSOCKET_CONNECTIONS, capabilities.CORS,
-        capabilities.PARAMETER_MAPPING, capabilities.THROTTLING,
+        capabilities.PARAMETER_MAPPING, capabilities.THROTTLING, capabilities.ACCESS_LOGS,
     })
 
     @property
@@ -115,7 +115,8 @@ class EmbeddedBackend(Backend):
         """Build the gateway (integrations resolved now), then listen on a loopback port."""
         chosen = deploy_target(api, stage)
         api_id = new_api_id()
-        app = self.make_app(api, api_id)
+        with self.services.functions_used() as functions:
+            app = self.make_app(api, api_id)
         listener = Listener(app)
         self.loop.run(listener.start())
         base = f"http://{BIND_HOST}:{listener.port}"
@@ -128,13 +129,20 @@ class EmbeddedBackend(Backend):
             stage_urls=urls, handle=(listener, app),
         )
         self._live[id(deployment)] = deployment
-        self._functions[id(deployment)] = functions_of(api)
+        # What building the gateway asked runtimes for, and whatever else the spec names
+        # (an authorizer built on first use, say).
+        self._functions[id(deployment)] = functions | functions_of(api)
         return deployment
+
+    def access_log(self, deployment: Deployment) -> list[str]:
+        """The lines the deployment's gateway rendered, oldest first."""
+        return list(deployment.handle[1].access_log)
 
     def redeploy(self, deployment: Deployment) -> None:
         """A new deployment: every stage, auto-deploy or not, gets the spec's current routes."""
         _, app = deployment.handle
-        self._functions[id(deployment)] = functions_of(deployment.api)
+        self._functions[id(deployment)] = self._functions.get(id(deployment), set()) | functions_of(
+            deployment.api)
         self.loop.run(self._redeploy(app))
 
     @staticmethod
@@ -146,22 +154,21 @@ class EmbeddedBackend(Backend):
         of functions no other live deployment uses."""
         self._live.pop(id(deployment), None)
         own = self._functions.pop(id(deployment), set()) | functions_of(deployment.api)
+        # Released too soon (a function another deployment gained by an auto-deployed route
+        # after its deploy) costs only a cold start: runtimes prepare again on use.
+        still_used = set().union(*self._functions.values()) if self._functions else set()
         listener, app = deployment.handle
         if self._loop is not None and self._loop.alive:
-            # Released too soon (a function another deployment gained by an auto-deployed
-            # route after its deploy) costs only a cold start: runtimes prepare again on use.
-            still_used: set[Any] = set().union(*self._functions.values())
-            unused = own - still_used
-            self._loop.run(self._stop(listener, app, self._services, unused))
+            self._loop.run(self._stop(listener, app))
+            if self._services is not None:
+                self._loop.run(self._services.release(own - still_used))
 
     @staticmethod
-    async def _stop(listener: Listener, app: Any, services: Services | None, unused: set[Any]) -> None:
+    async def _stop(listener: Listener, app: Any) -> None:
         closer = getattr(app, "aclose", None)
         if closer is not None:
             await closer()
         await listener.stop()
-        if services is not None:
-            await services.release(unused)
 
     def close(self) -> None:
         """Tear down what is left, close runtimes, stop the loop thread."""

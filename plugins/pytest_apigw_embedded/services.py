@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from pytest_apigw_embedded.lambda_runtime.external import ExternalRuntime
 from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
 from pytest_apigw_embedded.lambda_runtime.process import ProcessRuntime
 from pytest_apigw_embedded.server.loop import LoopThread
@@ -19,12 +21,21 @@ class Services:
         self.worker_paths = list(worker_paths)
         self._inprocess: InProcessRuntime | None = None
         self._process: ProcessRuntime | None = None
+        self._external: ExternalRuntime | None = None
+        self._building: list[set[Any]] = []
         #: Other shared resources by name (integration modules add theirs, e.g. HTTP clients);
         #: each value may have an async ``aclose()`` or a ``close()``.
         self.extras: dict[str, Any] = {}
 
-    def lambda_runtime(self, function: Any) -> InProcessRuntime | ProcessRuntime:
-        """The runtime for ``function``'s ``isolation``."""
+    def lambda_runtime(self, function: Any) -> InProcessRuntime | ProcessRuntime | ExternalRuntime:
+        """The runtime for ``function``: Node.js and custom runtimes (``function.runtime``) run
+        behind the Lambda Runtime API; Python handlers by ``isolation``."""
+        for functions in self._building:
+            functions.add(function)
+        if getattr(function, "runtime_family", "python") != "python":
+            if self._external is None:
+                self._external = ExternalRuntime()
+            return self._external
         if function.isolation == "process":
             if self._process is None:
                 self._process = ProcessRuntime(worker_paths=self.worker_paths)
@@ -33,19 +44,32 @@ class Services:
             self._inprocess = InProcessRuntime()
         return self._inprocess
 
-    async def release(self, functions: Any) -> None:
-        """End what the runtimes keep for ``functions`` (worker processes): called when no live
-        deployment uses them any more. Every runtime with an async ``release`` is asked."""
-        functions = list(functions)
+    @contextlib.contextmanager
+    def functions_used(self) -> Iterator[set[Any]]:
+        """Collect the functions whose runtime is asked for inside the block (a deployment being
+        built), so that :meth:`release` can end their processes when it is destroyed."""
+        functions: set[Any] = set()
+        self._building.append(functions)
+        try:
+            yield functions
+        finally:
+            self._building.remove(functions)
+
+    async def release(self, functions: set[Any]) -> None:
+        """End what the runtimes keep for ``functions`` (worker processes, in-process handlers and
+        what they hold) once no live deployment uses them (runs on the loop)."""
         if not functions:
             return
-        for runtime in (self._process, self._inprocess, *self.extras.values()):
+        for runtime in (self._external, self._process, self._inprocess):
             release = getattr(runtime, "release", None)
             if release is not None:
                 await release(functions)
 
     async def aclose(self) -> None:
         """Close everything (runs on the loop)."""
+        if self._external is not None:
+            await self._external.close()
+            self._external = None
         if self._process is not None:
             await self._process.close()
             self._process = None

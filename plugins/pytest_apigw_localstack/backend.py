@@ -89,6 +89,13 @@ class AwsApiBackend(Backend):
             self._live[id(deployment)] = deployment
         return deployment
 
+    def access_log(self, deployment: Deployment) -> list[str]:
+        """The lines API Gateway wrote to the deployment's access-log groups (read now)."""
+        from pytest_apigw_localstack.translate import access_logs
+
+        done: Provisioned = deployment.handle
+        return access_logs.read(self.clients, done.ledger)
+
     def redeploy(self, deployment: Deployment) -> None:
         """Provision what the spec gained and deploy the stages without auto-deploy."""
         done: Provisioned = deployment.handle

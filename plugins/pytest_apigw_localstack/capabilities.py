@@ -8,12 +8,14 @@ from pytest_apigw import capabilities as cap
 PROVISIONED = frozenset({
     cap.LAMBDA_PROXY, cap.HTTP_PROXY, cap.PRIVATE_ALB, cap.PRIVATE_NLB, cap.PRIVATE_CLOUD_MAP,
     cap.PARAMETER_MAPPING, cap.NAMED_STAGES, cap.STAGE_VARIABLES, cap.COOKIES, cap.WEBSOCKET,
-    cap.WEBSOCKET_CONNECTIONS, cap.AUTHORIZERS, cap.THROTTLING, *cap.REFINES,
+    cap.WEBSOCKET_CONNECTIONS, cap.AUTHORIZERS, cap.THROTTLING, cap.ACCESS_LOGS, *cap.REFINES,
 })
 
 #: Gaps of MiniStack (seen on 1.4.x): the capability and why a conformance case cannot pass there.
 _NO_VPC_LINK = "MiniStack has no VPC link API and stores private integrations without serving them"
 MINISTACK_GAPS = {
+    cap.ACCESS_LOGS: "MiniStack stores a stage's AccessLogSettings (and creates the log group) but "
+                     "writes no access-log line to CloudWatch Logs",
     cap.COOKIES: "MiniStack leaves the 2.0 event's cookies null when the request has a Cookie header",
     cap.PRIVATE_ALB: _NO_VPC_LINK,
     cap.PRIVATE_NLB: _NO_VPC_LINK,

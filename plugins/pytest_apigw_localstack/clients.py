@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 #: Every service the translator calls.
-SERVICES = ("apigatewayv2", "lambda", "iam", "ec2", "elbv2", "servicediscovery", "sts")
+SERVICES = ("apigatewayv2", "lambda", "iam", "ec2", "elbv2", "servicediscovery", "sts", "logs")
 DEFAULT_REGION = "us-east-1"
 
 

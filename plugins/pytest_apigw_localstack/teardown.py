@@ -16,7 +16,7 @@ from pytest_apigw_localstack.ledger import Ledger, Resource
 from pytest_apigw_localstack.waits import wait_operation
 
 ORDER = (
-    "api", "authorizer", "vpc_link", "lambda_permission", "function", "role_policy", "role",
+    "api", "log_group", "authorizer", "vpc_link", "lambda_permission", "function", "role_policy", "role",
     "listener", "load_balancer", "target_group", "instance", "service", "namespace",
     "subnet", "vpc",
 )
@@ -34,6 +34,10 @@ def _error_code(exc: Exception) -> str:
 
 def _delete_api(c: Any, r: Resource) -> None:
     c.apigatewayv2.delete_api(ApiId=r.id)
+
+
+def _delete_log_group(c: Any, r: Resource) -> None:
+    c.logs.delete_log_group(logGroupName=r.id)
 
 
 def _delete_vpc_link(c: Any, r: Resource) -> None:
@@ -100,7 +104,8 @@ def _delete_vpc(c: Any, r: Resource) -> None:
 
 
 DELETERS: dict[str, Callable[[Any, Resource], None]] = {
-    "api": _delete_api, "authorizer": _nothing, "vpc_link": _delete_vpc_link, "lambda_permission": _nothing,
+    "api": _delete_api, "log_group": _delete_log_group,
+    "authorizer": _nothing, "vpc_link": _delete_vpc_link, "lambda_permission": _nothing,
     "function": _delete_function, "role_policy": _detach_policy, "role": _delete_role,
     "listener": _delete_listener, "load_balancer": _delete_load_balancer,
     "target_group": _delete_target_group, "instance": _deregister_instance,

@@ -131,10 +131,15 @@ class HttpLambdaAuthorizer(HttpRouteAuthorizer):
     ``{"isAuthorized": bool, "context": {...}}`` with ``HttpLambdaResponseType.SIMPLE`` (payload
     2.0 only) and IAM policies with ``HttpLambdaResponseType.IAM`` (the default). Results are
     cached per identity-source values for ``results_cache_ttl`` (0 turns caching off).
+
+    ``missing_permission``: set by :func:`~pytest_apigw.load_template` when no
+    ``AWS::Lambda::Permission`` lets API Gateway invoke the function (requests then fail with 500,
+    as on AWS); authorizers built in Python are always permitted.
     """
 
     kind = "HttpLambdaAuthorizer"
     authorization_type = "CUSTOM"
+    missing_permission: str | None = None
 
     def __init__(
         self,

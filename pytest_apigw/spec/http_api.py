@@ -161,7 +161,8 @@ class HttpStage(Stage):
     """A stage of an :class:`HttpApi` (``aws-apigatewayv2.HttpStage``).
 
     ``auto_deploy=True`` (the default) makes route changes live at once; with ``False`` they
-    take effect on ``deployment.redeploy()``.
+    take effect on ``deployment.redeploy()``. ``access_log_format`` (AWS's
+    ``AccessLogSettings.Format``) writes one line per request to ``deployment.access_log``.
     """
 
     kind = "HttpStage"
@@ -176,10 +177,11 @@ class HttpStage(Stage):
         stage_variables: dict[str, str] | None = None,
         throttle: ThrottleSettings | None = None,
         route_throttles: dict[str, ThrottleSettings] | None = None,
+        access_log_format: str | None = None,
     ) -> None:
         super().__init__(
             id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables,
-            throttle=throttle, route_throttles=route_throttles,
+            throttle=throttle, route_throttles=route_throttles, access_log_format=access_log_format,
         )
         if not isinstance(http_api, HttpApi):
             raise self.error(f"http_api must be an HttpApi, got {type(http_api).__name__}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pytest_apigw.access_log import check_format
 from pytest_apigw.spec._base import Construct, expect_bool, string_map
 from pytest_apigw.spec.throttle import ThrottleSettings
 from pytest_apigw.spec.throttle import route_throttles as route_throttles_of
@@ -28,6 +29,7 @@ class Stage(Construct):
         stage_variables: dict[str, str] | None,
         throttle: ThrottleSettings | None = None,
         route_throttles: dict[str, ThrottleSettings] | None = None,
+        access_log_format: str | None = None,
     ) -> None:
         super().__init__(id)
         if stage_name != DEFAULT_STAGE and not (
@@ -60,6 +62,8 @@ class Stage(Construct):
                     "-._~:/?#&=, (at most 2048 characters)"
                 )
         self.stage_variables = variables
+        #: ``AccessLogSettings.Format``: one line per request, ``$context`` variables filled in.
+        self.access_log_format = check_format(self.label, access_log_format)
 
     @property
     def path_prefix(self) -> str:

@@ -136,7 +136,11 @@ class WebSocketApi(StagedApi):
 
 
 class WebSocketStage(Stage):
-    """A stage of a :class:`WebSocketApi`; WebSocket stages cannot be ``$default``."""
+    """A stage of a :class:`WebSocketApi`; WebSocket stages cannot be ``$default``.
+
+    ``access_log_format`` (AWS's ``AccessLogSettings.Format``) writes one line per CONNECT,
+    MESSAGE and DISCONNECT event to ``deployment.access_log``.
+    """
 
     kind = "WebSocketStage"
 
@@ -150,10 +154,11 @@ class WebSocketStage(Stage):
         stage_variables: dict[str, str] | None = None,
         throttle: ThrottleSettings | None = None,
         route_throttles: dict[str, ThrottleSettings] | None = None,
+        access_log_format: str | None = None,
     ) -> None:
         super().__init__(
             id, stage_name=stage_name, auto_deploy=auto_deploy, stage_variables=stage_variables,
-            throttle=throttle, route_throttles=route_throttles,
+            throttle=throttle, route_throttles=route_throttles, access_log_format=access_log_format,
         )
         if stage_name == "$default":
             raise self.error("a WebSocket API stage cannot be named '$default'; use e.g. 'dev'")

@@ -48,10 +48,15 @@ class WebSocketLambdaAuthorizer(WebSocketRouteAuthorizer):
     ``results_cache_ttl`` is an emulator option, not a CDK property: AWS documents
     ``authorizerResultTtlInSeconds`` for HTTP APIs only, so the default 0 (no caching) is what
     AWS does; a positive value caches answers per identity-source values, as HTTP APIs do.
+
+    ``missing_permission``: set by :func:`~pytest_apigw.load_template` when no
+    ``AWS::Lambda::Permission`` lets API Gateway invoke the function (requests then fail with 500,
+    as on AWS); authorizers built in Python are always permitted.
     """
 
     kind = "WebSocketLambdaAuthorizer"
     authorization_type = "CUSTOM"
+    missing_permission: str | None = None
 
     def __init__(
         self,

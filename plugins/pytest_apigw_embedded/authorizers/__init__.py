@@ -77,6 +77,7 @@ class Authorizers:
         """``None`` when allowed (``ctx.authorizer`` set for the integration), else the answer."""
         route = ctx.match.route
         outcome: Outcome = await self.get(route.authorizer)(request, ctx, route)
+        ctx.invocation.authorized = outcome.status is None
         if outcome.status is None:
             v1 = getattr(route.integration, "payload_format_version", "2.0") == "1.0"
             ctx.authorizer = outcome.v1 if v1 else outcome.v2

@@ -67,6 +67,8 @@ class LambdaDecider:
         self.cache = ResultCache(spec.results_cache_ttl)
         self.timeout = min(self.function.timeout, AUTHORIZER_TIMEOUT)
         self.name = f"Lambda authorizer {spec.authorizer_name!r}"
+        #: Why API Gateway may not invoke the function (a template without the permission).
+        self.missing_permission = getattr(spec, "missing_permission", None)
         #: Invocations of the function (cached answers not counted).
         self.calls = 0
 
@@ -76,6 +78,9 @@ class LambdaDecider:
         ``v2={"lambda": context}`` and ``v1={**context, "principalId", "integrationLatency"}``.
         ``check`` may raise :class:`InvalidResponse` for a further rule on the answer."""
         name = self.name
+        if self.missing_permission:
+            return Outcome(500, f"{name}: execution failed due to a permissions error: "
+                                f"{self.missing_permission}")
         key = tuple(values)
         started = time.perf_counter()
         payload = self.cache.get(key)

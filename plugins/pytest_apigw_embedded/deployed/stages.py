@@ -50,6 +50,13 @@ class DeployedStages:
         self.by_name = table
         self.version = self.api.version
 
+    def stage_named(self, name: str) -> Any:
+        """The spec stage called ``name`` (``None`` when the API has none)."""
+        for stage in self.api.stages:
+            if stage.stage_name == name:
+                return stage
+        return None
+
     def refresh(self) -> None:
         """Follow the spec's changes on auto-deploy stages (cheap when nothing changed)."""
         if self.version != self.api.version:

@@ -14,8 +14,8 @@ from typing import Any
 from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.deployed.stages import StageTable
-from pytest_apigw_embedded.exchange import responses
-from pytest_apigw_embedded.exchange.asgi import ClientGone, Receive, Send, read_body
+from pytest_apigw_embedded.exchange import access_log, responses
+from pytest_apigw_embedded.exchange.asgi import MAX_PAYLOAD, ClientGone, Receive, Send, read_body
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.limits import invalid_header
 from pytest_apigw_embedded.exchange.request import GatewayRequest
@@ -55,6 +55,8 @@ class HttpGateway:
         self.stages = StageTable(api, services)
         self.authorizers = Authorizers(api, services)
         self.throttles = Throttles()
+        #: Access-log lines of every stage, oldest first (``Deployment.access_log``).
+        self.access_log: list[str] = []
         #: Set by a WebSocket-capable app; plain HTTP APIs refuse upgrades.
         self.websocket: Callable[..., Awaitable[None]] | None = None
 
@@ -75,7 +77,9 @@ class HttpGateway:
             LOG.add(record)
             return
         request = GatewayRequest.from_scope(scope, body or b"")
-        record = Invocation(self.api_id, "", request.line)
+        record = Invocation(self.api_id, "", request.line, request_id=request.request_id)
+        if body is None:
+            record.error = f"payload over {MAX_PAYLOAD} bytes (413)"
         response = await self.handle(request, record) if body is not None else responses.too_large()
         problem = invalid_header(response.headers)
         if problem is not None:  # AWS answers a malformed integration response with a 500
@@ -83,8 +87,20 @@ class HttpGateway:
             response = responses.internal_error()
         record.status = response.status
         record.duration_ms = (time.perf_counter() - started) * 1000
+        self.write_access_log(request, response, record)
         LOG.add(record)
         await send_response(send, response, request.request_id)
+
+    def write_access_log(self, request: GatewayRequest, response: GatewayResponse,
+                         record: Invocation) -> None:
+        """The stage's access-log line (when it has a format) in the record and ``access_log``."""
+        stage = self.stages.stage_named(record.stage)
+        if stage is None or stage.access_log_format is None:
+            return
+        host = request.header("host") or f"{self.api_id}.execute-api.us-east-1.amazonaws.com"
+        values = access_log.http_values(self.api_id, request, response.status, response.body, record, host)
+        record.access_log = access_log.line(stage.access_log_format, values)
+        self.access_log.append(record.access_log)
 
     async def handle(self, request: GatewayRequest, record: Invocation) -> GatewayResponse:
         """Stage → route → integration; every AWS error answer is decided here."""
@@ -128,10 +144,23 @@ class HttpGateway:
                 denied = await self.authorizers.authorize(request, ctx)
                 if denied is not None:
                     return denied
-            return await integration(request, ctx)
+            return await self.integrate(integration, request, ctx)
         except Exception as exc:  # a gateway bug must not hang the client: 500 and the reason
             import traceback
 
             record.error = f"gateway error: {exc!r}"
             record.traceback = traceback.format_exc()
             return responses.internal_error()
+
+    @staticmethod
+    async def integrate(integration: Any, request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
+        """Run the integration, noting its latency and status (``$context.integration*``)."""
+        record = ctx.invocation
+        started = time.perf_counter()
+        response = await integration(request, ctx)
+        record.integration_latency_ms = (time.perf_counter() - started) * 1000
+        if ctx.match.route.integration.integration_type == "AWS_PROXY":
+            record.integration_status = 200 if record.event is not None else None
+        elif record.error is None:
+            record.integration_status = response.status
+        return response

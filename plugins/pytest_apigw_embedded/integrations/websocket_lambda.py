@@ -26,6 +26,9 @@ def build(spec: LambdaWebSocketIntegration, services: Any) -> WebSocketIntegrati
 
     async def integrate(event: dict[str, Any], record: Invocation) -> InvokeResult:
         record.integration = label
+        if spec.missing_permission:  # API Gateway may not invoke it: the integration fails
+            record.error = f"execution failed due to a permissions error: {spec.missing_permission}"
+            return InvokeResult(error_type="AccessDeniedException", error_message=spec.missing_permission)
         record.event = event
         result = await runtime.invoke(function, event, timeout)
         record.logs = result.logs

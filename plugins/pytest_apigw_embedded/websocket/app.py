@@ -21,6 +21,7 @@ from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.authorizers.websocket import ANSWERS
 from pytest_apigw_embedded.deployed.websocket_stages import StageRoutes, WebSocketStageTable
+from pytest_apigw_embedded.exchange import access_log
 from pytest_apigw_embedded.exchange.asgi import ClientGone, Receive, Send, read_body
 from pytest_apigw_embedded.lambda_events.websocket import (
     EventFactory,
@@ -97,6 +98,8 @@ class WebSocketGateway:
         self.limits = Limits()
         self._handlers: set[asyncio.Task[Any]] = set()
         self._closing = False
+        #: Access-log lines of every stage, oldest first (``Deployment.access_log``).
+        self.access_log: list[str] = []
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -151,6 +154,7 @@ class WebSocketGateway:
         stage_routes = self.stages.select(path)
         if stage_routes is None or rest or self._closing:
             record.status, record.error = 403, "no deployed stage at this path"
+            record.route_key = None  # no stage, so no route: not a $connect of the API
             LOG.add(record)
             await _reject(send, 403, _FORBIDDEN, [(b"content-type", b"application/json")])
             return
@@ -167,24 +171,27 @@ class WebSocketGateway:
         )
         subprotocol = None
         route = stage_routes.route("$connect")
+        event = events.connect(handshake_headers(scope, source_ip, port), scope["query_string"], new_id())
+        context = event["requestContext"]
+        record.request_id = context["requestId"]
         if route is not None:
-            event = events.connect(handshake_headers(scope, source_ip, port), scope["query_string"], new_id())
             if route[0].authorizer is not None:
                 outcome = await self.authorizers.get(route[0].authorizer)(event, record)
+                record.authorized = outcome.status is None
                 if outcome.status is not None:
                     record.status, record.error = outcome.status, outcome.reason
                     record.duration_ms = (time.perf_counter() - started) * 1000
-                    LOG.add(record)
+                    self._record(record, context)
                     await _reject(send, outcome.status, ANSWERS[outcome.status],
                                   [(b"content-type", b"application/json")])
                     return
                 events.authorizer = outcome.v1
                 event["requestContext"]["authorizer"] = dict(outcome.v1)
-            verdict = connect_verdict(await route[1](event, record))
+            verdict = connect_verdict(await self._integrate(route, event, record))
             if not verdict.accept:
                 record.status = verdict.status
                 record.duration_ms = (time.perf_counter() - started) * 1000
-                LOG.add(record)
+                self._record(record, context)
                 await _reject(send, verdict.status, verdict.body, verdict.headers)
                 return
             subprotocol = verdict.subprotocol
@@ -195,13 +202,13 @@ class WebSocketGateway:
             await send({"type": "websocket.accept", "subprotocol": subprotocol})
         except Exception:  # the client left during $connect: never registered, nothing to undo
             record.status, record.error = 499, "client went away before the handshake completed"
-            LOG.add(record)
+            self._record(record, context)
             return
         # Registered once accepted: during $connect, @connections answers 410 as on AWS.
         self.connections.add(connection)
         record.status = 101
         record.duration_ms = (time.perf_counter() - started) * 1000
-        LOG.add(record)
+        self._record(record, context)
         timer = self._arm_limits(connection)
         try:
             code, reason = await self._serve(connection, events, receive)
@@ -249,17 +256,19 @@ class WebSocketGateway:
         started = time.perf_counter()
         stage_routes: StageRoutes | None = self.stages.select("/" + connection.stage_name)
         request_id = new_id()
-        record = Invocation(self.api_id, connection.stage_name, f"WEBSOCKET MESSAGE {connection.id}")
+        record = Invocation(self.api_id, connection.stage_name, f"WEBSOCKET MESSAGE {connection.id}",
+                            request_id=request_id)
         key = stage_routes.selector.select(data) if stage_routes is not None else None
         route = stage_routes.route(key) if stage_routes is not None else None
         reply: str | bytes | None = None
+        event = events.message(key or "-", data, request_id, new_id())
         if route is None:
             record.status, record.error = 403, "no route matches and there is no $default route"
             reply = error_message("Forbidden", connection.id, request_id)
         else:
             record.route_key = key
             assert key is not None
-            result = await route[1](events.message(key, data, request_id, new_id()), record)
+            result = await self._integrate(route, event, record)
             if result.failed:
                 record.status = 500
                 reply = error_message("Internal server error", connection.id, request_id)
@@ -268,7 +277,7 @@ class WebSocketGateway:
                 if route[0].return_response:
                     reply = two_way_reply(result.payload)
         record.duration_ms = (time.perf_counter() - started) * 1000
-        LOG.add(record)
+        self._record(record, event["requestContext"])
         if reply is not None:
             with contextlib.suppress(Gone):
                 await connection.send(reply)
@@ -283,12 +292,31 @@ class WebSocketGateway:
         record = Invocation(self.api_id, connection.stage_name, f"WEBSOCKET DISCONNECT {connection.id}",
                             route_key="$disconnect")
         event = events.disconnect(code, disconnect_reason(code, reason), new_id())
+        record.request_id = event["requestContext"]["requestId"]
         try:
-            result = await route[1](event, record)
+            result = await self._integrate(route, event, record)
             record.status = 500 if result.failed else 200
         except Exception as exc:  # best effort, but visible in the report
             record.status, record.error = 500, f"gateway error: {exc!r}"
         record.duration_ms = (time.perf_counter() - started) * 1000
+        self._record(record, event["requestContext"])
+
+    @staticmethod
+    async def _integrate(route: Any, event: dict[str, Any], record: Invocation) -> Any:
+        """Run a route's integration, noting its latency and (Lambda's invoke) status."""
+        started = time.perf_counter()
+        result = await route[1](event, record)
+        record.integration_latency_ms = (time.perf_counter() - started) * 1000
+        record.integration_status = 200
+        return result
+
+    def _record(self, record: Invocation, request_context: dict[str, Any]) -> None:
+        """Add ``record`` to the invocation log, with the stage's access-log line if it has a format."""
+        stage = self.stages.stage_named(record.stage)
+        if stage is not None and stage.access_log_format is not None:
+            values = access_log.websocket_values(request_context, record)
+            record.access_log = access_log.line(stage.access_log_format, values)
+            self.access_log.append(record.access_log)
         LOG.add(record)
 
     def _arm_limits(self, connection: Connection) -> _LimitTimer:

@@ -14,7 +14,7 @@ from pytest_apigw.spec.integrations import (
     HttpServiceDiscoveryIntegration,
     LambdaProxyIntegration,
 )
-from pytest_apigw_localstack.translate import cloud_map, functions, network
+from pytest_apigw_localstack.translate import access_logs, cloud_map, functions, network
 from pytest_apigw_localstack.translate.context import Context
 
 
@@ -172,7 +172,7 @@ def authorizer_id(ctx: Context, api_id: str, authorizer: Any) -> str:
                                               "AWS API by this backend")
         created = ctx.clients.apigatewayv2.create_authorizer(**params)
         ctx.ledger.add("authorizer", created["AuthorizerId"], api=api_id)
-        if function_arn is not None:
+        if function_arn is not None and not authorizer.missing_permission:  # a template without one
             functions.allow_api_gateway(ctx, function_arn, api_id, f"authorizers/{created['AuthorizerId']}")
         return created["AuthorizerId"]
 
@@ -193,13 +193,13 @@ def _authorization(ctx: Context, api_id: str, route: Any) -> dict[str, Any]:
 
 def add_route(ctx: Context, api_id: str, route: Any) -> str:
     """CreateRoute targeting its integration, with its authorizer; a Lambda target gets CDK's
-    invoke permission."""
+    invoke permission (unless its template had none: ``missing_permission``, as deployed)."""
     target = integration_id(ctx, api_id, route.integration)
     created = ctx.clients.apigatewayv2.create_route(
         ApiId=api_id, RouteKey=route.key, Target=f"integrations/{target}",
         **_authorization(ctx, api_id, route),
     )
-    if isinstance(route.integration, LambdaProxyIntegration):
+    if isinstance(route.integration, LambdaProxyIntegration) and not route.integration.missing_permission:
         path = route.route_key.path or ""
         functions.allow_api_gateway(ctx, functions.function_arn(ctx, route.integration.handler),
                                     api_id, f"*/*{path}")
@@ -227,12 +227,13 @@ def throttling(stage: Any) -> dict[str, Any]:
 
 
 def add_stage(ctx: Context, api_id: str, stage: Any) -> None:
-    """CreateStage (throttling included); a stage without auto-deploy gets a first deployment of
-    the current routes."""
+    """CreateStage (throttling and access logs included); a stage without auto-deploy gets a first
+    deployment of the current routes."""
+    logging = access_logs.settings(ctx, stage)
     ctx.clients.apigatewayv2.create_stage(
         ApiId=api_id, StageName=stage.stage_name, AutoDeploy=stage.auto_deploy,
         StageVariables=dict(stage.stage_variables), Tags=ctx.names.tags(stage.label),
-        **throttling(stage),
+        **throttling(stage), **({"AccessLogSettings": logging} if logging else {}),
     )
     if not stage.auto_deploy:
         deploy_stage(ctx, api_id, stage.stage_name)

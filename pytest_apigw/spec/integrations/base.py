@@ -28,6 +28,19 @@ def integration_timeout(owner: str, value: float | timedelta | None) -> float:
     return float(seconds)
 
 
+def v2_arguments(owner: str, construct_id: object, value: object, name: str) -> object:
+    """CDK v2 spells integrations with the construct id first (``HttpLambdaIntegration("id", fn)``),
+    v1 with keywords only (``LambdaProxyIntegration(handler=fn)``): accept both, require ``name``."""
+    if construct_id is not None and not isinstance(construct_id, str):
+        raise SpecError(
+            owner, f"the first positional argument is the construct id (CDK v2: {owner}('id', {name})); "
+            f"pass {name}= by keyword otherwise, got {construct_id!r}"
+        )
+    if value is None:
+        raise SpecError(owner, f"{name} is required ({owner}('id', {name}) or {owner}({name}=...))")
+    return value
+
+
 class HttpRouteIntegration:
     """Base of the integrations a route of an :class:`~pytest_apigw.HttpApi` can use.
 
@@ -40,6 +53,8 @@ class HttpRouteIntegration:
     payload_format_version: str = "1.0"
     timeout: float = MAX_HTTP_TIMEOUT
     parameter_mapping: object | None = None
+    #: The CDK v2 construct id, when given (``HttpUrlIntegration("id", url)``).
+    id: str | None = None
 
     @property
     def label(self) -> str:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from pytest_apigw.errors import SpecError
-from pytest_apigw.spec.integrations.base import HttpRouteIntegration, integration_timeout
+from pytest_apigw.spec.integrations.base import HttpRouteIntegration, integration_timeout, v2_arguments
 from pytest_apigw.spec.integrations.tls import TlsConfig, tls_config
 from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.parameter_mapping import request_mapping, response_mappings
@@ -26,14 +26,17 @@ class HttpProxyIntegration(HttpRouteIntegration):
 
     def __init__(
         self,
+        id: str | None = None,  # noqa: A002 - CDK v2's construct id
+        url: str | None = None,
         *,
-        url: str,
         method: HttpMethod | str = HttpMethod.ANY,
         parameter_mapping: object | None = None,
         timeout: float | timedelta | None = None,
         response_parameter_mapping: object | None = None,
         tls_config: TlsConfig | None = None,
     ) -> None:
+        v2_arguments(self.label, id, url, "url")
+        self.id = id
         if not isinstance(url, str):
             raise SpecError(self.label, f"url must be a str, got {type(url).__name__} {url!r}")
         parts = urlsplit(url)

@@ -8,7 +8,7 @@ from typing import ClassVar
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec._base import string_map
 from pytest_apigw.spec.cloud_map import Service
-from pytest_apigw.spec.integrations.base import HttpRouteIntegration, integration_timeout
+from pytest_apigw.spec.integrations.base import HttpRouteIntegration, integration_timeout, v2_arguments
 from pytest_apigw.spec.integrations.tls import TlsConfig, tls_config
 from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.network import ApplicationListener, Listener, NetworkListener, Vpc, VpcLink
@@ -45,8 +45,9 @@ class _LoadBalancerIntegration(HttpPrivateIntegration):
 
     def __init__(
         self,
+        id: str | None = None,  # noqa: A002 - CDK v2's construct id
+        listener: Listener | None = None,
         *,
-        listener: Listener,
         vpc_link: VpcLink | None = None,
         vpc: Vpc | None = None,
         method: HttpMethod | str = HttpMethod.ANY,
@@ -56,6 +57,8 @@ class _LoadBalancerIntegration(HttpPrivateIntegration):
         response_parameter_mapping: object | None = None,
         tls_config: TlsConfig | None = None,
     ) -> None:
+        v2_arguments(self.label, id, listener, "listener")
+        self.id = id
         if not isinstance(listener, self.listener_type):
             raise SpecError(
                 self.label,
@@ -101,9 +104,10 @@ class HttpServiceDiscoveryIntegration(HttpPrivateIntegration):
 
     def __init__(
         self,
+        id: str | None = None,  # noqa: A002 - CDK v2's construct id
+        service: Service | None = None,
         *,
-        vpc_link: VpcLink,
-        service: Service,
+        vpc_link: VpcLink | None = None,
         method: HttpMethod | str = HttpMethod.ANY,
         parameter_mapping: object | None = None,
         timeout: float | timedelta | None = None,
@@ -112,6 +116,8 @@ class HttpServiceDiscoveryIntegration(HttpPrivateIntegration):
         tls_config: TlsConfig | None = None,
         attribute_filters: dict[str, str] | None = None,
     ) -> None:
+        v2_arguments(self.label, id, service, "service")
+        self.id = id
         if not isinstance(vpc_link, VpcLink):
             raise SpecError(self.label, f"vpc_link must be a VpcLink, got {vpc_link!r}")
         if not isinstance(service, Service):

@@ -36,9 +36,12 @@ def build(spec: LambdaProxyIntegration, services: Any) -> Integration:
     timeout = min(function.timeout, spec.timeout)
 
     async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
-        event = make_event(request, ctx)
         record = ctx.invocation
         record.integration = f"Lambda {function.function_name!r} (payload {spec.payload_format_version})"
+        if spec.missing_permission:  # API Gateway may not invoke it: AWS answers 500
+            record.error = f"execution failed due to a permissions error: {spec.missing_permission}"
+            return responses.internal_error()
+        event = make_event(request, ctx)
         record.event = event
         size = lambda_request_size(event, len(request.body))
         if size > MAX_LAMBDA_REQUEST:  # Lambda refuses the invocation (RequestEntityTooLarge)

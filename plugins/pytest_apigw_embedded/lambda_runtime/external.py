@@ -1,0 +1,81 @@
+"""The runtime for Node.js and custom-runtime functions: worker processes behind the Runtime API.
+
+``services.lambda_runtime(function)`` returns it for ``nodejs*`` and ``provided*`` functions;
+like the Python runtimes it has ``prepare(function)`` (checks at deploy) and ``await
+invoke(function, event, timeout)`` → :class:`InvokeResult`, and it ends processes with
+``release(functions)`` (a deployment destroyed) and ``close()`` (the backend closed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from pytest_apigw_embedded.lambda_runtime import custom, node
+from pytest_apigw_embedded.lambda_runtime.context import lambda_environment, new_log_stream
+from pytest_apigw_embedded.lambda_runtime.instances import FunctionInstances, Launch
+from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
+
+#: Credentials a function sees when the test process has none (Lambda always sets the
+#: execution role's; these are AWS's documented example keys, accepted by moto and MiniStack).
+FALLBACK_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AWS_SESSION_TOKEN": "pytest-apigw-session-token",
+}
+
+
+def process_environment(function: Any, log_stream: str) -> dict[str, str]:
+    """What an instance of ``function`` sees: the test process's environment (``PATH``, ...),
+    Lambda's variables, credentials, then the function's own ``environment``."""
+    env = dict(os.environ)
+    env.update(lambda_environment(function, log_stream))
+    for name, fallback in FALLBACK_CREDENTIALS.items():
+        env[name] = os.environ.get(name, fallback)
+    env["LANG"] = "en_US.UTF-8"
+    env.update(function.environment)
+    return env
+
+
+def _launch(function: Any, env: dict[str, str]) -> Launch:
+    if function.runtime_family == "node":
+        return node.launch(function, env)
+    return custom.launch(function, env)
+
+
+class ExternalRuntime:
+    """Invokes Node.js and custom-runtime functions in their own processes."""
+
+    def __init__(self) -> None:
+        self._log_stream = new_log_stream()
+        self._functions: dict[Any, FunctionInstances] = {}
+
+    def prepare(self, function: Any) -> None:
+        """Check that ``function`` can run (``node`` on PATH, an executable ``bootstrap``) and
+        set up its instances (none started yet): a :class:`SpecError` names what to fix."""
+        if function not in self._functions:
+            launch = _launch(function, process_environment(function, self._log_stream))
+            self._functions[function] = FunctionInstances(function, launch)
+
+    async def invoke(self, function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
+        """Invoke ``function`` with ``event`` (JSON) on one of its instances."""
+        self.prepare(function)
+        limit = function.timeout if timeout is None else timeout
+        body = json.dumps(event, separators=(",", ":")).encode()
+        return await self._functions[function].invoke(body, limit)
+
+    def instances(self, function: Any) -> FunctionInstances | None:
+        """The instances of ``function`` (``None`` when it was never prepared)."""
+        return self._functions.get(function)
+
+    async def release(self, functions: Any) -> None:
+        """End the instances of ``functions`` (their deployment is gone)."""
+        for function in list(functions):
+            pool = self._functions.pop(function, None)
+            if pool is not None:
+                await pool.close()
+
+    async def close(self) -> None:
+        """End every instance."""
+        await self.release(list(self._functions))

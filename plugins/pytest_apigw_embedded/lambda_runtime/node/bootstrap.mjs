@@ -1,0 +1,269 @@
+// A Lambda Node.js runtime: loads `_HANDLER` from LAMBDA_TASK_ROOT and serves invocations
+// from the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API, as Lambda's Node.js runtime does.
+//
+// Handler "path/file.export.nested": module "path/file" (.js, .mjs or .cjs; CommonJS or ES
+// module, as package.json's "type" says), export "export.nested". Async handlers, handlers
+// returning a promise and callback handlers (event, context, callback) are supported; the
+// context has Lambda's fields and methods; errors are sent as {errorType, errorMessage, trace};
+// console output is written as Lambda writes it: "<time>\t<request id>\t<LEVEL>\t<message>".
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import util from "node:util";
+import { pathToFileURL } from "node:url";
+
+const API = process.env.AWS_LAMBDA_RUNTIME_API;
+const BASE = "/2018-06-01/runtime";
+const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
+const HANDLER = process.env._HANDLER || "";
+
+let currentRequestId = undefined;
+
+// -- console, as Lambda writes it ------------------------------------------------------------
+
+function patchConsole() {
+  const levels = { log: "INFO", info: "INFO", warn: "WARN", error: "ERROR", debug: "DEBUG", trace: "TRACE" };
+  for (const [method, level] of Object.entries(levels)) {
+    console[method] = (...args) => {
+      let message = util.format(...args);
+      if (method === "trace") message += "\n" + new Error().stack.split("\n").slice(2).join("\n");
+      const line = `${new Date().toISOString()}\t${currentRequestId ?? "undefined"}\t${level}\t${message}\n`;
+      fs.writeSync(1, line);
+    };
+  }
+}
+
+// -- the Runtime API -------------------------------------------------------------------------
+
+// One keep-alive connection, HTTP/1.1 written and read by hand: Node's `http` client costs
+// several times more per request, and the Runtime API's answers are simple (status line,
+// headers, a Content-Length body). The socket is unref'd between requests, so an idle runtime
+// does not keep the event loop alive (callbackWaitsForEmptyEventLoop relies on that).
+class RuntimeClient {
+  constructor(address) {
+    const colon = address.lastIndexOf(":");
+    this.host = address.slice(0, colon);
+    this.port = Number(address.slice(colon + 1));
+    this.address = address;
+    this.socket = null;
+    this.buffer = Buffer.alloc(0);
+    this.waiter = null;
+  }
+
+  connect() {
+    const socket = net.createConnection({ host: this.host, port: this.port });
+    socket.setNoDelay(true);
+    socket.on("data", (chunk) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.parse();
+    });
+    const fail = (err) => {
+      if (this.socket === socket) this.socket = null;
+      const waiter = this.waiter;
+      this.waiter = null;
+      if (waiter) waiter.reject(err ?? new Error("the Runtime API closed the connection"));
+    };
+    socket.on("error", fail);
+    socket.on("close", () => fail());
+    this.socket = socket;
+    this.buffer = Buffer.alloc(0);
+  }
+
+  parse() {
+    const end = this.buffer.indexOf("\r\n\r\n");
+    if (end < 0 || !this.waiter) return;
+    const lines = this.buffer.toString("latin1", 0, end).split("\r\n");
+    const status = Number(lines[0].split(" ")[1]);
+    const headers = {};
+    for (let i = 1; i < lines.length; i++) {
+      const colon = lines[i].indexOf(":");
+      headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+    }
+    const length = Number(headers["content-length"] ?? 0);
+    if (this.buffer.length < end + 4 + length) return;
+    const body = this.buffer.subarray(end + 4, end + 4 + length);
+    this.buffer = this.buffer.subarray(end + 4 + length);
+    const waiter = this.waiter;
+    this.waiter = null;
+    this.socket.unref();
+    if (headers.connection === "close") this.socket.destroy();
+    waiter.resolve({ status, headers, body });
+  }
+
+  request(method, urlPath, body, headers = {}) {
+    return new Promise((resolve, reject) => {
+      if (!this.socket || this.socket.destroyed) this.connect();
+      this.waiter = { resolve, reject };
+      this.socket.ref();
+      const data = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
+      let head = `${method} ${BASE}${urlPath} HTTP/1.1\r\nHost: ${this.address}\r\nContent-Length: ${data.length}\r\n`;
+      if (data.length) head += "Content-Type: application/json\r\n";
+      for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+      this.socket.write(data.length ? Buffer.concat([Buffer.from(head + "\r\n", "latin1"), data]) : head + "\r\n");
+    });
+  }
+}
+
+const client = new RuntimeClient(API);
+const call = (method, urlPath, body, headers) => client.request(method, urlPath, body, headers);
+
+function errorBody(err) {
+  if (err instanceof Error) {
+    return {
+      errorType: err.name || "Error",
+      errorMessage: err.message,
+      trace: typeof err.stack === "string" ? err.stack.split("\n") : [],
+    };
+  }
+  return { errorType: typeof err, errorMessage: String(err), trace: [] };
+}
+
+async function postError(urlPath, err) {
+  const body = errorBody(err);
+  await call("POST", urlPath, JSON.stringify(body), { "Lambda-Runtime-Function-Error-Type": body.errorType });
+}
+
+async function initError(err) {
+  console.error(`${err.name || "Error"}: ${err.message}`);
+  await postError("/init/error", err);
+  process.exit(129);
+}
+
+class RuntimeError extends Error {
+  constructor(name, message) {
+    super(message);
+    this.name = name;
+  }
+}
+
+// -- loading the handler ---------------------------------------------------------------------
+
+async function loadHandler() {
+  const slash = HANDLER.lastIndexOf("/");
+  const dir = HANDLER.slice(0, slash + 1);
+  const tail = HANDLER.slice(slash + 1);
+  const dot = tail.indexOf(".");
+  if (dot < 1) throw new RuntimeError("Runtime.MalformedHandlerName", `Bad handler ${HANDLER}`);
+  const moduleName = dir + tail.slice(0, dot);
+  const exportPath = tail.slice(dot + 1).split(".");
+  const base = path.resolve(TASK_ROOT, moduleName);
+  const file = [".js", ".mjs", ".cjs"].map((ext) => base + ext).find((f) => fs.existsSync(f));
+  if (!file) {
+    throw new RuntimeError("Runtime.ImportModuleError", `Error: Cannot find module '${moduleName}'`);
+  }
+  let mod;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new RuntimeError("Runtime.UserCodeSyntaxError", `${err.name}: ${err.message}`);
+    throw new RuntimeError("Runtime.ImportModuleError", `${err.name}: ${err.message}`);
+  }
+  const find = (root) => exportPath.reduce((obj, key) => (obj == null ? undefined : obj[key]), root);
+  const handler = find(mod) ?? find(mod.default);
+  if (handler === undefined) {
+    throw new RuntimeError("Runtime.HandlerNotFound", `${moduleName}.${exportPath.join(".")} is undefined or not exported`);
+  }
+  if (typeof handler !== "function") {
+    throw new RuntimeError("Runtime.HandlerNotFound", `${moduleName}.${exportPath.join(".")} is not a function`);
+  }
+  return handler;
+}
+
+// -- the context -----------------------------------------------------------------------------
+
+function makeContext(headers, settle) {
+  const deadline = Number(headers["lambda-runtime-deadline-ms"]);
+  const name = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  const parse = (value) => (value ? JSON.parse(value) : undefined);
+  let waits = true;
+  return {
+    awsRequestId: headers["lambda-runtime-aws-request-id"],
+    invokedFunctionArn: headers["lambda-runtime-invoked-function-arn"],
+    functionName: name,
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    clientContext: parse(headers["lambda-runtime-client-context"]),
+    identity: parse(headers["lambda-runtime-cognito-identity"]),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    get callbackWaitsForEmptyEventLoop() { return waits; },
+    set callbackWaitsForEmptyEventLoop(value) { waits = Boolean(value); },
+    done: (err, result) => settle(err, result, false),
+    succeed: (result) => settle(null, result, false),
+    fail: (err) => settle(err ?? "handled", undefined, false),
+  };
+}
+
+// -- one invocation --------------------------------------------------------------------------
+
+function invoke(handler, event, headers) {
+  return new Promise((resolve) => {
+    let finished = false;
+    let onEmpty = null;
+    const settle = (err, result, waitForLoop) => {
+      if (finished) return;
+      finished = true;
+      if (onEmpty) process.removeListener("beforeExit", onEmpty);
+      const answer = () => resolve({ err, result });
+      // A callback answer waits for the event loop to empty unless the handler said not to.
+      if (waitForLoop && context.callbackWaitsForEmptyEventLoop) process.once("beforeExit", answer);
+      else answer();
+    };
+    const context = makeContext(headers, settle);
+    const callback = (err, result) => settle(err ?? null, result, true);
+    try {
+      const returned = handler(event, context, callback);
+      if (returned && typeof returned.then === "function") {
+        returned.then((result) => settle(null, result, false), (err) => settle(err ?? "undefined", undefined, false));
+      } else {
+        // Neither a promise nor (yet) the callback: as on Lambda, the answer is the callback's,
+        // or null once the event loop is empty (a plain return value is not the answer).
+        onEmpty = () => settle(null, undefined, false);
+        process.once("beforeExit", onEmpty);
+      }
+    } catch (err) {
+      settle(err, undefined, false);
+    }
+  });
+}
+
+async function main() {
+  patchConsole();
+  let handler;
+  try {
+    handler = await loadHandler();
+  } catch (err) {
+    await initError(err);
+    return;
+  }
+  for (;;) {
+    const next = await call("GET", "/invocation/next");
+    if (next.status !== 200) throw new Error(`Runtime API /next answered ${next.status}: ${next.body}`);
+    const requestId = next.headers["lambda-runtime-aws-request-id"];
+    currentRequestId = requestId;
+    process.env._X_AMZN_TRACE_ID = next.headers["lambda-runtime-trace-id"] || "";
+    const event = JSON.parse(next.body.toString("utf8") || "null");
+    const { err, result } = await invoke(handler, event, next.headers);
+    if (err !== null && err !== undefined) {
+      await postError(`/invocation/${requestId}/error`, err);
+    } else {
+      const body = JSON.stringify(result === undefined ? null : result);
+      await call("POST", `/invocation/${requestId}/response`, body);
+    }
+  }
+}
+
+process.on("uncaughtException", (err) => {
+  console.error("Uncaught Exception", err);
+  const urlPath = currentRequestId ? `/invocation/${currentRequestId}/error` : "/init/error";
+  postError(urlPath, err).finally(() => process.exit(129));
+});
+process.on("unhandledRejection", (reason) => {
+  const err = new RuntimeError("Runtime.UnhandledPromiseRejection", `${reason instanceof Error ? reason.stack : reason}`);
+  console.error("Unhandled Promise Rejection", err);
+  const urlPath = currentRequestId ? `/invocation/${currentRequestId}/error` : "/init/error";
+  postError(urlPath, err).finally(() => process.exit(128));
+});
+
+main();

@@ -1,0 +1,212 @@
+"""The Lambda Runtime API (version 2018-06-01) of one execution environment: its state machine.
+
+Each instance (one worker process) gets its own endpoint, ``AWS_LAMBDA_RUNTIME_API``, because
+the protocol has no other way to tell instances apart: ``GET .../invocation/next`` long-polls
+for the instance's next event. Status codes and error bodies follow AWS's own implementation
+(aws-lambda-runtime-interface-emulator, ``lambda/rapi/handler`` and ``rendering``):
+
+- ``/next`` → 200, the event as the body and the ``Lambda-Runtime-*`` headers;
+- ``/{id}/response`` and ``/{id}/error`` → 202 ``{"status": "OK"}``; an answer while no
+  invocation is waiting for one (e.g. a repeated answer) → 403 ``InvalidStateTransition``;
+  an id that is not the current invocation's → 400 ``InvalidRequestID``; a response over
+  6 MB → 413 ``RequestEntityTooLarge`` (and the invocation fails with
+  ``Function.ResponseSizeTooLarge``);
+- ``/init/error`` → 202, and the instance's start fails with that error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
+
+PREFIX = "/2018-06-01/runtime/"
+#: Lambda's synchronous invocation payload limit (bytes), for responses.
+MAX_PAYLOAD_SIZE = 6 * 1024 * 1024
+_JSON = [(b"content-type", b"application/json")]
+#: ``(status, headers, body)`` of a Runtime API answer.
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+@dataclass
+class PendingInvocation:
+    """One event handed to an instance, and the future its answer resolves."""
+
+    request_id: str
+    body: bytes
+    deadline_ms: int
+    function_arn: str
+    trace_id: str
+    result: asyncio.Future[InvokeResult]
+    client_context: str | None = None
+    cognito_identity: str | None = None
+    logs: list[str] = field(default_factory=list)
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """The ``Lambda-Runtime-*`` headers of ``/next`` (empty ones left out, as AWS does)."""
+        pairs = [
+            ("Lambda-Runtime-Aws-Request-Id", self.request_id),
+            ("Lambda-Runtime-Deadline-Ms", str(self.deadline_ms)),
+            ("Lambda-Runtime-Invoked-Function-Arn", self.function_arn),
+            ("Lambda-Runtime-Trace-Id", self.trace_id),
+            ("Lambda-Runtime-Client-Context", self.client_context),
+            ("Lambda-Runtime-Cognito-Identity", self.cognito_identity),
+            ("Content-Type", "application/json"),
+        ]
+        return [(k.encode(), v.encode()) for k, v in pairs if v]
+
+    def settle(self, result: InvokeResult) -> None:
+        """Resolve the invocation (once; later answers are ignored)."""
+        if not self.result.done():
+            self.result.set_result(result)
+
+
+def error_result(body: bytes, header_type: str | None, fallback: str) -> InvokeResult:
+    """An :class:`InvokeResult` from an ``/error`` or ``/init/error`` body: ``{errorType,
+    errorMessage, stackTrace}`` (AWS's clients) or ``{..., trace}`` (Node's)."""
+    try:
+        data: Any = json.loads(body) if body else {}
+    except ValueError:
+        data = {"errorMessage": body.decode("utf-8", "replace")}
+    if not isinstance(data, dict):
+        data = {"errorMessage": json.dumps(data)}
+    trace = data.get("stackTrace") or data.get("trace")
+    if isinstance(trace, list):
+        trace = "\n".join(str(line) for line in trace)
+    return InvokeResult(
+        error_type=str(data.get("errorType") or header_type or fallback),
+        error_message=str(data.get("errorMessage", "")),
+        traceback=str(trace) if trace else None,
+    )
+
+
+def payload_of(body: bytes) -> Any:
+    """The handler's answer: JSON when it is JSON, else the text as sent."""
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body.decode("utf-8", "replace")
+
+
+class RuntimeApi:
+    """The Runtime API state of one instance: what ``/next`` hands out and which answer is due.
+
+    ``state`` follows Lambda's runtime states: ``init`` (started, no ``/next`` yet), ``ready``
+    (waiting in ``/next``), ``invoking`` (an event handed out, its answer due), ``answered``
+    (answered, the next ``/next`` not yet made), ``closed``.
+    """
+
+    def __init__(self) -> None:
+        self.state = "init"
+        #: Resolved at the first ``/next`` (``None``) or by an init failure (the error).
+        self.ready: asyncio.Future[InvokeResult | None] = asyncio.get_running_loop().create_future()
+        self.current: PendingInvocation | None = None
+        self._queue: deque[PendingInvocation] = deque()
+        self._wakeup: asyncio.Future[None] | None = None
+
+    # -- the instance's side ------------------------------------------------------------
+
+    def dispatch(self, invocation: PendingInvocation) -> None:
+        """Queue ``invocation`` for the instance's ``/next``."""
+        self._queue.append(invocation)
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
+
+    def fail(self, result: InvokeResult) -> None:
+        """The instance is gone (exited, killed): fail its start and its invocation."""
+        self.state = "closed"
+        if not self.ready.done():
+            self.ready.set_result(result)
+        for invocation in [self.current, *self._queue]:
+            if invocation is not None:
+                invocation.settle(result)
+        self._queue.clear()
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
+
+    # -- the protocol ---------------------------------------------------------------------
+
+    async def _next(self) -> Answer:
+        if self.state == "invoking":
+            # Lambda's runtime may not ask for another event before answering this one.
+            return _error(403, "InvalidStateTransition", "State transition from Invoking to Ready "
+                          "failed for runtime. Error: the current invocation has not been answered")
+        self.state = "ready"
+        if not self.ready.done():
+            self.ready.set_result(None)
+        while not self._queue:
+            if self.state == "closed":
+                return _error(500, "InternalServerError", "Internal Server Error")
+            self._wakeup = asyncio.get_running_loop().create_future()
+            await self._wakeup
+        invocation = self._queue.popleft()
+        self.current = invocation
+        self.state = "invoking"
+        return 200, invocation.headers(), invocation.body
+
+    def _answer(self, request_id: str, kind: str, body: bytes, too_large: bool,
+                error_type: str | None) -> Answer:
+        current = self.current
+        if self.state != "invoking" or current is None:
+            target = "InvocationResponse" if kind == "response" else "InvocationErrorResponse"
+            names = {"init": "Started", "ready": "Ready", "answered": "ResponseSent"}
+            shown = names.get(self.state, self.state)
+            return _error(403, "InvalidStateTransition", f"State transition from {shown} to {target} "
+                          "failed for runtime. Error: no invocation is waiting for an answer")
+        if request_id != current.request_id:
+            return _error(400, "InvalidRequestID", "Invalid request ID")
+        self.state = "answered"
+        if kind == "error":
+            current.settle(error_result(body, error_type, "Unhandled"))
+            return _accepted()
+        if too_large:
+            current.settle(InvokeResult(
+                error_type="Function.ResponseSizeTooLarge",
+                error_message=f"Response payload size exceeded maximum allowed payload size "
+                              f"({MAX_PAYLOAD_SIZE} bytes).",
+            ))
+            return _error(413, "RequestEntityTooLarge",
+                          f"Exceeded maximum allowed payload size ({MAX_PAYLOAD_SIZE} bytes).")
+        current.settle(InvokeResult(payload=payload_of(body)))
+        return _accepted()
+
+    def _init_error(self, body: bytes, error_type: str | None) -> Answer:
+        if self.state != "init":
+            return _error(403, "InvalidStateTransition", f"State transition from {self.state} to "
+                          "InitError failed for runtime. Error: init has already finished")
+        result = error_result(body, error_type, "Runtime.Unknown")
+        self.fail(result)
+        return _accepted()
+
+    def handle(self, method: str, path: str, body: bytes, too_large: bool,
+               headers: dict[bytes, bytes]) -> Answer | Coroutine[Any, Any, Answer]:
+        """Answer one Runtime API request: ``(status, headers, body)``, or for ``/next`` a
+        coroutine that waits for the next event."""
+        if not path.startswith(PREFIX):
+            return _error(404, "NotFound", f"no Runtime API resource {path}")
+        rest = path[len(PREFIX):]
+        error_type = headers.get(b"lambda-runtime-function-error-type")
+        kind_header = error_type.decode("latin-1") if error_type else None
+        if rest == "invocation/next" and method == "GET":
+            return self._next()
+        if rest == "init/error" and method == "POST":
+            return self._init_error(body, kind_header)
+        parts = rest.split("/")
+        if len(parts) == 3 and parts[0] == "invocation" and parts[2] in ("response", "error") \
+                and method == "POST":
+            return self._answer(parts[1], parts[2], body, too_large, kind_header)
+        return _error(404, "NotFound", f"no Runtime API resource {method} {path}")
+
+
+def _accepted() -> Answer:
+    return 202, _JSON, b'{"status":"OK"}'
+
+
+def _error(status: int, error_type: str, message: str) -> Answer:
+    body = json.dumps({"errorMessage": message, "errorType": error_type}).encode()
+    return status, _JSON, body

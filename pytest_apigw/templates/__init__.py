@@ -1,0 +1,93 @@
+"""What teams ship (CloudFormation, CDK, SAM, OpenAPI) read into spec objects.
+
+``load_template(source)`` → :class:`Template` (``.apis``, ``.api(key)``, ``.functions``):
+the flow is source (:mod:`.sources`) → SAM transform (:mod:`.sam`) → intrinsics
+(:mod:`.intrinsics`) → one module per resource family (:mod:`.resources`) → spec objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_apigw.errors import SpecError
+from pytest_apigw.templates import openapi, sam
+from pytest_apigw.templates.build import Build
+from pytest_apigw.templates.intrinsics import Resolver
+from pytest_apigw.templates.resources import apis, functions
+from pytest_apigw.templates.sources import read_source
+from pytest_apigw.templates.template import Template
+from pytest_apigw.templates.upstreams import Upstreams
+
+__all__ = ["Template", "load_template"]
+
+#: API Gateway v1 resource types: refused with a clear reason.
+REST_API_TYPES = ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api")
+
+
+def load_template(
+    source: Any,
+    *,
+    stack: str | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    upstreams: Mapping[str, Any] | None = None,
+    handlers: Mapping[str, Any] | None = None,
+) -> Template:
+    """Read what a team ships into spec objects ready for ``apigw.deploy``.
+
+    ``source``: a template file (JSON or YAML, SAM included), a CDK cloud assembly directory
+    (``cdk.out``; ``stack=`` picks a stack when it holds several), a template dict, an OpenAPI
+    document (file or dict), or a live ``aws_cdk.Stack``. ``parameters``: CloudFormation
+    parameter values. ``upstreams``: ``{URL or prefix, or LB/listener/target group/Cloud Map
+    service id: "http://127.0.0.1:PORT"}``. ``handlers``: ``{function key: callable or
+    "module.func"}``, test doubles replacing functions' code. Everything is read before anything
+    is returned: a bad template raises :class:`~pytest_apigw.SpecError` and deploys nothing.
+    """
+    src = read_source(source, stack)
+    if openapi.is_document(src.template):
+        src.template = openapi.as_template(src.template)
+    _refuse_rest_apis(src.template)
+    if sam.is_sam(src.template):
+        src.template = sam.transform(src.template, src.base_dir, dict(parameters or {}))
+        _refuse_rest_apis(src.template)
+    resolver = Resolver(src.template, dict(parameters or {}), src.stack_name)
+    resolver.physical.index()
+    build = Build(src, resolver, Upstreams(upstreams), dict(handlers or {}))
+    built = {lid: apis.api(build, lid) for lid in build.of_type(apis.API)}
+    everything = functions.all_functions(build)
+    _check_options(build)
+    names = {lid: build.keys(lid) for lid in build.resources}
+    for lid, spec in built.items():
+        names[lid].add(spec.api_name)
+    for lid in everything:
+        if lid in build.resources:
+            names[lid].add(resolver.physical.function_name(lid))
+    return Template(built, everything, names, src.description)
+
+
+def _refuse_rest_apis(template: dict[str, Any]) -> None:
+    for logical_id, resource in (template.get("Resources") or {}).items():
+        kind = (resource or {}).get("Type") if isinstance(resource, dict) else None
+        if kind in REST_API_TYPES:
+            raise SpecError(
+                f"{kind} {logical_id!r}",
+                "REST APIs (API Gateway v1) are not served: pytest-apigw tests HTTP and WebSocket APIs "
+                "(AWS::ApiGatewayV2::Api, SAM's AWS::Serverless::HttpApi / HttpApi events); test this "
+                "API with another tool or move it to an HTTP API",
+            )
+
+
+def _check_options(build: Build) -> None:
+    unused_handlers = sorted(set(build.handlers) - build.used_handlers)
+    if unused_handlers:
+        raise SpecError("load_template", f"handlers={unused_handlers!r} match no function of the template "
+                        "(use a logical id, CDK construct id or FunctionName)")
+    unused = build.upstreams.unused()
+    if unused:
+        offered = ", ".join(sorted(build.upstreams.offered)) or "none"
+        raise SpecError("load_template", f"upstreams={unused!r} match no HTTP integration URL, load "
+                        "balancer, listener, target group or Cloud Map service of the template "
+                        f"(it offers: {offered})")
+
+
+

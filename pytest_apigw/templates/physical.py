@@ -1,0 +1,126 @@
+"""Physical ids of a template's resources: what ``Ref`` and ``Fn::GetAtt`` return.
+
+Each is AWS-shaped and stable (derived from the logical id), and :meth:`PhysicalIds.owner`
+finds the logical id back from any string holding one (an integration's ``IntegrationUri``, a
+route's ``Target``, a permission's ``FunctionName``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_apigw.templates.intrinsics import Resolver
+
+_LAMBDA_ARN_RE = re.compile(r"arn:[\w-]+:lambda:[\w-]+:\d+:function:([A-Za-z0-9_-]+)")
+_ELB = "arn:aws:elasticloadbalancing:us-east-1:123456789012"
+_SD = "arn:aws:servicediscovery:us-east-1:123456789012"
+
+
+def short_id(logical_id: str, length: int = 10) -> str:
+    """A stable lower-case id, like the ids API Gateway gives (``a1b2c3d4e5``)."""
+    return hashlib.sha1(logical_id.encode()).hexdigest()[:length]
+
+
+class PhysicalIds:
+    """``Ref`` / ``Fn::GetAtt`` values of every resource of one template, and the way back."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+        self._owners: dict[str, str] = {}
+        self._refs: dict[str, Any] = {}
+
+    def _type(self, logical_id: str) -> str:
+        return str((self._resolver.resources.get(logical_id) or {}).get("Type", ""))
+
+    def function_name(self, logical_id: str) -> str:
+        """A Lambda function's name: its ``FunctionName`` or, as CloudFormation does, one made
+        from the stack name and logical id."""
+        from pytest_apigw.templates.intrinsics import Where
+
+        props = (self._resolver.resources.get(logical_id) or {}).get("Properties") or {}
+        name = props.get("FunctionName")
+        if name is not None:
+            return str(self._resolver.resolve(name, Where(logical_id, "FunctionName")))
+        return f"{self._resolver.stack_name}-{logical_id}"[:64]
+
+    def ref(self, logical_id: str) -> Any:
+        """What ``Ref`` returns for the resource."""
+        if logical_id in self._refs:
+            return self._refs[logical_id]
+        kind, sid = self._type(logical_id), short_id(logical_id)
+        if kind == "AWS::Lambda::Function":
+            value: Any = self.function_name(logical_id)
+        elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+            value = f"{_ELB}:loadbalancer/app/{logical_id}/{short_id(logical_id, 16)}"
+        elif kind == "AWS::ElasticLoadBalancingV2::Listener":
+            value = f"{_ELB}:listener/app/{logical_id}/{short_id(logical_id, 16)}"
+        elif kind == "AWS::ElasticLoadBalancingV2::TargetGroup":
+            value = f"{_ELB}:targetgroup/{logical_id[:32]}/{short_id(logical_id, 16)}"
+        elif kind == "AWS::ServiceDiscovery::Service":
+            value = f"srv-{short_id(logical_id, 16)}"
+        elif kind.startswith("AWS::ServiceDiscovery::") and kind.endswith("Namespace"):
+            value = f"ns-{short_id(logical_id, 16)}"
+        elif kind == "AWS::ApiGatewayV2::Stage":
+            value = self._resolver.resources[logical_id].get("Properties", {}).get("StageName", sid)
+        else:
+            value = sid if kind.startswith("AWS::ApiGatewayV2::") else logical_id
+        self._refs[logical_id] = value
+        if isinstance(value, str):
+            self._owners.setdefault(value, logical_id)
+        return value
+
+    def attribute(self, logical_id: str, attribute: str) -> Any:
+        """What ``Fn::GetAtt`` returns for ``attribute`` of the resource."""
+        kind, ref = self._type(logical_id), self.ref(logical_id)
+        value: Any
+        if kind == "AWS::Lambda::Function" and attribute == "Arn":
+            value = f"arn:aws:lambda:us-east-1:123456789012:function:{ref}"
+        elif kind == "AWS::ApiGatewayV2::Api" and attribute == "ApiEndpoint":
+            value = f"https://{ref}.execute-api.us-east-1.amazonaws.com"
+        elif kind == "AWS::ServiceDiscovery::Service" and attribute == "Arn":
+            value = f"{_SD}:service/{ref}"
+        elif kind.startswith("AWS::ServiceDiscovery::") and attribute == "Arn":
+            value = f"{_SD}:namespace/{ref}"
+        elif attribute in ("Id", "ApiId", "AuthorizerId", "IntegrationId", "RouteId", "VpcLinkId",
+                           "LoadBalancerArn", "ListenerArn", "TargetGroupArn", "Name"):
+            value = ref
+        else:
+            value = f"{logical_id}.{attribute}"
+        if isinstance(value, str):
+            self._owners.setdefault(value, logical_id)
+        return value
+
+    def owner(self, value: Any) -> str | None:
+        """The logical id whose ``Ref``/``GetAtt`` value is (or, for an ARN inside a longer
+        string such as an integration URI, appears in) ``value``."""
+        if not isinstance(value, str):
+            return None
+        if value in self._owners:
+            return self._owners[value]
+        tail = value.rsplit("/", 1)[-1]  # integrations/<id>, .../targetgroup/<name>/<id>
+        if tail in self._owners and tail != value:
+            return self._owners[tail]
+        match = _LAMBDA_ARN_RE.search(value)
+        if match and f"arn:aws:lambda:us-east-1:123456789012:function:{match.group(1)}" in self._owners:
+            return self._owners[f"arn:aws:lambda:us-east-1:123456789012:function:{match.group(1)}"]
+        found = [known for known in self._owners if len(known) > 6 and known in value]
+        return self._owners[max(found, key=len)] if found else None
+
+    def index(self) -> None:
+        """Compute every resource's ``Ref`` (so :meth:`owner` can find any of them)."""
+        for logical_id in self._resolver.resources:
+            self.ref(logical_id)
+            if self._type(logical_id) == "AWS::Lambda::Function":
+                self.attribute(logical_id, "Arn")
+            if self._type(logical_id).startswith("AWS::ServiceDiscovery::"):
+                self.attribute(logical_id, "Arn")
+
+
+def lambda_function_name(uri: str) -> str | None:
+    """The function name inside a Lambda ARN or an ``arn:...:apigateway:...:lambda:path/.../
+    functions/<arn>/invocations`` URI."""
+    match = _LAMBDA_ARN_RE.search(uri)
+    return match.group(1) if match else None

@@ -1,0 +1,52 @@
+"""``Template``: what :func:`~pytest_apigw.templates.load_template` returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec import Function, HttpApi, WebSocketApi
+
+
+class Template:
+    """The APIs and functions of one template, as spec objects every backend deploys.
+
+    ``apis`` and ``functions`` are keyed by logical id; :meth:`api` and :meth:`function` also
+    find them by the API's ``Name`` / the ``FunctionName``, the CDK construct id (the last path
+    segment) or the construct path.
+    """
+
+    def __init__(self, apis: dict[str, HttpApi | WebSocketApi], functions: dict[str, Function],
+                 names: dict[str, set[str]], description: str) -> None:
+        self.apis = apis
+        self.functions = functions
+        self._names = names
+        self.description = description
+
+    def api(self, key: str | None = None) -> HttpApi | WebSocketApi:
+        """The API known by ``key``; with no key, the template's only API."""
+        return self._find("API", self.apis, key)
+
+    def function(self, key: str) -> Function:
+        """The function known by ``key`` (logical id, construct id or path, ``FunctionName``)."""
+        return self._find("function", self.functions, key)
+
+    def _find(self, what: str, table: dict[str, Any], key: str | None) -> Any:
+        if key is None:
+            if len(table) == 1:
+                return next(iter(table.values()))
+            if not table:
+                raise SpecError(f"Template {self.description}", f"holds no {what}")
+            raise SpecError(f"Template {self.description}", f"holds {len(table)} {what}s "
+                            f"({', '.join(sorted(table))}): name one, e.g. load_template(...).api(key)")
+        if key in table:
+            return table[key]
+        found = [lid for lid in table if key in self._names.get(lid, set())]
+        if len(found) == 1:
+            return table[found[0]]
+        known = ", ".join(f"{lid} ({'/'.join(sorted(self._names.get(lid, set()) - {lid}))})" for lid in table)
+        problem = f"is ambiguous: {found!r}" if found else "matches nothing"
+        raise SpecError(f"Template {self.description}", f"{what} {key!r} {problem}; known: {known or 'none'}")
+
+    def __repr__(self) -> str:
+        return f"Template({self.description!r}, apis={sorted(self.apis)}, functions={sorted(self.functions)})"
