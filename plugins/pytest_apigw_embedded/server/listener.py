@@ -10,6 +10,7 @@ from typing import Any
 import uvicorn
 
 from pytest_apigw_embedded.server.protocol import CasePreservingHttpToolsProtocol
+from pytest_apigw_embedded.server.websocket_protocol import LimitedWebSocketProtocol
 
 BIND_HOST = "127.0.0.1"
 
@@ -29,7 +30,7 @@ def _config(app: Any) -> uvicorn.Config:
         host=BIND_HOST,
         loop="none",
         http=CasePreservingHttpToolsProtocol,
-        ws="websockets-sansio",
+        ws=LimitedWebSocketProtocol,
         lifespan="off",
         access_log=False,
         log_level=logging.WARNING,
