@@ -52,13 +52,17 @@ BARE_RESULTS = "http.lambda_proxy.bare_results"
 #: (the request path is added only for ``$default`` on a bare URI), its encoding kept.
 HTTP_PROXY_URI = "http.http_proxy.uri_path"
 
+#: Empty path segments (``//``, also one a decoded ``%2F`` makes, and a trailing ``/``) reach
+#: route matching and the event's ``rawPath`` as the client sent them.
+EMPTY_SEGMENTS = "http.event.empty_segments"
+
 #: Refinements of a capability: a backend serving the parent serves these too unless its
 #: ``capability_gaps`` names them (backends written before a refinement existed keep it).
 REFINES = {
     STAGE_PATH: NAMED_STAGES, PAYLOAD_V1: LAMBDA_PROXY, EVENT_HEADERS: LAMBDA_PROXY,
     EVENT_DOMAIN: LAMBDA_PROXY, REPEATED_VALUES: LAMBDA_PROXY, EVENT_EMPTY_PARTS: LAMBDA_PROXY,
     GATEWAY_ERRORS: LAMBDA_PROXY, OPTIONS_ROUTED: LAMBDA_PROXY, BARE_RESULTS: LAMBDA_PROXY,
-    HTTP_PROXY_URI: HTTP_PROXY,
+    HTTP_PROXY_URI: HTTP_PROXY, EMPTY_SEGMENTS: LAMBDA_PROXY,
 }
 
 #: Authorizer details, refinements of ``AUTHORIZERS``: JWT claims reach the integration as

@@ -1,4 +1,10 @@
-"""What the gateway did with each request, kept so a failing test's report can show it."""
+"""What the gateway did with each request, kept so a failing test's report can show it.
+
+Bounded, so a long session stays flat: each kept event's ``body`` and the handler's log text are
+cut to a preview when recorded, the whole log keeps at most :data:`BYTE_BUDGET` bytes (the
+oldest entries go first) and the plugin empties it at each test's teardown, once that test's
+report is written.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,16 @@ from typing import Any
 
 #: How much of an event a report shows before cutting it.
 EVENT_PREVIEW_CHARS = 4000
+#: Characters of a body, of log text and of a traceback an entry keeps (the rest is cut).
+KEEP_CHARS = 16_384
+#: Bytes (roughly: characters kept) the whole log may hold before dropping its oldest entries.
+BYTE_BUDGET = 16 * 1024 * 1024
+
+
+def _cut(text: str, keep: int = KEEP_CHARS) -> str:
+    if len(text) <= keep:
+        return text
+    return f"{text[:keep]}... ({len(text) - keep} more characters cut)"
 
 
 @dataclass
@@ -40,6 +56,27 @@ class Invocation:
     integration_status: int | None = None
     #: The stage's access-log line for this request, when the stage has a format.
     access_log: str | None = None
+
+    def trimmed(self) -> int:
+        """Cut the event's body, the log text and the traceback to :data:`KEEP_CHARS` (the event
+        is copied, never changed: a handler may still hold it); the characters kept."""
+        size = len(self.request_line) + len(self.error or "")
+        event = self.event
+        if isinstance(event, dict) and isinstance(event.get("body"), str):
+            if len(event["body"]) > KEEP_CHARS:
+                self.event = {**event, "body": _cut(event["body"])}
+            size += len(self.event["body"]) + 2048  # the rest of a proxy event
+        elif event is not None:
+            size += 2048
+        if self.logs:
+            text = "".join(self.logs)
+            if len(text) > KEEP_CHARS:
+                self.logs = [_cut(text)]
+            size += sum(len(line) for line in self.logs)
+        if self.traceback:
+            self.traceback = _cut(self.traceback)
+            size += len(self.traceback)
+        return size
 
     def describe(self) -> str:
         """A few readable lines: request → route → integration → status, then event and errors."""
@@ -76,17 +113,25 @@ class Invocation:
 class InvocationLog:
     """A thread-safe list of invocations; the plugin reads the slice made during each test."""
 
-    def __init__(self, limit: int = 10_000) -> None:
-        self._items: deque[Invocation] = deque(maxlen=limit)
+    def __init__(self, limit: int = 10_000, byte_budget: int = BYTE_BUDGET) -> None:
+        self._items: deque[tuple[Invocation, int]] = deque()
+        self._limit = limit
+        self._budget = byte_budget
+        self._bytes = 0
         self._lock = threading.Lock()
         self._added = 0
         self._listeners: list[Callable[[Invocation], None]] = []
 
     def add(self, invocation: Invocation) -> None:
-        """Record one invocation (the oldest are dropped past ``limit``) and tell the listeners."""
+        """Record one invocation, trimmed (the oldest are dropped past ``limit`` entries or the
+        byte budget), and tell the listeners."""
+        size = invocation.trimmed()
         with self._lock:
-            self._items.append(invocation)
+            self._items.append((invocation, size))
+            self._bytes += size
             self._added += 1
+            while self._items and (len(self._items) > self._limit or self._bytes > self._budget):
+                self._bytes -= self._items.popleft()[1]
             listeners = list(self._listeners)
         for listener in listeners:
             listener(invocation)
@@ -104,6 +149,18 @@ class InvocationLog:
 
         return unsubscribe
 
+    def clear(self) -> None:
+        """Forget every kept invocation (marks taken before stay valid: they see nothing)."""
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(entries, bytes)`` held now."""
+        with self._lock:
+            return len(self._items), self._bytes
+
     def mark(self) -> int:
         """A position to read from later with :meth:`since`."""
         with self._lock:
@@ -113,7 +170,7 @@ class InvocationLog:
         """Invocations recorded after ``mark`` (those still kept)."""
         with self._lock:
             count = min(self._added - mark, len(self._items))
-            return list(self._items)[len(self._items) - count:] if count > 0 else []
+            return [item for item, _ in list(self._items)[len(self._items) - count:]] if count > 0 else []
 
 
 #: The process-wide log every backend writes to.

@@ -153,7 +153,9 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """On failure, add an ``apigw`` section: each request's route, event and handler traceback;
-    pytest-apigw's own errors are shown at the user's line, without the plugin's frames."""
+    pytest-apigw's own errors are shown at the user's line, without the plugin's frames. Once the
+    teardown report is written the invocation log is emptied: nothing a test made is kept for the
+    next one."""
     if call.excinfo is not None and not item.config.getoption("fulltrace", False):
         hide_own_frames(call.excinfo)
     report = yield
@@ -163,4 +165,6 @@ def pytest_runtest_makereport(
         invocations = LOG.since(item.stash[_MARK_KEY])
         if invocations:
             report.sections.append((f"apigw gateway log ({report.when})", report_section(invocations)))
+    if report.when == "teardown":
+        LOG.clear()
     return report

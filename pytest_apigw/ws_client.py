@@ -15,6 +15,21 @@ from urllib.parse import urlencode
 
 #: Seconds a ``recv`` waits by default (tests should fail, not hang).
 DEFAULT_TIMEOUT = 10.0
+#: API Gateway's WebSocket frame size (32 KB): longer messages are sent as several frames, as
+#: AWS requires of clients (a bigger frame closes the connection with 1009).
+FRAME_BYTES = 32 * 1024
+
+
+def frames(message: str | bytes) -> str | bytes | list[str] | list[bytes]:
+    """``message`` itself when it fits one 32 KB frame, else its fragments (each ≤ 32 KB encoded)."""
+    if isinstance(message, bytes):
+        if len(message) <= FRAME_BYTES:
+            return message
+        return [message[i:i + FRAME_BYTES] for i in range(0, len(message), FRAME_BYTES)]
+    step = FRAME_BYTES if message.isascii() else FRAME_BYTES // 4  # UTF-8: at most 4 bytes a char
+    if len(message) <= step:
+        return message
+    return [message[i:i + step] for i in range(0, len(message), step)]
 
 
 def stage_url(base: str, query: Any = None) -> str:
@@ -46,12 +61,12 @@ class SyncClient:
         self.connection = connect(url, legacy=True, **_options(headers, kwargs))
 
     def send(self, message: str | bytes) -> None:
-        """Send a text (``str``) or binary (``bytes``) message."""
-        self.connection.send(message)
+        """Send a text (``str``) or binary (``bytes``) message (in 32 KB frames)."""
+        self.connection.send(frames(message))
 
     def send_json(self, value: Any) -> None:
         """Send ``value`` as a JSON text message."""
-        self.connection.send(json.dumps(value))
+        self.send(json.dumps(value))
 
     def recv(self, timeout: float | None = None) -> str | bytes:
         """The next message (``TimeoutError`` past ``timeout``, default :attr:`timeout`)."""
@@ -106,12 +121,12 @@ class AsyncClient:
         await self.close()
 
     async def send(self, message: str | bytes) -> None:
-        """Send a text (``str``) or binary (``bytes``) message."""
-        await self.connection.send(message)
+        """Send a text (``str``) or binary (``bytes``) message (in 32 KB frames)."""
+        await self.connection.send(frames(message))
 
     async def send_json(self, value: Any) -> None:
         """Send ``value`` as a JSON text message."""
-        await self.connection.send(json.dumps(value))
+        await self.send(json.dumps(value))
 
     async def recv(self, timeout: float | None = None) -> str | bytes:
         """The next message (``TimeoutError`` past ``timeout``, default :attr:`timeout`)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_apigw import capabilities
 from pytest_apigw.backend import Backend, Deployment, Spec
-from pytest_apigw.spec import WebSocketApi
+from pytest_apigw.spec import Function, WebSocketApi
 from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw_embedded import authorizers, integrations
 from pytest_apigw_embedded.gateway.http_app import HttpGateway
@@ -24,6 +24,32 @@ if TYPE_CHECKING:
     from pytest_apigw_embedded.websocket.app import WebSocketGateway
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+
+#: Objects of these modules are walked; anything else (handlers, user objects) is a leaf.
+_SPEC_PACKAGE = "pytest_apigw.spec"
+#: A bound on the walk (a spec has far fewer objects; a cycle cannot make it run away).
+_MAX_OBJECTS = 100_000
+
+
+def functions_of(api: Any) -> set[Function]:
+    """Every :class:`Function` reachable from ``api`` through spec objects, lists and dicts."""
+    found: set[Function] = set()
+    seen: set[int] = set()
+    stack: list[Any] = [api]
+    while stack and len(seen) < _MAX_OBJECTS:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, Function):
+            found.add(obj)
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif type(obj).__module__.startswith(_SPEC_PACKAGE) and hasattr(obj, "__dict__"):
+            stack.extend(vars(obj).values())
+    return found
 
 
 def new_api_id() -> str:
@@ -123,7 +149,9 @@ class EmbeddedBackend(Backend):
             stage_urls=urls, handle=Served(listener, app),
         )
         self._live[id(deployment)] = deployment
-        self._functions[id(deployment)] = functions
+        # What building the gateway asked runtimes for, and whatever else the spec names
+        # (an authorizer built on first use, say).
+        self._functions[id(deployment)] = functions | functions_of(api)
         return deployment
 
     def access_log(self, deployment: Deployment) -> list[str]:
@@ -133,6 +161,8 @@ class EmbeddedBackend(Backend):
     def redeploy(self, deployment: Deployment) -> None:
         """A new deployment: every stage, auto-deploy or not, gets the spec's current routes."""
         _, app = served(deployment)
+        self._functions[id(deployment)] = self._functions.get(id(deployment), set()) | functions_of(
+            deployment.api)
         self.loop.run(self._redeploy(app))
 
     @staticmethod
@@ -140,15 +170,18 @@ class EmbeddedBackend(Backend):
         app.stages.deploy(manual_too=True)
 
     def destroy(self, deployment: Deployment) -> None:
-        """Stop the deployment's listener and close its connections."""
+        """Stop the deployment's listener, close its connections and end the worker processes
+        of functions no other live deployment uses."""
         self._live.pop(id(deployment), None)
-        functions = self._functions.pop(id(deployment), set())
+        own = self._functions.pop(id(deployment), set()) | functions_of(deployment.api)
+        # Released too soon (a function another deployment gained by an auto-deployed route
+        # after its deploy) costs only a cold start: runtimes prepare again on use.
         still_used = set().union(*self._functions.values()) if self._functions else set()
         listener, app = served(deployment)
         if self._loop is not None and self._loop.alive:
             self._loop.run(self._stop(listener, app))
             if self._services is not None:
-                self._loop.run(self._services.release(functions - still_used))
+                self._loop.run(self._services.release(own - still_used))
 
     @staticmethod
     async def _stop(listener: Listener, app: HttpGateway | WebSocketGateway) -> None:

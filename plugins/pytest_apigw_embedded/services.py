@@ -78,8 +78,11 @@ class Services:
             self._building.remove(functions)
 
     async def release(self, functions: set[Function]) -> None:
-        """End the worker processes of ``functions`` (runs on the loop)."""
-        for runtime in (self._external, self._process):
+        """End what the runtimes keep for ``functions`` (worker processes, in-process handlers and
+        what they hold) once no live deployment uses them (runs on the loop)."""
+        if not functions:
+            return
+        for runtime in (self._external, self._process, self._inprocess):
             if runtime is not None:
                 await runtime.release(functions)
 

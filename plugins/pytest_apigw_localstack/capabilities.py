@@ -37,6 +37,9 @@ MINISTACK_GAPS = {
     cap.OPTIONS_ROUTED: "MiniStack answers every OPTIONS as a CORS preflight (403 without CORS) instead "
                         "of routing it",
     cap.BARE_RESULTS: "MiniStack answers an empty body when a 2.0 function returns null",
+    cap.EMPTY_SEGMENTS: "MiniStack drops a trailing '/' and collapses a '//' at the start of the decoded "
+                        "path (an encoded '/' in the first segment) before routing, in rawPath and in "
+                        "pathParameters",
     cap.THROTTLING: "MiniStack stores a stage's DefaultRouteSettings/RouteSettings but throttles nothing "
                     "(AWS: 429 once a route's token bucket is empty)",
     cap.HTTP_PROXY_URI: "MiniStack appends the request path to every HTTP proxy integration URI, fills "

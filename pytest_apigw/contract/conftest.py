@@ -10,7 +10,7 @@ import pytest
 from pytest_apigw.contract import profiles  # registers the apigw-ci / apigw-thorough profiles
 from pytest_apigw.contract.cases import serves
 from pytest_apigw.contract.gaps import GAPS_KEY, Gaps
-from pytest_apigw.contract.probes import EchoUpstream
+from pytest_apigw.contract.probes import EchoUpstream, EventSink
 
 if TYPE_CHECKING:
     from pytest_apigw.backend import Backend
@@ -40,6 +40,13 @@ def echo_upstream() -> Iterator[EchoUpstream]:
     """A loopback HTTP server describing each request it gets (HTTP proxy probe)."""
     with EchoUpstream() as upstream:
         yield upstream
+
+
+@pytest.fixture(scope="session")
+def event_sink() -> Iterator[EventSink]:
+    """A loopback HTTP server keeping the events the WebSocket probes report."""
+    with EventSink() as sink:
+        yield sink
 
 
 @pytest.fixture

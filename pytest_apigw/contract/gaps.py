@@ -1,15 +1,30 @@
-"""Declared gaps: differences a backend says it has (``capability_gaps``: capability → reason).
+"""Declared gaps: differences a backend says it has (``capability_gaps``: capability → reason),
+each matched **per field**.
 
-Each difference between model and backend is matched against the capabilities the backend
-declares missing; a difference one of them explains is recorded instead of failing, every
-other one fails as usual, and a case that met declared gaps ends as ``xfail`` naming them
-(the conftest's ``pytest_runtest_makereport``). A backend that declares nothing (embedded,
-AWS) gets every difference as a failure: the model and the cases are never weakened.
+A gap excuses only the fields it names (:data:`FIELDS`, or the backend's own ``gap_fields``:
+capability → ``fnmatch`` patterns of difference paths such as ``"stageVariables"`` or
+``"headers.x-forwarded-*"``), and only under its condition (e.g. the ``http.event.repeated_values``
+gap excuses ``headers.x-a`` only when the request repeated ``x-a``). Every other difference of
+the same case still fails: a MiniStack gap about ``stageVariables`` excuses that key, never the
+whole event, so a provisioning bug elsewhere in the same event is caught.
+
+A gap that is "another documented reading" (MiniStack reads 1.0 integrations as 2.0) is judged
+by :meth:`Gaps.reading`: the observation is compared with the other reading's prediction, and
+only that comparison's differences (minus other gaps, per field) count.
+
+A difference a declared gap explains is recorded instead of failing; a case that met declared
+gaps ends as ``xfail`` naming them and the fields that differed (the conftest's
+``pytest_runtest_makereport``). A backend that declares nothing (embedded, AWS) gets every
+difference as a failure: the model and the cases are never weakened. A gap whose capability
+names no field here nor in ``gap_fields`` excuses nothing: its cases skip (``require``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -23,47 +38,72 @@ if TYPE_CHECKING:
 GAPS_KEY = pytest.StashKey["Gaps"]()
 
 _PATH_FIELDS = ("rawPath", "requestContext.http.path", "path", "requestContext.path")
+_HEADER_FIELDS = ("headers", "multiValueHeaders")
+_ANSWER_FIELDS = ("status", "body", "headers.content-type")
+
+#: The fields each built-in gap may excuse (``fnmatch`` patterns of a difference's path).
+FIELDS: dict[str, tuple[str, ...]] = {
+    cap.STAGE_PATH: _PATH_FIELDS,
+    cap.COOKIES: ("cookies", "headers.cookie", "multiValueHeaders.cookie"),
+    cap.EVENT_HEADERS: tuple(f"{f}.{h}" for f in _HEADER_FIELDS for h in (*ADDED_HEADERS, "content-length")),
+    cap.EVENT_DOMAIN: ("requestContext.domainName", "requestContext.domainPrefix"),
+    cap.STAGE_VARIABLES: ("stageVariables",),
+    cap.EVENT_EMPTY_PARTS: ("pathParameters",),
+    cap.GATEWAY_ERRORS: ("body", "headers.content-type"),
+    cap.OPTIONS_ROUTED: _ANSWER_FIELDS,
+    cap.BARE_RESULTS: ("body", "headers.content-type"),
+    cap.REPEATED_VALUES: ("headers.*", "multiValueHeaders.*", "queryStringParameters.*", "rawQueryString",
+                          "requestContext.http.userAgent"),
+    # another reading, judged by Gaps.reading: only the payload version itself is excused
+    cap.PAYLOAD_V1: ("version",),
+    cap.EMPTY_SEGMENTS: (*_PATH_FIELDS, "pathParameters", "pathParameters.*", "routeKey",
+                         "requestContext.routeKey", "resource", "requestContext.resourcePath",
+                         *_ANSWER_FIELDS),
+}
 
 
 def _repeated(names: list[str], name: str) -> bool:
     return sum(1 for n in names if n == name) > 1
 
 
-def explain(diff: Diff, request: Any, prediction: Any, version: str | None) -> str | None:
-    """The capability whose absence explains ``diff`` for this request, or ``None``."""
-    where = diff.where
-    field, _, key = where.partition(".")
-    if version == "1.0":
-        return cap.PAYLOAD_V1
-    if request is not None and request.method == "OPTIONS":
-        return cap.OPTIONS_ROUTED
-    answered = prediction is not None and prediction.response is not None
-    if answered and where in ("body", "headers.content-type"):
-        return cap.GATEWAY_ERRORS
-    if prediction is not None and prediction.stage not in (None, "$default") and where in _PATH_FIELDS:
-        return cap.STAGE_PATH
-    if where in ("cookies", "headers.cookie", "multiValueHeaders.cookie"):
-        return cap.COOKIES
-    if field in ("headers", "multiValueHeaders") and key in (*ADDED_HEADERS, "content-length"):
-        return cap.EVENT_HEADERS
-    if where in ("requestContext.domainName", "requestContext.domainPrefix"):
-        return cap.EVENT_DOMAIN
-    if where == "stageVariables":
-        return cap.STAGE_VARIABLES
-    if where == "pathParameters" and diff.expected is ABSENT and diff.observed is None:
-        return cap.EVENT_EMPTY_PARTS
-    if request is not None:
-        headers = [k.lower() for k, _ in request.wire_headers()]
-        keys = [k for k, _ in request.query]
-        if field in ("headers", "multiValueHeaders") and _repeated(headers, key):
-            return cap.REPEATED_VALUES
-        if where == "requestContext.http.userAgent" and _repeated(headers, "user-agent"):
-            return cap.REPEATED_VALUES
-        if field == "queryStringParameters" and _repeated(keys, key):
-            return cap.REPEATED_VALUES
-        if where == "rawQueryString" and len(set(keys)) < len(keys):
-            return cap.REPEATED_VALUES
-    return None
+def _repeated_value(diff: Diff, request: Any) -> bool:
+    if request is None:
+        return False
+    field, _, key = diff.where.partition(".")
+    headers = [k.lower() for k, _ in request.wire_headers()]
+    keys = [k for k, _ in request.query]
+    if field in _HEADER_FIELDS:
+        return _repeated(headers, key)
+    if diff.where == "requestContext.http.userAgent":
+        return _repeated(headers, "user-agent")
+    if field == "queryStringParameters":
+        return _repeated(keys, key)
+    return diff.where == "rawQueryString" and len(set(keys)) < len(keys)
+
+
+#: The condition under which each built-in gap applies to a difference in one of its fields
+#: (``(diff, request, prediction) -> bool``); a gap without one applies to its fields always.
+CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
+    cap.OPTIONS_ROUTED: lambda d, r, p: r is not None and r.method == "OPTIONS",
+    cap.GATEWAY_ERRORS: lambda d, r, p: p is not None and p.response is not None,
+    cap.STAGE_PATH: lambda d, r, p: p is not None and p.stage not in (None, "$default"),
+    cap.EVENT_EMPTY_PARTS: lambda d, r, p: d.expected is ABSENT and d.observed is None,
+    cap.REPEATED_VALUES: lambda d, r, p: _repeated_value(d, r),
+    cap.EMPTY_SEGMENTS: lambda d, r, p: r is not None and ("//" in unquote(r.path) or r.path.endswith("/")),
+}
+
+
+def explains(capability: str, diff: Diff, request: Any = None, prediction: Any = None,
+             fields: dict[str, Any] | None = None) -> bool:
+    """True when the gap ``capability`` explains ``diff``: the difference is in one of the
+    gap's fields (:data:`FIELDS`, or ``fields`` from the backend's ``gap_fields``) and the
+    gap's condition holds for this request."""
+    patterns = tuple((fields or {}).get(capability, ())) or FIELDS.get(capability, ())
+    where = diff.where or "<root>"
+    if not any(fnmatchcase(where, pattern) for pattern in patterns):
+        return False
+    condition = CONDITIONS.get(capability)
+    return condition is None or condition(diff, request, prediction)
 
 
 class Gaps:
@@ -71,26 +111,52 @@ class Gaps:
 
     def __init__(self, backend: Backend) -> None:
         self.declared: dict[str, str] = dict(getattr(backend, "capability_gaps", {}) or {})
+        self.fields: dict[str, Any] = dict(getattr(backend, "gap_fields", {}) or {})
         self.met: dict[str, list[str]] = {}
+
+    def explain(self, diff: Diff, request: Any = None, prediction: Any = None,
+                only: str | None = None) -> str | None:
+        """The declared gap explaining ``diff`` (``only``: that gap or none), or ``None``."""
+        candidates = [only] if only is not None else sorted(self.declared)
+        for name in candidates:
+            if name in self.declared and explains(name, diff, request, prediction, self.fields):
+                return name
+        return None
 
     def unexplained(
         self, diffs: list[Diff], *, request: Any = None, prediction: Any = None, version: str | None = None,
         explained_by: str | None = None,
     ) -> list[Diff]:
-        """The differences no declared gap explains; the others are recorded.
+        """The differences no declared gap explains (per field); the others are recorded.
 
-        ``explained_by`` names a capability that explains every difference of this check
-        (e.g. the 2.0 bare-result rule for a result without ``statusCode``)."""
+        ``explained_by`` narrows the gaps to that one (e.g. the 2.0 bare-result rule for a
+        result without ``statusCode``): it still excuses only its own fields. ``version`` is
+        accepted for callers written before gaps were matched per field; it changes nothing.
+        """
+        del version
         if not self.declared:
             return diffs
         left = []
         for diff in diffs:
-            found = explained_by or explain(diff, request, prediction, version)
-            if found is not None and found in self.declared:
+            found = self.explain(diff, request, prediction, only=explained_by)
+            if found is not None:
                 self.met.setdefault(found, []).append(diff.where or "<root>")
             else:
                 left.append(diff)
         return left
+
+    def reading(self, capability: str, diffs: list[Diff], other: Callable[[], list[Diff]]) -> list[Diff]:
+        """``diffs`` against the documented reading, or, when the backend declares the gap
+        ``capability`` ("reads it another way") and the other reading's differences ``other()``
+        are fewer, those: the gap is recorded as met on the fields it names, and every other
+        difference of the other reading still counts."""
+        if not diffs or capability not in self.declared:
+            return diffs
+        alternative = other()
+        if len(alternative) >= len(diffs):
+            return diffs
+        self.met.setdefault(capability, []).extend(FIELDS.get(capability, ("<reading>",)))
+        return alternative
 
     def reason(self) -> str:
         """``xfail`` reason: each gap met, why, and which fields differed."""

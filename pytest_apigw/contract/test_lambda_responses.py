@@ -43,10 +43,12 @@ def test_lambda_result_to_client_response(
             request = HttpRequest("POST", "/reply", content_type="application/json", body=body)
             response, _ = send(request, deployment)
             expected = predict(result)
-            bare = version == "2.0" and not (isinstance(result, dict) and "statusCode" in result)
-            explained_by = capabilities.PAYLOAD_V1 if version == "1.0" else (
-                capabilities.BARE_RESULTS if bare else None)
-            diffs = gaps.unexplained(check_response(expected, response), explained_by=explained_by)
+            diffs = check_response(expected, response)
+            if version == "1.0":  # a backend reading 1.0 answers as 2.0 is judged on that reading
+                diffs = gaps.reading(capabilities.PAYLOAD_V1, diffs,
+                                     lambda r=result, o=response: check_response(response_v2(r), o))  # type: ignore[misc]
+            bare = not (isinstance(result, dict) and "statusCode" in result)
+            diffs = gaps.unexplained(diffs, explained_by=capabilities.BARE_RESULTS if bare else None)
             note(f"payload {version}: function returned {result!r} -> {response.status}")
             assert not diffs, (
                 f"payload {version}: the function returned\n  {result!r}\n"

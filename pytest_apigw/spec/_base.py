@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_apigw.errors import SpecError
 
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")
 
 
 class Construct:
@@ -46,6 +46,31 @@ def expect_type(owner: str, name: str, value: Any, types: type | tuple[type, ...
         raise SpecError(
             owner, f"{name} must be a {wanted}, got {type(value).__name__} {value!r}"
         )
+
+
+def expect_items(owner: str, name: str, value: Any) -> tuple[Any, ...]:
+    """The items of a list-like ``value`` (a list, tuple, set or generator, never a lone string);
+    a :class:`SpecError` naming ``name`` otherwise."""
+    if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+        raise SpecError(owner, f"{name} must be a list, got {type(value).__name__} {value!r}")
+    return tuple(value)
+
+
+def expect_bool(owner: str, name: str, value: Any) -> bool:
+    """``value`` when it is a bool; a :class:`SpecError` naming ``name`` otherwise."""
+    if not isinstance(value, bool):
+        raise SpecError(owner, f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return value
+
+
+def expect_text(owner: str, name: str, value: Any, *, max_length: int = 1024) -> str | None:
+    """``value`` when it is ``None`` or a one-line string of at most ``max_length`` characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > max_length or "\n" in value or "\r" in value:
+        raise SpecError(owner, f"{name} must be a one-line string of at most {max_length} characters, "
+                        f"got {value!r}")
+    return value
 
 
 def string_map(owner: str, name: str, value: Any) -> dict[str, str]:

@@ -15,14 +15,16 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from pytest_apigw.spec._base import Construct
+from pytest_apigw.spec._base import Construct, expect_items, expect_text
 from pytest_apigw.spec.function import Function
 
 #: Where an identity source may point (``$request.header.X``, ``$request.querystring.X``,
 #: ``$context.X``, ``$stageVariables.X``).
+#: "Audiences per authorizer: 50" (HTTP API quotas; cannot be increased).
+MAX_AUDIENCES = 50
 _SOURCE_RE = re.compile(
     r"^\$(request\.header\.[!#$%&'*+\-.^_`|~0-9A-Za-z]+|request\.querystring\.[^\s&=]+"
-    r"|context\.[A-Za-z][A-Za-z0-9_.]*|stageVariables\.[A-Za-z0-9_]+)$"
+    r"|context\.[A-Za-z][A-Za-z0-9_.]*|stageVariables\.[A-Za-z0-9_]+)\Z"
 )
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: AWS's bound on ``authorizerResultTtlInSeconds``.
@@ -99,12 +101,15 @@ class HttpJwtAuthorizer(HttpRouteAuthorizer):
         self.jwt_issuer = self._issuer(jwt_issuer)
         if jwt_audience is None or isinstance(jwt_audience, str):
             raise self.error(f"jwt_audience must be a non-empty list of strings, got {jwt_audience!r}")
-        audience = tuple(jwt_audience)
+        audience = expect_items(self.label, "jwt_audience", jwt_audience)
         if not audience or not all(isinstance(a, str) and a for a in audience):
             raise self.error(f"jwt_audience must be a non-empty list of strings, got {list(audience)!r}")
+        if len(audience) > MAX_AUDIENCES:
+            raise self.error(f"jwt_audience has {len(audience)} entries; AWS allows at most {MAX_AUDIENCES} "
+                             "per authorizer (HTTP API quota, cannot be raised)")
         self.jwt_audience = audience
         self.identity_source = self._identity_source(identity_source, jwt=True)
-        self.authorizer_name = authorizer_name or id
+        self.authorizer_name = _name(self, authorizer_name)
 
     def _issuer(self, issuer: Any) -> str:
         if not isinstance(issuer, str):
@@ -149,7 +154,7 @@ class HttpLambdaAuthorizer(HttpRouteAuthorizer):
     ) -> None:
         super().__init__(id)
         self.handler = authorizer_function(self, handler)
-        types = tuple(response_types)
+        types = expect_items(self.label, "response_types", response_types)
         if not types or not all(isinstance(t, HttpLambdaResponseType) for t in types):
             raise self.error(
                 f"response_types must be a non-empty list of HttpLambdaResponseType, got {types!r}"
@@ -164,12 +169,17 @@ class HttpLambdaAuthorizer(HttpRouteAuthorizer):
             )
         self.identity_source = self._identity_source(identity_source, jwt=False)
         self.results_cache_ttl = cache_ttl(self, results_cache_ttl, self.identity_source)
-        self.authorizer_name = authorizer_name or id
+        self.authorizer_name = _name(self, authorizer_name)
 
     @property
     def simple_responses(self) -> bool:
         """AWS's ``enableSimpleResponses``."""
         return HttpLambdaResponseType.SIMPLE in self.response_types
+
+
+def _name(owner: Construct, name: Any) -> str:
+    """``authorizer_name`` checked (one line, at most 128 characters), or the id."""
+    return expect_text(owner.label, "authorizer_name", name, max_length=128) or owner.id
 
 
 def authorizer_function(owner: Construct, handler: Any) -> Function:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pytest_apigw.spec._base import Construct, string_map
 from pytest_apigw.spec.network import Vpc, valid_ipv4, valid_port
+
+#: A DNS name: labels of letters, digits and '-', joined by dots.
+_DNS_NAME_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?\Z")
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,8 @@ class PrivateDnsNamespace(Construct):
 
     def __init__(self, id: str, *, name: str, vpc: Vpc) -> None:  # noqa: A002
         super().__init__(id)
-        if not isinstance(name, str) or not name:
-            raise self.error(f"name must be a non-empty DNS name, got {name!r}")
+        if not isinstance(name, str) or not _DNS_NAME_RE.match(name):
+            raise self.error(f"name must be a DNS name (letters, digits, '-' and '.'), got {name!r}")
         if not isinstance(vpc, Vpc):
             raise self.error(f"vpc must be a Vpc, got {type(vpc).__name__} {vpc!r}")
         self.name = name

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from pytest_apigw.errors import SpecError
+from pytest_apigw.spec._base import expect_bool, expect_items
 
 #: AWS's upper bound for ``maxAge`` (seconds).
 MAX_AGE_LIMIT = 86400
@@ -29,9 +30,10 @@ class CorsHttpMethod(StrEnum):
 def _strings(name: str, value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-        raise SpecError("CorsPreflightOptions", f"{name} must be a list of strings, got {value!r}")
-    return tuple(str(v) for v in value)
+    items = expect_items("CorsPreflightOptions", name, value)
+    if not all(isinstance(v, str) and "\n" not in v and "\r" not in v for v in items):
+        raise SpecError("CorsPreflightOptions", f"{name} must be a list of one-line strings, got {value!r}")
+    return items
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,15 @@ class CorsPreflightOptions:
     def __post_init__(self) -> None:
         origins = _strings("allow_origins", self.allow_origins)
         methods = tuple(
-            m.value if isinstance(m, CorsHttpMethod) else m for m in (self.allow_methods or ())
+            m.value if isinstance(m, CorsHttpMethod) else m
+            for m in expect_items("CorsPreflightOptions", "allow_methods", self.allow_methods or ())
         )
         for method in methods:
             if method not in {m.value for m in CorsHttpMethod}:
                 raise SpecError(
                     "CorsPreflightOptions", f"allow_methods: {method!r} is not an HTTP method or '*'"
                 )
+        expect_bool("CorsPreflightOptions", "allow_credentials", self.allow_credentials)
         if self.allow_credentials and "*" in origins:
             raise SpecError(
                 "CorsPreflightOptions",
@@ -93,6 +97,11 @@ class CorsPreflightOptions:
         return int(self.max_age.total_seconds() if isinstance(self.max_age, timedelta) else self.max_age)
 
     def allows_origin(self, origin: str) -> bool:
-        """True when ``origin`` is listed (or ``*`` is)."""
-        origins = self.allow_origins or ()
-        return "*" in origins or origin in origins
+        """True when ``origin`` is listed, or ``*`` is, or a scheme wildcard matches it
+        (``https://*``, ``http://*``: "any origin that begins with", ``http-api-cors.md``)."""
+        for allowed in self.allow_origins or ():
+            if allowed == "*" or allowed == origin:
+                return True
+            if allowed in ("https://*", "http://*") and origin.startswith(allowed[:-1]):
+                return True
+        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import re
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,6 +19,8 @@ from pytest_apigw.spec._base import _ID_RE, Construct, string_map
 Handler = Callable[[Any, Any], Any]
 Isolation = Literal["inprocess", "process"]
 
+#: Lambda's FunctionName rule (a plain name, not an ARN).
+_FUNCTION_NAME_RE = re.compile(r"[A-Za-z0-9_\-]{1,64}\Z")
 #: Lambda's own default timeout (seconds), as CDK uses it.
 DEFAULT_TIMEOUT = 3.0
 #: Lambda's hard maximum (seconds).
@@ -83,7 +86,13 @@ class Function(Construct):
         if isolation not in ("inprocess", "process"):
             raise self.error(f"isolation must be 'inprocess' or 'process', got {isolation!r}")
         self.isolation: Isolation = isolation
+        if function_name is not None and not (
+                isinstance(function_name, str) and _FUNCTION_NAME_RE.match(function_name)):
+            raise self.error(f"function_name must be 1-64 letters, digits, '-' or '_', got {function_name!r}")
         self.function_name = function_name or id
+        if code is not None and not isinstance(code, str | Path):
+            raise self.error(f"code must be a directory path (str or Path), got {type(code).__name__} "
+                             f"{code!r}")
         #: ``function_name`` was given: backends that provision use it as is (CloudFormation's
         #: ``FunctionName``); otherwise they make a unique name from the id.
         self.named = function_name is not None

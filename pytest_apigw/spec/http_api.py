@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_apigw.errors import SpecError
+from pytest_apigw.spec._base import expect_bool, expect_text
 from pytest_apigw.spec.authorizers import HttpNoneAuthorizer, HttpRouteAuthorizer, check_route_authorizer
 from pytest_apigw.spec.cors import CorsPreflightOptions
 from pytest_apigw.spec.integrations.base import HttpRouteIntegration
@@ -14,6 +15,10 @@ from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.route_key import DEFAULT_ROUTE_KEY, RouteKey, method_name, parse_route_key
 from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage, StagedApi
 from pytest_apigw.spec.throttle import ThrottleSettings
+
+#: HTTP API quotas that cannot be increased ("Scopes per route", "Integrations per API").
+MAX_SCOPES_PER_ROUTE = 10
+MAX_INTEGRATIONS = 300
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,9 @@ class HttpApi(StagedApi):
         disable_execute_api_endpoint: bool = False,
     ) -> None:
         super().__init__(id)
-        self.api_name = api_name or id
-        self.description = description
+        self.api_name = expect_text(self.label, "api_name", api_name, max_length=128) or id
+        self.description = expect_text(self.label, "description", description)
+        expect_bool(self.label, "create_default_stage", create_default_stage)
         if default_authorizer is not None and not isinstance(default_authorizer, HttpRouteAuthorizer):
             raise self.error(
                 f"default_authorizer must be HttpJwtAuthorizer, HttpLambdaAuthorizer or "
@@ -62,7 +68,8 @@ class HttpApi(StagedApi):
             )
         self.default_authorizer = default_authorizer
         self.cors_preflight = CorsPreflightOptions.coerce(cors_preflight)
-        self.disable_execute_api_endpoint = disable_execute_api_endpoint
+        self.disable_execute_api_endpoint = expect_bool(
+            self.label, "disable_execute_api_endpoint", disable_execute_api_endpoint)
         self.routes: dict[str, HttpRoute] = {}
         if create_default_stage:
             HttpStage(f"{id}-DefaultStage", http_api=self, stage_name=DEFAULT_STAGE)
@@ -82,7 +89,10 @@ class HttpApi(StagedApi):
 
         ``path="$default"`` (with no methods) adds the catch-all route.
         """
-        scopes = tuple(authorization_scopes or ())
+        scopes = _scopes(self.label, path, authorization_scopes)
+        if not isinstance(path, str):
+            raise self.error(f"route path must be a string like '/books/{{id}}', got {type(path).__name__} "
+                             f"{path!r}")
         if path == DEFAULT_ROUTE_KEY:
             if methods is not None:
                 raise self.error("the $default route takes no methods")
@@ -117,6 +127,11 @@ class HttpApi(StagedApi):
             )
         if key.key in self.routes:
             raise self.error(f"route {key.key!r} already exists in this API (ConflictException)")
+        integrations = {id(route.integration) for route in self.routes.values()}
+        if id(integration) not in integrations and len(integrations) >= MAX_INTEGRATIONS:
+            raise self.error(f"route {key.key!r} would be integration number {len(integrations) + 1}; AWS "
+                             f"allows at most {MAX_INTEGRATIONS} per HTTP API (quota, cannot be raised): "
+                             "share integrations between routes")
         chosen = authorizer if authorizer is not None else self.default_authorizer
         check_route_authorizer(self, key.key, chosen, scopes)
         if isinstance(chosen, HttpNoneAuthorizer):  # opts out of default_authorizer
@@ -126,6 +141,20 @@ class HttpApi(StagedApi):
         self.version += 1
         return route
 
+
+
+def _scopes(owner: str, path: Any, scopes: Any) -> tuple[str, ...]:
+    """``authorization_scopes`` as a tuple of strings (a clear error for anything else)."""
+    if scopes is None:
+        return ()
+    items = None if isinstance(scopes, str | bytes) or not isinstance(scopes, Iterable) else tuple(scopes)
+    if items is None or not all(isinstance(scope, str) and scope for scope in items):
+        raise SpecError(owner, f"route path {path!r}: authorization_scopes must be a list of non-empty "
+                        f"strings, got {scopes!r}")
+    if len(items) > MAX_SCOPES_PER_ROUTE:
+        raise SpecError(owner, f"route path {path!r}: {len(items)} authorization_scopes; AWS allows at most "
+                        f"{MAX_SCOPES_PER_ROUTE} per route (HTTP API quota, cannot be raised)")
+    return items
 
 
 class HttpStage(Stage):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from pytest_apigw.errors import SpecError
-from pytest_apigw.spec._base import Construct
+from pytest_apigw.spec._base import Construct, expect_items, expect_text
 
 
 def valid_port(owner: str, name: str, port: object) -> int:
@@ -45,7 +45,7 @@ class VpcLink(Construct):
         if not isinstance(vpc, Vpc):
             raise self.error(f"vpc must be a Vpc, got {type(vpc).__name__} {vpc!r}")
         self.vpc = vpc
-        self.vpc_link_name = vpc_link_name or id
+        self.vpc_link_name = expect_text(self.label, "vpc_link_name", vpc_link_name, max_length=128) or id
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class TargetGroup(Construct):
         super().__init__(id)
         self.port = valid_port(self.label, "port", port)
         self.protocol = protocol
-        for target in targets:
+        for target in expect_items(self.label, "targets", targets):
             if not isinstance(target, IpTarget):
                 raise self.error(f"targets must be IpTarget(ip, port), got {target!r}")
         self.targets = list(targets)

@@ -31,8 +31,10 @@ RESERVED_HEADERS = (
     "via",
 )
 
-_KEY_RE = re.compile(r"^(append|overwrite|remove):(header|querystring)\.(.+)$|^overwrite:(path|statuscode)$")
-_HEADER_NAME_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_KEY_RE = re.compile(
+    r"^(append|overwrite|remove):(header|querystring)\.(.+)\Z|^overwrite:(path|statuscode)\Z"
+)
+_HEADER_NAME_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 
 
 def reserved_header(name: str) -> bool:

@@ -9,9 +9,9 @@ from pytest_apigw.errors import SpecError
 from pytest_apigw.spec.methods import HttpMethod
 
 DEFAULT_ROUTE_KEY = "$default"
-_PARAM_RE = re.compile(r"^\{([A-Za-z0-9_.\-]+)(\+?)\}$")
+_PARAM_RE = re.compile(r"^\{([A-Za-z0-9_.\-]+)(\+?)\}\Z")
 # Literal segments: RFC 3986 pchar minus braces (AWS rejects braces outside a whole variable).
-_LITERAL_RE = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%]+$")
+_LITERAL_RE = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%]+\Z")
 
 
 @dataclass(frozen=True, slots=True)

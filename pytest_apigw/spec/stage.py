@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 
 from pytest_apigw.access_log import check_format
-from pytest_apigw.spec._base import Construct, string_map
+from pytest_apigw.spec._base import Construct, expect_bool, string_map
 from pytest_apigw.spec.throttle import ThrottleSettings
 from pytest_apigw.spec.throttle import route_throttles as route_throttles_of
 
 DEFAULT_STAGE = "$default"
-_STAGE_NAME_RE = re.compile(r"^[A-Za-z0-9\-._]{1,128}$")
-_VAR_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
-_VAR_VALUE_RE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{0,2048}$")
+#: "Stage variables per stage: 100" (HTTP API quotas; cannot be increased).
+MAX_STAGE_VARIABLES = 100
+_STAGE_NAME_RE = re.compile(r"^[A-Za-z0-9\-._]{1,128}\Z")
+_VAR_NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,64}\Z")
+_VAR_VALUE_RE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{0,2048}\Z")
 
 
 class Stage(Construct):
@@ -38,7 +40,7 @@ class Stage(Construct):
                 "'-', '.' or '_'"
             )
         self.stage_name = stage_name
-        self.auto_deploy = bool(auto_deploy)
+        self.auto_deploy = expect_bool(self.label, "auto_deploy", auto_deploy)
         if throttle is not None and not isinstance(throttle, ThrottleSettings):
             raise self.error(f"throttle must be a ThrottleSettings, got {throttle!r}")
         #: The routes' default limits (``DefaultRouteSettings``), ``None``: the account's.
@@ -46,6 +48,9 @@ class Stage(Construct):
         #: Per-route limits by route key (``RouteSettings``), over :attr:`throttle`.
         self.route_throttles = route_throttles_of(self.label, route_throttles)
         variables = string_map(self.label, "stage_variables", stage_variables)
+        if len(variables) > MAX_STAGE_VARIABLES:
+            raise self.error(f"{len(variables)} stage variables; AWS allows at most {MAX_STAGE_VARIABLES} "
+                             "per stage (quota, cannot be raised)")
         for name, value in variables.items():
             if not _VAR_NAME_RE.match(name):
                 raise self.error(

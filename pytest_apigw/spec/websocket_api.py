@@ -6,14 +6,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec._base import expect_bool, expect_text
 from pytest_apigw.spec.integrations.websocket_lambda import WebSocketRouteIntegration
 from pytest_apigw.spec.stage import Stage, StagedApi
 from pytest_apigw.spec.throttle import ThrottleSettings
 from pytest_apigw.spec.websocket_authorizers import WebSocketRouteAuthorizer, check_websocket_route_authorizer
 
 SPECIAL_ROUTE_KEYS = ("$connect", "$disconnect", "$default")
-_ROUTE_KEY_RE = re.compile(r"^[^\s]{1,128}$")
-_SELECTION_RE = re.compile(r"^(\$request\.body\.[A-Za-z0-9_.\-\[\]]+|.*\$\{request\.body\.[^}]+\}.*)$")
+_ROUTE_KEY_RE = re.compile(r"^[^\s]{1,128}\Z")
+_SELECTION_RE = re.compile(r"^(\$request\.body\.[A-Za-z0-9_.\-\[\]]+|.*\$\{request\.body\.[^}]+\}.*)\Z")
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,14 @@ class WebSocketRoute:
     return_response: bool = False
 
 
-def _options(value: Any) -> WebSocketRouteOptions | None:
+def _options(owner: str, key: str, value: Any) -> WebSocketRouteOptions | None:
     if value is None or isinstance(value, WebSocketRouteOptions):
         return value
     if isinstance(value, dict):
+        allowed = {"integration", "authorizer", "return_response"}
+        if "integration" not in value or set(value) - allowed:
+            raise SpecError(owner, f"{key} route options must be a dict with 'integration' (and "
+                            f"optionally 'authorizer', 'return_response'), got keys {sorted(value)}")
         return WebSocketRouteOptions(**value)
     return WebSocketRouteOptions(integration=value)
 
@@ -72,8 +78,8 @@ class WebSocketApi(StagedApi):
                 f"route_selection_expression {route_selection_expression!r} must be "
                 "'$request.body.PATH' or a template of '${request.body.PATH}' parts"
             )
-        self.api_name = api_name or id
-        self.description = description
+        self.api_name = expect_text(self.label, "api_name", api_name, max_length=128) or id
+        self.description = expect_text(self.label, "description", description)
         self.route_selection_expression = route_selection_expression
         self.routes: dict[str, WebSocketRoute] = {}
         for key, value in (
@@ -81,7 +87,7 @@ class WebSocketApi(StagedApi):
             ("$disconnect", disconnect_route_options),
             ("$default", default_route_options),
         ):
-            opts = _options(value)
+            opts = _options(self.label, key, value)
             if opts is not None:
                 self.add_route(
                     key, integration=opts.integration, authorizer=opts.authorizer,
@@ -117,6 +123,7 @@ class WebSocketApi(StagedApi):
         if route_key in self.routes:
             raise self.error(f"route {route_key!r} already exists in this API (ConflictException)")
         check_websocket_route_authorizer(self, route_key, authorizer)
+        expect_bool(self.label, f"route {route_key!r}: return_response", return_response)
         route = WebSocketRoute(route_key, integration, authorizer, return_response)
         self.routes[route_key] = route
         self.version += 1

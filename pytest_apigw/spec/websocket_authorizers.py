@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
-from pytest_apigw.spec._base import Construct
+from pytest_apigw.spec._base import Construct, expect_text
 from pytest_apigw.spec.authorizers import authorizer_function, cache_ttl
 from pytest_apigw.spec.function import Function
 
 #: CDK's patterns: ``route.request.header|querystring.X``, ``stageVariables.X``, ``context.X``.
 _SOURCE_RE = re.compile(
     r"^(route\.request\.(header|querystring)\.[A-Za-z0-9._\-]+|stageVariables\.[A-Za-z0-9._\-]+"
-    r"|context\.[A-Za-z0-9._\-]+)$"
+    r"|context\.[A-Za-z0-9._\-]+)\Z"
 )
 DEFAULT_WEBSOCKET_IDENTITY_SOURCE = ("route.request.header.Authorization",)
 #: AWS's ``CreateRoute`` answer for an authorizer on another route than ``$connect``.
@@ -71,7 +71,8 @@ class WebSocketLambdaAuthorizer(WebSocketRouteAuthorizer):
         self.handler = authorizer_function(self, handler)
         self.identity_source = self._identity_source(identity_source)
         self.results_cache_ttl = cache_ttl(self, results_cache_ttl, self.identity_source)
-        self.authorizer_name = authorizer_name or id
+        self.authorizer_name = expect_text(self.label, "authorizer_name", authorizer_name,
+                                           max_length=128) or id
 
     def _identity_source(self, value: Any) -> tuple[str, ...]:
         if isinstance(value, str) or not isinstance(value, Iterable):

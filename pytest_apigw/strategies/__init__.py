@@ -13,6 +13,8 @@ Fuzz your own API for 5xx answers::
 """
 
 from pytest_apigw.strategies.apis import http_apis, stage_layouts, stage_variables
+from pytest_apigw.strategies.cors import cors_configurations, cors_requests
+from pytest_apigw.strategies.mapping import mapped_requests, request_mappings, response_mappings
 from pytest_apigw.strategies.requests import (
     bodies,
     cookie_headers,
@@ -29,8 +31,9 @@ from pytest_apigw.strategies.websocket import websocket_messages, websocket_sess
 from pytest_apigw.strategies.wire import HttpRequest, HttpResponse, api_root
 
 __all__ = [
-    "HttpRequest", "HttpResponse", "api_root", "bodies", "cookie_headers", "header_lists",
-    "http_apis", "http_methods", "http_requests", "literal_segments", "path_segments",
-    "query_params", "request_paths", "requests_for", "route_keys", "route_paths", "route_tables",
+    "HttpRequest", "HttpResponse", "api_root", "bodies", "cookie_headers", "cors_configurations",
+    "cors_requests", "header_lists", "http_apis", "http_methods", "http_requests", "literal_segments",
+    "mapped_requests", "path_segments", "query_params", "request_mappings", "request_paths",
+    "requests_for", "response_mappings", "route_keys", "route_paths", "route_tables",
     "stage_layouts", "stage_variables", "websocket_messages", "websocket_sessions",
 ]

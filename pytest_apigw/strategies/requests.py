@@ -3,9 +3,12 @@
 ``requests_for(api)`` aims requests at an API's routes (filling ``{param}`` and ``{proxy+}``
 with unicode values, percent-encoded) and between them, on each of its stages.
 
-Kept out of the generated domain because AWS documents nothing about them: ``?``, ``#``,
-``%``, ``/`` and ``;`` inside path values, ``.``/``..`` segments, empty segments (``//``,
-trailing ``/``), query keys without ``=``, bodies on GET/HEAD/DELETE.
+Reserved characters inside path values (``?``, ``#``, ``%``, ``/`` percent-encoded, ``;`` as is
+or encoded), empty segments (``//``) and trailing slashes are drawn by :func:`requests_for`
+(``awkward=True``): RFC 3986 says how they are written; AWS documents only that path
+parameters are URL-decoded, so the model accepts each reading it leaves open. Kept out:
+``.``/``..`` segments (clients normalise them), query keys without ``=``, bodies on
+GET/HEAD/DELETE.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ RESERVED_HEADERS = frozenset({
 _SEGMENT_CHARS = st.characters(
     codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters="/?#%;\\"
 )
+#: Reserved characters drawn inside path values by ``path_segments(reserved=True)``.
+RESERVED_IN_VALUES = "?#%/;"
 _TOKEN = string.ascii_letters + string.digits + "-"
 _COOKIE_CHARS = string.ascii_letters + string.digits + "!#$&'()*+-./:<>?@[]^_`{|}~"
 
@@ -48,15 +53,29 @@ def _encode(draw: st.DrawFn, text: str) -> str:
     for char in text:
         if char in string.ascii_letters + string.digits + "-._~" and draw(st.integers(0, 7)) != 0:
             out.append(char)
+        elif char == ";" and draw(st.booleans()):
+            out.append(char)  # a sub-delimiter: valid unencoded inside a segment (RFC 3986 §3.3)
         else:
             out.append("".join(f"%{b:02X}" for b in char.encode("utf-8")))
     return "".join(out)
 
 
-def path_segments() -> st.SearchStrategy[str]:
-    """One percent-encoded path segment holding unicode text (sometimes over-encoded)."""
-    text = st.text(_SEGMENT_CHARS, min_size=1, max_size=8).filter(lambda s: s not in (".", ".."))
-    return text.flatmap(_encode)
+def path_segments(*, reserved: bool = False) -> st.SearchStrategy[str]:
+    """One percent-encoded path segment holding unicode text (sometimes over-encoded);
+    ``reserved`` adds ``?#%/;`` inside the value (encoded, so they stay in the segment)."""
+    text = st.text(_SEGMENT_CHARS, min_size=1, max_size=8)
+    if reserved:
+        text = st.one_of(_with_reserved(), text)
+    return text.filter(lambda s: s not in (".", "..")).flatmap(_encode)
+
+
+@st.composite
+def _with_reserved(draw: st.DrawFn) -> str:
+    """Text holding one or two of ``?#%/;`` among other characters."""
+    chars = list(draw(st.text(_SEGMENT_CHARS, max_size=6)))
+    for char in draw(st.lists(st.sampled_from(RESERVED_IN_VALUES), min_size=1, max_size=2)):
+        chars.insert(draw(st.integers(0, len(chars))), char)
+    return "".join(chars)
 
 
 def request_paths(
@@ -146,16 +165,30 @@ def http_requests(
 
 
 @st.composite
-def _aimed_path(draw: st.DrawFn, route_path: str) -> str:
+def _aimed_path(draw: st.DrawFn, route_path: str, reserved: bool = False) -> str:
     parts = []
     for segment in route_path.strip("/").split("/") if route_path != "/" else []:
         if segment.endswith("+}"):
-            parts += draw(st.lists(path_segments(), min_size=1, max_size=3))
+            parts += draw(st.lists(path_segments(reserved=reserved), min_size=1, max_size=3))
         elif segment.startswith("{"):
-            parts.append(draw(path_segments()))
+            parts.append(draw(path_segments(reserved=reserved)))
         else:
             parts.append(segment)
     return "/" + "/".join(parts)
+
+
+@st.composite
+def _awkward(draw: st.DrawFn, path: str) -> str:
+    """``path`` with an empty segment (``//``) somewhere, or a trailing ``/``, or both."""
+    kind = draw(st.sampled_from(["trailing", "empty", "both"]))
+    # never at the start: a target beginning with "//" reads as an authority (RFC 3986 §4.2)
+    slashes = [i for i, c in enumerate(path) if c == "/" and i > 0]
+    if kind in ("empty", "both") and slashes:
+        at = draw(st.sampled_from(slashes))
+        path = path[:at] + "/" + path[at:]
+    if kind in ("trailing", "both") and not path.endswith("/"):
+        path += "/"
+    return path
 
 
 def _route_paths(api: Any) -> list[str]:
@@ -170,9 +203,12 @@ def requests_for(
     *,
     stage: str | None = None,
     body: st.SearchStrategy[tuple[str | None, bytes]] | None = None,
+    awkward: bool = False,
 ) -> HttpRequest:
     """Requests aimed at the routes of ``api`` (an :class:`~pytest_apigw.HttpApi`) and between
     them, on one of its stages (``stage`` fixes it) or, rarely, a stage it does not have.
+    ``awkward`` sometimes puts ``?#%/;`` inside path values, an empty segment or a trailing
+    slash in the path.
 
     Send them to :func:`~pytest_apigw.strategies.api_root` of the deployment URL::
 
@@ -191,8 +227,11 @@ def requests_for(
     between = request_paths(
         segments=st.one_of(st.sampled_from(vocabulary), path_segments()) if vocabulary else path_segments()
     )
-    aimed = st.sampled_from(route_paths).flatmap(_aimed_path) if route_paths else between
+    odd = awkward and draw(st.integers(0, 2)) == 0
+    aimed = st.sampled_from(route_paths).flatmap(lambda p: _aimed_path(p, odd)) if route_paths else between
     path = draw(st.one_of(aimed, between))
+    if odd and draw(st.booleans()):
+        path = draw(_awkward(path))
     methods = {k.partition(" ")[0] for k in getattr(api, "routes", {}) if k != "$default"} - {"ANY"}
     method = draw(st.one_of(st.sampled_from(sorted(methods)), http_methods()) if methods else http_methods())
     full = prefix + path if path != "/" or not prefix else prefix

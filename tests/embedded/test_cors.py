@@ -115,3 +115,12 @@ def test_a_catch_all_route_with_an_authorizer_gets_the_preflight(apigw):
     assert routed.text == "OPTIONS"  # the integration answered the preflight
     assert routed.headers["access-control-allow-origin"] == "https://app.example"  # not the backend's
     assert routed.headers["access-control-allow-methods"] == "GET"
+
+
+def test_scheme_wildcard_origins_allow_any_origin_of_that_scheme(apigw):
+    """``https://*`` allows "any origin that begins with https://" (``http-api-cors.md``)."""
+    deployment = apigw.deploy(_api(allow_origins=["https://*"]))
+    allowed = httpx.get(f"{deployment.url}/items", headers={"Origin": "https://any.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://any.example"
+    other = httpx.get(f"{deployment.url}/items", headers={"Origin": "http://any.example"})
+    assert "access-control-allow-origin" not in other.headers

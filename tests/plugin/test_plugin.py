@@ -281,6 +281,30 @@ def test_an_unavailable_backend_fails_each_test_with_its_reason_once_tried(pytes
     result.stdout.no_fnmatch_line("*Traceback*")
 
 
+def test_invocation_log_is_emptied_after_each_test_and_bounded(pytester):
+    pytester.makepyfile(test_log='''
+import httpx
+from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+from pytest_apigw.invocations import LOG, KEEP_CHARS
+
+def test_a_posts_big_bodies(apigw):
+    api = HttpApi("Big")
+    api.add_routes(path="/r", methods=["POST"], integration=LambdaProxyIntegration(
+        handler=Function("F", handler=lambda e, c: {"statusCode": 200})))
+    deployment = apigw.deploy(api)
+    for _ in range(5):
+        httpx.post(deployment.url + "/r", content=b"a" * 1_000_000, headers={"content-type": "text/plain"})
+    entries, kept = LOG.size
+    assert entries == 5 and kept < 5 * (KEEP_CHARS + 4096)
+    assert all(len(i.event["body"]) < KEEP_CHARS + 100 for i in LOG.since(0))
+
+def test_b_sees_an_empty_log():
+    assert LOG.size == (0, 0)
+''')
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+
+
 def test_overriding_apigw_backend_changes_where_apigw_deploys(pytester):
     """``apigw`` is built on ``apigw_backend``: a conftest that wraps the backend sees every
     deploy the test makes through ``apigw``."""

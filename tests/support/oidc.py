@@ -33,6 +33,9 @@ class Issuer:
     def __init__(self) -> None:
         self.keys: dict[str, rsa.RSAPrivateKey] = {"k1": KEY}
         self.hits: dict[str, int] = {}
+        #: Seconds the JWKS answer waits, and junk characters added to it (limit tests).
+        self.jwks_delay = 0.0
+        self.jwks_padding = 0
         issuer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,15 +46,21 @@ class Issuer:
                     doc = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json"}
                 elif path == "/jwks.json":
                     doc = {"keys": [issuer.jwk(kid, key) for kid, key in issuer.keys.items()]}
+                    if issuer.jwks_padding:
+                        doc["padding"] = "x" * issuer.jwks_padding
+                    time.sleep(issuer.jwks_delay)
                 else:
                     self.send_error(404)
                     return
                 body = json.dumps(doc).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the gateway gave up first (a limit test): expected
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -15,8 +15,9 @@ from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.deployed.stages import StageRoutes, StageTable
 from pytest_apigw_embedded.exchange import access_log, responses
-from pytest_apigw_embedded.exchange.asgi import MAX_PAYLOAD, Receive, Send, read_body
+from pytest_apigw_embedded.exchange.asgi import MAX_PAYLOAD, ClientGone, Receive, Send, read_body
 from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.limits import invalid_header
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.gateway import cors as cors_rules
@@ -73,12 +74,22 @@ class HttpGateway:
     async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         """One HTTP request through the chain."""
         started = time.perf_counter()
-        body = await read_body(receive)
+        try:
+            body = await read_body(receive)
+        except ClientGone as gone:  # a cut-short body never reaches an integration
+            record = Invocation(self.api_id, "", GatewayRequest.from_scope(scope, b"").line)
+            record.error = str(gone)
+            LOG.add(record)
+            return
         request = GatewayRequest.from_scope(scope, body or b"")
         record = Invocation(self.api_id, "", request.line, request_id=request.request_id)
         if body is None:
             record.error = f"payload over {MAX_PAYLOAD} bytes (413)"
         response = await self.handle(request, record) if body is not None else responses.too_large()
+        problem = invalid_header(response.headers)
+        if problem is not None:  # AWS answers a malformed integration response with a 500
+            record.error = f"malformed integration response: {problem}"
+            response = responses.internal_error()
         record.status = response.status
         record.duration_ms = (time.perf_counter() - started) * 1000
         self.write_access_log(request, response, record)

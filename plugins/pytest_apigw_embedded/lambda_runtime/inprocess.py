@@ -1,7 +1,10 @@
 """Run handlers in the test process, on a thread pool, so monkeypatch, moto and coverage see them.
 
-A timed-out handler cannot be killed in-process: the client gets AWS's answer at the timeout
-and the thread finishes on its own (use ``isolation="process"`` for a hard stop).
+Lambda's model: an invocation is over for the gateway once it is answered. A handler still
+waiting for a thread at its timeout never runs; one still running cannot be killed in-process, so
+its thread is written off and replaced (see ``threads.py``) and finishes on its own (use
+``isolation="process"`` for a hard stop). ``SystemExit``, ``KeyboardInterrupt`` and any other
+``BaseException`` from a handler are function errors, answered at once.
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[
     except Exception as exc:
         return InvokeResult(
             error_type=type(exc).__name__, error_message=str(exc),
+            traceback=traceback.format_exc(), logs=lines,
+        )
+    except BaseException as exc:  # SystemExit, KeyboardInterrupt: the runtime would exit
+        # On Lambda a runtime that exits answers ``Runtime.ExitError`` for the invocation.
+        return InvokeResult(
+            error_type="Runtime.ExitError",
+            error_message=f"Runtime exited during the invocation: {type(exc).__name__}({exc})",
             traceback=traceback.format_exc(), logs=lines,
         )
 
@@ -77,21 +87,36 @@ class InProcessRuntime:
         def done(result: InvokeResult) -> None:
             loop.call_soon_threadsafe(settle, result)
 
-        timer = loop.call_later(timeout, settle, InvokeResult(
-            timed_out=True, error_type="Sandbox.Timedout",
-            error_message=f"Task timed out after {timeout:.2f} seconds", logs=lines,
-        ))
         # A plain future and a timer: cheaper per request than wait_for(shield(run_in_executor)).
-        self._threads.submit(run, (_call, handler, event, context, variables, lines), done)
+        job = self._threads.submit(run, (_call, handler, event, context, variables, lines), done)
+
+        def expire() -> None:
+            if waiter.done():
+                return
+            self._threads.abandon(job)  # never runs later; a running one's thread is written off
+            waiter.set_result(InvokeResult(
+                timed_out=True, error_type="Sandbox.Timedout",
+                error_message=f"Task timed out after {timeout:.2f} seconds", logs=list(lines),
+            ))
+
+        timer = loop.call_later(timeout, expire)
         try:
             return await waiter
+        except asyncio.CancelledError:  # the client or the deployment went away: abandon it too
+            self._threads.abandon(job)
+            raise
         finally:
             timer.cancel()
 
     async def release(self, functions: Iterable[Function]) -> None:
-        """Forget the resolved handlers of ``functions`` (no process to end in-process)."""
+        """Forget what was prepared for ``functions`` (no deployment uses them any more), so the
+        handlers and whatever they hold are not kept for the rest of the session."""
         for function in functions:
             self._handlers.pop(function, None)
+
+    def stats(self) -> dict[str, int]:
+        """The thread pool's counters (``healthy``, ``written_off``, ``started``)."""
+        return self._threads.stats()
 
     async def close(self) -> None:
         """Stop the worker threads (a handler still running past its timeout is left to finish

@@ -1,4 +1,9 @@
-"""Run handlers in reusable worker processes: own environment, timeout enforced by a kill."""
+"""Run handlers in reusable worker processes: own environment, timeout enforced by a kill.
+
+Workers belong to the deployments that use their function: :meth:`ProcessRuntime.release` (called
+when the last deployment using a function is destroyed) ends them, so a long session keeps only
+the workers of what is deployed now.
+"""
 
 from __future__ import annotations
 
@@ -94,24 +99,42 @@ class _Pool:
         await worker.kill()
 
     async def invoke(self, event: Any, fields: dict[str, Any], timeout: float) -> InvokeResult:
-        async with self.slots:
-            worker = self.idle.pop() if self.idle else await self._spawn()
-            try:
-                result = await asyncio.wait_for(worker.call((event, fields)), timeout)
-            except TimeoutError:
-                await self._discard(worker)
-                return InvokeResult(
-                    timed_out=True, error_type="Sandbox.Timedout",
-                    error_message=f"Task timed out after {timeout:.2f} seconds",
-                )
-            except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError) as exc:
-                await self._discard(worker)
-                return InvokeResult(
-                    error_type="Runtime.ExitError",
-                    error_message=f"worker process exited during the invocation: {exc!r}",
-                )
-            self.idle.append(worker)
-            return result
+        try:  # waiting for a free worker counts towards the timeout: answered, it never runs
+            async with asyncio.timeout(timeout):
+                await self.slots.acquire()
+        except TimeoutError:
+            return InvokeResult(
+                timed_out=True, error_type="Sandbox.Timedout",
+                error_message=f"Task timed out after {timeout:.2f} seconds (waiting for a free worker)",
+            )
+        try:
+            return await self._run(event, fields, timeout)
+        finally:
+            self.slots.release()
+
+    async def _run(self, event: Any, fields: dict[str, Any], timeout: float) -> InvokeResult:
+        worker = self.idle.pop() if self.idle else await self._spawn()
+        try:
+            result = await asyncio.wait_for(worker.call((event, fields)), timeout)
+        except TimeoutError:
+            await self._discard(worker)
+            return InvokeResult(
+                timed_out=True, error_type="Sandbox.Timedout",
+                error_message=f"Task timed out after {timeout:.2f} seconds",
+            )
+        except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError) as exc:
+            await self._discard(worker)
+            return InvokeResult(
+                error_type="Runtime.ExitError",
+                error_message=f"worker process exited during the invocation: {exc!r}",
+            )
+        except asyncio.CancelledError:  # abandoned mid-call: the worker's stream is out of step
+            self.all.discard(worker)
+            if worker.proc.returncode is None:
+                worker.proc.kill()
+            raise
+        self.idle.append(worker)
+        return result
 
     async def close(self) -> None:
         for worker in list(self.all):
@@ -146,11 +169,16 @@ class ProcessRuntime:
         return await self._pools[function].invoke(event, asdict(context), limit)
 
     async def release(self, functions: Iterable[Function]) -> None:
-        """Kill the worker processes of ``functions`` (a later invocation starts new ones)."""
+        """End the workers of ``functions`` (no deployment uses them any more); a later
+        invocation starts fresh ones."""
         for function in functions:
             pool = self._pools.pop(function, None)
             if pool is not None:
                 await pool.close()
+
+    def workers(self) -> int:
+        """Worker processes alive now (all functions)."""
+        return sum(len(pool.all) for pool in self._pools.values())
 
     async def close(self) -> None:
         """Kill every worker process."""

@@ -1,70 +1,138 @@
 """A lean thread pool for in-process handlers: a queue, daemon workers, no per-call Future.
 
 ``concurrent.futures.ThreadPoolExecutor`` costs a Future, a work item and two locks per call;
-on the request path that overhead shows, so jobs here are ``(fn, args, done)`` tuples and
+on the request path that overhead shows, so jobs here are small :class:`Job` objects and
 ``done(result)`` is called in the worker thread.
+
+Lambda's model, as far as threads allow: an invocation the gateway has already answered
+(timed out, or waited too long in the queue) is *abandoned*. A queued job that is abandoned never
+runs; a running one cannot be stopped (Python threads cannot be killed), so its thread is
+*written off*: it no longer counts towards ``max_workers``, a replacement is started when work is
+waiting, and the written-off thread exits as soon as its handler returns. Capacity never shrinks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
 from typing import Any
 
 _STOP = object()
+QUEUED, RUNNING, FINISHED, ABANDONED = range(4)
+
+
+class Job:
+    """One submitted call; :meth:`HandlerThreads.abandon` takes it back."""
+
+    __slots__ = ("fn", "args", "done", "state", "thread")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], done: Callable[[Any], None]) -> None:
+        self.fn = fn
+        self.args = args
+        self.done = done
+        self.state = QUEUED
+        self.thread: threading.Thread | None = None
 
 
 class HandlerThreads:
-    """Runs jobs on up to ``max_workers`` threads, started on demand and joined at close."""
+    """Runs jobs on up to ``max_workers`` healthy threads, started on demand, joined at close."""
 
     def __init__(self, max_workers: int = 64, name: str = "apigw-lambda") -> None:
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._max = max_workers
         self._name = name
-        self._threads: list[threading.Thread] = []
+        self._healthy: set[threading.Thread] = set()
+        self._written_off: set[threading.Thread] = set()
+        self._started = 0
+        #: Idle threads minus jobs waiting in the queue (negative: a backlog).
         self._idle = 0
         self._lock = threading.Lock()
         self._closed = False
 
-    def submit(self, fn: Callable[..., Any], args: tuple[Any, ...], done: Callable[[Any], None]) -> None:
-        """Run ``fn(*args)`` on a worker and pass its result to ``done`` (in that worker)."""
+    def _spawn(self) -> None:  # under the lock
+        thread = threading.Thread(target=self._work, name=f"{self._name}-{self._started}", daemon=True)
+        self._started += 1
+        self._healthy.add(thread)
+        thread.start()
+
+    def submit(self, fn: Callable[..., Any], args: tuple[Any, ...], done: Callable[[Any], None]) -> Job:
+        """Run ``fn(*args)`` on a worker and pass its result to ``done`` (in that worker), unless
+        the job is abandoned first."""
+        job = Job(fn, args, done)
         with self._lock:
             if self._closed:
                 raise RuntimeError("the handler thread pool is closed")
-            if self._idle == 0 and len(self._threads) < self._max:
-                thread = threading.Thread(
-                    target=self._work, name=f"{self._name}-{len(self._threads)}", daemon=True
-                )
-                self._threads.append(thread)
-                thread.start()
+            if self._idle <= 0 and len(self._healthy) < self._max:
+                self._spawn()
             else:
                 self._idle -= 1
-        self._jobs.put((fn, args, done))
+        self._jobs.put(job)
+        return job
+
+    def abandon(self, job: Job) -> None:
+        """The caller no longer wants ``job``'s result: a queued job never runs; a running job's
+        thread is written off and replaced when work is waiting."""
+        with self._lock:
+            if job.state == QUEUED:
+                job.state = ABANDONED
+            elif job.state == RUNNING:
+                job.state = ABANDONED
+                if job.thread is not None and job.thread in self._healthy:
+                    self._healthy.discard(job.thread)
+                    self._written_off.add(job.thread)
+                    if self._idle < 0 and not self._closed:
+                        self._spawn()  # takes one waiting job at once
+                        self._idle += 1
 
     def _work(self) -> None:
         # On Lambda a handler runs in the runtime's main thread, where asyncio.get_event_loop()
         # gives a loop; Mangum (a common consumer of these events) relies on it, so each worker
         # thread gets its own.
+        me = threading.current_thread()
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        while True:
-            job = self._jobs.get()
-            if job is _STOP:
-                asyncio.set_event_loop(None)
-                loop.close()
-                return
-            fn, args, done = job
-            done(fn(*args))
-            with self._lock:
-                self._idle += 1
+        try:
+            while True:
+                job = self._jobs.get()
+                if job is _STOP:
+                    return
+                with self._lock:
+                    if job.state == ABANDONED:  # answered while queued: never runs
+                        self._idle += 1
+                        job = None
+                        continue
+                    job.state, job.thread = RUNNING, me
+                result = job.fn(*job.args)
+                with self._lock:
+                    if job.state == ABANDONED:  # written off meanwhile: a replacement exists
+                        self._written_off.discard(me)
+                        return
+                    job.state = FINISHED
+                with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
+                    job.done(result)
+                job = result = None  # an idle thread holds no handler, event or result
+                with self._lock:
+                    self._idle += 1
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    def stats(self) -> dict[str, int]:
+        """``healthy`` (counted towards ``max_workers``), ``written_off`` (still running an
+        abandoned handler) and ``started`` threads, for tests and reports."""
+        with self._lock:
+            return {"healthy": len(self._healthy), "written_off": len(self._written_off),
+                    "started": self._started}
 
     def close(self, timeout: float = 2.0) -> list[threading.Thread]:
         """Stop the workers; returns those still busy after ``timeout`` (a hung handler)."""
         with self._lock:
             self._closed = True
-            threads = list(self._threads)
+            threads = list(self._healthy)
+            self._healthy.clear()
         for _ in threads:
             self._jobs.put(_STOP)
         for thread in threads:

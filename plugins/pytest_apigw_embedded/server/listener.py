@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import uvicorn
 
 from pytest_apigw_embedded.server.protocol import CasePreservingHttpToolsProtocol
+from pytest_apigw_embedded.server.websocket_protocol import LimitedWebSocketProtocol
 
 BIND_HOST = "127.0.0.1"
 #: An ASGI 3 application: ``await app(scope, receive, send)``.
@@ -31,7 +32,7 @@ def _config(app: AsgiApp) -> uvicorn.Config:
         host=BIND_HOST,
         loop="none",
         http=CasePreservingHttpToolsProtocol,
-        ws="websockets-sansio",
+        ws=LimitedWebSocketProtocol,
         lifespan="off",
         access_log=False,
         log_level=logging.WARNING,

@@ -1,33 +1,103 @@
-"""uvicorn's httptools protocol, keeping header names as the client wrote them.
+"""uvicorn's httptools protocol, keeping header names as the client wrote them, with AWS's
+limits on what arrives.
 
 ASGI lower-cases header names; payload 1.0 events show them as sent (``User-Agent``), so the
 original spellings ride along in the scope under ``apigw.header_names``, aligned with
 ``scope["headers"]``.
+
+Limits (``docs/limits.md``): a request line plus header values over 10,240 bytes is answered
+431 before any integration runs; a connection on which a request is begun but not finished (a
+half-sent head or a body cut short), or which sends nothing at all, is closed after
+:data:`IDLE_TIMEOUT` seconds of silence (between requests uvicorn's keep-alive timeout applies).
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEADER_NAMES_KEY = "apigw.header_names"
+#: HTTP APIs: "Total combined size of request line and header values: 10240 bytes" (quotas).
+MAX_REQUEST_HEAD = 10_240
+#: Seconds of silence after which a connection with no request, or an unfinished one, is closed.
+#: AWS documents no value for HTTP APIs; 30 s (the longest integration timeout) is our choice.
+IDLE_TIMEOUT = 30.0
+#: Undocumented answer (one line to change): 431 with AWS's JSON error shape.
+_HEAD_TOO_BIG = json.dumps({"message": "Request Header Fields Too Large"}, separators=(",", ":")).encode()
+
+
+class _HeadTooBig(Exception):
+    """The request line and headers passed :data:`MAX_REQUEST_HEAD`."""
 
 
 class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
     """Records each header's original name next to the lower-cased one ASGI carries."""
 
+    _head_size = 0
+    _head_too_big = False
+    _receiving = False
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._arm_idle()
+
+    def _arm_idle(self) -> None:
+        # uvicorn's keep-alive timer closes the connection when it fires; any data cancels it.
+        self._unset_keepalive_if_required()
+        self.timeout_keep_alive_task = self.loop.call_later(IDLE_TIMEOUT, self.timeout_keep_alive_handler)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._receiving and not self.transport.is_closing():
+            self._arm_idle()  # a request is still arriving: silence from here on is bounded
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.scope[HEADER_NAMES_KEY] = []  # type: ignore[literal-required]
+        self._head_size = 16  # method, spaces and HTTP version: at most 16 bytes besides the URL
+        self._receiving = True
+
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))  # may come in pieces: each is counted once
+        super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(value))
         self.scope[HEADER_NAMES_KEY].append(name.decode("latin-1"))  # type: ignore[literal-required]
         super().on_header(name, value)
+
+    def on_message_complete(self) -> None:
+        self._receiving = False
+        self._unset_keepalive_if_required()  # the request is whole: the integration takes its time
+        super().on_message_complete()
+
+    def _count(self, size: int) -> None:
+        self._head_size += size
+        if self._head_size > MAX_REQUEST_HEAD:
+            self._head_too_big = True
+            raise _HeadTooBig
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a parse error; a too-big head gets AWS's limit answer instead."""
+        if not self._head_too_big:
+            super().send_400_response(msg)
+            return
+        self._receiving = False
+        self._unset_keepalive_if_required()
+        head = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
+                b"content-length: " + str(len(_HEAD_TOO_BIG)).encode() + b"\r\nconnection: close\r\n\r\n")
+        self.transport.write(head + _HEAD_TOO_BIG)
+        self.transport.close()
 
     def handle_websocket_upgrade(self) -> None:
         """uvicorn hands the upgrade to the WebSocket protocol by re-serialising the request
         from ASGI's lower-cased names; put the client's spellings back first, so ``$connect``
         sees ``Host``, ``Sec-WebSocket-Key``, ... as recorded on AWS (powertools
         ``apiGatewayWebSocketApiConnect.json``, aws-lambda-go ``apigw-websocket-request.json``)."""
+        self._receiving = False  # the WebSocket protocol owns the connection (and its limits) now
+        self._unset_keepalive_if_required()
         names = self.scope.get(HEADER_NAMES_KEY)
         headers = list(self.scope["headers"])
         if isinstance(names, list) and names and len(names) == len(headers):

@@ -22,7 +22,7 @@ from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.authorizers.websocket import ANSWERS
 from pytest_apigw_embedded.deployed.websocket_stages import DeployedRoute, StageRoutes, WebSocketStageTable
 from pytest_apigw_embedded.exchange import access_log
-from pytest_apigw_embedded.exchange.asgi import Receive, Send, read_body
+from pytest_apigw_embedded.exchange.asgi import ClientGone, Receive, Send, read_body
 from pytest_apigw_embedded.lambda_events.websocket import (
     EventFactory,
     disconnect_reason,
@@ -30,6 +30,7 @@ from pytest_apigw_embedded.lambda_events.websocket import (
     new_id,
     now_ms,
 )
+from pytest_apigw_embedded.server.websocket_protocol import ABORT_KEY
 from pytest_apigw_embedded.websocket import management
 from pytest_apigw_embedded.websocket.connections import Connection, ConnectionRegistry, Gone
 from pytest_apigw_embedded.websocket.limits import CLOSE_GOING_AWAY, CLOSE_TOO_BIG, CLOSE_UNSUPPORTED, Limits
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
     from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
     from pytest_apigw_embedded.services import Services
 
-#: How long :meth:`WebSocketGateway.aclose` waits for the ``$disconnect`` runs.
+#: How long :meth:`WebSocketGateway.aclose` waits for messages in flight before abandoning them.
+MESSAGE_GRACE = 1.0
+#: How long :meth:`WebSocketGateway.aclose` then waits for the ``$disconnect`` runs.
 DISCONNECT_GRACE = 5.0
 _FORBIDDEN = b'{"message":"Forbidden"}'
 
@@ -122,7 +125,12 @@ class WebSocketGateway:
     async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         """``@connections/{id}`` of a stage; anything else is 403 Forbidden."""
         started = time.perf_counter()
-        body = await read_body(receive, self.limits.max_message_bytes)
+        try:
+            body = await read_body(receive, self.limits.max_message_bytes)
+        except ClientGone as gone:  # nothing is posted from a cut-short body
+            LOG.add(Invocation(self.api_id, "", f"{scope['method']} {scope['path']}",
+                               route_key="@connections", error=str(gone)))
+            return
         parsed = management.parse_path(scope["path"])
         method = scope["method"]
         record = Invocation(self.api_id, "", f"{method} {scope['path']}", route_key="@connections")
@@ -194,7 +202,8 @@ class WebSocketGateway:
                 return
             subprotocol = verdict.subprotocol
         connection = Connection(connection_id, stage_name, send, connected_at=connected_at,
-                                source_ip=source_ip, user_agent=user_agent or "")
+                                source_ip=source_ip, user_agent=user_agent or "",
+                                abort=scope.get(ABORT_KEY))
         try:
             await send({"type": "websocket.accept", "subprotocol": subprotocol})
         except Exception:  # the client left during $connect: never registered, nothing to undo
@@ -209,11 +218,23 @@ class WebSocketGateway:
         timer = self._arm_limits(connection)
         try:
             code, reason = await self._serve(connection, events, receive)
+        except asyncio.CancelledError:
+            if not self._closing:
+                raise
+            # Torn down with a message in flight: the message is abandoned (its answer would
+            # reach no one), the connection still gets its $disconnect, and nothing is logged.
+            _uncancel()
+            code, reason = connection.closed_by_gateway or (CLOSE_GOING_AWAY, "Going away")
         finally:
             timer.cancel()
             connection.open = False
             self.connections.remove(connection_id)
-        await self._disconnect(connection, events, code, reason)
+        try:
+            await self._disconnect(connection, events, code, reason)
+        except asyncio.CancelledError:
+            if not self._closing:
+                raise
+            _uncancel()  # $disconnect outlived the teardown's grace: best effort, as on AWS
 
     async def _serve(self, connection: Connection, events: EventFactory, receive: Receive) -> tuple[int, str]:
         """Handle messages until the connection closes; the close code and reason."""
@@ -312,13 +333,30 @@ class WebSocketGateway:
     # -- shutdown ----------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close every client connection (1001 Going away) and let ``$disconnect`` run."""
+        """Close every client connection (1001 Going away) and let ``$disconnect`` run: messages
+        still in flight after :data:`MESSAGE_GRACE` are abandoned (their connections still get
+        ``$disconnect``, within :data:`DISCONNECT_GRACE`)."""
         self._closing = True
         await asyncio.gather(*(c.close(CLOSE_GOING_AWAY, "Going away") for c in self.connections.all()),
                              return_exceptions=True)
-        pending = [t for t in self._handlers if not t.done() and t is not asyncio.current_task()]
+        pending = {t for t in self._handlers if not t.done() and t is not asyncio.current_task()}
         if pending:
-            await asyncio.wait(pending, timeout=DISCONNECT_GRACE)
+            _, pending = await asyncio.wait(pending, timeout=MESSAGE_GRACE)
+        for task in pending:
+            task.cancel()
+        if pending:
+            _, pending = await asyncio.wait(pending, timeout=DISCONNECT_GRACE)
+        for task in pending:  # a $disconnect still running: ended, quietly (see websocket())
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=1.0)
+
+
+def _uncancel() -> None:
+    """Clear the current task's pending cancellation (ours: the teardown asked for it)."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
 
 
 __all__ = ["WebSocketGateway"]

@@ -4,14 +4,23 @@ A :class:`Connection` owns the ASGI ``send`` of its socket: every write (two-way
 ``@connections`` posts, close) goes through one FIFO lock, so messages posted one after another
 reach the client in that order. ``last_active_ms`` is what ``GET @connections`` reports and
 what the idle timer reads.
+
+A client that stops reading cannot hold a writer forever: a send (or close) that cannot be
+written within :data:`SEND_TIMEOUT` seconds drops the connection (the ``abort`` callable the
+server puts in the scope) and answers :class:`Gone`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 from pytest_apigw_embedded.exchange.asgi import Send
+
+#: Seconds a write to a client may wait for the client to read. AWS documents no value; 10 s is
+#: our choice (one line to change).
+SEND_TIMEOUT = 10.0
 
 
 class Gone(Exception):
@@ -22,8 +31,9 @@ class Connection:
     """One accepted client connection."""
 
     def __init__(self, connection_id: str, stage_name: str, send: Send, *, connected_at: int,
-                 source_ip: str, user_agent: str) -> None:
+                 source_ip: str, user_agent: str, abort: Callable[[], None] | None = None) -> None:
         self.id = connection_id
+        self._abort = abort
         self.stage_name = stage_name
         self._send = send
         self._lock = asyncio.Lock()
@@ -49,11 +59,22 @@ class Connection:
             if not self.open:
                 raise Gone(self.id)
             try:
-                await self._send(message)
+                async with asyncio.timeout(SEND_TIMEOUT):  # no task per send, unlike wait_for
+                    await self._send(message)
+            except TimeoutError:
+                self._drop(1006, f"the client read nothing for {SEND_TIMEOUT:g} s")
+                raise Gone(self.id) from None
             except Exception as exc:  # uvicorn's ClientDisconnected, a closed transport
                 self.open = False
                 raise Gone(self.id) from exc
         self.touch()
+
+    def _drop(self, code: int, reason: str) -> None:
+        """Drop the TCP connection without a closing handshake (the client stopped reading)."""
+        self.open = False
+        self.closed_by_gateway = (code, reason)
+        if self._abort is not None:
+            self._abort()
 
     async def close(self, code: int = 1000, reason: str = "") -> bool:
         """Close from the gateway's side; False when it was already closed."""
@@ -63,7 +84,10 @@ class Connection:
             self.open = False
             self.closed_by_gateway = (code, reason)
             try:
-                await self._send({"type": "websocket.close", "code": code, "reason": reason})
+                async with asyncio.timeout(SEND_TIMEOUT):
+                    await self._send({"type": "websocket.close", "code": code, "reason": reason})
+            except TimeoutError:
+                self._drop(code, reason)
             except Exception:  # the peer went away first: closed either way
                 return True
         return True

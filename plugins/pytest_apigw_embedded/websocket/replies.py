@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
+from pytest_apigw_embedded.exchange.limits import invalid_header
+
 
 @dataclass
 class ConnectVerdict:
@@ -50,8 +52,12 @@ def connect_verdict(result: InvokeResult) -> ConnectVerdict:
         return ConnectVerdict(True, status, subprotocol=_header(headers, "sec-websocket-protocol"))
     body = payload.get("body")
     data = body_bytes(body, payload.get("isBase64Encoded", False)) if body is not None else b""
-    out = [(str(k).encode("latin-1"), str(v).encode("latin-1")) for k, v in headers.items()
-           if str(k).lower() not in ("content-length", "connection", "transfer-encoding")]
+    pairs = [(str(k), str(v)) for k, v in (headers.items() if isinstance(headers, dict) else ())
+             if str(k).lower() not in ("content-length", "connection", "transfer-encoding")]
+    if invalid_header(pairs) is not None:  # CR/LF or non-Latin-1 in a header: a malformed answer
+        return ConnectVerdict(False, 500, b'{"message": "Internal server error"}',
+                              [(b"content-type", b"application/json")])
+    out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
     if not any(k.lower() == b"content-type" for k, _ in out):
         out.append((b"content-type", b"application/json"))
     return ConnectVerdict(False, status if 100 <= status < 600 else 502, data, out)

@@ -24,3 +24,55 @@ def ws_echo(event: dict[str, Any], context: object) -> dict[str, Any]:
     context_ = event.get("requestContext") or {}
     answer = {"routeKey": context_.get("routeKey"), "body": event.get("body")}
     return {"statusCode": 200, "body": json.dumps(answer)}
+
+
+def _report(summary: dict[str, Any]) -> None:
+    """POST ``summary`` to the event sink named by ``CONTRACT_SINK`` (when set)."""
+    import os
+    import urllib.request
+
+    sink = os.environ.get("CONTRACT_SINK")
+    if sink:
+        data = json.dumps(summary).encode()
+        request = urllib.request.Request(sink, data=data, method="POST",
+                                         headers={"content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            answer.read()
+
+
+def ws_probe(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """WebSocket probe of the stateful case: report the event to the sink (route key, event
+    type, connection id, the ``X-Conn`` handshake header, the authorizer's principal), then
+    answer with the same summary and the message body (sent back by two-way routes)."""
+    context_ = event.get("requestContext") or {}
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    authorizer = context_.get("authorizer") or {}
+    summary = {
+        "routeKey": context_.get("routeKey"), "eventType": context_.get("eventType"),
+        "connectionId": context_.get("connectionId"), "conn": headers.get("x-conn"),
+        "principalId": authorizer.get("principalId"), "body": event.get("body"),
+    }
+    _report(summary)
+    return {"statusCode": 200, "body": json.dumps(summary)}
+
+
+def ws_authorize(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """WebSocket ``$connect`` Lambda authorizer: Allow when the ``Auth`` header is ``allow``,
+    Deny otherwise (an IAM policy; principal ``contract-user``)."""
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    effect = "Allow" if headers.get("auth") == "allow" else "Deny"
+    return {
+        "principalId": "contract-user",
+        "policyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Action": "execute-api:Invoke", "Effect": effect, "Resource": event.get("methodArn", "*")}]},
+        "context": {"probe": "contract"},
+    }
+
+
+def cors_echo(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """Like :func:`echo`, with CORS headers of its own (a gateway with a CORS configuration
+    ignores them: ``http-api-cors.md``)."""
+    headers = {"content-type": "application/json", "access-control-allow-origin": "https://evil.example",
+               "access-control-expose-headers": "x-evil", "access-control-allow-methods": "EVIL",
+               "access-control-max-age": "4242"}
+    return {"statusCode": 200, "headers": headers, "body": json.dumps(event)}

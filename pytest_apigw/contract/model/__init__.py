@@ -9,6 +9,10 @@ page (``doc_source/``) it follows and names every undocumented choice where it i
 - :mod:`.integrations` (one predictor per integration type; ``http-api-develop-integrations-http.md``)
 - :mod:`.private` (ALB, NLB, Cloud Map; ``http-api-develop-integrations-private.md``)
 - :mod:`.websocket` (``websocket-api-develop-routes.md``)
+- :mod:`.websocket_sessions` (connections over time: ``$connect`` authorizers, ``@connections``,
+  ``$disconnect``; ``apigateway-how-to-call-websocket-api-connections.md`` and friends)
+- :mod:`.cors` (``http-api-cors.md``)
+- :mod:`.parameter_mapping` (``http-api-parameter-mapping.md``)
 """
 
 from pytest_apigw.contract.model import private  # noqa: F401 - registers the private predictors

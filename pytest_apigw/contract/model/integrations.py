@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from pytest_apigw.contract.model import lambda_event
+from pytest_apigw.contract.model import lambda_event, parameter_mapping
 from pytest_apigw.contract.model.encoding import decoded_path, parse_query
-from pytest_apigw.contract.model.expect import UNSPECIFIED
+from pytest_apigw.contract.model.expect import ABSENT, UNSPECIFIED
 from pytest_apigw.strategies.wire import HttpRequest
 
 Predictor = Callable[[Any, HttpRequest, "Routed"], Any]
@@ -31,6 +31,9 @@ class Routed:
     stage_variables: dict[str, str]
     host: str
     api_id: str | None
+    #: Predict a Lambda proxy event of this payload version instead of the integration's own
+    #: (the other reading a backend's declared gap may stand for).
+    payload_version: str | None = None
 
 
 def predicts(spec_class: type) -> Callable[[Predictor], Predictor]:
@@ -50,7 +53,8 @@ def expected_input(integration: Any, request: HttpRequest, routed: Routed) -> An
 
 
 def _lambda(integration: Any, request: HttpRequest, r: Routed) -> Any:
-    build = lambda_event.event_v2 if integration.payload_format_version == "2.0" else lambda_event.event_v1
+    version = r.payload_version or integration.payload_format_version
+    build = lambda_event.event_v2 if version == "2.0" else lambda_event.event_v1
     return build(request, route_key=r.route_key, stage=r.stage, path_params=r.path_params,
                  stage_variables=r.stage_variables, host=r.host, api_id=r.api_id)
 
@@ -68,12 +72,22 @@ def _http_proxy(integration: Any, request: HttpRequest, r: Routed) -> Any:
     if r.route_key == "$default" and parts.path in ("", "/"):
         path = decoded_path(request.path)
     method = request.method if integration.method == "ANY" else integration.method
-    return {
+    expected = {
         "method": method,
         "path": path if "{" not in path else UNSPECIFIED,
         "query": parse_query(request.query_string) if not parts.query else UNSPECIFIED,
         "body": request.body.decode("latin-1"),
     }
+    mappings = getattr(integration, "parameter_mapping", None)
+    query_in = expected["query"]  # parsed, or UNSPECIFIED
+    if mappings and isinstance(query_in, list):
+        sources = parameter_mapping.Sources(request, r)
+        names = {k.partition(".")[2].lower() for k in mappings if ":header." in k}
+        headers = {name: sources.header(name) or ABSENT for name in sorted(names)}
+        path, headers, query = parameter_mapping.map_request(
+            mappings, sources, path=expected["path"], headers=headers, query=query_in)
+        expected.update(path=path, headers=headers, query=query)
+    return expected
 
 
 def _register_builtin() -> None:

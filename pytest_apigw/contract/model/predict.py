@@ -1,9 +1,17 @@
 """The model's prediction for one spec and one request: stage → route → integration input,
-or the gateway's own answer."""
+or the gateway's own answer.
+
+Readings AWS leaves open (:func:`routing_readings`): AWS documents that path parameters are
+URL-decoded, not whether an encoded ``/`` (``%2F``) splits segments before routing (public
+reports of HTTP APIs say it does), nor what an empty segment (``//``) or a trailing ``/`` does
+to route matching. For such a path the prediction carries ``alternatives``, one per other
+reading; a backend that satisfies any reading agrees with the model.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_apigw.contract.model.expect import OneOf
@@ -26,6 +34,8 @@ class Prediction:
     inputs: dict[str, Any]
     response: ExpectedResponse | None
     integrations: dict[str, Any]
+    #: The predictions of the other readings of an ambiguous path (see the module docstring).
+    alternatives: list[Prediction] = field(default_factory=list)
 
     @property
     def route_key(self) -> str | None:
@@ -49,24 +59,51 @@ class Prediction:
         return f"stage {self.stage!r}, path {self.stage_path!r}: route {routes} ({self.selection.rule})"
 
 
-def predict(api: Any, request: HttpRequest, *, host: str, api_id: str | None = None) -> Prediction:
+def predict(api: Any, request: HttpRequest, *, host: str, api_id: str | None = None,
+            payload_version: str | None = None) -> Prediction:
     """Predict what ``api`` (an :class:`~pytest_apigw.HttpApi`) does with ``request``.
 
     ``host`` is the ``Host`` the client sends (the event's ``domainName``); ``api_id`` the
-    deployment's id when the backend reports the one AWS would put in ``requestContext.apiId``.
+    deployment's id when the backend reports the one AWS would put in ``requestContext.apiId``;
+    ``payload_version`` predicts Lambda proxy events of that version whatever the integration says.
     """
     stages = {s.stage_name: s for s in api.stages}
     chosen = select_stage(stages, request.path)
     if chosen is None:
         return Prediction(None, None, None, {}, NOT_FOUND, {})
     stage, stage_path = chosen
-    selection = select_route(list(api.routes), request.method, stage_path)
+    main = _routed(api, request, stages, stage, stage_path, stage_path, host, api_id, payload_version)
+    for reading in routing_readings(stage_path):
+        other = _routed(api, request, stages, stage, stage_path, reading, host, api_id, payload_version)
+        if other.inputs != main.inputs or other.response != main.response:
+            main.alternatives.append(other)
+    return main
+
+
+_ENCODED_SLASH = re.compile("%2f", re.IGNORECASE)
+
+
+def routing_readings(stage_path: str) -> list[str]:
+    """The other paths route matching may see for ``stage_path``: ``%2F`` decoded before the
+    path is split, empty segments and a trailing ``/`` dropped, and both."""
+    decoded = _ENCODED_SLASH.sub("/", stage_path)
+    readings = [decoded]
+    for path in (stage_path, decoded):
+        collapsed = "/" + "/".join(part for part in path.split("/") if part)
+        readings.append(collapsed)
+    return [r for i, r in enumerate(readings) if r != stage_path and r not in readings[:i]]
+
+
+def _routed(api: Any, request: HttpRequest, stages: dict[str, Any], stage: str, stage_path: str,
+            routing_path: str, host: str, api_id: str | None, payload_version: str | None) -> Prediction:
+    selection = select_route(list(api.routes), request.method, routing_path)
     if not selection.candidates:
         return Prediction(stage, stage_path, selection, {}, NOT_FOUND, {})
     inputs, integrations = {}, {}
     for key, params in selection.candidates:
         integration = api.routes[key].integration
-        routed = Routed(stage, stage_path, key, params, stages[stage].stage_variables, host, api_id)
+        routed = Routed(stage, stage_path, key, params, stages[stage].stage_variables, host, api_id,
+                        payload_version)
         inputs[key] = expected_input(integration, request, routed)
         integrations[key] = integration
     return Prediction(stage, stage_path, selection, inputs, None, integrations)

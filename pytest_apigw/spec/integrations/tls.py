@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from pytest_apigw.errors import SpecError
+
+#: A host name (DNS labels; a leading '*.' wildcard allowed).
+_HOST_RE = re.compile(r"(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\Z")
 
 
 class TlsConfig:
@@ -18,7 +23,7 @@ class TlsConfig:
         self, *, server_name_to_verify: str | None = None, ca_pem: str | bytes | None = None
     ) -> None:
         if server_name_to_verify is not None and (
-            not isinstance(server_name_to_verify, str) or not server_name_to_verify
+            not isinstance(server_name_to_verify, str) or not _HOST_RE.match(server_name_to_verify)
         ):
             raise SpecError(
                 "TlsConfig", f"server_name_to_verify must be a host name, got {server_name_to_verify!r}"

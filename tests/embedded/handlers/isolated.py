@@ -28,3 +28,13 @@ def crash(event, context):
     """Print, then fail."""
     print("about to fail")
     raise ValueError("isolated failure")
+
+
+def mark_then_sleep(event, context):
+    """Create the file named in ``mark`` (when given), then sleep ``s`` seconds."""
+    query = event.get("queryStringParameters") or {}
+    if "mark" in query:
+        with open(query["mark"], "w") as marker:
+            marker.write("ran")
+    time.sleep(float(query.get("s", "0")))
+    return {"statusCode": 200, "body": "done"}

@@ -7,6 +7,12 @@ from typing import TYPE_CHECKING
 from pytest_apigw.spec import LambdaProxyIntegration
 from pytest_apigw_embedded.exchange import responses
 from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.limits import (
+    MAX_LAMBDA_REQUEST,
+    MAX_LAMBDA_RESPONSE,
+    lambda_request_size,
+    lambda_response_size,
+)
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations import Integration
@@ -40,6 +46,11 @@ def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
             return responses.internal_error()
         event = make_event(request, ctx)
         record.event = event
+        size = lambda_request_size(event, len(request.body))
+        if size > MAX_LAMBDA_REQUEST:  # Lambda refuses the invocation (RequestEntityTooLarge)
+            record.error = (f"the event is {size} bytes, over Lambda's {MAX_LAMBDA_REQUEST}-byte "
+                            "request payload limit: the function was not invoked")
+            return responses.too_large()
         result = await runtime.invoke(function, event, timeout)
         record.logs = result.logs
         if result.timed_out:
@@ -52,6 +63,11 @@ def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
         if result.failed:
             record.error = f"{result.error_type}: {result.error_message}"
             record.traceback = result.traceback
+            return responses.internal_error()
+        size = lambda_response_size(result.payload)
+        if size > MAX_LAMBDA_RESPONSE:
+            record.error = (f"the function's response is {size} bytes, over Lambda's "
+                            f"{MAX_LAMBDA_RESPONSE}-byte response payload limit")
             return responses.internal_error()
         try:
             return map_response(result.payload)

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 IDLE_FOR = 4.0
 #: Idle connections kept per key; more are closed when released.
 MAX_IDLE = 32
+#: Largest upstream response body relayed: HTTP APIs' 10 MB payload quota. A bigger one fails
+#: the exchange (:class:`TooLarge`, a :class:`Broken`: the client gets 502) as soon as it passes
+#: the limit, instead of being buffered whole.
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 #: Methods that send no ``content-length`` when they have no body (the others send ``0``).
 _BODYLESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
@@ -48,6 +52,10 @@ class TlsFailed(UpstreamError):
 
 class Broken(UpstreamError):
     """The upstream closed or reset the connection before a whole response, or spoke non-HTTP."""
+
+
+class TooLarge(Broken):
+    """The upstream's response body passed :data:`MAX_RESPONSE_BYTES`."""
 
 
 class _Stale(Broken):
@@ -87,6 +95,7 @@ class _Connection(asyncio.Protocol):
     def _reset(self) -> None:
         self.headers: list[tuple[str, str]] = []
         self.body: list[bytes] = []
+        self.body_size = 0
         self.received = self.headers_done = self.framed = False
 
     def exchange(self, data: bytes, head: bool) -> asyncio.Future[Response]:
@@ -173,6 +182,16 @@ class _Connection(asyncio.Protocol):
                 self.waiter.set_result((status, self.headers, b""))
 
     def on_body(self, body: bytes) -> None:
+        if self.body_size > MAX_RESPONSE_BYTES:
+            return  # already failed; the rest of this chunk is dropped
+        self.body_size += len(body)
+        if self.body_size > MAX_RESPONSE_BYTES:
+            self.body.clear()
+            self._fail(TooLarge(f"the response body passed {MAX_RESPONSE_BYTES} bytes (the HTTP API "
+                                "payload limit)"))
+            if self.transport is not None:
+                self.transport.abort()
+            return
         self.body.append(body)
 
     def on_message_complete(self) -> None:
