@@ -4,13 +4,11 @@ spec names 127.0.0.1 as a test would, and MiniStack must be handed (and reach) 1
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from loopback_upstream import serving
 from pytest_apigw_localstack.backend import LocalStackBackend
 from pytest_apigw_localstack.upstreams import UpstreamHost, is_loopback
 
@@ -25,26 +23,10 @@ from pytest_apigw import (
 )
 
 
-class _Upstream(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        body = json.dumps({"seen_at": self.server.server_address[0], "path": self.path}).encode()
-        self.send_response(200)
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def upstream_on_2() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.2", 0), _Upstream)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving("127.0.0.2") as port:
+        yield port
 
 
 @pytest.fixture
