@@ -56,6 +56,8 @@ class Invocation:
     integration_status: int | None = None
     #: The stage's access-log line for this request, when the stage has a format.
     access_log: str | None = None
+    #: What the function returned (a Lambda integration), as it returned it.
+    result: Any = None
 
     def trimmed(self) -> int:
         """Cut the event's body, the log text and the traceback to :data:`KEEP_CHARS` (the event
@@ -98,11 +100,17 @@ class Invocation:
                 text = text[:EVENT_PREVIEW_CHARS] + "\n... (cut)"
             lines.append("  event the integration received:")
             lines.extend("    " + line for line in text.splitlines())
+        if self.result is not None:
+            text = json.dumps(self.result, indent=2, default=str)
+            if len(text) > EVENT_PREVIEW_CHARS:
+                text = text[:EVENT_PREVIEW_CHARS] + "\n... (cut)"
+            lines.append("  the handler returned:")
+            lines.extend("    " + line for line in text.splitlines())
         if self.traceback:
             lines.append("  handler traceback:")
             lines.extend("    " + line for line in self.traceback.rstrip().splitlines())
         if self.logs:
-            lines.append("  handler log lines:")
+            lines.append("  handler output (print, stderr, logging):")
             lines.extend("    " + line for line in "".join(self.logs).rstrip().splitlines())
         if self.access_log is not None:
             lines.append("  access log:")
@@ -178,12 +186,13 @@ LOG = InvocationLog()
 
 
 def report_section(invocations: list[Invocation], limit: int = 20) -> str:
-    """Text for a pytest report section describing ``invocations`` (failures first)."""
-    failing = [i for i in invocations if i.traceback or i.error or (i.status or 0) >= 500]
-    shown = (failing or invocations)[-limit:]
+    """Text for a pytest report section describing ``invocations``: every request of the test
+    in order (the last ``limit``), the ones that failed marked."""
+    failing = {id(i) for i in invocations if i.traceback or i.error or (i.status or 0) >= 500}
+    shown = invocations[-limit:]
     header = f"{len(invocations)} request(s) reached the gateway during this test"
     if failing:
-        header += f"; {len(failing)} failed in the gateway or the integration"
-    if len(shown) < len(failing or invocations):
+        header += f"; {len(failing)} failed in the gateway or the integration (marked ✗)"
+    if len(shown) < len(invocations):
         header += f"; the last {len(shown)} are shown"
-    return "\n\n".join([header, *(i.describe() for i in shown)])
+    return "\n\n".join([header, *(("✗ " if id(i) in failing else "") + i.describe() for i in shown)])

@@ -53,11 +53,14 @@ class Router:
         self._root = _Node()
         self.default: HttpRoute | None = None
         self.count = 0
+        #: Every route key, in the order they were added (for "no route matches" reports).
+        self.keys: list[str] = []
         for route in routes:
             self._add(route)
 
     def _add(self, route: HttpRoute) -> None:
         self.count += 1
+        self.keys.append(route.key)
         key = route.route_key
         method = key.method
         if method is None:  # $default

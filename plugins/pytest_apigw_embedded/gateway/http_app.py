@@ -135,7 +135,10 @@ class HttpGateway:
         """Route → authorize → integration → response (404 when no route matches)."""
         match = stage_routes.router.match(request.method, stage_path)
         if match is None:
-            record.error = f"no route matches {request.method} {stage_path}"
+            keys = stage_routes.router.keys
+            listed = ", ".join(keys[:20]) + (f", ... ({len(keys)} in all)" if len(keys) > 20 else "")
+            record.error = (f"no route matches {request.method} {stage_path}; stage "
+                            f"{stage_routes.stage.stage_name!r} has: {listed or 'no routes'}")
             return responses.not_found()
         record.route_key = match.key
         refused_by = self.throttles.allow(stage_routes.stage, match.key)

@@ -76,6 +76,7 @@ class InProcessRuntime:
         handler, variables = self._handlers[function]
         context = LambdaContext.for_function(function, self._log_stream)
         lines: list[str] = []
+        logs.capture_console()  # print() and stderr into this invocation's log lines
         run = contextvars.copy_context().run
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[InvokeResult] = loop.create_future()

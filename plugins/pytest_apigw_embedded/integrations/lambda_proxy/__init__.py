@@ -64,6 +64,7 @@ def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
             record.error = f"{result.error_type}: {result.error_message}"
             record.traceback = result.traceback
             return responses.internal_error()
+        record.result = result.payload
         size = lambda_response_size(result.payload)
         if size > MAX_LAMBDA_RESPONSE:
             record.error = (f"the function's response is {size} bytes, over Lambda's "
