@@ -95,17 +95,9 @@ class Invocation:
         if self.error:
             lines.append(f"  gateway: {self.error}")
         if self.event is not None:
-            text = json.dumps(self.event, indent=2, default=str)
-            if len(text) > EVENT_PREVIEW_CHARS:
-                text = text[:EVENT_PREVIEW_CHARS] + "\n... (cut)"
-            lines.append("  event the integration received:")
-            lines.extend("    " + line for line in text.splitlines())
+            lines.extend(_json_block("event the integration received:", self.event))
         if self.result is not None:
-            text = json.dumps(self.result, indent=2, default=str)
-            if len(text) > EVENT_PREVIEW_CHARS:
-                text = text[:EVENT_PREVIEW_CHARS] + "\n... (cut)"
-            lines.append("  the handler returned:")
-            lines.extend("    " + line for line in text.splitlines())
+            lines.extend(_json_block("the handler returned:", self.result))
         if self.traceback:
             lines.append("  handler traceback:")
             lines.extend("    " + line for line in self.traceback.rstrip().splitlines())
@@ -183,6 +175,14 @@ class InvocationLog:
 
 #: The process-wide log every backend writes to.
 LOG = InvocationLog()
+
+
+def _json_block(title: str, value: Any) -> list[str]:
+    """``title`` and ``value`` as indented JSON, cut at :data:`EVENT_PREVIEW_CHARS`."""
+    text = json.dumps(value, indent=2, default=str)
+    if len(text) > EVENT_PREVIEW_CHARS:
+        text = text[:EVENT_PREVIEW_CHARS] + "\n... (cut)"
+    return [f"  {title}", *("    " + line for line in text.splitlines())]
 
 
 def report_section(invocations: list[Invocation], limit: int = 20) -> str:
