@@ -80,7 +80,7 @@ def test_failure_report_shows_route_event_and_traceback(pytester):
             '*"routeKey": "POST /orders/{id}"*',
             "*handler traceback:*",
             "*RuntimeError: the handler broke*",
-            "*handler log lines:*",
+            "*handler output (print, stderr, logging):*",
             "*?WARNING? orders: looking up order 7*",
         ]
     )
