@@ -9,7 +9,7 @@ import pytest
 
 from pytest_apigw.contract import profiles  # registers the apigw-ci / apigw-thorough profiles
 from pytest_apigw.contract.cases import serves
-from pytest_apigw.contract.gaps import GAPS_KEY, Gaps
+from pytest_apigw.contract.gaps import FIELDS, GAPS_KEY, Gaps, parse_known_gaps
 from pytest_apigw.contract.probes import EchoUpstream, EventSink
 
 if TYPE_CHECKING:
@@ -24,9 +24,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def require(apigw_backend: Backend) -> Callable[[str], None]:
-    """``require(capability)``: skip, saying why, when the selected backend lacks it."""
+def known_gaps(pytestconfig: pytest.Config) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The gaps you declared for your backend (ini ``apigw_known_gaps``): ``(gaps, fields)``."""
+    return parse_known_gaps(pytestconfig.getini("apigw_known_gaps"))
+
+
+@pytest.fixture(scope="session")
+def require(
+    apigw_backend: Backend, known_gaps: tuple[dict[str, str], dict[str, tuple[str, ...]]]
+) -> Callable[[str], None]:
+    """``require(capability)``: skip, saying why, when the selected backend lacks it, or you
+    declared it a gap that excuses no field (none given, none known to the suite)."""
+    user_gaps, user_fields = known_gaps
+
     def check(capability: str) -> None:
+        if capability in user_gaps and not (user_fields.get(capability) or FIELDS.get(capability)):
+            pytest.skip(f"declared in apigw_known_gaps: {capability}: {user_gaps[capability]}")
         if not serves(apigw_backend, capability):
             # a backend may say why (e.g. the localstack backend on MiniStack: capability_gaps)
             why = getattr(apigw_backend, "capability_gaps", {}).get(capability)
@@ -50,9 +63,13 @@ def event_sink() -> Iterator[EventSink]:
 
 
 @pytest.fixture
-def gaps(apigw_backend: Backend, request: pytest.FixtureRequest) -> Gaps:
-    """The selected backend's declared gaps met by this case (a case that met some ends xfail)."""
-    found = Gaps(apigw_backend)
+def gaps(
+    apigw_backend: Backend, known_gaps: tuple[dict[str, str], dict[str, tuple[str, ...]]],
+    request: pytest.FixtureRequest,
+) -> Gaps:
+    """The declared gaps (the backend's and yours) met by this case (a case that met some ends
+    xfail, naming them and the fields that differed)."""
+    found = Gaps(apigw_backend, known_gaps)
     request.node.stash[GAPS_KEY] = found
     return found
 

@@ -106,12 +106,41 @@ def explains(capability: str, diff: Diff, request: Any = None, prediction: Any =
     return condition is None or condition(diff, request, prediction)
 
 
-class Gaps:
-    """What one case met of its backend's declared gaps (kept across hypothesis examples)."""
+def parse_known_gaps(lines: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The ini option ``apigw_known_gaps``: one gap a line, ``capability: reason`` or
+    ``capability [field, field]: reason`` (``fnmatch`` patterns of difference paths such as
+    ``stageVariables`` or ``headers.x-forwarded-*``); ``(gaps, fields)``. A line that names no
+    known capability, or has no reason, is a :class:`pytest.UsageError` saying so."""
+    gaps: dict[str, str] = {}
+    fields: dict[str, tuple[str, ...]] = {}
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        head, sep, reason = line.partition(":")
+        name, _, patterns = head.partition("[")
+        name = name.strip()
+        if not sep or not reason.strip() or name not in cap.ALL:
+            raise pytest.UsageError(
+                f"apigw_known_gaps: {line!r} must be 'capability: reason' or 'capability [field, "
+                f"...]: reason' with a known capability (pytest_apigw.capabilities), e.g. "
+                f"'{cap.STAGE_VARIABLES} [stageVariables]: our LocalStack drops them'"
+            )
+        gaps[name] = reason.strip()
+        if patterns:
+            fields[name] = tuple(p.strip() for p in patterns.rstrip().rstrip("]").split(",") if p.strip())
+    return gaps, fields
 
-    def __init__(self, backend: Backend) -> None:
-        self.declared: dict[str, str] = dict(getattr(backend, "capability_gaps", {}) or {})
-        self.fields: dict[str, Any] = dict(getattr(backend, "gap_fields", {}) or {})
+
+class Gaps:
+    """What one case met of its backend's declared gaps (kept across hypothesis examples): the
+    backend's own (``capability_gaps``, ``gap_fields``) and the user's (``apigw_known_gaps``)."""
+
+    def __init__(self, backend: Backend, user: tuple[dict[str, str], dict[str, tuple[str, ...]]] | None = None
+                 ) -> None:
+        user_gaps, user_fields = user or ({}, {})
+        self.declared: dict[str, str] = {**(getattr(backend, "capability_gaps", {}) or {}), **user_gaps}
+        self.fields: dict[str, Any] = {**(getattr(backend, "gap_fields", {}) or {}), **user_fields}
         self.met: dict[str, list[str]] = {}
 
     def explain(self, diff: Diff, request: Any = None, prediction: Any = None,

@@ -15,10 +15,16 @@ CONTRACT_DIR = Path(__file__).parent
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--apigw-no-conformance``."""
+    """``--apigw-no-conformance``, and the ini option ``apigw_known_gaps``."""
     parser.getgroup("apigw", "API Gateway v2 testing (pytest-apigw)").addoption(
         "--apigw-no-conformance", action="store_true", default=False,
         help="with --apigw, do not add the built-in conformance suite to the run",
+    )
+    parser.addini(
+        "apigw_known_gaps", type="linelist", default=[],
+        help="differences your backend is known to have, one a line: 'capability: reason' (the "
+        "fields the suite knows for it are excused; with none, its cases skip) or 'capability "
+        "[field, ...]: reason' (only those fields are excused)",
     )
 
 
@@ -46,6 +52,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """With ``--apigw``, add the suite's folder to the paths to collect. A test id of the suite
     pasted back from a report (``pytest --apigw test_lambda_proxy.py::test_x``) runs that test
     alone, under the same id."""
+    if config.getini("apigw_known_gaps"):  # a malformed line is a usage error now, not per case
+        from pytest_apigw.contract.gaps import parse_known_gaps
+
+        parse_known_gaps(config.getini("apigw_known_gaps"))
     if not config.getoption("apigw") or config.getoption("apigw_no_conformance"):
         return
     if not isinstance(config.args, list):

@@ -133,3 +133,24 @@ def test_the_stateful_websocket_case_catches_a_dropped_connect_authorizer(pytest
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*connect c* with Auth=*: model 40[13], observed 101*",
                                  "*state.connect(auth=*"])
+
+
+def test_users_declare_their_backends_gaps_in_the_ini_file(pytester, monkeypatch):
+    """A LocalStack version's known difference, declared by the user (ini ``apigw_known_gaps``),
+    excuses its field only: the dropped stage variables end xfail naming the user's reason,
+    while a payload bug beside it still fails."""
+    gap = capabilities.STAGE_VARIABLES
+    declared = f"{gap} [stageVariables]: our LocalStack 3.8 drops them"
+    pytester.makeini(f"[pytest]\napigw_known_gaps =\n    {declared}\n")
+    result = _run(pytester, monkeypatch, gaps=[], bugs=["drop_stage_variables"])
+    result.assert_outcomes(xfailed=2)
+    result.stdout.fnmatch_lines([f"*{gap}: our LocalStack 3.8 drops them (differed: stageVariables)*"])
+    result = _run(pytester, monkeypatch, gaps=[], bugs=["drop_stage_variables", "force_v2"])
+    result.assert_outcomes(xfailed=1, failed=1)
+
+
+def test_a_malformed_known_gap_is_a_usage_error(pytester):
+    pytester.makeini("[pytest]\napigw_known_gaps =\n    http.no_such_thing: why\n")
+    result = pytester.runpytest_subprocess("--apigw", STAGED)
+    result.stderr.fnmatch_lines(["*apigw_known_gaps: 'http.no_such_thing: why' must be 'capability: *"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
