@@ -97,3 +97,22 @@ def test_a_function_name_the_spec_gives_is_used_as_is(deploy, aws) -> None:
     deployment = deploy(HttpApi("Named", default_integration=LambdaProxyIntegration(handler=fn)))
     assert aws.get("lambda").get_function_configuration(FunctionName=name)["FunctionName"] == name
     assert httpx.get(f"{deployment.url}/x", timeout=30).text == name
+
+
+def test_a_node_function_is_packaged_and_served(deploy, tmp_path) -> None:
+    """A Node.js function's code folder is shipped as is, with its runtime and handler."""
+    import shutil
+
+    import pytest
+
+    if shutil.which("node") is None:
+        pytest.skip("MiniStack runs Node.js functions with this machine's node, which is missing")
+    (tmp_path / "index.js").write_text(
+        "exports.handler = async (event, context) =>\n"
+        "  ({ statusCode: 200, body: `node ${process.version} says ${event.rawPath}` });\n"
+    )
+    fn = Function("NodeFn", runtime="nodejs20.x", handler="index.handler", code=tmp_path)
+    deployment = deploy(HttpApi("Node", default_integration=LambdaProxyIntegration(handler=fn)))
+    response = httpx.get(f"{deployment.url}/hello", timeout=60)
+    assert response.status_code == 200, response.text
+    assert response.text.startswith("node v") and response.text.endswith(" says /hello")
