@@ -16,7 +16,6 @@ the listing calls is said so and skipped.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -128,14 +127,15 @@ def find(clients: Any, run: str | None) -> tuple[Ledger, list[str]]:
 
 
 def _clients(args: argparse.Namespace) -> Any:
+    from pytest_apigw_localstack import endpoint
     from pytest_apigw_localstack.clients import aws_clients, localstack_clients
 
     if args.aws:
         return aws_clients()
-    endpoint = args.endpoint or os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("LOCALSTACK_HOST")
-    if not endpoint:
+    found = endpoint.configured(args.endpoint)  # --endpoint, $AWS_ENDPOINT_URL, $LOCALSTACK_HOST
+    if found is None:
         raise SystemExit("give --endpoint URL (a LocalStack-compatible endpoint) or --aws")
-    return localstack_clients(endpoint if "://" in endpoint else f"http://{endpoint}")
+    return localstack_clients(found.url)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 #: Every service the translator calls.
@@ -73,12 +74,18 @@ class Clients:
         return self._identity
 
 
+def env_region(environ: Mapping[str, str] | None = None) -> str:
+    """The region of the environment (``$AWS_DEFAULT_REGION``, ``$AWS_REGION``), else us-east-1."""
+    env = os.environ if environ is None else environ
+    return env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or DEFAULT_REGION
+
+
 def localstack_clients(endpoint_url: str) -> Clients:
     """Clients for a LocalStack-compatible endpoint: your credentials when set, else
     LocalStack's test ones (it does not check them); the region of your environment."""
     import boto3
 
-    region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or DEFAULT_REGION
+    region = env_region()
     own = bool(os.environ.get("AWS_ACCESS_KEY_ID"))
     session = boto3.Session(
         aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),

@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from pytest_apigw.errors import BackendUnavailable
-from pytest_apigw_localstack.clients import DEFAULT_REGION
+from pytest_apigw_localstack.clients import env_region
 from pytest_apigw_localstack.endpoint import HOW_TO_START
 
 COMMUNITY_IMAGE = "localstack/localstack:latest"
@@ -35,8 +35,7 @@ def image(environ: dict[str, str] | None = None) -> str:
 
 def region(environ: dict[str, str] | None = None) -> str:
     """The region the clients use (the container must use the same)."""
-    env = os.environ if environ is None else environ
-    return env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or DEFAULT_REGION
+    return env_region(environ)
 
 
 def docker_available() -> tuple[bool, str]:

@@ -12,7 +12,6 @@ from typing import Any
 
 from pytest_apigw.errors import DeployError, SpecError
 from pytest_apigw.spec import Function, HttpApi, WebSocketApi
-from pytest_apigw.spec.deploy import deploy_target
 from pytest_apigw_localstack import packaging
 from pytest_apigw_localstack.clients import Clients
 from pytest_apigw_localstack.ledger import Ledger
@@ -70,9 +69,9 @@ class Translator:
         self.busy_wait = 600.0 if real_aws else 0.0
 
     def check(self, api: Any) -> None:
-        """Refuse, before creating anything, what cannot be provisioned (AWS's deployment
-        checks, decided once in the spec layer, and handlers that cannot be shipped)."""
-        deploy_target(api)
+        """Refuse, before creating anything, what cannot be provisioned (AWS's deployment checks
+        are the backend's, through ``spec/deploy.py``; these are the AWS API's own limits and
+        handlers that cannot be shipped)."""
         if not isinstance(api, WebSocketApi):
             http_api.refuse_unprovisionable(api)
         for function in functions_of(api):
