@@ -60,8 +60,9 @@ class Invocation:
     result: Any = None
 
     def trimmed(self) -> int:
-        """Cut the event's body, the log text and the traceback to :data:`KEEP_CHARS` (the event
-        is copied, never changed: a handler may still hold it); the characters kept."""
+        """Cut the event's and the result's body, the log text and the traceback to
+        :data:`KEEP_CHARS` (event and result are copied, never changed: a handler may still hold
+        them); the characters kept."""
         size = len(self.request_line) + len(self.error or "")
         event = self.event
         if isinstance(event, dict) and isinstance(event.get("body"), str):
@@ -70,6 +71,16 @@ class Invocation:
             size += len(self.event["body"]) + 2048  # the rest of a proxy event
         elif event is not None:
             size += 2048
+        result = self.result
+        if isinstance(result, dict) and isinstance(result.get("body"), str):
+            if len(result["body"]) > KEEP_CHARS:
+                self.result = {**result, "body": _cut(result["body"])}
+            size += len(self.result["body"]) + 512
+        elif isinstance(result, str):
+            self.result = _cut(result) if len(result) > KEEP_CHARS else result
+            size += len(self.result)
+        elif result is not None:
+            size += 512
         if self.logs:
             text = "".join(self.logs)
             if len(text) > KEEP_CHARS:

@@ -74,3 +74,20 @@ def test_the_report_section_of_a_failing_test(pytester):
         "*the handler says hi*",
         "GET /b  →  route '$default'*",
     ])
+
+
+def big(event, context):
+    return {"statusCode": 200, "body": "x" * 1_000_000}
+
+
+def test_a_big_result_is_kept_cut_in_the_log(apigw):
+    """What the handler returned counts against the log's budget like the event: its body is
+    kept cut, never whole."""
+    from pytest_apigw.invocations import KEEP_CHARS
+
+    api = HttpApi("Big", default_integration=LambdaProxyIntegration(handler=Function("Big", handler=big)))
+    url = apigw.deploy(api).url
+    mark = LOG.mark()
+    assert len(httpx.get(url + "/").content) == 1_000_000
+    (record,) = LOG.since(mark)
+    assert len(record.result["body"]) <= KEEP_CHARS + 100
