@@ -58,6 +58,7 @@ class Instance:
         #: Output printed outside an invocation (init, after an answer): shown with the next one.
         self.carry: list[str] = []
         self.console.sink = self.carry
+        self.delivered = True  # whether the last event reached the runtime
 
     @property
     def pid(self) -> int | None:
@@ -118,6 +119,9 @@ class Instance:
             result = await invocation.result
         finally:
             timer.cancel()
+        #: False when the runtime never took the event (it exited first): Lambda hands such an
+        #: event to another execution environment.
+        self.delivered = self.api.current is invocation
         self.console.drain()
         self.console.sink = self.carry
         result.logs = logs
@@ -168,20 +172,25 @@ class FunctionInstances:
         if self._slots is None or (self.reserved is not None and self._slots.locked()):
             return self._throttled()
         async with self._slots:
-            instance, init_logs, failure = await self._acquire()
-            if failure is not None:
-                failure.logs = init_logs
-                return failure
-            assert instance is not None
-            try:
-                result = await instance.invoke(self.function, body, timeout)
-            except asyncio.CancelledError:  # the request went away mid-invocation (teardown)
-                asyncio.get_running_loop().create_task(self._discard(instance))
-                raise
-            if instance.alive and not result.timed_out:
-                self.idle.append(instance)
-            else:
+            for attempt in range(2):
+                instance, init_logs, failure = await self._acquire()
+                if failure is not None:
+                    failure.logs = init_logs
+                    return failure
+                assert instance is not None
+                try:
+                    result = await instance.invoke(self.function, body, timeout)
+                except asyncio.CancelledError:  # the request went away mid-invocation (teardown)
+                    asyncio.get_running_loop().create_task(self._discard(instance))
+                    raise
+                if instance.alive and not result.timed_out:
+                    self.idle.append(instance)
+                    return result
                 await self._discard(instance)
+                # a warm instance that exited (e.g. after an uncaught exception) before taking
+                # the event: the event goes to a new instance, as Lambda does
+                if instance.delivered or result.timed_out or attempt:
+                    return result
             return result
 
     async def _acquire(self) -> tuple[Instance | None, list[str], InvokeResult | None]:
