@@ -13,6 +13,7 @@ from pytest_apigw.spec.function import Function
 from pytest_apigw.spec.http_api import HttpApi, HttpRoute, HttpStage
 from pytest_apigw.spec.integrations import *  # noqa: F403
 from pytest_apigw.spec.integrations import __all__ as _integrations
+from pytest_apigw.spec.layer import LayerVersion
 from pytest_apigw.spec.methods import HttpMethod
 from pytest_apigw.spec.network import (
     ApplicationListener,
@@ -51,6 +52,7 @@ __all__ = [
     "HttpRoute",
     "HttpStage",
     "Instance",
+    "LayerVersion",
     "IpTarget",
     "MappingValue",
     "NetworkListener",

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec._base import _ID_RE, Construct, string_map
+from pytest_apigw.spec.layer import LayerVersion, function_layers
 
 Handler = Callable[[Any, Any], Any]
 Isolation = Literal["inprocess", "process"]
@@ -47,6 +48,11 @@ class Function(Construct):
     ``provided.al2``) runs the executable ``bootstrap`` in ``code``. Both talk to the Lambda
     Runtime API, one request per instance at a time; ``reserved_concurrency`` caps the instances
     (more concurrent requests are throttled, as Lambda does).
+
+    ``layers=[LayerVersion(...), ...]`` (at most 5, checked at deploy) adds Lambda layers: their
+    ``python/`` and ``python/lib/python3.x/site-packages/`` folders are importable (after the
+    function's own code, a later layer before an earlier one), ``nodejs/node_modules/`` is on
+    ``NODE_PATH``, ``bin/`` on ``PATH``.
     """
 
     kind = "Function"
@@ -64,8 +70,10 @@ class Function(Construct):
         isolation: Isolation = "inprocess",
         function_name: str | None = None,
         reserved_concurrency: int | None = None,
+        layers: list[LayerVersion] | tuple[LayerVersion, ...] | None = None,
     ) -> None:
         super().__init__(id)
+        self.layers: tuple[LayerVersion, ...] = function_layers(self.label, layers)
         self.environment = string_map(self.label, "environment", environment)
         self.timeout = self._timeout(timeout)
         if not isinstance(memory_size, int) or not 128 <= memory_size <= 10240:

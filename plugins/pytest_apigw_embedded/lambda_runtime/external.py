@@ -4,6 +4,8 @@
 like the Python runtimes it has ``prepare(function)`` (checks at deploy) and ``await
 invoke(function, event, timeout)`` → :class:`InvokeResult`, and it ends processes with
 ``release(functions)`` (a deployment destroyed) and ``close()`` (the backend closed).
+A function's layers are extracted once (``layers.py``): ``NODE_PATH``, ``PATH`` and
+``LD_LIBRARY_PATH`` of its instances name their folders, as Lambda's do for ``/opt``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from pytest_apigw_embedded.lambda_runtime import custom, node
 from pytest_apigw_embedded.lambda_runtime.context import lambda_environment, new_log_stream
 from pytest_apigw_embedded.lambda_runtime.instances import FunctionInstances, Launch
+from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
 #: Credentials a function sees when the test process has none (Lambda always sets the
@@ -50,12 +53,15 @@ class ExternalRuntime:
     def __init__(self) -> None:
         self._log_stream = new_log_stream()
         self._functions: dict[Any, FunctionInstances] = {}
+        self._layers = LayerFolders()
 
     def prepare(self, function: Any) -> None:
         """Check that ``function`` can run (``node`` on PATH, an executable ``bootstrap``) and
         set up its instances (none started yet): a :class:`SpecError` names what to fix."""
         if function not in self._functions:
-            launch = _launch(function, process_environment(function, self._log_stream))
+            env = process_environment(function, self._log_stream)
+            opt = self._layers.opt(function)
+            launch = _launch(function, opt.environment(function, env) if opt is not None else env)
             self._functions[function] = FunctionInstances(function, launch)
 
     async def invoke(self, function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
@@ -77,5 +83,6 @@ class ExternalRuntime:
                 await pool.close()
 
     async def close(self) -> None:
-        """End every instance."""
+        """End every instance and remove the extracted layers."""
         await self.release(list(self._functions))
+        self._layers.close()

@@ -5,6 +5,11 @@ waiting for a thread at its timeout never runs; one still running cannot be kill
 its thread is written off and replaced (see ``threads.py``) and finishes on its own (use
 ``isolation="process"`` for a hard stop). ``SystemExit``, ``KeyboardInterrupt`` and any other
 ``BaseException`` from a handler are function errors, answered at once.
+
+A function's layers (``layers.py``) are extracted once and their Python folders put on
+``sys.path`` before its handler is imported, after its own code, as on Lambda; they are taken off
+again at :meth:`InProcessRuntime.close`. In-process, a module the test process has already
+imported is shared by every function (use ``isolation="process"`` for exact layer precedence).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import sys
 import traceback
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +27,7 @@ from pytest_apigw_embedded.lambda_runtime.context import (
     lambda_environment,
     new_log_stream,
 )
+from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads
 
@@ -59,6 +66,8 @@ class InProcessRuntime:
         self._threads = HandlerThreads(max_workers)
         self._log_stream = new_log_stream()
         self._handlers: dict[Function, tuple[Handler, dict[str, str]]] = {}
+        self._layers = LayerFolders()
+        self._layer_paths: list[str] = []
         environ.install()
         logging.getLogger().addHandler(logs.HANDLER)
 
@@ -66,7 +75,21 @@ class InProcessRuntime:
         """Resolve ``function``'s handler now (errors surface at deploy, naming the handler)."""
         if function not in self._handlers:
             variables = {**lambda_environment(function, self._log_stream), **function.environment}
+            self._import_layers(function)
             self._handlers[function] = (function.resolve(), variables)
+
+    def _import_layers(self, function: Function) -> None:
+        """Put ``function``'s layer folders on ``sys.path``, right after its code folder."""
+        opt = self._layers.opt(function)
+        if opt is None:
+            return
+        code = str(function.code) if function.code is not None else None
+        at = sys.path.index(code) + 1 if code is not None and code in sys.path else 0
+        for path in opt.python_paths(function.runtime):
+            if path not in sys.path:
+                sys.path.insert(at, path)
+                at += 1
+                self._layer_paths.append(path)
 
     async def invoke(self, function: Function, event: Any, timeout: float | None = None) -> InvokeResult:
         """Invoke ``function`` with ``event``; past ``timeout`` (default: the function's) the
@@ -126,3 +149,8 @@ class InProcessRuntime:
         logging.getLogger().removeHandler(logs.HANDLER)
         environ.uninstall()
         self._handlers.clear()
+        for path in self._layer_paths:
+            if path in sys.path:
+                sys.path.remove(path)
+        self._layer_paths.clear()
+        self._layers.close()

@@ -3,6 +3,11 @@
 Workers belong to the deployments that use their function: :meth:`ProcessRuntime.release` (called
 when the last deployment using a function is destroyed) ends them, so a long session keeps only
 the workers of what is deployed now.
+
+A function's layers (``layers.py``) are extracted once; their Python folders come first on the
+worker's ``PYTHONPATH`` (after the start-up hooks), so the handler's own code folder, put first on
+``sys.path`` by the worker, wins over them and they win over the test environment's packages, as
+``/var/task`` → ``/opt`` → the runtime's packages do on Lambda.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pytest_apigw_embedded.lambda_runtime.context import (
     lambda_environment,
     new_log_stream,
 )
+from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 from pytest_apigw_embedded.lambda_runtime.worker import HEADER
 
@@ -150,16 +156,19 @@ class ProcessRuntime:
         #: Put first on the workers' ``PYTHONPATH`` (start-up hooks handed over by the backend).
         self._worker_paths = list(worker_paths)
         self._log_stream = new_log_stream()
+        self._layers = LayerFolders()
 
     def prepare(self, function: Function) -> None:
         """Check the handler can be shipped (clear error at deploy) and make its pool."""
         if function not in self._pools:
-            paths = [*self._worker_paths, *(p for p in sys.path if p)]
+            opt = self._layers.opt(function)
+            layer_paths = opt.python_paths(function.runtime) if opt is not None else []
+            paths = [*self._worker_paths, *layer_paths, *(p for p in sys.path if p and p not in layer_paths)]
             env = {
                 **os.environ, **lambda_environment(function, self._log_stream),
                 **function.environment, "PYTHONPATH": os.pathsep.join(paths),
             }
-            self._pools[function] = _Pool(function, env)
+            self._pools[function] = _Pool(function, opt.environment(function, env) if opt else env)
 
     async def invoke(self, function: Function, event: Any, timeout: float | None = None) -> InvokeResult:
         """Invoke ``function`` in one of its workers (killed past ``timeout``)."""
@@ -185,3 +194,4 @@ class ProcessRuntime:
         for pool in self._pools.values():
             await pool.close()
         self._pools.clear()
+        self._layers.close()

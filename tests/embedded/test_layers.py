@@ -1,0 +1,196 @@
+"""Lambda layers on the embedded backend: a handler imports what only a layer holds, over HTTP.
+
+Each test writes its own code and layer folders with module names unique to the test, so the
+in-process runtime (one interpreter, one ``sys.modules``) never sees another test's module.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import uuid
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
+from pytest_apigw_embedded.lambda_runtime.process import ProcessRuntime
+from pytest_apigw_embedded.server.loop import LoopThread
+
+from pytest_apigw import Function, HttpApi, LambdaProxyIntegration, LayerVersion, SpecError
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _unique() -> str:
+    return f"m{uuid.uuid4().hex[:10]}"
+
+
+def _handler_code(root: Path, imports: list[str]) -> Path:
+    """``app.handler`` answering ``{module: module.VALUE}`` for each of ``imports``."""
+    lines = [f"import {name}" for name in imports]
+    body = ", ".join(f"{name!r}: {name}.VALUE" for name in imports)
+    lines += ["import json", "", "def handler(event, context):",
+              f"    return {{'statusCode': 200, 'body': json.dumps({{{body}}})}}", ""]
+    return _write(root, {"app.py": "\n".join(lines)})
+
+
+def _api(function: Function) -> HttpApi:
+    api = HttpApi("LayersApi")
+    api.add_routes(path="/run", methods=["GET"], integration=LambdaProxyIntegration(handler=function))
+    return api
+
+
+@pytest.mark.parametrize("isolation", ["inprocess", "process"])
+def test_a_handler_imports_a_module_only_a_layer_holds(apigw, tmp_path, isolation):
+    only_in_layer, in_site_packages = _unique(), _unique()
+    code = _handler_code(tmp_path / "code", [only_in_layer, in_site_packages])
+    layer = LayerVersion("Deps", code=_write(tmp_path / "layer", {
+        f"python/{only_in_layer}.py": "VALUE = 'from python/'\n",
+        f"python/lib/python3.12/site-packages/{in_site_packages}/__init__.py":
+            "VALUE = 'from site-packages'\n",
+    }), compatible_runtimes=["python3.12"])
+    fn = Function("Fn", handler="app.handler", code=code, runtime="python3.12", isolation=isolation,
+                  layers=[layer], timeout=30)
+    response = httpx.get(f"{apigw.deploy(_api(fn)).url}/run", timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.json() == {only_in_layer: "from python/", in_site_packages: "from site-packages"}
+
+
+def test_without_the_layer_the_same_handler_fails(apigw, tmp_path):
+    missing = _unique()
+    code = _handler_code(tmp_path / "code", [missing])
+    fn = Function("NoLayer", handler="app.handler", code=code, isolation="process", timeout=30)
+    assert httpx.get(f"{apigw.deploy(_api(fn)).url}/run", timeout=30).status_code == 500
+
+
+@pytest.mark.parametrize("isolation", ["inprocess", "process"])
+def test_a_later_layer_wins_and_the_function_code_wins_over_every_layer(apigw, tmp_path, isolation):
+    shared, own = _unique(), _unique()
+    code = _handler_code(tmp_path / "code", [shared, own])
+    _write(code, {f"{own}.py": "VALUE = 'function code'\n"})
+    first = LayerVersion("First", code=_write(tmp_path / "first", {
+        f"python/{shared}.py": "VALUE = 'first layer'\n", f"python/{own}.py": "VALUE = 'first layer'\n"}))
+    second = LayerVersion("Second", code=_write(tmp_path / "second", {
+        f"python/{shared}.py": "VALUE = 'second layer'\n"}))
+    fn = Function("Order", handler="app.handler", code=code, isolation=isolation,
+                  layers=[first, second], timeout=30)
+    body = httpx.get(f"{apigw.deploy(_api(fn)).url}/run", timeout=30).json()
+    assert body == {shared: "second layer", own: "function code"}
+
+
+def test_a_zipped_layer_is_extracted(apigw, tmp_path):
+    module = _unique()
+    code = _handler_code(tmp_path / "code", [module])
+    archive = tmp_path / "layer.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(f"python/{module}/__init__.py", "VALUE = 'zipped'\n")
+    fn = Function("Zipped", handler="app.handler", code=code, isolation="process",
+                  layers=[LayerVersion("Zip", code=archive)], timeout=30)
+    assert httpx.get(f"{apigw.deploy(_api(fn)).url}/run", timeout=30).json() == {module: "zipped"}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (node on PATH)")
+def test_a_node_handler_requires_a_package_from_a_layer(apigw, tmp_path):
+    code = _write(tmp_path / "code", {"index.js": (
+        "const greet = require('layer-greet');\n"
+        "const pinned = require('layer-pinned');\n"
+        "exports.handler = async () => ({statusCode: 200, body: JSON.stringify("
+        "{greet: greet('layers'), pinned: pinned.where})});\n")})
+    layer = LayerVersion("NodeDeps", code=_write(tmp_path / "layer", {
+        "nodejs/node_modules/layer-greet/index.js": "module.exports = (who) => `hello ${who}`;\n",
+        "nodejs/node_modules/layer-pinned/index.js": "exports.where = 'nodejs/node_modules';\n",
+        "nodejs/node20/node_modules/layer-pinned/index.js": "exports.where = 'nodejs/node20';\n",
+    }))
+    fn = Function("NodeLayers", runtime="nodejs20.x", handler="index.handler", code=code, layers=[layer])
+    response = httpx.get(f"{apigw.deploy(_api(fn)).url}/run", timeout=30)
+    assert response.status_code == 200, response.text
+    # NODE_PATH=/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules, as on Lambda
+    assert response.json() == {"greet": "hello layers", "pinned": "nodejs/node20"}
+
+
+def _layers(tmp_path: Path, count: int) -> list[LayerVersion]:
+    return [LayerVersion(f"L{i}", code=_write(tmp_path / f"l{i}", {"python/x.py": ""})) for i in range(count)]
+
+
+def test_more_than_five_layers_is_refused_at_deploy_with_aws_reason(apigw, tmp_path):
+    fn = Function("Six", handler="app.handler", code=_handler_code(tmp_path / "c", []),
+                  layers=_layers(tmp_path, 6))
+    with pytest.raises(SpecError, match=r"Function 'Six': Cannot reference more than 5 layers"):
+        apigw.deploy(_api(fn))
+    five = Function("Five", handler="app.handler", code=_handler_code(tmp_path / "c5", []),
+                    layers=_layers(tmp_path / "five", 5))
+    assert httpx.get(f"{apigw.deploy(_api(five)).url}/run", timeout=30).status_code == 200
+
+
+def test_code_and_layers_over_250_mb_unzipped_are_refused_at_deploy(apigw, tmp_path):
+    big = tmp_path / "big" / "python" / "blob.bin"
+    big.parent.mkdir(parents=True)
+    with open(big, "wb") as sparse:  # a sparse file: 250 MB on paper, nothing on disk
+        sparse.truncate(262_144_000 - 10)
+    code = _handler_code(tmp_path / "c", [])  # a few hundred bytes more
+    fn = Function("Big", handler="app.handler", code=code,
+                  layers=[LayerVersion("Big", code=big.parent.parent)])
+    with pytest.raises(SpecError, match=r"Function code combined with layers exceeds the maximum allowed "
+                                        r"size of 262144000 bytes\. The actual size is \d+ bytes"):
+        apigw.deploy(_api(fn))
+
+
+def test_the_same_layer_twice_is_refused(apigw, tmp_path):
+    layer = _layers(tmp_path, 1)[0]
+    fn = Function("Twice", handler="app.handler", code=_handler_code(tmp_path / "c", []),
+                  layers=[layer, layer])
+    with pytest.raises(SpecError, match="Two different versions of the same layer"):
+        apigw.deploy(_api(fn))
+
+
+def test_bad_layer_arguments_are_spec_errors(tmp_path):
+    with pytest.raises(SpecError, match=r"Function 'F': layers must be LayerVersion objects.*LayerVersion\("):
+        Function("F", handler=lambda e, c: None, layers=[str(tmp_path)])
+    with pytest.raises(SpecError, match=r"LayerVersion 'L': code .* does not exist"):
+        LayerVersion("L", code=tmp_path / "missing")
+    (tmp_path / "notzip.txt").write_text("x")
+    with pytest.raises(SpecError, match=r"LayerVersion 'L': code .* not a \.zip archive"):
+        LayerVersion("L", code=tmp_path / "notzip.txt")
+    with pytest.raises(SpecError, match=r"compatible_architectures: 'x86' is not one of"):
+        LayerVersion("L", code=tmp_path, compatible_architectures=["x86"])
+    with pytest.raises(SpecError, match=r"layer_version_name must be"):
+        LayerVersion("L", code=tmp_path, layer_version_name="no spaces")
+
+
+@pytest.fixture
+def loop():
+    thread = LoopThread("layers-test")
+    yield thread
+    thread.stop()
+
+
+def test_extracted_layers_and_import_paths_are_gone_at_close(loop, tmp_path):
+    module = _unique()
+    code = _handler_code(tmp_path / "code", [module])
+    layer = LayerVersion("L", code=_write(tmp_path / "layer", {f"python/{module}.py": "VALUE = 1\n"}))
+    inprocess = InProcessRuntime()
+    process = ProcessRuntime()
+    fn = Function("Fn", handler="app.handler", code=code, layers=[layer], timeout=30)
+    isolated = Function("Iso", handler="app.handler", code=code, layers=[layer], isolation="process",
+                        timeout=30)
+    before = set(sys.path)
+    try:
+        assert loop.run(inprocess.invoke(fn, {})).payload["statusCode"] == 200
+        assert loop.run(process.invoke(isolated, {})).payload["statusCode"] == 200
+        opt_paths = [p for p in sys.path if p not in before and "pytest-apigw-opt-" in p]
+        assert opt_paths and all(os.path.isdir(p) for p in opt_paths)
+        extracted = [Path(p).parents[0] for p in opt_paths]
+    finally:
+        loop.run(inprocess.close())
+        loop.run(process.close())
+    assert not [p for p in sys.path if p not in before and "pytest-apigw-opt-" in p]
+    assert not any(path.exists() for path in extracted)
