@@ -8,7 +8,8 @@ the teardown error and in the resources' tags), so::
     python -m pytest_apigw_localstack.cleanup --run 3fa9c1 --aws          # a real account
     python -m pytest_apigw_localstack.cleanup --any --endpoint URL --dry-run
 
-finds them service by service (API Gateway, Lambda, IAM, ELBv2, Cloud Map, EC2) and deletes
+finds them service by service (API Gateway, Lambda, IAM, ELBv2, Cloud Map, EC2; Lambda layers,
+which take no tags, by their name ``apigw-<run>-...``) and deletes
 them in dependency order with the same teardown the backend uses. An endpoint that lacks one of
 the listing calls is said so and skipped.
 """
@@ -16,6 +17,7 @@ the listing calls is said so and skipped.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -55,6 +57,20 @@ def _functions(c: Any, match: Matcher, ledger: Ledger) -> None:
         for function in page.get("Functions", []):
             if match(lam.list_tags(Resource=function["FunctionArn"]).get("Tags")):
                 ledger.add("function", function["FunctionName"])
+
+
+def _layers(c: Any, match: Matcher, ledger: Ledger) -> None:
+    """Layer versions named ``apigw-<run>-<worker>-<n>-...`` (``naming.Namer``): layers have no tags."""
+    run = re.escape(match.run) if match.run is not None else "[0-9a-f]{6}"
+    named = re.compile(rf"apigw-{run}-[A-Za-z0-9_]+-\d+-")
+    lam = c.get("lambda")
+    for page in lam.get_paginator("list_layers").paginate():
+        for layer in page.get("Layers", []):
+            if not named.match(layer["LayerName"]):
+                continue
+            for versions in lam.get_paginator("list_layer_versions").paginate(LayerName=layer["LayerName"]):
+                for version in versions.get("LayerVersions", []):
+                    ledger.add("layer_version", layer["LayerName"], version=int(version["Version"]))
 
 
 def _roles(c: Any, match: Matcher, ledger: Ledger) -> None:
@@ -109,7 +125,8 @@ def _network(c: Any, match: Matcher, ledger: Ledger) -> None:
 
 
 FINDERS: dict[str, Callable[[Any, Matcher, Ledger], None]] = {
-    "API Gateway": _apis, "Lambda": _functions, "IAM": _roles, "ELBv2": _load_balancers,
+    "API Gateway": _apis, "Lambda": _functions, "Lambda layers": _layers, "IAM": _roles,
+    "ELBv2": _load_balancers,
     "Cloud Map": _cloud_map, "EC2": _network,
 }
 

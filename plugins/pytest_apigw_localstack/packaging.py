@@ -21,6 +21,7 @@ from pytest_apigw_localstack import dependencies
 
 if TYPE_CHECKING:
     from pytest_apigw.spec.function import Function
+    from pytest_apigw.spec.layer import LayerVersion
 
 _SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache",
               "node_modules", ".tox"}
@@ -133,3 +134,21 @@ def package(function: Function) -> Package:
     if not names:
         raise SpecError(function.label, f"nothing to package for handler {handler!r} (root {root})")
     return Package(buffer.getvalue(), handler, tuple(names))
+
+
+def layer_package(layer: LayerVersion) -> bytes:
+    """The zip ``PublishLayerVersion`` takes: a ``.zip`` layer as it is, a directory zipped as
+    ``package`` zips code (deterministic, executables kept executable: ``bin/`` tools)."""
+    if layer.is_zip:
+        return layer.code.read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for arcname, path in layer.files():
+            info = zipfile.ZipInfo(arcname, _FIXED_TIME)
+            info.external_attr = (0o755 if path.stat().st_mode & 0o111 else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    if not archive.namelist():
+        raise SpecError(layer.label, f"code directory {str(layer.code)!r} is empty: a layer needs files "
+                                     "(python/..., nodejs/node_modules/..., bin/...)")
+    return buffer.getvalue()

@@ -16,7 +16,8 @@ from pytest_apigw_localstack.ledger import Ledger, Resource
 from pytest_apigw_localstack.waits import wait_operation
 
 ORDER = (
-    "api", "log_group", "authorizer", "vpc_link", "lambda_permission", "function", "role_policy", "role",
+    "api", "log_group", "authorizer", "vpc_link", "lambda_permission", "function", "layer_version",
+    "role_policy", "role",
     "listener", "load_balancer", "target_group", "instance", "service", "namespace",
     "subnet", "vpc",
 )
@@ -53,6 +54,10 @@ def _nothing(c: Any, r: Resource) -> None:
 
 def _delete_function(c: Any, r: Resource) -> None:
     c.get("lambda").delete_function(FunctionName=r.id)
+
+
+def _delete_layer_version(c: Any, r: Resource) -> None:
+    c.get("lambda").delete_layer_version(LayerName=r.id, VersionNumber=r.extra["version"])
 
 
 def _detach_policy(c: Any, r: Resource) -> None:
@@ -106,7 +111,8 @@ def _delete_vpc(c: Any, r: Resource) -> None:
 DELETERS: dict[str, Callable[[Any, Resource], None]] = {
     "api": _delete_api, "log_group": _delete_log_group,
     "authorizer": _nothing, "vpc_link": _delete_vpc_link, "lambda_permission": _nothing,
-    "function": _delete_function, "role_policy": _detach_policy, "role": _delete_role,
+    "function": _delete_function, "layer_version": _delete_layer_version,
+    "role_policy": _detach_policy, "role": _delete_role,
     "listener": _delete_listener, "load_balancer": _delete_load_balancer,
     "target_group": _delete_target_group, "instance": _deregister_instance,
     "service": _delete_service, "namespace": _delete_namespace, "subnet": _delete_subnet,

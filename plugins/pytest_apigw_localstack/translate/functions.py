@@ -1,4 +1,4 @@
-"""Functions: an execution role, the zipped code, and API Gateway's permission to invoke."""
+"""Functions: an execution role, the zipped code, its layers, and API Gateway's permission to invoke."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import time
 from typing import Any, cast
 
-from pytest_apigw_localstack.packaging import package
+from pytest_apigw_localstack.packaging import layer_package, package
 from pytest_apigw_localstack.translate.context import Context
 from pytest_apigw_localstack.waits import poll
 
@@ -51,6 +51,29 @@ def _create(ctx: Context, kwargs: dict[str, Any]) -> dict[str, Any]:
             raise
 
 
+def layer_version_arn(ctx: Context, layer: Any) -> str:
+    """Publish a spec ``LayerVersion`` (once per deployment) and return its version ARN. Lambda
+    layers take no tags: a leftover is found by its name, which starts with the run's prefix."""
+
+    def publish() -> str:
+        content = layer_package(layer)  # a SpecError before anything is created
+        name = layer.layer_name if layer.named else ctx.names.name(layer.layer_name, 64)
+        kwargs: dict[str, Any] = {"LayerName": name, "Content": {"ZipFile": content}}
+        if layer.description is not None:
+            kwargs["Description"] = layer.description
+        if layer.compatible_runtimes:
+            kwargs["CompatibleRuntimes"] = list(layer.compatible_runtimes)
+        if layer.compatible_architectures:
+            kwargs["CompatibleArchitectures"] = list(layer.compatible_architectures)
+        if layer.license is not None:
+            kwargs["LicenseInfo"] = layer.license
+        published = ctx.clients.get("lambda").publish_layer_version(**kwargs)
+        ctx.ledger.add("layer_version", name, version=int(published["Version"]))
+        return cast(str, published["LayerVersionArn"])
+
+    return ctx.once("layer_version", layer, publish)
+
+
 def function_arn(ctx: Context, function: Any) -> str:
     """Create the Lambda function of a spec ``Function`` (once per deployment) and wait for it."""
 
@@ -58,6 +81,7 @@ def function_arn(ctx: Context, function: Any) -> str:
         zipped = package(function)  # a SpecError before anything is created when unshippable
         # a function_name the spec gives is used as is (as CloudFormation's FunctionName is)
         name = function.function_name if function.named else ctx.names.name(function.function_name, 64)
+        layers = [layer_version_arn(ctx, layer) for layer in function.layers]
         kwargs = {
             "FunctionName": name, "Runtime": function.runtime, "Role": role_arn(ctx),
             "Handler": zipped.handler, "Code": {"ZipFile": zipped.zip_bytes},
@@ -65,6 +89,8 @@ def function_arn(ctx: Context, function: Any) -> str:
             "Environment": {"Variables": dict(function.environment)},
             "Tags": ctx.names.tags(function.label), "Publish": False,
         }
+        if layers:
+            kwargs["Layers"] = layers
         config = _create(ctx, kwargs)
         ctx.ledger.add("function", name)
         ctx.pending[name] = config
