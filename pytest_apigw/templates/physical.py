@@ -46,6 +46,13 @@ class PhysicalIds:
             return str(self._resolver.resolve(name, Where(logical_id, "FunctionName")))
         return f"{self._resolver.stack_name}-{logical_id}"[:64]
 
+    def _layer_name(self, logical_id: str) -> str:
+        from pytest_apigw.templates.intrinsics import Where
+
+        props = (self._resolver.resources.get(logical_id) or {}).get("Properties") or {}
+        name = props.get("LayerName")
+        return str(self._resolver.resolve(name, Where(logical_id, "LayerName"))) if name else logical_id
+
     def ref(self, logical_id: str) -> Any:
         """What ``Ref`` returns for the resource."""
         if logical_id in self._refs:
@@ -53,6 +60,8 @@ class PhysicalIds:
         kind, sid = self._type(logical_id), short_id(logical_id)
         if kind == "AWS::Lambda::Function":
             value: Any = self.function_name(logical_id)
+        elif kind == "AWS::Lambda::LayerVersion":  # the layer version's ARN
+            value = f"arn:aws:lambda:us-east-1:123456789012:layer:{self._layer_name(logical_id)}:1"
         elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
             value = f"{_ELB}:loadbalancer/app/{logical_id}/{short_id(logical_id, 16)}"
         elif kind == "AWS::ElasticLoadBalancingV2::Listener":
@@ -85,7 +94,7 @@ class PhysicalIds:
         elif kind.startswith("AWS::ServiceDiscovery::") and attribute == "Arn":
             value = f"{_SD}:namespace/{ref}"
         elif attribute in ("Id", "ApiId", "AuthorizerId", "IntegrationId", "RouteId", "VpcLinkId",
-                           "LoadBalancerArn", "ListenerArn", "TargetGroupArn", "Name"):
+                           "LayerVersionArn", "LoadBalancerArn", "ListenerArn", "TargetGroupArn", "Name"):
             value = ref
         else:
             value = f"{logical_id}.{attribute}"

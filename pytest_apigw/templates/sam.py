@@ -3,7 +3,9 @@
 
 The transform refuses a local ``CodeUri`` (it expects ``sam package`` to have uploaded it); as
 SAM CLI does before validating, each local ``CodeUri`` is swapped for a placeholder S3 URI and the
-local folder is remembered on the resulting ``AWS::Lambda::Function`` (same logical id).
+local folder is remembered on the resulting ``AWS::Lambda::Function`` (same logical id); a local
+``ContentUri`` of an ``AWS::Serverless::LayerVersion`` likewise, on the ``AWS::Lambda::LayerVersion``
+the transform makes of it (whose logical id gets a hash suffix: it is found by its placeholder).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pytest_apigw.errors import SpecError
 
 TRANSFORM = "AWS::Serverless-2016-10-31"
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+SERVERLESS_LAYER = "AWS::Serverless::LayerVersion"
 CODE_DIR_KEY = "pytest-apigw:code-dir"
 _PLACEHOLDER_BUCKET = "pytest-apigw-local-code"
 
@@ -39,6 +42,7 @@ def transform(template: dict[str, Any], base_dir: Path, parameters: dict[str, An
                         "pip install 'pytest-apigw[templates]'") from None
     template = copy.deepcopy(template)
     local_code = _replace_local_code(template, base_dir)
+    local_layers = _replace_local_content(template, base_dir)
     translator = Translator({}, Parser(), boto_session=boto3.Session(region_name="us-east-1"))
     values = {"AWS::Region": "us-east-1", "AWS::Partition": "aws", "AWS::AccountId": "123456789012",
               **_defaults(template), **parameters}
@@ -52,6 +56,11 @@ def transform(template: dict[str, Any], base_dir: Path, parameters: dict[str, An
         resource = (result.get("Resources") or {}).get(logical_id)
         if resource is not None:
             resource.setdefault("Metadata", {})[CODE_DIR_KEY] = str(folder)
+    for resource in (result.get("Resources") or {}).values():
+        content = (resource.get("Properties") or {}).get("Content") if isinstance(resource, dict) else None
+        if isinstance(content, dict) and content.get("S3Bucket") == _PLACEHOLDER_BUCKET \
+                and content.get("S3Key") in local_layers:
+            resource.setdefault("Metadata", {})[CODE_DIR_KEY] = str(local_layers[content["S3Key"]])
     translated: dict[str, Any] = result
     return translated
 
@@ -77,4 +86,19 @@ def _replace_local_code(template: dict[str, Any], base_dir: Path) -> dict[str, P
             uri = f"s3://{_PLACEHOLDER_BUCKET}/{logical_id}"
         if uri is not None:
             props["CodeUri"] = uri
+    return local
+
+
+def _replace_local_content(template: dict[str, Any], base_dir: Path) -> dict[str, Path]:
+    """Swap each local ``ContentUri`` of a SAM layer for a placeholder S3 URI; ``{key: folder}``."""
+    local: dict[str, Path] = {}
+    for logical_id, resource in (template.get("Resources") or {}).items():
+        if not isinstance(resource, dict) or resource.get("Type") != SERVERLESS_LAYER:
+            continue
+        props = resource.setdefault("Properties", {})
+        uri = props.get("ContentUri")
+        if isinstance(uri, str) and not uri.startswith("s3://"):
+            key = f"layer/{logical_id}"
+            local[key] = (base_dir / uri).resolve()
+            props["ContentUri"] = f"s3://{_PLACEHOLDER_BUCKET}/{key}"
     return local

@@ -3,7 +3,8 @@ whether API Gateway may invoke it.
 
 Code comes from inline ``ZipFile`` text (written once to a private folder, so functions sharing
 ``index.handler`` never shadow each other), a cloud-assembly asset directory, or a SAM
-``CodeUri``; ``handlers=`` replaces a function's code with a local test double.
+``CodeUri``; its ``Layers`` from ``layers.py``; ``handlers=`` replaces a function's code (and
+layers) with a local test double.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pytest_apigw.spec import Function
 from pytest_apigw.spec.function import DEFAULT_TIMEOUT
 from pytest_apigw.templates.intrinsics import scalar_text
 from pytest_apigw.templates.physical import lambda_function_name
+from pytest_apigw.templates.resources.layers import function_layers
 
 if TYPE_CHECKING:
     from pytest_apigw.templates.build import Build
@@ -84,9 +86,10 @@ def _function(build: Build, logical_id: str) -> Function:
             f"pass handlers={{{build.construct_id(logical_id)!r}: my_handler}}"
         )
     code = _code_dir(build, logical_id, props, runtime)
+    layers = function_layers(build, logical_id, props)
     try:
         return _named(Function(
-            _spec_id(logical_id), runtime=runtime, handler=str(handler), code=code,
+            _spec_id(logical_id), runtime=runtime, handler=str(handler), code=code, layers=layers,
             **_settings(build, logical_id, props),
         ), props, name)
     except SpecError as exc:
