@@ -56,13 +56,16 @@ HTTP_PROXY_URI = "http.http_proxy.uri_path"
 #: route matching and the event's ``rawPath`` as the client sent them.
 EMPTY_SEGMENTS = "http.event.empty_segments"
 
+#: ``pathParameters`` are URL-decoded (``%25`` → ``%``), as the docs say.
+PATH_PARAMETERS_DECODED = "http.event.path_parameters_decoded"
+
 #: Refinements of a capability: a backend serving the parent serves these too unless its
 #: ``capability_gaps`` names them (backends written before a refinement existed keep it).
 REFINES = {
     STAGE_PATH: NAMED_STAGES, PAYLOAD_V1: LAMBDA_PROXY, EVENT_HEADERS: LAMBDA_PROXY,
     EVENT_DOMAIN: LAMBDA_PROXY, REPEATED_VALUES: LAMBDA_PROXY, EVENT_EMPTY_PARTS: LAMBDA_PROXY,
     GATEWAY_ERRORS: LAMBDA_PROXY, OPTIONS_ROUTED: LAMBDA_PROXY, BARE_RESULTS: LAMBDA_PROXY,
-    HTTP_PROXY_URI: HTTP_PROXY, EMPTY_SEGMENTS: LAMBDA_PROXY,
+    HTTP_PROXY_URI: HTTP_PROXY, EMPTY_SEGMENTS: LAMBDA_PROXY, PATH_PARAMETERS_DECODED: LAMBDA_PROXY,
 }
 
 #: Authorizer details, refinements of ``AUTHORIZERS``: JWT claims reach the integration as

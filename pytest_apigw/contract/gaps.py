@@ -56,6 +56,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
                           "requestContext.http.userAgent"),
     # another reading, judged by Gaps.reading: only the payload version itself is excused
     cap.PAYLOAD_V1: ("version",),
+    cap.PATH_PARAMETERS_DECODED: ("pathParameters.*",),
     cap.EMPTY_SEGMENTS: (*_PATH_FIELDS, "pathParameters", "pathParameters.*", "routeKey",
                          "requestContext.routeKey", "resource", "requestContext.resourcePath",
                          *_ANSWER_FIELDS),
@@ -90,6 +91,7 @@ CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.EVENT_EMPTY_PARTS: lambda d, r, p: d.expected is ABSENT and d.observed is None,
     cap.REPEATED_VALUES: lambda d, r, p: _repeated_value(d, r),
     cap.EMPTY_SEGMENTS: lambda d, r, p: r is not None and ("//" in unquote(r.path) or r.path.endswith("/")),
+    cap.PATH_PARAMETERS_DECODED: lambda d, r, p: r is not None and "%25" in r.path,
 }
 
 
