@@ -26,6 +26,9 @@ from pytest_apigw import (
     LambdaProxyIntegration,
 )
 from pytest_apigw import capabilities as cap
+from pytest_apigw.contract.gaps import explains
+from pytest_apigw.contract.model.expect import Diff
+from pytest_apigw.strategies import HttpRequest
 from tests.support.oidc import AUDIENCE, OTHER_KEY
 
 HANDLERS = textwrap.dedent('''
@@ -37,6 +40,9 @@ HANDLERS = textwrap.dedent('''
 
     def simple(event, context):
         return {"isAuthorized": False}
+
+    def echo_event(event, context):
+        return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(event)}
 ''')
 
 
@@ -93,3 +99,25 @@ def test_a_missing_identity_source_is_401_uninvoked_without_caching(deploy, code
     assert httpx.get(url, timeout=30).status_code == 401
     assert httpx.get(url, headers={"Authorization": "x"}, timeout=30).status_code == 403
     assert cap.AUTHORIZER_IDENTITY_CHECK not in caps.MINISTACK_GAPS
+
+
+def test_a_percent_25_in_a_path_parameter_stays_encoded_on_ministack(deploy, code, apigw) -> None:
+    """The gap added on 1.5.33: AWS URL-decodes pathParameters (the embedded backend too);
+    MiniStack leaves '%25' encoded. Matched per field: only pathParameters.*, only when the
+    request path holds '%25'."""
+    echo = Function("Echo", handler="gap_handlers.echo_event", code=code)
+    api = HttpApi("Decoding")
+    api.add_routes(path="/pets/{id}", methods=[HttpMethod.GET],
+                   integration=LambdaProxyIntegration(handler=echo))
+    on_ministack = httpx.get(f"{deploy(api).url}/pets/a%25b", timeout=30).json()
+    assert on_ministack["pathParameters"] == {"id": "a%25b"}
+    assert on_ministack["rawPath"].endswith("/pets/a%25b")
+    embedded = httpx.get(f"{apigw.deploy(api).url}/pets/a%25b", timeout=30).json()
+    assert embedded["pathParameters"] == {"id": "a%b"}
+    assert cap.PATH_PARAMETERS_DECODED in caps.MINISTACK_GAPS
+
+    request = HttpRequest("GET", "/pets/a%25b")
+    wrong = Diff("pathParameters.id", "a%b", "a%25b")
+    assert explains(cap.PATH_PARAMETERS_DECODED, wrong, request)
+    assert not explains(cap.PATH_PARAMETERS_DECODED, wrong, HttpRequest("GET", "/pets/a%2Fb"))
+    assert not explains(cap.PATH_PARAMETERS_DECODED, Diff("rawPath", "/pets/a%25b", "/x"), request)
