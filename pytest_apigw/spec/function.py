@@ -212,10 +212,12 @@ class Function(Construct):
             )
         code = self._code_dir("an executable 'bootstrap'")
         bootstrap = code / "bootstrap"
-        if not bootstrap.is_file():
+        # Lambda runs the code's bootstrap, else the one a layer put in /opt (a runtime as a layer)
+        if not bootstrap.is_file() and not any(layer.has_file("bootstrap") for layer in self.layers):
             raise self.error(
                 f"runtime {self.runtime!r} runs 'bootstrap' from code, but {str(bootstrap)!r} does "
-                "not exist: add an executable bootstrap file (the custom runtime's entry point)"
+                "not exist: add an executable bootstrap file (the custom runtime's entry point), or "
+                "a layer with bootstrap at its root"
             )
 
     @classmethod

@@ -112,6 +112,13 @@ class LayerVersion(Construct):
                 path = Path(dirpath) / filename
                 yield path.relative_to(self.code).as_posix(), path
 
+    def has_file(self, name: str) -> bool:
+        """True when the layer holds the file ``name`` (a path inside the layer, e.g. ``bootstrap``)."""
+        if self.is_zip:
+            with zipfile.ZipFile(self.code) as archive:
+                return name in archive.namelist()
+        return (self.code / name).is_file()
+
     def unzipped_size(self) -> int:
         """Bytes of the layer's content once extracted (what Lambda counts against 250 MB)."""
         if self.is_zip:

@@ -194,3 +194,31 @@ def test_extracted_layers_and_import_paths_are_gone_at_close(loop, tmp_path):
         loop.run(process.close())
     assert not [p for p in sys.path if p not in before and "pytest-apigw-opt-" in p]
     assert not any(path.exists() for path in extracted)
+
+
+@pytest.mark.skipif(shutil.which("curl") is None or shutil.which("bash") is None,
+                    reason="AWS's tutorial bootstrap needs curl and bash")
+def test_a_custom_runtime_from_a_layer_runs_its_bootstrap_and_bin_tools(apigw, tmp_path):
+    """AWS's custom-runtime tutorial, with its runtime published as a layer (the tutorial's own
+    last step): the code holds only function.sh, the layer's bootstrap runs, and a tool in the
+    layer's bin/ is on PATH."""
+    from tests.embedded.runtime_processes import BASH_TUTORIAL
+
+    code = tmp_path / "code"
+    code.mkdir()
+    script = (Path(BASH_TUTORIAL) / "function.sh").read_text()
+    assert "Hello from Lambda!" in script
+    (code / "function.sh").write_text(script.replace("Hello from Lambda!", "$(layer-tool)"))
+    runtime = tmp_path / "runtime"
+    (runtime / "bin").mkdir(parents=True)
+    shutil.copy2(Path(BASH_TUTORIAL) / "bootstrap", runtime / "bootstrap")
+    (runtime / "bin" / "layer-tool").write_text("#!/bin/sh\necho from-bin\n")
+    (runtime / "bin" / "layer-tool").chmod(0o755)
+    fn = Function("BashLayer", runtime="provided.al2023", handler="function.handler", code=code,
+                  layers=[LayerVersion("BashRuntime", code=runtime)])
+    response = httpx.get(f"{apigw.deploy(_api(fn)).url}/run", timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.text == "from-bin"
+    with pytest.raises(SpecError, match=r"bootstrap.*or a layer with bootstrap at its root"):
+        Function("NoBoot", runtime="provided.al2023", handler="function.handler", code=code,
+                 layers=[LayerVersion("NotARuntime", code=runtime / "bin")])

@@ -3,6 +3,8 @@
 The code directory's ``bootstrap`` executable is the runtime, as on Lambda: it reads
 ``AWS_LAMBDA_RUNTIME_API`` and ``_HANDLER`` and loops over the Runtime API itself (AWS's bash
 tutorial bootstrap, ``exec python -m awslambdaric app.handler``, a Go or Rust binary, ...).
+Without one in the code, the ``bootstrap`` a layer put in ``/opt`` runs (a runtime shipped as a
+layer), as Lambda does.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any
 from pytest_apigw_embedded.lambda_runtime.instances import Launch
 
 
-def launch(function: Any, env: dict[str, str]) -> Launch:
-    """How to start an instance of ``function``; a :class:`SpecError` when ``bootstrap`` cannot
-    be run (missing or not executable)."""
+def launch(function: Any, env: dict[str, str], opt: Path | None = None) -> Launch:
+    """How to start an instance of ``function`` (``opt``: its extracted layers); a
+    :class:`SpecError` when ``bootstrap`` cannot be run (missing or not executable)."""
     code = function.code
     bootstrap = code / "bootstrap"
+    if not bootstrap.is_file() and opt is not None and (opt / "bootstrap").is_file():
+        bootstrap = opt / "bootstrap"
     if not bootstrap.is_file():
         raise function.error(
             f"runtime {function.runtime!r} runs 'bootstrap' from code, but {str(bootstrap)!r} does "

@@ -17,7 +17,7 @@ from typing import Any
 from pytest_apigw_embedded.lambda_runtime import custom, node
 from pytest_apigw_embedded.lambda_runtime.context import lambda_environment, new_log_stream
 from pytest_apigw_embedded.lambda_runtime.instances import FunctionInstances, Launch
-from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
+from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders, OptFolder
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
 #: Credentials a function sees when the test process has none (Lambda always sets the
@@ -41,10 +41,12 @@ def process_environment(function: Any, log_stream: str) -> dict[str, str]:
     return env
 
 
-def _launch(function: Any, env: dict[str, str]) -> Launch:
+def _launch(function: Any, env: dict[str, str], opt: OptFolder | None) -> Launch:
+    if opt is not None:
+        env = opt.environment(function, env)
     if function.runtime_family == "node":
         return node.launch(function, env)
-    return custom.launch(function, env)
+    return custom.launch(function, env, opt.root if opt is not None else None)
 
 
 class ExternalRuntime:
@@ -61,7 +63,7 @@ class ExternalRuntime:
         if function not in self._functions:
             env = process_environment(function, self._log_stream)
             opt = self._layers.opt(function)
-            launch = _launch(function, opt.environment(function, env) if opt is not None else env)
+            launch = _launch(function, env, opt)
             self._functions[function] = FunctionInstances(function, launch)
 
     async def invoke(self, function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
