@@ -6,6 +6,7 @@ in-process runtime (one interpreter, one ``sys.modules``) never sees another tes
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -174,26 +175,36 @@ def loop():
 
 
 def test_extracted_layers_and_import_paths_are_gone_at_close(loop, tmp_path):
-    module = _unique()
-    code = _handler_code(tmp_path / "code", [module])
-    layer = LayerVersion("L", code=_write(tmp_path / "layer", {f"python/{module}.py": "VALUE = 1\n"}))
+    """Two layers are merged into a temporary /opt, removed at close; a single directory layer is
+    served in place (nothing to merge) and left as it is."""
+    merged, in_place = _unique(), _unique()
+    code = _handler_code(tmp_path / "code", [merged])
+    layers = [LayerVersion(f"L{i}", code=_write(tmp_path / f"layer{i}",
+                                                {f"python/{merged}.py": f"VALUE = {i}\n"})) for i in range(2)]
+    alone = LayerVersion("Alone", code=_write(tmp_path / "alone",
+                                                {f"python/{in_place}.py": "VALUE = 'kept'\n"}))
     inprocess = InProcessRuntime()
     process = ProcessRuntime()
-    fn = Function("Fn", handler="app.handler", code=code, layers=[layer], timeout=30)
-    isolated = Function("Iso", handler="app.handler", code=code, layers=[layer], isolation="process",
+    fn = Function("Fn", handler="app.handler", code=code, layers=layers, timeout=30)
+    isolated = Function("Iso", handler="app.handler", code=code, layers=layers, isolation="process",
                         timeout=30)
+    single = Function("Single", handler="app.handler", code=_handler_code(tmp_path / "code2", [in_place]),
+                      layers=[alone], timeout=30)
     before = set(sys.path)
     try:
-        assert loop.run(inprocess.invoke(fn, {})).payload["statusCode"] == 200
-        assert loop.run(process.invoke(isolated, {})).payload["statusCode"] == 200
+        assert json.loads(loop.run(inprocess.invoke(fn, {})).payload["body"]) == {merged: 1}
+        assert json.loads(loop.run(process.invoke(isolated, {})).payload["body"]) == {merged: 1}
+        assert json.loads(loop.run(inprocess.invoke(single, {})).payload["body"]) == {in_place: "kept"}
         opt_paths = [p for p in sys.path if p not in before and "pytest-apigw-opt-" in p]
         assert opt_paths and all(os.path.isdir(p) for p in opt_paths)
+        assert str(tmp_path / "alone" / "python") in sys.path
         extracted = [Path(p).parents[0] for p in opt_paths]
     finally:
         loop.run(inprocess.close())
         loop.run(process.close())
-    assert not [p for p in sys.path if p not in before and "pytest-apigw-opt-" in p]
+    assert not [p for p in sys.path if p not in before and ("pytest-apigw-opt-" in p or "alone" in p)]
     assert not any(path.exists() for path in extracted)
+    assert (tmp_path / "alone" / "python" / f"{in_place}.py").is_file()
 
 
 @pytest.mark.skipif(shutil.which("curl") is None or shutil.which("bash") is None,

@@ -9,7 +9,8 @@ search path); Node.js has ``NODE_PATH=/opt/nodejs/node<major>/node_modules:/opt/
 every runtime has ``/opt/bin`` on ``PATH`` and ``/opt/lib`` on ``LD_LIBRARY_PATH``.
 
 The emulator cannot write to ``/opt``: each distinct list of layers gets its own folder under a
-private temporary directory, made once and removed by :meth:`LayerFolders.close`.
+private temporary directory, made once and removed by :meth:`LayerFolders.close`; a function
+with a single directory layer has nothing to merge and is served from that directory in place.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,29 +31,36 @@ if TYPE_CHECKING:
 def _extract_zip(archive_path: Path, target: Path) -> None:
     """Unzip over ``target`` (later files replace earlier ones), keeping the executable bit
     (Lambda keeps a zip entry's Unix permissions: a layer's ``bin/`` tools stay runnable)."""
+    made: set[Path] = set()
     with zipfile.ZipFile(archive_path) as archive:
         for info in archive.infolist():
-            destination = target.joinpath(*Path(info.filename).parts)
-            if not destination.resolve().is_relative_to(target.resolve()):
-                continue  # an entry escaping the layer's root ("../x") is never extracted
+            parts = PurePosixPath(info.filename).parts
+            if not parts or info.filename.startswith("/") or ".." in parts:
+                continue  # an entry escaping the layer's root is never extracted
+            destination = target.joinpath(*parts)
             if info.is_dir():
                 destination.mkdir(parents=True, exist_ok=True)
                 continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if destination.is_symlink() or destination.exists():
+            if destination.parent not in made:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                made.add(destination.parent)
+            if os.path.lexists(destination):
                 destination.unlink()
             with archive.open(info) as source, open(destination, "wb") as out:
                 shutil.copyfileobj(source, out)
             mode = (info.external_attr >> 16) & 0o777
-            if mode:
+            if mode & 0o111:
                 os.chmod(destination, mode | stat.S_IRUSR | stat.S_IWUSR)
 
 
 def _copy_dir(layer: LayerVersion, target: Path) -> None:
+    made: set[Path] = set()
     for name, path in layer.files():
         destination = target / name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if destination.exists():
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
+        if os.path.lexists(destination):
             destination.unlink()
         shutil.copy2(path, destination)
 
@@ -117,6 +125,9 @@ class LayerFolders:
         if not layers:
             return None
         if layers not in self._made:  # keyed by the layer objects themselves (identity)
+            if len(layers) == 1 and not layers[0].is_zip:  # nothing to merge: served in place
+                self._made[layers] = OptFolder(layers[0].code)
+                return self._made[layers]
             if self._root is None:
                 self._root = Path(tempfile.mkdtemp(prefix="pytest-apigw-opt-"))
             folder = self._root / f"opt-{len(self._made)}"
