@@ -62,7 +62,10 @@ def _copy_dir(layer: LayerVersion, target: Path) -> None:
             made.add(destination.parent)
         if os.path.lexists(destination):
             destination.unlink()
-        shutil.copy2(path, destination)
+        try:  # a hard link: nothing copied (/opt is read-only on Lambda, so nothing writes to it)
+            os.link(path, destination)
+        except OSError:  # another filesystem, or links not allowed: copy
+            shutil.copy2(path, destination)
 
 
 def extract(layers: tuple[LayerVersion, ...], target: Path) -> None:
