@@ -93,3 +93,31 @@ def test_more_than_five_layers_is_refused_before_anything_is_created(tmp_path: P
     with pytest.raises(SpecError, match="Cannot reference more than 5 layers"):
         localstack.deploy(HttpApi("TooMany", default_integration=LambdaProxyIntegration(handler=function)))
     assert {layer["LayerName"] for layer in aws.get("lambda").list_layers()["Layers"]} == before
+
+
+def test_a_sam_layer_from_a_template_is_published_under_its_layer_name(tmp_path: Path, deploy, aws) -> None:
+    import json
+
+    from pytest_apigw import load_template
+
+    module, name = f"sam_layer_{uuid.uuid4().hex[:8]}", f"deps-{uuid.uuid4().hex[:8]}"
+    _write(tmp_path, {"src/app.py": (f"import {module}\n\ndef handler(event, context):\n"
+                                     f"    return {{'statusCode': 200, 'body': {module}.VALUE}}\n"),
+                      f"layer/python/{module}.py": "VALUE = 'sam layer on ministack'\n"})
+    (tmp_path / "template.json").write_text(json.dumps({
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Resources": {
+            "Deps": {"Type": "AWS::Serverless::LayerVersion",
+                     "Properties": {"ContentUri": "layer", "LayerName": name}},
+            "Fn": {"Type": "AWS::Serverless::Function", "Properties": {
+                "CodeUri": "src", "Handler": "app.handler", "Runtime": "python3.12",
+                "Layers": [{"Ref": "Deps"}],
+                "Events": {"Get": {"Type": "HttpApi", "Properties": {"Path": "/run", "Method": "GET"}}}}},
+        },
+    }))
+    deployment = deploy(load_template(tmp_path / "template.json").api("ServerlessHttpApi"))
+    response = httpx.get(f"{deployment.url}/run", timeout=60)
+    assert response.status_code == 200, response.text
+    assert response.text == "sam layer on ministack"
+    versions = aws.get("lambda").list_layer_versions(LayerName=name)["LayerVersions"]
+    assert [v["LayerVersionArn"].rsplit(":", 2)[-2] for v in versions] == [name]
