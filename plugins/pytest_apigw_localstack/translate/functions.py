@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import time
+import zipfile
 from typing import Any, cast
 
-from pytest_apigw_localstack.packaging import layer_package, package
+from pytest_apigw.errors import SpecError
+from pytest_apigw.spec.layer import MAX_UNZIPPED_BYTES
+from pytest_apigw_localstack.packaging import Package, layer_package, package
 from pytest_apigw_localstack.translate.context import Context
 from pytest_apigw_localstack.waits import poll
 
@@ -51,6 +55,20 @@ def _create(ctx: Context, kwargs: dict[str, Any]) -> dict[str, Any]:
             raise
 
 
+def check_unzipped_size(function: Any, zipped: Package) -> None:
+    """Lambda's 250 MB on what is shipped, requirements included (``spec/layer.py`` checks the
+    code folder at deploy, for every backend): AWS's messages, before anything is created."""
+    with zipfile.ZipFile(io.BytesIO(zipped.zip_bytes)) as archive:
+        code = sum(info.file_size for info in archive.infolist())
+    if code > MAX_UNZIPPED_BYTES:
+        raise SpecError(function.label, f"Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes "
+                                        f"(the package, requirements included, is {code} bytes)")
+    total = code + sum(layer.unzipped_size() for layer in function.layers)
+    if total > MAX_UNZIPPED_BYTES:
+        raise SpecError(function.label, "Function code combined with layers exceeds the maximum allowed size "
+                                        f"of {MAX_UNZIPPED_BYTES} bytes. The actual size is {total} bytes.")
+
+
 def layer_version_arn(ctx: Context, layer: Any) -> str:
     """Publish a spec ``LayerVersion`` (once per deployment) and return its version ARN. Lambda
     layers take no tags: a leftover is found by its name, which starts with the run's prefix."""
@@ -79,6 +97,7 @@ def function_arn(ctx: Context, function: Any) -> str:
 
     def create() -> str:
         zipped = package(function)  # a SpecError before anything is created when unshippable
+        check_unzipped_size(function, zipped)
         # a function_name the spec gives is used as is (as CloudFormation's FunctionName is)
         name = function.function_name if function.named else ctx.names.name(function.function_name, 64)
         layers = [layer_version_arn(ctx, layer) for layer in function.layers]

@@ -121,3 +121,24 @@ def test_a_sam_layer_from_a_template_is_published_under_its_layer_name(tmp_path:
     assert response.text == "sam layer on ministack"
     versions = aws.get("lambda").list_layer_versions(LayerName=name)["LayerVersions"]
     assert [v["LayerVersionArn"].rsplit(":", 2)[-2] for v in versions] == [name]
+
+
+def test_the_shipped_package_and_layers_are_held_to_lambdas_size_limit(tmp_path: Path, monkeypatch) -> None:
+    """What is shipped counts (requirements included), not only the code folder: checked with
+    the limit lowered to a few KB, on real zips."""
+    from pytest_apigw_localstack.packaging import package
+    from pytest_apigw_localstack.translate import functions
+
+    code = _write(tmp_path / "code", {"app.py": "def handler(e, c):\n    return 1\n" + "#" * 3000 + "\n"})
+    layer = LayerVersion("Deps", code=_write(tmp_path / "layer", {"python/x.py": "X = 1\n" * 500}))
+    function = Function("Sized", handler="app.handler", code=code, layers=[layer])
+    shipped = package(function)
+    monkeypatch.setattr(functions, "MAX_UNZIPPED_BYTES", 10_000)
+    functions.check_unzipped_size(function, shipped)  # about 3 KB of code + 3 KB of layer: fine
+    monkeypatch.setattr(functions, "MAX_UNZIPPED_BYTES", 5000)
+    with pytest.raises(SpecError, match=r"Function 'Sized': Function code combined with layers exceeds the "
+                                        r"maximum allowed size of 5000 bytes\. The actual size is \d+ bytes"):
+        functions.check_unzipped_size(function, shipped)
+    monkeypatch.setattr(functions, "MAX_UNZIPPED_BYTES", 2000)
+    with pytest.raises(SpecError, match=r"Function 'Sized': Unzipped size must be smaller than 2000 bytes"):
+        functions.check_unzipped_size(function, shipped)
