@@ -233,3 +233,23 @@ def test_a_custom_runtime_from_a_layer_runs_its_bootstrap_and_bin_tools(apigw, t
     with pytest.raises(SpecError, match=r"bootstrap.*or a layer with bootstrap at its root"):
         Function("NoBoot", runtime="provided.al2023", handler="function.handler", code=code,
                  layers=[LayerVersion("NotARuntime", code=runtime / "bin")])
+
+
+def test_extraction_keeps_executables_skips_escaping_entries_and_never_writes_into_a_layer(tmp_path):
+    from pytest_apigw_embedded.lambda_runtime.layers import extract
+
+    first = _write(tmp_path / "first", {"python/shared.py": "first\n", "python/only_first.py": "1\n"})
+    archive = tmp_path / "second.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("python/shared.py", "second\n")
+        tool = zipfile.ZipInfo("bin/tool")
+        tool.external_attr = 0o755 << 16
+        zipped.writestr(tool, "#!/bin/sh\necho hi\n")
+        zipped.writestr("../escaped.txt", "nope")
+    target = tmp_path / "opt"
+    extract((LayerVersion("First", code=first), LayerVersion("Second", code=archive)), target)
+    assert (target / "python" / "shared.py").read_text() == "second\n"  # the later layer wins
+    assert (target / "python" / "only_first.py").read_text() == "1\n"  # folders are merged
+    assert os.access(target / "bin" / "tool", os.X_OK)
+    assert not (tmp_path / "escaped.txt").exists()
+    assert (first / "python" / "shared.py").read_text() == "first\n"  # the layer itself is untouched
