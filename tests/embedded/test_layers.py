@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import uuid
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -253,3 +254,22 @@ def test_extraction_keeps_executables_skips_escaping_entries_and_never_writes_in
     assert os.access(target / "bin" / "tool", os.X_OK)
     assert not (tmp_path / "escaped.txt").exists()
     assert (first / "python" / "shared.py").read_text() == "first\n"  # the layer itself is untouched
+
+
+def test_in_process_a_layer_module_already_imported_elsewhere_is_a_warning(apigw, tmp_path):
+    code = _write(tmp_path / "code", {"app.py": (
+        "import json\nimport httpx\n\ndef handler(event, context):\n"
+        "    return {'statusCode': 200, 'body': json.dumps(httpx.__version__)}\n")})
+    layer = LayerVersion("Shadowing", code=_write(tmp_path / "layer", {
+        "python/httpx/__init__.py": "__version__ = 'the layer copy'\n"}))
+    fn = Function("Shadowed", handler="app.handler", code=code, layers=[layer])
+    with pytest.warns(RuntimeWarning, match=r"Function 'Shadowed': its layer's module 'httpx' .* is already "
+                                            r"imported .*isolation='process'"):
+        url = apigw.deploy(_api(fn)).url
+    assert httpx.get(f"{url}/run", timeout=30).json() == httpx.__version__  # the test process's
+    isolated = Function("Isolated", handler="app.handler", code=code, layers=[layer], isolation="process",
+                        timeout=30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        url = apigw.deploy(_api(isolated)).url
+    assert httpx.get(f"{url}/run", timeout=30).json() == "the layer copy"  # as on Lambda

@@ -9,7 +9,8 @@ its thread is written off and replaced (see ``threads.py``) and finishes on its 
 A function's layers (``layers.py``) are extracted once and their Python folders put on
 ``sys.path`` before its handler is imported, after its own code, as on Lambda; they are taken off
 again at :meth:`InProcessRuntime.close`. In-process, a module the test process has already
-imported is shared by every function (use ``isolation="process"`` for exact layer precedence).
+imported is shared by every function: when a layer holds a module of that name, a warning says
+so at deploy (use ``isolation="process"`` for exact layer precedence).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import os
 import sys
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_runtime import environ, logs
@@ -58,6 +61,34 @@ def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[
         )
 
 
+def _same_module(origin: str, where: str) -> bool:
+    """``origin`` (a loaded module's file) is the layer's module at ``where`` (a file or a
+    package folder); hard links and symlinks count as the same file."""
+    candidate = os.path.join(where, "__init__.py") if os.path.isdir(where) else where
+    try:
+        if os.path.exists(candidate) and os.path.samefile(origin, candidate):
+            return True
+    except OSError:
+        pass
+    real = os.path.realpath(where)
+    return os.path.realpath(origin) == real or os.path.realpath(origin).startswith(real + os.sep)
+
+
+def _warn_shadowed(function: Function, modules: dict[str, str]) -> None:
+    """Warn when a module a layer holds is already imported from elsewhere: in-process, the
+    handler would get that one, where on Lambda it gets the layer's."""
+    for name, where in modules.items():
+        loaded = sys.modules.get(name)
+        origin = getattr(loaded, "__file__", None) if loaded is not None else None
+        if origin is None or _same_module(origin, where):
+            continue
+        warnings.warn(
+            f"{function.label}: its layer's module {name!r} ({where}) is already imported in the test "
+            f"process from {origin}, so in-process the handler gets that one; use "
+            "isolation='process' for the layer's", RuntimeWarning, stacklevel=2,
+        )
+
+
 class InProcessRuntime:
     """Invokes in-process handlers on a shared thread pool."""
 
@@ -89,6 +120,7 @@ class InProcessRuntime:
                 sys.path.insert(at, path)
                 at += 1
                 self._layer_paths.append(path)
+        _warn_shadowed(function, opt.python_modules(function.runtime))
 
     async def invoke(self, function: Function, event: Any, timeout: float | None = None) -> InvokeResult:
         """Invoke ``function`` with ``event``; past ``timeout`` (default: the function's) the

@@ -96,6 +96,21 @@ class OptFolder:
                       self.root / "python"]
         return [str(path) for path in candidates if path.is_dir()]
 
+    def python_modules(self, runtime: str) -> dict[str, str]:
+        """``{top-level module name: its file or folder}`` the layers make importable (the first
+        search path that has a name wins, as for ``import``)."""
+        found: dict[str, str] = {}
+        for folder in self.python_paths(runtime):
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                name = entry.name.split(".", 1)[0]
+                if entry.is_dir() and ("." in entry.name or entry.name == "__pycache__"):
+                    continue  # *.dist-info, *.egg-info, caches
+                if not entry.is_dir() and not entry.name.endswith((".py", ".so", ".pyd")):
+                    continue
+                if name.isidentifier():
+                    found.setdefault(name, entry.path)
+        return found
+
     def node_paths(self, runtime: str) -> list[str]:
         """Node.js's ``NODE_PATH`` folders for ``nodejs<major>.x``."""
         major = runtime.removeprefix("nodejs").split(".")[0]
