@@ -8,8 +8,6 @@ checked as Lambda's ``CreateFunction`` checks their layers (``layer.check_layers
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec.function import Function
 from pytest_apigw.spec.http_api import HttpApi
@@ -18,29 +16,17 @@ from pytest_apigw.spec.stage import DEFAULT_STAGE, Stage
 from pytest_apigw.spec.websocket_api import WebSocketApi
 
 Api = HttpApi | WebSocketApi
-#: Objects of these modules are walked for functions; anything else is a leaf.
-_SPEC_PACKAGE = "pytest_apigw.spec"
 
 
-def functions_in(api: Any) -> list[Function]:
-    """Every :class:`Function` reachable from ``api`` through spec objects, lists and dicts,
-    each once, in the order met."""
+def functions_in(api: HttpApi | WebSocketApi) -> list[Function]:
+    """Every :class:`Function` the API's routes use (integrations and Lambda authorizers), each
+    once, in route order."""
     found: dict[int, Function] = {}
-    seen: set[int] = set()
-    stack: list[Any] = [api]
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, Function):
-            found.setdefault(id(obj), obj)
-        elif isinstance(obj, list | tuple | set | frozenset):
-            stack.extend(obj)
-        elif isinstance(obj, dict):
-            stack.extend(obj.values())
-        elif type(obj).__module__.startswith(_SPEC_PACKAGE) and hasattr(obj, "__dict__"):
-            stack.extend(vars(obj).values())
+    for route in api.routes.values():
+        for owner in (route.integration, route.authorizer):
+            handler = getattr(owner, "handler", None)
+            if isinstance(handler, Function):
+                found.setdefault(id(handler), handler)
     return list(found.values())
 
 
