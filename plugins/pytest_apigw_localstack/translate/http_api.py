@@ -96,7 +96,7 @@ def create_api(ctx: Context, api: Any) -> dict[str, Any]:
     if api.description:
         kwargs["Description"] = api.description
     cors = _cors(api.cors_preflight)
-    if cors:
+    if cors is not None:  # an empty configuration is still CORS (CDK writes CorsConfiguration: {})
         kwargs["CorsConfiguration"] = cors
     created = ctx.clients.apigatewayv2.create_api(**kwargs)
     ctx.ledger.add("api", created["ApiId"])

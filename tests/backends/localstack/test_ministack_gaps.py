@@ -17,6 +17,7 @@ import pytest
 from pytest_apigw_localstack import capabilities as caps
 
 from pytest_apigw import (
+    CorsPreflightOptions,
     Function,
     HttpApi,
     HttpJwtAuthorizer,
@@ -121,3 +122,24 @@ def test_a_percent_25_in_a_path_parameter_stays_encoded_on_ministack(deploy, cod
     assert explains(cap.PATH_PARAMETERS_DECODED, wrong, request)
     assert not explains(cap.PATH_PARAMETERS_DECODED, wrong, HttpRequest("GET", "/pets/a%2Fb"))
     assert not explains(cap.PATH_PARAMETERS_DECODED, Diff("rawPath", "/pets/a%25b", "/x"), request)
+
+
+def test_cors_an_empty_configuration_is_dropped_by_ministack_a_set_one_is_served(deploy, code, aws) -> None:
+    """The http.cors gap: the backend sends what CDK writes (``CorsConfiguration: {}`` for
+    ``corsPreflight`` with nothing set); MiniStack drops it and refuses every preflight, and
+    serves a configuration with values."""
+    echo = LambdaProxyIntegration(handler=Function("Echo", handler="gap_handlers.echo", code=code))
+    preflight = {"origin": "https://a.example", "access-control-request-method": "GET"}
+    empty = HttpApi("EmptyCors", cors_preflight=CorsPreflightOptions())
+    empty.add_routes(path="/pets", methods=[HttpMethod.GET], integration=echo)
+    dropped = deploy(empty)
+    assert aws.apigatewayv2.get_api(ApiId=dropped.api_id).get("CorsConfiguration") is None
+    assert httpx.options(f"{dropped.url}/pets", headers=preflight, timeout=30).status_code == 403
+    assert cap.CORS in caps.MINISTACK_GAPS and cap.CORS in caps.PROVISIONED
+
+    named = HttpApi("NamedCors", cors_preflight=CorsPreflightOptions(
+        allow_origins=["https://a.example"], allow_methods=[HttpMethod.GET]))
+    named.add_routes(path="/pets", methods=[HttpMethod.GET], integration=echo)
+    served = httpx.options(f"{deploy(named).url}/pets", headers=preflight, timeout=30)
+    assert served.status_code == 204
+    assert served.headers["access-control-allow-origin"] == "https://a.example"
