@@ -121,9 +121,12 @@ class OptFolder:
         """``env`` with the layers' ``bin`` on ``PATH``, ``lib`` on ``LD_LIBRARY_PATH`` and, for a
         Node.js function, ``nodejs/.../node_modules`` on ``NODE_PATH``."""
         out = dict(env)
-        out["PATH"] = os.pathsep.join(p for p in (str(self.root / "bin"), env.get("PATH", "")) if p)
-        out["LD_LIBRARY_PATH"] = os.pathsep.join(
-            p for p in (env.get("LD_LIBRARY_PATH", ""), str(self.root / "lib")) if p)
+        if (self.root / "bin").is_dir():
+            out["PATH"] = os.pathsep.join(p for p in (str(self.root / "bin"), env.get("PATH", "")) if p)
+        if (self.root / "lib").is_dir():  # last, as on Lambda (only when the layers have one: a
+            # layer's lib/ would otherwise come before this machine's own libraries)
+            out["LD_LIBRARY_PATH"] = os.pathsep.join(
+                p for p in (env.get("LD_LIBRARY_PATH", ""), str(self.root / "lib")) if p)
         if function.runtime.startswith("nodejs"):
             out["NODE_PATH"] = os.pathsep.join(
                 [*self.node_paths(function.runtime), *filter(None, [env.get("NODE_PATH", "")])])
