@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,6 +89,26 @@ class LayerVersion(Construct):
         #: ``layer_version_name`` was given: provisioning backends use it as is.
         self.named = layer_version_name is not None
         self.layer_name = layer_version_name or id
+        self._warn_if_misplaced()
+
+    def _top_level(self) -> set[str]:
+        if self.is_zip:
+            with zipfile.ZipFile(self.code) as archive:
+                return {name.split("/", 1)[0] + ("/" if "/" in name else "") for name in archive.namelist()}
+        return {entry.name + ("/" if entry.is_dir() else "") for entry in os.scandir(self.code)}
+
+    def _warn_if_misplaced(self) -> None:
+        """Python or Node.js code at the layer's root is the classic mistake: Lambda puts a layer
+        under ``/opt``, where no runtime looks for modules (it silently does nothing there)."""
+        top = self._top_level()
+        if top & {"python/", "nodejs/", "bin/", "lib/"}:
+            return
+        if any(name.endswith((".py", ".js", ".mjs", ".cjs")) or name == "node_modules/" for name in top):
+            warnings.warn(
+                f"{self.label}: code {str(self.code)!r} has modules at its root, where no runtime "
+                "looks (Lambda extracts a layer to /opt): put Python packages in python/ and Node.js "
+                "packages in nodejs/node_modules/", UserWarning, stacklevel=3,
+            )
 
     def _names(self, name: str, value: Any, limit: int) -> tuple[str, ...]:
         if value is None:

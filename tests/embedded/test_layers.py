@@ -273,3 +273,17 @@ def test_in_process_a_layer_module_already_imported_elsewhere_is_a_warning(apigw
         warnings.simplefilter("error")
         url = apigw.deploy(_api(isolated)).url
     assert httpx.get(f"{url}/run", timeout=30).json() == "the layer copy"  # as on Lambda
+
+
+def test_modules_at_a_layers_root_are_a_warning_naming_where_they_belong(tmp_path):
+    with pytest.warns(UserWarning, match=r"LayerVersion 'Flat': .* has modules at its root.*python/"):
+        LayerVersion("Flat", code=_write(tmp_path / "flat", {"requests_like.py": ""}))
+    archive = tmp_path / "flat.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("node_modules/x/index.js", "")
+    with pytest.warns(UserWarning, match=r"nodejs/node_modules/"):
+        LayerVersion("FlatZip", code=archive)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LayerVersion("Good", code=_write(tmp_path / "good", {"python/x.py": "", "README.md": ""}))
+        LayerVersion("Data", code=_write(tmp_path / "data", {"config.json": "{}"}))
