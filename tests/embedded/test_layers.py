@@ -287,3 +287,25 @@ def test_modules_at_a_layers_root_are_a_warning_naming_where_they_belong(tmp_pat
         warnings.simplefilter("error")
         LayerVersion("Good", code=_write(tmp_path / "good", {"python/x.py": "", "README.md": ""}))
         LayerVersion("Data", code=_write(tmp_path / "data", {"config.json": "{}"}))
+
+
+def test_in_process_a_released_functions_layer_leaves_the_import_path(loop, tmp_path):
+    """When the deployments using a function are gone (``release``), its layer folders leave
+    ``sys.path`` unless another prepared function still uses them."""
+    module = _unique()
+    code = _handler_code(tmp_path / "code", [module])
+    layer = LayerVersion("L", code=_write(tmp_path / "layer", {f"python/{module}.py": "VALUE = 1\n"}))
+    first = Function("First", handler="app.handler", code=code, layers=[layer], timeout=30)
+    second = Function("Second", handler="app.handler", code=code, layers=[layer], timeout=30)
+    folder = str(tmp_path / "layer" / "python")
+    runtime = InProcessRuntime()
+    try:
+        runtime.prepare(first)
+        runtime.prepare(second)
+        assert sys.path.count(folder) == 1
+        loop.run(runtime.release([first]))
+        assert folder in sys.path  # second still imports from it
+        loop.run(runtime.release([second]))
+        assert folder not in sys.path
+    finally:
+        loop.run(runtime.close())

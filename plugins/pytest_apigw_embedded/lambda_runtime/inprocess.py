@@ -97,7 +97,8 @@ class InProcessRuntime:
         self._log_stream = new_log_stream()
         self._handlers: dict[Function, tuple[Handler, dict[str, str]]] = {}
         self._layers = LayerFolders()
-        self._layer_paths: list[str] = []
+        #: Layer folders this runtime put on ``sys.path``, and the prepared functions using each.
+        self._layer_paths: dict[str, set[Function]] = {}
         environ.install()
         logging.getLogger().addHandler(logs.HANDLER)
 
@@ -119,7 +120,9 @@ class InProcessRuntime:
             if path not in sys.path:
                 sys.path.insert(at, path)
                 at += 1
-                self._layer_paths.append(path)
+                self._layer_paths.setdefault(path, set())
+            if path in self._layer_paths:
+                self._layer_paths[path].add(function)
         _warn_shadowed(function, opt.python_modules(function.runtime))
 
     async def invoke(self, function: Function, event: Any, timeout: float | None = None) -> InvokeResult:
@@ -165,9 +168,16 @@ class InProcessRuntime:
 
     async def release(self, functions: Iterable[Function]) -> None:
         """Forget what was prepared for ``functions`` (no deployment uses them any more), so the
-        handlers and whatever they hold are not kept for the rest of the session."""
+        handlers and whatever they hold are not kept for the rest of the session; layer folders
+        no other prepared function uses leave ``sys.path``."""
         for function in functions:
             self._handlers.pop(function, None)
+            for path, users in list(self._layer_paths.items()):
+                users.discard(function)
+                if not users:  # no prepared function imports from it: off the import path
+                    del self._layer_paths[path]
+                    if path in sys.path:
+                        sys.path.remove(path)
 
     def stats(self) -> dict[str, int]:
         """The thread pool's counters (``healthy``, ``written_off``, ``started``)."""
