@@ -43,8 +43,9 @@ class LayerVersion(Construct):
     packages in ``nodejs/node_modules/``, executables in ``bin/``. Give it to functions with
     ``Function(..., layers=[layer])``; in a function's list, a later layer's files win over an
     earlier one's, and the function's own code wins over every layer (as on Lambda).
-    ``compatible_runtimes`` / ``compatible_architectures`` are published with the layer (Lambda
-    does not refuse other runtimes); ``layer_version_name`` is used as is by backends that
+    ``compatible_runtimes`` / ``compatible_architectures`` (names, or objects with a ``name`` such
+    as CDK's ``Runtime.PYTHON_3_12``) are published with the layer (Lambda does not refuse other
+    runtimes); ``layer_version_name`` is used as is by backends that
     provision (otherwise a unique name is made from the id).
     """
 
@@ -111,9 +112,10 @@ class LayerVersion(Construct):
             )
 
     def _names(self, name: str, value: Any, limit: int) -> tuple[str, ...]:
+        """Names as strings; CDK's ``Runtime`` / ``Architecture`` objects give their ``name``."""
         if value is None:
             return ()
-        items = expect_items(self.label, name, value)
+        items = tuple(getattr(item, "name", item) for item in expect_items(self.label, name, value))
         if len(items) > limit or not all(isinstance(item, str) and item for item in items):
             raise self.error(f"{name} must be a list of at most {limit} names, got {value!r}")
         return tuple(items)

@@ -309,3 +309,15 @@ def test_in_process_a_released_functions_layer_leaves_the_import_path(loop, tmp_
         assert folder not in sys.path
     finally:
         loop.run(runtime.close())
+
+
+def test_runtime_and_architecture_objects_give_their_names(tmp_path):
+    class Runtime:  # the shape of CDK's aws_lambda.Runtime / Architecture: a ``name``
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    layer = LayerVersion("Named", code=_write(tmp_path / "l", {"python/x.py": ""}),
+                         compatible_runtimes=[Runtime("python3.12"), "python3.13"],
+                         compatible_architectures=[Runtime("arm64")])
+    assert layer.compatible_runtimes == ("python3.12", "python3.13")
+    assert layer.compatible_architectures == ("arm64",)
