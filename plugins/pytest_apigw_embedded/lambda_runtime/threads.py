@@ -2,7 +2,9 @@
 
 ``concurrent.futures.ThreadPoolExecutor`` costs a Future, a work item and two locks per call;
 on the request path that overhead shows, so jobs here are small :class:`Job` objects and
-``done(result)`` is called in the worker thread.
+``done(result)`` is called in the worker thread. A caller may also wait a moment for a job in
+its own thread (:meth:`HandlerThreads.wait`: one lock, no event-loop wake-up) and register
+``done`` only when the job takes longer (:meth:`HandlerThreads.then`).
 
 Lambda's model, as far as threads allow: an invocation the gateway has already answered
 (timed out, or waited too long in the queue) is *abandoned*. A queued job that is abandoned never
@@ -13,6 +15,7 @@ waiting, and the written-off thread exits as soon as its handler returns. Capaci
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import contextlib
 import queue
@@ -27,14 +30,20 @@ QUEUED, RUNNING, FINISHED, ABANDONED = range(4)
 class Job:
     """One submitted call; :meth:`HandlerThreads.abandon` takes it back."""
 
-    __slots__ = ("fn", "args", "done", "state", "thread")
+    __slots__ = ("fn", "args", "done", "state", "thread", "result", "finished")
 
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], done: Callable[[Any], None]) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...],
+                 done: Callable[[Any], None] | None) -> None:
         self.fn = fn
         self.args = args
         self.done = done
         self.state = QUEUED
         self.thread: threading.Thread | None = None
+        #: What ``fn`` returned, once ``state`` is FINISHED.
+        self.result: Any = None
+        #: Held until the job finishes (released by the worker): what :meth:`HandlerThreads.wait` waits on.
+        self.finished = _thread.allocate_lock()
+        self.finished.acquire()
 
 
 class HandlerThreads:
@@ -58,9 +67,10 @@ class HandlerThreads:
         self._healthy.add(thread)
         thread.start()
 
-    def submit(self, fn: Callable[..., Any], args: tuple[Any, ...], done: Callable[[Any], None]) -> Job:
+    def submit(self, fn: Callable[..., Any], args: tuple[Any, ...],
+               done: Callable[[Any], None] | None = None) -> Job:
         """Run ``fn(*args)`` on a worker and pass its result to ``done`` (in that worker), unless
-        the job is abandoned first."""
+        the job is abandoned first. Without ``done``, :meth:`wait` and :meth:`then` follow it."""
         job = Job(fn, args, done)
         with self._lock:
             if self._closed:
@@ -71,6 +81,21 @@ class HandlerThreads:
                 self._idle -= 1
         self._jobs.put(job)
         return job
+
+    @staticmethod
+    def wait(job: Job, timeout: float) -> bool:
+        """Block this thread up to ``timeout`` seconds for ``job`` to finish; True when it has
+        (its result is ``job.result``)."""
+        return job.finished.acquire(timeout=timeout)
+
+    def then(self, job: Job, done: Callable[[Any], None]) -> bool:
+        """Have ``done(result)`` called (in the worker) when ``job`` finishes; False, and
+        nothing registered, when it has finished already (read ``job.result``)."""
+        with self._lock:
+            if job.state == FINISHED:
+                return False
+            job.done = done
+            return True
 
     def abandon(self, job: Job) -> None:
         """The caller no longer wants ``job``'s result: a queued job never runs; a running job's
@@ -110,10 +135,13 @@ class HandlerThreads:
                     if job.state == ABANDONED:  # written off meanwhile: a replacement exists
                         self._written_off.discard(me)
                         return
-                    job.state = FINISHED
-                with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
-                    job.done(result)
-                job = result = None  # an idle thread holds no handler, event or result
+                    job.state, job.result, done = FINISHED, result, job.done
+                    job.fn = job.args = job.thread = None  # type: ignore[assignment]
+                job.finished.release()
+                if done is not None:
+                    with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
+                        done(result)
+                job = result = done = None  # an idle thread holds no handler, event or result
                 with self._lock:
                     self._idle += 1
         finally:
