@@ -136,7 +136,7 @@ class HandlerThreads:
                         self._written_off.discard(me)
                         return
                     job.state, job.result, done = FINISHED, result, job.done
-                    job.fn = job.args = job.thread = None  # type: ignore[assignment]
+                    job.fn = job.args = job.thread = None
                 job.finished.release()
                 if done is not None:
                     with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone

@@ -100,7 +100,7 @@ def start(
         task = loop.create_task(coro, context=context)
     else:
         pending = _PendingTask()
-        asyncio.tasks._enter_task(loop, pending)  # type: ignore[attr-defined]
+        asyncio.tasks._enter_task(loop, pending)  # type: ignore[arg-type]
         try:
             waiting = context.run(coro.send, None)
         except StopIteration as stop:
@@ -112,7 +112,7 @@ def start(
             failed(exc)
             return None
         finally:
-            asyncio.tasks._leave_task(loop, pending)  # type: ignore[attr-defined]
+            asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
         task = loop.create_task(_rest(coro, waiting), context=context)
         pending.bind(task)
 

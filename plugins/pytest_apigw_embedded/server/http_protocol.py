@@ -15,6 +15,7 @@ upgrade, which HTTP APIs refuse (403); a graceful stop (:meth:`LeanServer.stop`)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from email.utils import formatdate
@@ -62,10 +63,9 @@ class LeanHttpProtocol(asyncio.Protocol):
         self.state = state
         self.loop = asyncio.get_running_loop()
         self.parser = httptools.HttpRequestParser(self)
-        try:  # answer the first of pipelined requests even when the client closes after sending
+        with contextlib.suppress(AttributeError):  # httptools < 0.6.3 has no leniencies
+            # answer the first of pipelined requests even when the client closes after sending
             self.parser.set_dangerous_leniencies(lenient_data_after_close=True)
-        except AttributeError:  # pragma: no cover - httptools < 0.6.3
-            pass
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] = ("127.0.0.1", 0)
         self.server_port = 0

@@ -13,8 +13,8 @@ import uvicorn
 
 from pytest_apigw_embedded.server.http_protocol import LeanServer
 from pytest_apigw_embedded.server.protocol import CasePreservingHttpToolsProtocol
-from pytest_apigw_embedded.server.wire import WireApp
 from pytest_apigw_embedded.server.websocket_protocol import LimitedWebSocketProtocol
+from pytest_apigw_embedded.server.wire import WireApp
 
 BIND_HOST = "127.0.0.1"
 #: An ASGI 3 application: ``await app(scope, receive, send)``.

@@ -10,8 +10,8 @@ body out for ``HEAD``, so head and body go out in one write.
 from __future__ import annotations
 
 import http
-from collections.abc import Awaitable
-from typing import Protocol, runtime_checkable
+from collections.abc import Coroutine
+from typing import Any, Protocol, runtime_checkable
 
 #: ``(status, header lines, body)``: the header lines end in CRLF each, without the blank line.
 WireResponse = tuple[int, bytes, bytes]
@@ -63,7 +63,7 @@ class WireApp(Protocol):
     #: Body bytes kept per request; past it the body is read and dropped (``too_large``).
     body_limit: int
 
-    def serve(self, request: WireRequest) -> Awaitable[WireResponse]:
+    def serve(self, request: WireRequest) -> Coroutine[Any, Any, WireResponse]:
         """The answer to ``request`` (a coroutine: run eagerly, a Task only if it waits)."""
 
     def abandoned(self, request: WireRequest, received: int) -> None:
