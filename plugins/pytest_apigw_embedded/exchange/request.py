@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -11,14 +12,16 @@ from urllib.parse import unquote
 from pytest_apigw_embedded.server.protocol import HEADER_NAMES_KEY
 from pytest_apigw_embedded.server.wire import WireRequest
 
-#: Request ids need to be unique, not secret: a PRNG seeded once costs no system call.
-_random = random.Random()
+#: Request ids need to be unique, not secret: a PRNG of our own (a test seeding ``random`` does
+#: not repeat them) seeded once, and again in a forked child, costs no system call per id.
+RANDOM = random.Random()
+os.register_at_fork(after_in_child=RANDOM.seed)
 
 
 def new_request_id() -> str:
     """An id in the shape of AWS's ``apigw-requestid``: 16 characters, the last ``=``
     (``LV7fzho-PHcEJPw=`` in aws-lambda-go's recorded ``apigw-v2-request-no-authorizer.json``)."""
-    raw = f"{_random.getrandbits(56):014x}"
+    raw = f"{RANDOM.getrandbits(56):014x}"
     return f"{raw[:7]}-{raw[7:]}="
 
 
