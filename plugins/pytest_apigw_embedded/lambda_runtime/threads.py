@@ -137,11 +137,17 @@ class HandlerThreads:
                         return
                     job.state, job.result, done = FINISHED, result, job.done
                     job.fn = job.args = job.thread = None
-                job.finished.release()
-                if done is not None:
-                    with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
-                        done(result)
-                job = result = done = None  # an idle thread holds no handler, event or result
+                    if done is None:  # idle already: waking the waiting caller is the last step
+                        self._idle += 1  # before the next get() (no lock taken in between)
+                finished = job.finished
+                if done is None:
+                    job = result = None  # an idle thread holds no handler, event or result
+                    finished.release()
+                    continue
+                finished.release()
+                with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
+                    done(result)
+                job = result = done = None
                 with self._lock:
                     self._idle += 1
         finally:
