@@ -26,7 +26,7 @@ import httptools
 
 from pytest_apigw_embedded.server import eager
 from pytest_apigw_embedded.server import protocol as limits
-from pytest_apigw_embedded.server.wire import STATUS_LINES, WireApp, WireRequest, WireResponse
+from pytest_apigw_embedded.server.wire import STATUS_LINES, WireApp, WireRequest, WireResponse, status_line
 
 #: Seconds a keep-alive connection may stay silent between requests (uvicorn's default).
 KEEP_ALIVE = 5.0
@@ -255,7 +255,7 @@ class LeanHttpProtocol(asyncio.Protocol):
     def _respond(self, request: WireRequest, response: WireResponse) -> None:
         status, head, body = response
         keep_alive = request.keep_alive and not self._closing
-        parts = [STATUS_LINES[status], head]
+        parts = [STATUS_LINES.get(status) or status_line(status), head]
         if not keep_alive:
             parts.append(b"connection: close\r\n")
         parts.append(b"\r\n")

@@ -17,7 +17,8 @@ from typing import Any, Protocol, runtime_checkable
 WireResponse = tuple[int, bytes, bytes]
 
 
-def _status_line(status: int) -> bytes:
+def status_line(status: int) -> bytes:
+    """``HTTP/1.1 <status> <reason>\r\n`` (no reason for a status Python does not know)."""
     try:
         phrase = http.HTTPStatus(status).phrase.encode()
     except ValueError:
@@ -26,7 +27,7 @@ def _status_line(status: int) -> bytes:
 
 
 #: ``HTTP/1.1 200 OK\r\n`` and the like, for every status an app may answer.
-STATUS_LINES: dict[int, bytes] = {status: _status_line(status) for status in range(100, 600)}
+STATUS_LINES: dict[int, bytes] = {status: status_line(status) for status in range(100, 600)}
 
 
 class WireRequest:
