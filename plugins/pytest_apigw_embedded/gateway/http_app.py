@@ -188,13 +188,13 @@ class HttpGateway:
             record.error = f"throttled: {match.key} is over its limits ({refused_by!r})"
             return responses.too_many_requests()
         ctx = RequestContext(self.api_id, stage_routes.stage, match, request, record, self.services)
-        integration = stage_routes.integrations[id(match.route.integration)]
+        plan = stage_routes.plans[id(match.route)]
         try:
-            if match.route.authorizer is not None:
+            if plan.authorized:
                 denied = await self.authorizers.authorize(request, ctx)
                 if denied is not None:
                     return denied
-            return await self.integrate(integration, request, ctx)
+            return await self.integrate(plan.integration, request, ctx, lambda_proxy=plan.lambda_proxy)
         except Exception as exc:  # a gateway bug must not hang the client: 500 and the reason
             import traceback
 
@@ -204,14 +204,18 @@ class HttpGateway:
 
     @staticmethod
     async def integrate(
-        integration: Integration, request: GatewayRequest, ctx: RequestContext
+        integration: Integration, request: GatewayRequest, ctx: RequestContext,
+        *, lambda_proxy: bool | None = None,
     ) -> GatewayResponse:
-        """Run the integration, noting its latency and status (``$context.integration*``)."""
+        """Run the integration, noting its latency and status (``$context.integration*``);
+        ``lambda_proxy``: the route's integration is ``AWS_PROXY`` (worked out at deploy)."""
         record = ctx.invocation
         started = time.perf_counter()
         response = await integration(request, ctx)
         record.integration_latency_ms = (time.perf_counter() - started) * 1000
-        if ctx.match.route.integration.integration_type == "AWS_PROXY":
+        if lambda_proxy is None:
+            lambda_proxy = ctx.match.route.integration.integration_type == "AWS_PROXY"
+        if lambda_proxy:
             record.integration_status = 200 if record.event is not None else None
         elif record.error is None:
             record.integration_status = response.status
