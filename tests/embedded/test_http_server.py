@@ -5,6 +5,7 @@ malformed requests, clients that leave, a graceful stop) and the in-process hand
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -237,3 +238,27 @@ def test_many_connections_at_once(deployment):
     for thread in threads:
         thread.join(30)
     assert results == [200] * 160
+
+
+def test_a_request_that_never_waits_gets_no_task(deployment):
+    """A 404 (nothing to wait for) is answered inside the read callback: the loop's task
+    factory is never called, while a request whose handler sleeps does get a Task."""
+    loop = deployment.backend.loop.loop
+    created: list[object] = []
+
+    def factory(loop, coro, **kwargs):
+        created.append(coro)
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    async def set_factory(value):
+        loop.set_task_factory(value)
+
+    deployment.backend.loop.run(set_factory(factory))
+    try:
+        with httpx.Client(timeout=10) as http:
+            statuses = [http.get(f"{deployment.url}/nowhere/{i}").status_code for i in range(20)]
+            assert statuses == [404] * 20 and created == []
+            assert http.get(f"{deployment.url}/a/1?sleep=0.05").status_code == 200
+    finally:
+        deployment.backend.loop.run(set_factory(None))
+    assert len(created) >= 1
