@@ -3,8 +3,13 @@
 ``concurrent.futures.ThreadPoolExecutor`` costs a Future, a work item and two locks per call;
 on the request path that overhead shows, so jobs here are small :class:`Job` objects and
 ``done(result)`` is called in the worker thread. A caller may also wait a moment for a job in
-its own thread (:meth:`HandlerThreads.wait`: one lock, no event-loop wake-up) and register
-``done`` only when the job takes longer (:meth:`HandlerThreads.then`).
+its own thread (:meth:`HandlerThreads.wait`: no event-loop wake-up) and register ``done`` only
+when the job takes longer (:meth:`HandlerThreads.then`).
+
+The wake-ups go through pipes, not locks: ``os.write`` lets go of the GIL *before* the system
+call that wakes the other thread, which can then run at once. A lock released while holding the
+GIL wakes a thread that finds the GIL taken and sleeps again: measured on 2 cores, a round trip
+through a lock costs 5.3 context switches and 25 µs, through pipes 2 and 10-12 µs.
 
 Lambda's model, as far as threads allow: an invocation the gateway has already answered
 (timed out, or waited too long in the queue) is *abandoned*. A queued job that is abandoned never
@@ -15,11 +20,13 @@ waiting, and the written-off thread exits as soon as its handler returns. Capaci
 
 from __future__ import annotations
 
-import _thread
 import asyncio
 import contextlib
-import queue
+import os
+import select
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +37,7 @@ QUEUED, RUNNING, FINISHED, ABANDONED = range(4)
 class Job:
     """One submitted call; :meth:`HandlerThreads.abandon` takes it back."""
 
-    __slots__ = ("fn", "args", "done", "state", "thread", "result", "finished")
+    __slots__ = ("fn", "args", "done", "state", "thread", "result")
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...],
                  done: Callable[[Any], None] | None) -> None:
@@ -41,16 +48,40 @@ class Job:
         self.thread: threading.Thread | None = None
         #: What ``fn`` returned, once ``state`` is FINISHED.
         self.result: Any = None
-        #: Held until the job finishes (released by the worker): what :meth:`HandlerThreads.wait` waits on.
-        self.finished = _thread.allocate_lock()
-        self.finished.acquire()
+
+
+class PipeQueue:
+    """A FIFO whose ``get`` sleeps in ``os.read`` on a pipe, one byte per item (Linux wakes one
+    reader per write): ``put`` wakes a waiting thread without holding the GIL."""
+
+    def __init__(self) -> None:
+        self._items: deque[Any] = deque()
+        self._read, self._write = os.pipe()
+
+    def put(self, item: Any) -> None:
+        self._items.append(item)
+        os.write(self._write, b"\0")
+
+    def get(self) -> Any:
+        os.read(self._read, 1)
+        return self._items.popleft()
+
+    def close(self) -> None:
+        """Close the pipe (only once no thread can read it any more)."""
+        os.close(self._read)
+        os.close(self._write)
 
 
 class HandlerThreads:
     """Runs jobs on up to ``max_workers`` healthy threads, started on demand, joined at close."""
 
     def __init__(self, max_workers: int = 64, name: str = "apigw-lambda") -> None:
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._jobs = PipeQueue()
+        #: A byte per job finished without a ``done`` callback: what :meth:`wait` polls.
+        self._finished_read, self._finished_write = os.pipe()
+        os.set_blocking(self._finished_read, False)
+        self._poll = select.poll()
+        self._poll.register(self._finished_read, select.POLLIN)
         self._max = max_workers
         self._name = name
         self._healthy: set[threading.Thread] = set()
@@ -82,11 +113,17 @@ class HandlerThreads:
         self._jobs.put(job)
         return job
 
-    @staticmethod
-    def wait(job: Job, timeout: float) -> bool:
+    def wait(self, job: Job, timeout: float) -> bool:
         """Block this thread up to ``timeout`` seconds for ``job`` to finish; True when it has
-        (its result is ``job.result``)."""
-        return job.finished.acquire(timeout=timeout)
+        (its result is ``job.result``). One thread at a time may wait (the event loop's)."""
+        end = time.monotonic() + timeout
+        while job.state != FINISHED:
+            left = end - time.monotonic()
+            if left <= 0 or not self._poll.poll(left * 1000):
+                return job.state == FINISHED
+            with contextlib.suppress(BlockingIOError):  # the bytes of this and earlier jobs
+                os.read(self._finished_read, 4096)
+        return True
 
     def then(self, job: Job, done: Callable[[Any], None]) -> bool:
         """Have ``done(result)`` called (in the worker) when ``job`` finishes; False, and
@@ -135,16 +172,15 @@ class HandlerThreads:
                     if job.state == ABANDONED:  # written off meanwhile: a replacement exists
                         self._written_off.discard(me)
                         return
-                    job.state, job.result, done = FINISHED, result, job.done
+                    job.result = result  # before the state: wait() reads the state unlocked
+                    job.state, done = FINISHED, job.done
                     job.fn = job.args = job.thread = None
                     if done is None:  # idle already: waking the waiting caller is the last step
                         self._idle += 1  # before the next get() (no lock taken in between)
-                finished = job.finished
                 if done is None:
                     job = result = None  # an idle thread holds no handler, event or result
-                    finished.release()
+                    os.write(self._finished_write, b"\0")
                     continue
-                finished.release()
                 with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
                     done(result)
                 job = result = done = None
@@ -171,4 +207,9 @@ class HandlerThreads:
             self._jobs.put(_STOP)
         for thread in threads:
             thread.join(timeout / max(1, len(threads)))
-        return [t for t in threads if t.is_alive()]
+        busy = [t for t in threads if t.is_alive()]
+        if not busy:  # no thread can touch the pipes any more (written-off ones never do)
+            self._jobs.close()
+            os.close(self._finished_read)
+            os.close(self._finished_write)
+        return busy
