@@ -80,8 +80,6 @@ class HandlerThreads:
         #: A byte per job finished without a ``done`` callback: what :meth:`wait` polls.
         self._finished_read, self._finished_write = os.pipe()
         os.set_blocking(self._finished_read, False)
-        self._poll = select.poll()
-        self._poll.register(self._finished_read, select.POLLIN)
         self._max = max_workers
         self._name = name
         self._healthy: set[threading.Thread] = set()
@@ -115,11 +113,16 @@ class HandlerThreads:
 
     def wait(self, job: Job, timeout: float) -> bool:
         """Block this thread up to ``timeout`` seconds for ``job`` to finish; True when it has
-        (its result is ``job.result``). One thread at a time may wait (the event loop's)."""
+        (its result is ``job.result``). Meant for one thread (the event loop's); others waiting
+        at the same time may take each other's notices and then wait out their timeout."""
+        if job.state == FINISHED:
+            return True
+        poller = select.poll()
+        poller.register(self._finished_read, select.POLLIN)
         end = time.monotonic() + timeout
         while job.state != FINISHED:
             left = end - time.monotonic()
-            if left <= 0 or not self._poll.poll(left * 1000):
+            if left <= 0 or not poller.poll(left * 1000):
                 return job.state == FINISHED
             with contextlib.suppress(BlockingIOError):  # the bytes of this and earlier jobs
                 os.read(self._finished_read, 4096)
@@ -200,6 +203,8 @@ class HandlerThreads:
     def close(self, timeout: float = 2.0) -> list[threading.Thread]:
         """Stop the workers; returns those still busy after ``timeout`` (a hung handler)."""
         with self._lock:
+            if self._closed:
+                return []
             self._closed = True
             threads = list(self._healthy)
             self._healthy.clear()
