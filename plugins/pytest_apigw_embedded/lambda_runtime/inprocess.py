@@ -8,10 +8,11 @@ its thread is written off and replaced (see ``threads.py``) and finishes on its 
 
 The hand-off: the event loop hands the call to a handler thread and first waits for it in its
 own thread, for at most :data:`HANDOFF_WAIT` (a poll on the pool's pipe of finished jobs: no
-loop wake-up, no future, no Task step), which is how most handlers are answered. A handler still running then is followed the
-asynchronous way (the loop serves other requests meanwhile), so one that calls an API of the same
-backend (its own URL, ``@connections``) costs that wait once and never deadlocks the gateway; a
-function that outlasted the wait is not waited for on its next :data:`SKIP_AFTER_SLOW` calls.
+loop wake-up, no future, no Task step), which is how most handlers are answered. A handler
+still running then is followed the asynchronous way (the loop serves other requests meanwhile),
+so one that calls an API of the same backend (its own URL, ``@connections``) costs that wait
+once and never deadlocks the gateway; a function that outlasted the wait is not waited for on
+its next :data:`SKIP_AFTER_SLOW` calls.
 """
 
 from __future__ import annotations

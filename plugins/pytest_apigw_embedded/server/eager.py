@@ -89,42 +89,60 @@ async def _rest(coro: Coroutine[Any, Any, T], waiting: Any) -> T:
 
 def start(
     coro: Coroutine[Any, Any, T], done: Callable[[T], None], failed: Callable[[BaseException], None],
-) -> asyncio.Task[T] | None:
+) -> asyncio.Task[Any] | None:
     """Run ``coro``'s first step now; ``done(result)`` or ``failed(exc)`` when it ends (at
-    once if it never waited, else from the Task's completion). Returns that Task, or ``None``
+    once if it never waited, else at the end of the Task carrying it). Returns that Task, or ``None``
     when ``coro`` finished in its first step. Call it from a loop callback, not inside a Task
     (inside one, the coroutine simply gets a Task of its own)."""
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()
     if asyncio.current_task(loop) is not None:
         task = loop.create_task(coro, context=context)
+
+        def settle(finished: asyncio.Task[T]) -> None:
+            if finished.cancelled():
+                failed(asyncio.CancelledError())
+            elif finished.exception() is not None:
+                failed(finished.exception())  # type: ignore[arg-type]
+            else:
+                done(finished.result())
+
+        task.add_done_callback(settle)
+        return task
+    pending = _PendingTask()
+    asyncio.tasks._enter_task(loop, pending)  # type: ignore[arg-type]
+    try:
+        waiting = context.run(coro.send, None)
+    except StopIteration as stop:
+        finished: tuple[bool, Any] | None = (True, stop.value)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        finished = (False, exc)
     else:
-        pending = _PendingTask()
-        asyncio.tasks._enter_task(loop, pending)  # type: ignore[arg-type]
-        try:
-            waiting = context.run(coro.send, None)
-        except StopIteration as stop:
-            done(stop.value)
-            return None
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:
-            failed(exc)
-            return None
-        finally:
-            asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
-        task = loop.create_task(_rest(coro, waiting), context=context)
-        pending.bind(task)
-
-    def settle(finished: asyncio.Task[T]) -> None:
-        if finished.cancelled():
-            failed(asyncio.CancelledError())
-            return
-        exc = finished.exception()
-        if exc is not None:
-            failed(exc)
+        finished = None
+    finally:
+        asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
+    if finished is not None:  # answered in the first step: no Task at all
+        if finished[0]:
+            done(finished[1])
         else:
-            done(finished.result())
+            failed(finished[1])
+        return None
+    carried = loop.create_task(_carry(coro, waiting, done, failed), context=context)
+    pending.bind(carried)
+    return carried
 
-    task.add_done_callback(settle)
-    return task
+
+async def _carry(coro: Coroutine[Any, Any, T], waiting: Any, done: Callable[[T], None],
+                 failed: Callable[[BaseException], None]) -> None:
+    """The Task's body: the rest of ``coro``, then ``done`` or ``failed`` right there (no
+    done-callback turn of the loop)."""
+    try:
+        result = await _rest(coro, waiting)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        failed(exc)
+        return
+    done(result)
