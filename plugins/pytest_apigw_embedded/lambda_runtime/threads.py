@@ -80,6 +80,7 @@ class HandlerThreads:
         #: A byte per job finished without a ``done`` callback: what :meth:`wait` polls.
         self._finished_read, self._finished_write = os.pipe()
         os.set_blocking(self._finished_read, False)
+        os.set_blocking(self._finished_write, False)  # a full pipe already tells a waiter to look
         self._max = max_workers
         self._name = name
         self._healthy: set[threading.Thread] = set()
@@ -182,7 +183,8 @@ class HandlerThreads:
                         self._idle += 1  # before the next get() (no lock taken in between)
                 if done is None:
                     job = result = None  # an idle thread holds no handler, event or result
-                    os.write(self._finished_write, b"\0")
+                    with contextlib.suppress(BlockingIOError):
+                        os.write(self._finished_write, b"\0")
                     continue
                 with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
                     done(result)
