@@ -84,6 +84,8 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._reading_paused = False
         self._writing_paused = False
         self._dispatching = False
+        #: Answers written while a read is handled, sent together when it ends.
+        self._batch: list[bytes] | None = None
         # One timer per connection, moved lazily: a deadline (loop time) or None.
         self._deadline: float | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -125,6 +127,15 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._next()
 
     def data_received(self, data: bytes) -> None:
+        # What is answered while handling these bytes goes out in one write at the end, after
+        # the bookkeeping: the client, woken by it, finds the loop about to let go of the GIL.
+        self._batch = []
+        try:
+            self._received(data)
+        finally:
+            self._flush()
+
+    def _received(self, data: bytes) -> None:
         self._deadline = None
         try:
             self.parser.feed_data(data)
@@ -288,11 +299,21 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._close()
 
     def _write(self, data: bytes) -> None:
+        if self._batch is not None:
+            self._batch.append(data)
+            return
         transport = self.transport
         if transport is not None and not transport.is_closing():
             transport.write(data)
 
+    def _flush(self) -> None:
+        """Write what was batched (and stop batching)."""
+        batch, self._batch = self._batch, None
+        if batch:
+            self._write(batch[0] if len(batch) == 1 else b"".join(batch))
+
     def _close(self) -> None:
+        self._flush()
         self._deadline = None
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
