@@ -1,0 +1,116 @@
+"""The authorizer, throttling, limit and timeout cases catch emulation bugs: each run below
+injects one bug into the embedded backend (the pytester conftest patches it before the suite
+runs) and the case that covers it must fail, printing the field that disagrees; the same
+case passes without the bug.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+#: Bugs by name, patched into the embedded backend by the pytester conftest (``CONTRACT_BUGS``).
+BUGGY_EMBEDDED = textwrap.dedent(
+    '''
+    import os
+
+    import jwt
+
+    from pytest_apigw_embedded.authorizers import cache, jwt_, lambda_
+    from pytest_apigw_embedded.gateway import throttle
+
+    BUGS = set(os.environ.get("CONTRACT_BUGS", "").split(","))
+
+    if "jwt_scopes_ignored" in BUGS:  # every token holds every scope
+        jwt_.token_scopes = lambda claims: ["read", "write", "admin", "other"]
+
+    if "jwt_exp_unchecked" in BUGS:  # expired tokens and tokens without exp accepted
+        _decode = jwt.decode
+
+        def _lenient(*args, **kwargs):
+            kwargs["options"] = {**kwargs.get("options", {}), "verify_exp": False, "require": ["iss"]}
+            return _decode(*args, **kwargs)
+
+        jwt.decode = _lenient
+
+    if "jwt_claims_typed" in BUGS:  # claims passed with their JSON types
+        jwt_.claim_text = lambda value: value
+
+    if "lambda_cache_off" in BUGS:  # results never cached
+        cache.ResultCache.get = lambda self, key: None
+
+    if "lambda_cache_one_key" in BUGS:  # every identity shares one cache entry
+        _get, _put = cache.ResultCache.get, cache.ResultCache.put
+        cache.ResultCache.get = lambda self, key: _get(self, ())
+        cache.ResultCache.put = lambda self, key, result: _put(self, (), result)
+
+    if "lambda_context_dropped" in BUGS:  # the integration never sees the authorizer's context
+        _decide = lambda_.LambdaDecider.decide
+
+        async def _no_context(self, *args, **kwargs):
+            outcome = await _decide(self, *args, **kwargs)
+            if outcome.status is None:
+                outcome.v2, outcome.v1 = {"lambda": {}}, {}
+            return outcome
+
+        lambda_.LambdaDecider.decide = _no_context
+
+    if "throttle_off" in BUGS:  # nothing is throttled
+        throttle.Throttles.allow = lambda self, stage, route_key: None
+
+    if "throttle_stage_only" in BUGS:  # route limits ignored, the stage's apply everywhere
+        _allow = throttle.Throttles.allow
+
+        class _NoRoutes:
+            def __init__(self, stage):
+                self.stage_name, self.throttle, self.route_throttles = stage.stage_name, stage.throttle, {}
+
+        throttle.Throttles.allow = lambda self, stage, route_key: _allow(self, _NoRoutes(stage), route_key)
+    '''
+)
+
+#: Enough examples to meet each bug, no shrinking (the report prints the whole case).
+INJECTION_PROFILE = textwrap.dedent(
+    '''
+    from hypothesis import HealthCheck, Phase, settings
+
+    settings.register_profile(
+        "injection", max_examples=40, deadline=None, derandomize=True, database=None,
+        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    '''
+)
+
+JWT = "test_jwt_authorizers.py"
+LAMBDA = "test_lambda_authorizers.py"
+THROTTLING = "test_throttling.py"
+
+
+def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, bug: str) -> pytest.RunResult:
+    pytester.makeconftest(BUGGY_EMBEDDED + INJECTION_PROFILE)
+    monkeypatch.setenv("CONTRACT_BUGS", bug)
+    return pytester.runpytest_subprocess("--apigw", "-p", "no:randomly", "--hypothesis-profile=injection",
+                                         case, timeout=300)
+
+
+@pytest.mark.parametrize("case", [JWT, LAMBDA, THROTTLING])
+def test_without_a_bug_the_case_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                       case: str) -> None:
+    _run(pytester, monkeypatch, case, "").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(("case", "bug", "shown"), [
+    (JWT, "jwt_scopes_ignored", "*status: model 403, observed 200*"),
+    (JWT, "jwt_exp_unchecked", "*status: model 401, observed 200*"),
+    (JWT, "jwt_claims_typed", "*requestContext.authorizer*claims.*: model '*', observed *"),
+    (LAMBDA, "lambda_cache_off", "*requestContext.authorizer.invocation: model *request *"),
+    (LAMBDA, "lambda_cache_one_key", "*Lambda authorizer: *"),
+    (LAMBDA, "lambda_context_dropped", "*requestContext.authorizer.*decided: model *, observed <missing>*"),
+    (THROTTLING, "throttle_off", "*status: model 429, observed 200*"),
+    (THROTTLING, "throttle_stage_only", "*throttling: *"),
+])
+def test_an_injected_emulation_bug_fails_the_case(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                  case: str, bug: str, shown: str) -> None:
+    result = _run(pytester, monkeypatch, case, bug)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([shown])
