@@ -99,7 +99,7 @@ def test_jwt_authorizer_answers_and_claims(
     with apigw_session.deployed(api) as deployment:
         for index in range(per_deployment()):
             route_key = data.draw(st.sampled_from(list(setup.route_scopes)), label=f"route {index}")
-            plan = data.draw(token_plans(), label=f"token {index}")
+            plan = data.draw(token_plans(setup.audiences), label=f"token {index}")
             request, presented = presented_request(contract_issuer, setup, route_key, plan)
             now = time.time()
 

@@ -77,24 +77,38 @@ _extra = st.lists(st.tuples(st.sampled_from(["n", "name", "tier"]),
                   max_size=2, unique_by=lambda kv: kv[0])
 
 
+#: What may be wrong with a token (a generated token has none, one or two of these).
+FAULTS = ("not_sent", "garbage", "unknown_kid", "stranger_key", "other_issuer", "other_audience",
+          "wrong_client_id", "expired", "no_exp", "not_yet_valid")
+
+
 @st.composite
-def token_plans(draw: st.DrawFn) -> TokenPlan:
-    """Mostly well-formed tokens, each part sometimes wrong: a missing token, not a JWT, an
-    unknown ``kid``, a stranger's signature, another issuer, another audience (or
-    ``client_id`` instead of ``aud``), expired, not yet valid, no ``exp``, scopes or none."""
-    broken = draw(st.sampled_from(["none", "none", "none", "sent", "form", "kid", "signature"]))
-    audiences = st.sampled_from([*AUDIENCES, STRANGER_AUDIENCE])
-    aud = draw(st.one_of(st.none(), st.lists(audiences, min_size=1, max_size=2, unique=True).map(tuple)))
+def token_plans(draw: st.DrawFn, audiences: tuple[str, ...] = AUDIENCES) -> TokenPlan:
+    """Tokens for an authorizer accepting ``audiences``: about half valid (``aud`` a string or a
+    list holding an accepted audience, or ``client_id`` instead; ``nbf`` past or left out;
+    scopes as ``scope`` or ``scp``, or none), the others with one or two :data:`FAULTS`."""
+    faults = set(draw(st.one_of(st.just([]), st.lists(st.sampled_from(FAULTS), min_size=1, max_size=2,
+                                                        unique=True)), label="faults"))
+    accepted = st.sampled_from(audiences)
+    aud: tuple[str, ...] | None
+    client_id = None
+    if "other_audience" in faults:
+        aud = (STRANGER_AUDIENCE,)
+    elif "wrong_client_id" in faults:
+        aud, client_id = None, STRANGER_AUDIENCE
+    elif draw(st.integers(0, 3)) == 0:
+        aud, client_id = None, draw(accepted)
+    else:
+        aud = (draw(accepted),) + ((STRANGER_AUDIENCE,) if draw(st.booleans()) else ())
     scopes = tuple(draw(st.lists(st.sampled_from(SCOPES), max_size=3, unique=True)))
+    exp = -MARGIN if "expired" in faults else None if "no_exp" in faults else MARGIN
+    nbf = MARGIN if "not_yet_valid" in faults else draw(st.sampled_from([None, -60]))
     return TokenPlan(
-        sent=broken != "sent", bearer=draw(st.booleans()), form="garbage" if broken == "form" else "jwt",
-        kid_known=broken != "kid", signed_by_issuer=broken != "signature",
-        iss_ok=draw(st.sampled_from([True, True, True, False])),
-        aud=aud, aud_as_list=draw(st.booleans()),
-        client_id=draw(st.one_of(st.none(), audiences)) if aud is None else None,
-        exp=draw(st.sampled_from([MARGIN, MARGIN, MARGIN, -MARGIN, None])),
-        nbf=draw(st.sampled_from([None, None, -60, MARGIN])),
-        scope_claim=draw(st.sampled_from([None, "scope", "scp"])) if scopes else None,
+        sent="not_sent" not in faults, bearer=draw(st.booleans()),
+        form="garbage" if "garbage" in faults else "jwt", kid_known="unknown_kid" not in faults,
+        signed_by_issuer="stranger_key" not in faults, iss_ok="other_issuer" not in faults,
+        aud=aud, aud_as_list=draw(st.booleans()), client_id=client_id, exp=exp, nbf=nbf,
+        scope_claim=draw(st.sampled_from(["scope", "scp"])) if scopes else None,
         scopes=scopes, extra=tuple(draw(_extra)),
     )
 
