@@ -72,7 +72,11 @@ AUTHORIZER_JWT_DETAILS = "http.authorizers.jwt_details"
 #: A Lambda authorizer's declared identity source missing or empty is 401 without invoking the
 #: function, whether results are cached or not.
 AUTHORIZER_IDENTITY_CHECK = "http.authorizers.identity_check"
-REFINES.update({AUTHORIZER_JWT_DETAILS: AUTHORIZERS, AUTHORIZER_IDENTITY_CHECK: AUTHORIZERS})
+#: A payload 1.0 Lambda authorizer's event carries ``version`` ``"1.0"`` and ``identitySource``
+#: (the identity values joined with commas), as ``http-api-lambda-authorizer.md`` shows it.
+AUTHORIZER_EVENT_V1 = "http.authorizers.event_1_0"
+REFINES.update({AUTHORIZER_JWT_DETAILS: AUTHORIZERS, AUTHORIZER_IDENTITY_CHECK: AUTHORIZERS,
+                AUTHORIZER_EVENT_V1: AUTHORIZERS})
 
 ALL = frozenset(
     {

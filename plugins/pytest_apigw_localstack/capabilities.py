@@ -50,4 +50,6 @@ MINISTACK_GAPS = {
     cap.AUTHORIZER_IDENTITY_CHECK: "MiniStack checks a Lambda authorizer's identity sources only when "
                                    "results are cached: with results_cache_ttl=0 a missing source still "
                                    "invokes it (AWS: 401 without invoking)",
+    cap.AUTHORIZER_EVENT_V1: "MiniStack sends a payload 1.0 Lambda authorizer an event without version, "
+                             "identitySource and authorizationToken",
 }

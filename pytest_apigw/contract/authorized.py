@@ -38,7 +38,8 @@ def authorized(prediction: Prediction, decide: Decide, payload_version: str | No
         prediction.inputs = {}
         return prediction
     for route_key, event in prediction.inputs.items():
-        version = payload_version or getattr(prediction.integrations[route_key], "payload_format_version", "2.0")
+        integration = prediction.integrations[route_key]
+        version = payload_version or getattr(integration, "payload_format_version", "2.0")
         if isinstance(event, dict):
             shape = verdict.authorizer_v1 if version == "1.0" else verdict.authorizer_v2
             event["requestContext"]["authorizer"] = shape

@@ -70,7 +70,8 @@ def presented_request(issuer: LoopbackIssuer, setup: JwtSetup, route_key: str, p
     if plan.form == "garbage":
         token = "not.a-jwt"
     else:
-        token = issuer.sign(claims, kid=KID if plan.kid_known else "unknown-kid", stranger=not plan.signed_by_issuer)
+        kid = KID if plan.kid_known else "unknown-kid"
+        token = issuer.sign(claims, kid=kid, stranger=not plan.signed_by_issuer)
     value = f"Bearer {token}" if plan.bearer else token
     kind, _, name = setup.identity_source[1:].partition(".")[2].partition(".")
     if kind == "header":

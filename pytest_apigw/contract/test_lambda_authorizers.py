@@ -33,7 +33,13 @@ from pytest_apigw.spec import (
     HttpStage,
     LambdaProxyIntegration,
 )
-from pytest_apigw.strategies.authorizers import AUTH_ROUTES, AuthRequest, LambdaSetup, auth_requests, lambda_setups
+from pytest_apigw.strategies.authorizers import (
+    AUTH_ROUTES,
+    AuthRequest,
+    LambdaSetup,
+    auth_requests,
+    lambda_setups,
+)
 from pytest_apigw.strategies.wire import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -79,13 +85,16 @@ def as_request(wanted: AuthRequest) -> HttpRequest:
 
 
 def _invocation_id(observed: Any, version: str) -> Any:
-    context = (observed or {}).get("requestContext", {}).get("authorizer") if isinstance(observed, dict) else None
+    if not isinstance(observed, dict):
+        return None
+    context = (observed.get("requestContext") or {}).get("authorizer")
     if isinstance(context, dict) and version == "2.0":
         context = context.get("lambda")
     return context.get("invocation") if isinstance(context, dict) else None
 
 
-def which_invocation(expected: Expected | None, observed: Any, version: str, seen: dict[int, Any]) -> list[Diff]:
+def which_invocation(expected: Expected | None, observed: Any, version: str, seen: dict[int, Any]
+                     ) -> list[Diff]:
     """A fresh invocation must carry an id no earlier request saw; a cached result the id of
     the request that made it."""
     if expected is None or expected.invocation is None or expected.verdict.response is not None:
@@ -108,12 +117,12 @@ def test_lambda_authorizer_answers_context_and_cache(
 ) -> None:
     require(capabilities.AUTHORIZERS)
     require(capabilities.LAMBDA_PROXY)
-    require(capabilities.STAGE_VARIABLES)
     setup = data.draw(lambda_setups(), label="authorizer")
     version = data.draw(st.sampled_from(echo_versions(apigw_backend)), label="payload")
     api = lambda_api(setup, version)
     model = LambdaAuthorizerModel(version=setup.payload_format_version, simple=setup.simple,
-                                  sources=setup.identity_source, ttl=setup.ttl, stage_variables=STAGE_VARIABLES)
+                                  sources=setup.identity_source, ttl=setup.ttl,
+                                  stage_variables=STAGE_VARIABLES)
     note(f"{route_table(api)}\n{setup}")
     seen: dict[int, Any] = {}
     with apigw_session.deployed(api) as deployment:
@@ -121,15 +130,12 @@ def test_lambda_authorizer_answers_context_and_cache(
             wanted = data.draw(auth_requests(), label=f"request {index}")
             request = as_request(wanted)
             headers = {k.lower(): v for k, v in request.headers}
-            expected: Expected | None = None
+            expected = None
+            if wanted.route_key in setup.authorized_routes:  # the model keeps the cache: once
+                expected = model.request(index, wanted.route_key, headers, dict(request.query), wanted.decide)
 
-            def decide(key: str) -> Verdict | None:
-                nonlocal expected
-                if key not in setup.authorized_routes:
-                    return None
-                if expected is None:  # once per request (the model keeps the cache)
-                    expected = model.request(index, key, headers, dict(request.query), wanted.decide)
-                return expected.verdict
+            def decide(key: str, expected: Expected | None = expected) -> Verdict | None:
+                return expected.verdict if expected is not None else None
 
             response: HttpResponse
             response, host = send(request, deployment)

@@ -75,8 +75,12 @@ def test_throttling_refuses_past_the_token_bucket(
             outcome, why = model.predict(key, sent, answered)
             refused = outcome == THROTTLED or (outcome == EITHER and response.status == 429)
             verdict = Verdict(TOO_MANY_REQUESTS, f"throttled: {why}") if refused else None
+
+            def decide(key: str, verdict: Verdict | None = verdict) -> Verdict | None:
+                return verdict
+
             diffs, prediction, observed = check_authorized(api, deployment.api_id, request, response, host,
-                                                           lambda _key, v=verdict: v, gaps)
+                                                           decide, gaps)
             model.observe(key, sent, response.status == 429)
             note(f"{key} -> {response.status}; model: {outcome} ({why})")
             assert not diffs, f"throttling: {outcome} ({why})\n" + format_case(
