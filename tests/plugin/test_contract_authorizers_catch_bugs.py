@@ -67,6 +67,28 @@ BUGGY_EMBEDDED = textwrap.dedent(
                 self.stage_name, self.throttle, self.route_throttles = stage.stage_name, stage.throttle, {}
 
         throttle.Throttles.allow = lambda self, stage, route_key: _allow(self, _NoRoutes(stage), route_key)
+
+    if "upstream_timeout_502" in BUGS:  # a slow upstream answered 502 instead of 504
+        from pytest_apigw_embedded.exchange import responses
+        from pytest_apigw_embedded.integrations.upstream import forward
+
+        forward.TIMED_OUT = lambda: responses.error(502, "Bad Gateway")
+
+    if "drop_integration_timeouts" in BUGS:  # provisioning: every integration gets AWS's 30 s
+        import copy
+
+        from pytest_apigw_embedded.backend import EmbeddedBackend
+
+        _deploy = EmbeddedBackend.deploy
+
+        def _provision(self, api, *, stage=None):
+            provisioned = copy.deepcopy(api)
+            for route in getattr(provisioned, "routes", {}).values():
+                if hasattr(route.integration, "timeout"):
+                    route.integration.timeout = 30.0
+            return _deploy(self, provisioned, stage=stage)
+
+        EmbeddedBackend.deploy = _provision
     '''
 )
 
@@ -84,6 +106,7 @@ INJECTION_PROFILE = textwrap.dedent(
 JWT = "test_jwt_authorizers.py"
 LAMBDA = "test_lambda_authorizers.py"
 THROTTLING = "test_throttling.py"
+TIMEOUTS = "test_timeouts.py"
 
 
 def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, bug: str) -> pytest.RunResult:
@@ -93,7 +116,7 @@ def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, 
                                          case, timeout=300)
 
 
-@pytest.mark.parametrize("case", [JWT, LAMBDA, THROTTLING])
+@pytest.mark.parametrize("case", [JWT, LAMBDA, THROTTLING, TIMEOUTS])
 def test_without_a_bug_the_case_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                        case: str) -> None:
     _run(pytester, monkeypatch, case, "").assert_outcomes(passed=1)
@@ -108,6 +131,8 @@ def test_without_a_bug_the_case_passes(pytester: pytest.Pytester, monkeypatch: p
     (LAMBDA, "lambda_context_dropped", "*requestContext.authorizer.*decided: model *, observed <missing>*"),
     (THROTTLING, "throttle_off", "*status: model 429, observed 200*"),
     (THROTTLING, "throttle_stage_only", "*throttling: *"),
+    (TIMEOUTS, "upstream_timeout_502", "*status: model 504, observed 502*"),
+    (TIMEOUTS, "drop_integration_timeouts", "*status: model 50[34], observed 200*"),
 ])
 def test_an_injected_emulation_bug_fails_the_case(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                   case: str, bug: str, shown: str) -> None:
