@@ -75,7 +75,10 @@ AUTHORIZER_IDENTITY_CHECK = "http.authorizers.identity_check"
 #: A payload 1.0 Lambda authorizer's event carries ``version`` ``"1.0"`` and ``identitySource``
 #: (the identity values joined with commas), as ``http-api-lambda-authorizer.md`` shows it.
 AUTHORIZER_EVENT_V1 = "http.authorizers.event_1_0"
-REFINES.update({AUTHORIZER_JWT_DETAILS: AUTHORIZERS, AUTHORIZER_IDENTITY_CHECK: AUTHORIZERS,
+#: Request size limits of HTTP APIs: a head over 10,240 bytes is 431, a body over 10 MB 413, and
+#: neither reaches the integration (``docs/limits.md``).
+REQUEST_LIMITS = "http.request_limits"
+REFINES.update({REQUEST_LIMITS: LAMBDA_PROXY, AUTHORIZER_JWT_DETAILS: AUTHORIZERS, AUTHORIZER_IDENTITY_CHECK: AUTHORIZERS,
                 AUTHORIZER_EVENT_V1: AUTHORIZERS})
 
 ALL = frozenset(

@@ -74,6 +74,16 @@ BUGGY_EMBEDDED = textwrap.dedent(
 
         forward.TIMED_OUT = lambda: responses.error(502, "Bad Gateway")
 
+    if "head_limit_off" in BUGS:  # no limit on the request head
+        from pytest_apigw_embedded.server import protocol
+
+        protocol.MAX_REQUEST_HEAD = 10**9
+
+    if "payload_limit_in_kib" in BUGS:  # the 10 MB limit read as 10 KiB
+        from pytest_apigw_embedded.exchange import asgi
+
+        asgi.read_body.__defaults__ = (10 * 1024,)
+
     if "drop_integration_timeouts" in BUGS:  # provisioning: every integration gets AWS's 30 s
         import copy
 
@@ -107,6 +117,7 @@ JWT = "test_jwt_authorizers.py"
 LAMBDA = "test_lambda_authorizers.py"
 THROTTLING = "test_throttling.py"
 TIMEOUTS = "test_timeouts.py"
+LIMITS = "test_limits.py"
 
 
 def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, bug: str) -> pytest.RunResult:
@@ -116,7 +127,7 @@ def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, 
                                          case, timeout=300)
 
 
-@pytest.mark.parametrize("case", [JWT, LAMBDA, THROTTLING, TIMEOUTS])
+@pytest.mark.parametrize("case", [JWT, LAMBDA, THROTTLING, TIMEOUTS, LIMITS])
 def test_without_a_bug_the_case_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                        case: str) -> None:
     _run(pytester, monkeypatch, case, "").assert_outcomes(passed=1)
@@ -133,6 +144,8 @@ def test_without_a_bug_the_case_passes(pytester: pytest.Pytester, monkeypatch: p
     (THROTTLING, "throttle_stage_only", "*throttling: *"),
     (TIMEOUTS, "upstream_timeout_502", "*status: model 504, observed 502*"),
     (TIMEOUTS, "drop_integration_timeouts", "*status: model 50[34], observed 200*"),
+    (LIMITS, "head_limit_off", "*status: model 431, observed 200*"),
+    (LIMITS, "payload_limit_in_kib", "*status: model 200, observed 413*"),
 ])
 def test_an_injected_emulation_bug_fails_the_case(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                   case: str, bug: str, shown: str) -> None:
