@@ -8,6 +8,7 @@ event is predicted as usual; past them the gateway's answer, and no integration.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 from typing import TYPE_CHECKING
@@ -55,10 +56,8 @@ def send_whole(request: HttpRequest, root: str) -> tuple[HttpResponse, str]:
         lines.append(f"Content-Length: {len(request.body)}")
     data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + request.body
     with socket.create_connection((parts.hostname, parts.port or 80), timeout=30) as sock:
-        try:
-            sock.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the gateway stopped reading: its answer is already on the way
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(data)  # may fail when the gateway stopped reading: its answer is on the way
         raw = http.client.HTTPResponse(sock)
         raw.begin()
         body = raw.read()
