@@ -50,6 +50,9 @@ MINISTACK_GAPS = {
     cap.AUTHORIZER_IDENTITY_CHECK: "MiniStack checks a Lambda authorizer's identity sources only when "
                                    "results are cached: with results_cache_ttl=0 a missing source still "
                                    "invokes it (AWS: 401 without invoking)",
+    cap.REQUEST_LIMITS: "MiniStack lets a request body over 10 MB through to the integration (AWS: 413)",
+    cap.INTEGRATION_TIMEOUTS: "MiniStack enforces no integration timeout (TimeoutInMillis): a slow upstream "
+                              "answers whenever it finishes (AWS: 504)",
     cap.AUTHORIZER_EVENT_V1: "MiniStack sends a payload 1.0 Lambda authorizer an event without version, "
                              "identitySource and authorizationToken",
 }

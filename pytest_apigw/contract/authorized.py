@@ -7,12 +7,14 @@ field (:mod:`.gaps`), on the 2.0 reading too when it declares payload 1.0 as rea
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw import capabilities
 from pytest_apigw.contract.check import check_echo
 from pytest_apigw.contract.model import predict
 from pytest_apigw.contract.model.expect import Diff
+from pytest_apigw.contract.model.lambda_response import ExpectedResponse
 from pytest_apigw.contract.model.predict import Prediction
 from pytest_apigw.contract.model.verdict import Verdict
 
@@ -62,3 +64,22 @@ def check_authorized(
                                  lambda: check_echo(as_v2, response, request.method)[0])
         diffs = gaps.unexplained(diffs, request=request, prediction=prediction)
     return diffs, prediction, observed
+
+
+@dataclass
+class Judged:
+    """What gap conditions read of a prediction, for cases that compare answers only: the
+    gateway's answer (``None``: the integration's) and the rule that decided it."""
+
+    response: ExpectedResponse | None
+    authorizer_rule: str
+    stage: str = "$default"
+
+
+def require_or_judge(require: Callable[[str], None], gaps: Gaps, capability: str) -> None:
+    """``require(capability)``, unless the backend declares it a gap with fields: then the case
+    runs and that gap excuses only its fields, under its condition (:mod:`.gaps`)."""
+    from pytest_apigw.contract.gaps import FIELDS
+
+    if not (capability in gaps.declared and (FIELDS.get(capability) or gaps.fields.get(capability))):
+        require(capability)

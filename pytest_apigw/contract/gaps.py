@@ -33,6 +33,8 @@ from pytest_apigw.contract.model.expect import ABSENT, Diff
 from pytest_apigw.contract.model.jwt_authorizer import NO_EXP
 from pytest_apigw.contract.model.lambda_authorizer import MISSING_UNCACHED
 from pytest_apigw.contract.model.lambda_event import ADDED_HEADERS
+from pytest_apigw.contract.model.limits import OVER
+from pytest_apigw.contract.model.timeouts import TIMED_OUT
 
 if TYPE_CHECKING:
     from pytest_apigw.backend import Backend
@@ -70,6 +72,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     cap.AUTHORIZER_EVENT_V1: tuple(f"requestContext.authorizer.{lam}{name}" for lam in ("lambda.", "")
                                    for name in ("version", "identity")),
     cap.THROTTLING: _ANSWER_FIELDS,
+    cap.REQUEST_LIMITS: _ANSWER_FIELDS,
+    cap.INTEGRATION_TIMEOUTS: _ANSWER_FIELDS,
 }
 
 
@@ -111,6 +115,8 @@ CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     or _rule(p).startswith(NO_EXP),
     cap.AUTHORIZER_IDENTITY_CHECK: lambda d, r, p: _rule(p).startswith(MISSING_UNCACHED),
     cap.THROTTLING: lambda d, r, p: _rule(p).startswith("throttled"),
+    cap.REQUEST_LIMITS: lambda d, r, p: _rule(p).startswith(OVER),
+    cap.INTEGRATION_TIMEOUTS: lambda d, r, p: _rule(p).startswith(TIMED_OUT),
 }
 
 

@@ -18,6 +18,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
+from pytest_apigw.contract.authorized import require_or_judge
 from pytest_apigw.contract.cases import ECHO
 from pytest_apigw.contract.check import check_echo, check_response
 from pytest_apigw.contract.model import predict
@@ -70,7 +71,7 @@ def test_request_size_limits(
     apigw_session: Apigw, require: Callable[[str], None], gaps: Gaps, data: st.DataObject
 ) -> None:
     require(capabilities.LAMBDA_PROXY)
-    require(capabilities.REQUEST_LIMITS)
+    require_or_judge(require, gaps, capabilities.REQUEST_LIMITS)
     api = HttpApi("Limits", default_integration=LambdaProxyIntegration(handler=ECHO))
     with apigw_session.deployed(api) as deployment:
         for index in range(per_deployment()):

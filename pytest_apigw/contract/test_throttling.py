@@ -16,9 +16,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
-from pytest_apigw.contract.authorized import check_authorized
+from pytest_apigw.contract.authorized import check_authorized, require_or_judge
 from pytest_apigw.contract.cases import ECHO, send
-from pytest_apigw.contract.gaps import FIELDS
 from pytest_apigw.contract.model.throttling import EITHER, THROTTLED, TOO_MANY_REQUESTS, ThrottleModel
 from pytest_apigw.contract.model.verdict import Verdict
 from pytest_apigw.contract.profiles import contract_settings, per_deployment
@@ -56,8 +55,7 @@ def test_throttling_refuses_past_the_token_bucket(
     data: st.DataObject,
 ) -> None:
     require(capabilities.LAMBDA_PROXY)
-    if not (capabilities.THROTTLING in gaps.declared and FIELDS.get(capabilities.THROTTLING)):
-        require(capabilities.THROTTLING)  # a declared gap is judged per field instead
+    require_or_judge(require, gaps, capabilities.THROTTLING)
     setup = data.draw(throttle_setups(), label="limits")
     api = throttled_api(setup)
     model = ThrottleModel(None if setup.stage is None else (setup.stage.rate, setup.stage.burst),

@@ -25,6 +25,8 @@ HEAD_TOO_LARGE = gateway_error(431, "Request Header Fields Too Large")
 PAYLOAD_TOO_LARGE = gateway_error(413, "Request Entity Too Large")
 #: What :func:`limit_verdict` answers when either reading may hold.
 EITHER = "either"
+#: How the rule of a refusal starts (a backend's declared gap is matched on it).
+OVER = "over the limit"
 
 
 def head_sizes(request: Any, host: str) -> tuple[int, int]:
@@ -42,9 +44,9 @@ def limit_verdict(request: Any, host: str) -> tuple[ExpectedResponse | None | st
     """``(the gateway's refusal, None: within the limits, or EITHER; why)``."""
     low, high = head_sizes(request, host)
     if low > MAX_HEAD:
-        return HEAD_TOO_LARGE, f"head of {low}-{high} bytes, over {MAX_HEAD}"
+        return HEAD_TOO_LARGE, f"{OVER}: a head of {low}-{high} bytes, the limit {MAX_HEAD}"
     if len(request.body) > MAX_PAYLOAD:
-        return PAYLOAD_TOO_LARGE, f"body of {len(request.body)} bytes, over {MAX_PAYLOAD}"
+        return PAYLOAD_TOO_LARGE, f"{OVER}: a body of {len(request.body)} bytes, the limit {MAX_PAYLOAD}"
     if high > MAX_HEAD:
         return EITHER, f"head of {low}-{high} bytes: {MAX_HEAD} on one reading only"
     return None, f"head of {low}-{high} bytes, body of {len(request.body)} bytes: within the limits"

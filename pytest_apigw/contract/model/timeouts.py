@@ -23,6 +23,8 @@ import json
 from pytest_apigw.contract.model.expect import OneOf
 from pytest_apigw.contract.model.lambda_response import INTERNAL_ERROR, ExpectedResponse, gateway_error
 
+#: How the rule of a timeout answer starts (a backend's declared gap is matched on it).
+TIMED_OUT = "timed out"
 #: Seconds around a timeout in which either answer is right.
 MARGIN = 0.3
 GATEWAY_TIMEOUT = ExpectedResponse(504, {"content-type": "application/json"}, body=OneOf(tuple(
@@ -35,7 +37,8 @@ def http_timeout(integration_timeout: float, delay: float) -> tuple[ExpectedResp
     """``(the gateway's answer or None: the upstream's, why)`` for an upstream answering after
     ``delay`` seconds."""
     if delay >= integration_timeout + MARGIN:
-        return GATEWAY_TIMEOUT, f"the upstream takes {delay} s, the integration waits {integration_timeout} s"
+        why = f"{TIMED_OUT}: the upstream takes {delay} s, the integration waits {integration_timeout} s"
+        return GATEWAY_TIMEOUT, why
     if delay + MARGIN <= integration_timeout:
         return None, f"the upstream answers within the integration's {integration_timeout} s"
     raise ValueError(f"delay {delay} s is within {MARGIN} s of the timeout {integration_timeout} s")
@@ -50,5 +53,5 @@ def lambda_timeout(integration_timeout: float, function_timeout: float, delay: f
     if delay < limit + MARGIN:
         raise ValueError(f"delay {delay} s is within {MARGIN} s of the timeout {limit} s")
     if function_timeout < integration_timeout:
-        return INTERNAL_ERROR, f"the function's own timeout ({function_timeout} s) first: 500"
-    return SERVICE_UNAVAILABLE, f"the integration's timeout ({integration_timeout} s) first: 503"
+        return INTERNAL_ERROR, f"{TIMED_OUT}: the function's own timeout ({function_timeout} s) first"
+    return SERVICE_UNAVAILABLE, f"{TIMED_OUT}: the integration's timeout ({integration_timeout} s) first"
