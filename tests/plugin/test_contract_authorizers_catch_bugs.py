@@ -10,6 +10,8 @@ import textwrap
 
 import pytest
 
+from pytest_apigw import capabilities as cap
+
 #: Bugs by name, patched into the embedded backend by the pytester conftest (``CONTRACT_BUGS``).
 BUGGY_EMBEDDED = textwrap.dedent(
     '''
@@ -21,6 +23,11 @@ BUGGY_EMBEDDED = textwrap.dedent(
     from pytest_apigw_embedded.gateway import throttle
 
     BUGS = set(os.environ.get("CONTRACT_BUGS", "").split(","))
+    GAPS = [name for name in os.environ.get("CONTRACT_GAPS", "").split(",") if name]
+    if GAPS:  # the embedded backend declares gaps (as the localstack backend does on MiniStack)
+        from pytest_apigw_embedded.backend import EmbeddedBackend
+
+        EmbeddedBackend.capability_gaps = {name: "declared by the test" for name in GAPS}
 
     if "jwt_scopes_ignored" in BUGS:  # every token holds every scope
         jwt_.token_scopes = lambda claims: ["read", "write", "admin", "other"]
@@ -120,11 +127,13 @@ TIMEOUTS = "test_timeouts.py"
 LIMITS = "test_limits.py"
 
 
-def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, bug: str) -> pytest.RunResult:
+def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, bug: str,
+         gaps: str = "") -> pytest.RunResult:
     pytester.makeconftest(BUGGY_EMBEDDED + INJECTION_PROFILE)
     monkeypatch.setenv("CONTRACT_BUGS", bug)
+    monkeypatch.setenv("CONTRACT_GAPS", gaps)
     return pytester.runpytest_subprocess("--apigw", "-p", "no:randomly", "--hypothesis-profile=injection",
-                                         case, timeout=300)
+                                         "-rx", case, timeout=300)
 
 
 @pytest.mark.parametrize("case", [JWT, LAMBDA, THROTTLING, TIMEOUTS, LIMITS])
@@ -152,3 +161,26 @@ def test_an_injected_emulation_bug_fails_the_case(pytester: pytest.Pytester, mon
     result = _run(pytester, monkeypatch, case, bug)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([shown])
+
+
+def test_a_declared_gap_excuses_its_fields_and_nothing_else(pytester: pytest.Pytester,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """MiniStack's JWT gap declared (claims with their JSON types, scopes sorted): claims passed
+    typed end xfail naming the gap and the claim fields; scopes ignored (every token allowed on
+    scoped routes) still fail, on the status, beside the same declared gap."""
+    gap = cap.AUTHORIZER_JWT_DETAILS
+    result = _run(pytester, monkeypatch, JWT, "jwt_claims_typed", gaps=gap)
+    result.assert_outcomes(xfailed=1)
+    result.stdout.fnmatch_lines([f"*{gap}: declared by the test (differed: requestContext.authorizer*claims.*"])
+    result = _run(pytester, monkeypatch, JWT, "jwt_claims_typed,jwt_scopes_ignored", gaps=gap)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*status: model 403, observed 200*"])
+
+
+def test_throttling_a_backend_lacks_is_judged_per_field(pytester: pytest.Pytester,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backend that throttles nothing and says so (MiniStack): the throttling case still runs,
+    every answer it predicts as passing is checked, and it ends xfail on the refusal fields only."""
+    result = _run(pytester, monkeypatch, THROTTLING, "throttle_off", gaps=cap.THROTTLING)
+    result.assert_outcomes(xfailed=1)
+    result.stdout.fnmatch_lines([f"*{cap.THROTTLING}: declared by the test (differed: body, status)*"])
