@@ -66,7 +66,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     # the authorizer and throttling cases (``test_jwt_authorizers.py``, ``test_lambda_authorizers.py``,
     # ``test_throttling.py``): what the integration sees of a token, and the answers their rules give
     cap.AUTHORIZER_JWT_DETAILS: (*(f"requestContext.authorizer.{jwt}{part}" for jwt in ("jwt.", "")
-                                   for part in ("claims.*", "scopes*")), *_ANSWER_FIELDS),
+                                   for part in ("claims.*", "scopes*")), "headers.www-authenticate",
+                                 *_ANSWER_FIELDS),
     cap.AUTHORIZER_IDENTITY_CHECK: _ANSWER_FIELDS,
     # what the probe authorizer read from its event (``contract_authorizers.authorize``'s context)
     cap.AUTHORIZER_EVENT_V1: tuple(f"requestContext.authorizer.{lam}{name}" for lam in ("lambda.", "")
@@ -111,8 +112,8 @@ CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.REPEATED_VALUES: lambda d, r, p: _repeated_value(d, r),
     cap.EMPTY_SEGMENTS: lambda d, r, p: r is not None and ("//" in unquote(r.path) or r.path.endswith("/")),
     # answers only where the model's rule is the one the gap is about (``prediction.authorizer_rule``)
-    cap.AUTHORIZER_JWT_DETAILS: lambda d, r, p: d.where.startswith("requestContext.")
-    or _rule(p).startswith(NO_EXP),
+    cap.AUTHORIZER_JWT_DETAILS: lambda d, r, p: d.where.startswith(("requestContext.", "headers.www-"))
+    or _rule(p) == NO_EXP,
     cap.AUTHORIZER_IDENTITY_CHECK: lambda d, r, p: _rule(p).startswith(MISSING_UNCACHED),
     cap.THROTTLING: lambda d, r, p: _rule(p).startswith("throttled"),
     cap.REQUEST_LIMITS: lambda d, r, p: _rule(p).startswith(OVER),

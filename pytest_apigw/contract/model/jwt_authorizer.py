@@ -6,8 +6,12 @@ prefixed with ``Bearer``"); decode it; check the signature with the issuer's ``j
 named by ``kid``; then ``iss`` must match the issuer, ``aud`` one of the audiences (or, with no
 ``aud``, ``client_id``: the ``JwtConfiguration`` API reference), ``exp`` "must be after the
 current time", ``nbf`` "before the current time"; "if any of these steps fail, API Gateway
-denies the API request": 401 ``{"message":"Unauthorized"}`` (``http-api-troubleshooting-jwt.md``
-shows the 401 of a bad audience). Scopes: "the token must include at least one of the route's
+denies the API request": 401 ``{"message":"Unauthorized"}``. ``http-api-troubleshooting-jwt.md``
+records the 401 of a token for another audience with its header ``www-authenticate: Bearer
+scope="" error="invalid_token" error_description="the token does not have a valid audience"``
+("the JWT's ``aud`` or ``client_id`` claim must match one of the audience entries"): the
+model predicts that header when the audience is the token's only fault (with several, which one
+AWS names is not documented). Scopes: "the token must include at least one of the route's
 scopes" (``scope`` or ``scp``), else 403 ``{"message":"Forbidden"}``.
 
 What the integration gets, recorded on AWS (aws-lambda-go
@@ -29,10 +33,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_apigw.contract.model.expect import UNSPECIFIED
-from pytest_apigw.contract.model.lambda_response import gateway_error
+from pytest_apigw.contract.model.lambda_response import ExpectedResponse, gateway_error
 from pytest_apigw.contract.model.verdict import Verdict
 
 UNAUTHORIZED = gateway_error(401, "Unauthorized")
+#: The recorded 401 of a token for another audience (``http-api-troubleshooting-jwt.md``).
+_CHALLENGE = ('Bearer scope="" error="invalid_token" '
+              'error_description="the token does not have a valid audience"')
+BAD_AUDIENCE = ExpectedResponse(401, {**UNAUTHORIZED.headers, "www-authenticate": _CHALLENGE},
+                                body=UNAUTHORIZED.body)
 FORBIDDEN = gateway_error(403, "Forbidden")
 
 
@@ -68,10 +77,11 @@ def token_scopes(claims: dict[str, Any]) -> list[str]:
 
 #: The rule of a refusal for want of ``exp`` (a backend's declared gap may accept such tokens).
 NO_EXP = "no exp (it must be after the current time)"
+WRONG_AUDIENCE = "the token is for none of the audiences"
 
 
-def _refused(rule: str) -> Verdict:
-    return Verdict(UNAUTHORIZED, rule)
+def _refused(rule: str, answer: ExpectedResponse = UNAUTHORIZED) -> Verdict:
+    return Verdict(answer, rule)
 
 
 def jwt_verdict(*, issuer: str, audiences: tuple[str, ...], route_scopes: tuple[str, ...],
@@ -86,21 +96,24 @@ def jwt_verdict(*, issuer: str, audiences: tuple[str, ...], route_scopes: tuple[
         return _refused("no key of the issuer has the token's kid")
     if not presented.signed_by_issuer:
         return _refused("the signature does not verify with the issuer's key")
+    failed = []  # the claim checks, in the page's order (which one AWS reports first: undocumented)
     if claims.get("iss") != issuer:
-        return _refused("iss is not the authorizer's issuer")
+        failed.append("iss is not the authorizer's issuer")
     aud = claims.get("aud")
     given = [aud] if isinstance(aud, str) else list(aud) if isinstance(aud, list) else []
-    if aud is None:
-        if claims.get("client_id") not in audiences:
-            return _refused("no aud, and client_id is none of the audiences")
-    elif not set(given) & set(audiences):
-        return _refused("aud is none of the audiences")
+    if aud is None and claims.get("client_id") not in audiences:
+        failed.append(WRONG_AUDIENCE + " (no aud, and client_id is none of them)")
+    elif aud is not None and not set(given) & set(audiences):
+        failed.append(WRONG_AUDIENCE)
     if "exp" not in claims:
-        return _refused(NO_EXP)
-    if claims["exp"] <= now:
-        return _refused("exp is past")
+        failed.append(NO_EXP)
+    elif claims["exp"] <= now:
+        failed.append("exp is past")
     if "nbf" in claims and claims["nbf"] > now:
-        return _refused("nbf is in the future")
+        failed.append("nbf is in the future")
+    if failed:
+        only_audience = len(failed) == 1 and failed[0].startswith(WRONG_AUDIENCE)
+        return _refused("; ".join(failed), BAD_AUDIENCE if only_audience else UNAUTHORIZED)
     scopes = token_scopes(claims)
     if route_scopes and not set(route_scopes) & set(scopes):
         return Verdict(FORBIDDEN, "the token has none of the route's scopes")

@@ -6,9 +6,11 @@ its timeout (``limits.md``: "maximum integration timeout 30 seconds", 50 ms at l
   center, "api-gateway-504-errors", for REST, HTTP and WebSocket APIs). The body is not
   documented for HTTP APIs: ``{"message":"Gateway Timeout"}`` or REST's
   ``{"message":"Endpoint request timed out"}`` are both accepted.
-- Lambda proxy, the function's own timeout first: a function error, 500
-  ``{"message":"Internal Server Error"}`` (``http-api-troubleshooting-lambda.md``: "function
-  error, timeout ... Internal Server Error").
+- Lambda proxy, the function's own timeout first: Lambda ends the invocation with "Task timed
+  out after N seconds", a function error like an uncaught exception, and a Lambda integration
+  whose function fails answers 500 ``{"message":"Internal Server Error"}``
+  (``http-api-troubleshooting-lambda.md``: that answer, when the log shows "a problem with your
+  Lambda function code").
 - Lambda proxy, the integration's timeout first: 503 ``{"message":"Service Unavailable"}``
   (the project's reference, ``apigw-v2.md``: "integration timeout ... then 503").
 
