@@ -12,8 +12,7 @@ What the page says, and the model does:
   ARN (``routeArn`` / ``methodArn``).
 - "The context object is optional. You can pass context properties to Lambda integrations":
   ``requestContext.authorizer.lambda`` in 2.0 events (recorded on AWS: aws-lambda-go
-  ``events/testdata/apigw-v2-request-lambda-authorizer.json``), the properties directly under
-  ``requestContext.authorizer`` in 1.0 events.
+  ``events/testdata/apigw-v2-request-lambda-authorizer.json``).
 - Caching: "API Gateway uses the authorizer's identity sources as the cache key. If a client
   specifies the same parameters in identity sources within the configured TTL, API Gateway uses
   the cached authorizer result, rather than invoking your Lambda function"; a simple response
@@ -23,7 +22,9 @@ What the page says, and the model does:
 - "If API Gateway can't invoke your Lambda authorizer, or your Lambda authorizer returns a
   response in an invalid format, clients receive a 500 Internal Server Error."
 
-Undocumented choices, named here: a denied request is 403 ``{"message":"Forbidden"}`` and a
+Undocumented choices, named here: in 1.0 events the properties sit directly under
+``requestContext.authorizer`` (the REST-compatible shape the 1.0 format exists for; other keys
+there, such as ``principalId``, are not compared); a denied request is 403 ``{"message":"Forbidden"}`` and a
 missing identity source 401 ``{"message":"Unauthorized"}`` (AWS's gateway responses of those
 statuses); a failed or malformed answer is not cached (there is no result to keep); what the
 authorizer event's ``identitySource`` holds when the authorizer has no identity source is not
