@@ -128,18 +128,19 @@ LIMITS = "test_limits.py"
 
 
 def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, bug: str,
-         gaps: str = "") -> pytest.RunResult:
+         gaps: str = "", profile: str = "injection") -> pytest.RunResult:
     pytester.makeconftest(BUGGY_EMBEDDED + INJECTION_PROFILE)
     monkeypatch.setenv("CONTRACT_BUGS", bug)
     monkeypatch.setenv("CONTRACT_GAPS", gaps)
-    return pytester.runpytest_subprocess("--apigw", "-p", "no:randomly", "--hypothesis-profile=injection",
+    return pytester.runpytest_subprocess("--apigw", "-p", "no:randomly", f"--hypothesis-profile={profile}",
                                          "-rx", case, timeout=300)
 
 
 @pytest.mark.parametrize("case", [JWT, LAMBDA, THROTTLING, TIMEOUTS, LIMITS])
 def test_without_a_bug_the_case_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                        case: str) -> None:
-    _run(pytester, monkeypatch, case, "").assert_outcomes(passed=1)
+    """Control: the same run with no bug (under the suite's default profile) passes."""
+    _run(pytester, monkeypatch, case, "", profile="apigw-ci").assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize(("case", "bug", "shown"), [
