@@ -40,7 +40,7 @@ from pytest_apigw.strategies.authorizers import (
     auth_requests,
     lambda_setups,
 )
-from pytest_apigw.strategies.wire import HttpRequest, HttpResponse
+from pytest_apigw.strategies.wire import HttpRequest
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -137,7 +137,6 @@ def test_lambda_authorizer_answers_context_and_cache(
             def decide(key: str, expected: Expected | None = expected) -> Verdict | None:
                 return expected.verdict if expected is not None else None
 
-            response: HttpResponse
             response, host = send(request, deployment)
             diffs, prediction, observed = check_authorized(api, deployment.api_id, request, response, host,
                                                            decide, gaps)
