@@ -88,8 +88,10 @@ BUGGY_EMBEDDED = textwrap.dedent(
 
     if "payload_limit_in_kib" in BUGS:  # the 10 MB limit read as 10 KiB
         from pytest_apigw_embedded.exchange import asgi
+        from pytest_apigw_embedded.gateway import http_app
 
-        asgi.read_body.__defaults__ = (10 * 1024,)
+        asgi.read_body.__defaults__ = (10 * 1024,)  # the ASGI path
+        http_app.HttpGateway.body_limit = 10 * 1024  # the wire server's
 
     if "drop_integration_timeouts" in BUGS:  # provisioning: every integration gets AWS's 30 s
         import copy
