@@ -54,8 +54,13 @@ _GAPS = {
     cap.HTTP_PROXY_URI: "MiniStack appends the request path to every HTTP proxy integration URI, fills "
                         "in no {path} variables, and forwards the decoded path (502 on non-ASCII or a space)",
     cap.AUTHORIZER_JWT_DETAILS: "MiniStack sorts a JWT's scopes (AWS: the token's order), accepts a token "
-                                "without exp (AWS: 401), and keeps a JWKS for 2 h without fetching it "
-                                "again for an unknown kid",
+                                "without exp (AWS: 401), keeps a JWKS for 2 h without fetching it again "
+                                "for an unknown kid, and sends no www-authenticate header with a 401",
+    cap.REQUEST_LIMITS: "MiniStack lets a request body over 10 MB through to the integration (AWS: 413)",
+    cap.INTEGRATION_TIMEOUTS: "MiniStack enforces no integration timeout (TimeoutInMillis): a slow upstream "
+                              "answers whenever it finishes (AWS: 504)",
+    cap.AUTHORIZER_EVENT_V1: "MiniStack sends a payload 1.0 Lambda authorizer an event without version, "
+                             "identitySource and authorizationToken",
 }
 #: What the localstack backend declares on a MiniStack endpoint, each reason with the version.
 MINISTACK_GAPS = {name: f"{reason} (checked on MiniStack {MINISTACK_VERSION})"
