@@ -196,6 +196,11 @@ class ProcessRuntime:
                 self._template_failed = True
         return self._template
 
+    @property
+    def template_pid(self) -> int | None:
+        """The pid of the warm template process, ``None`` while none runs."""
+        return None if self._template is None else self._template.proc.pid
+
     def drop_template(self) -> None:
         """Stop using the template (it failed): workers start as new interpreters from now on."""
         self._template_failed = True
