@@ -140,10 +140,23 @@ def _fmt_target(row: Result) -> str:
     return ", ".join(parts)
 
 
+def _fmt_spread(row: Result) -> str:
+    """The per-round range around the value, in percent of it (``-8%/+5%``)."""
+    if row.spread is None or row.error or not row.value or math.isnan(row.value):
+        return ""
+    low, high = row.spread
+    return f"{(low / row.value - 1) * 100:+.0f}%/{(high / row.value - 1) * 100:+.0f}%"
+
+
+def _fmt_usage(value: float | None, digits: str) -> str:
+    return "" if value is None or math.isnan(value) else format(value, digits)
+
+
 def table(results: Sequence[Result]) -> str:
     """The results as one aligned text table."""
     by_name = {r.name: r for r in results if not r.error}
-    header = ("row", "value", "unit", "ratio", "ratio of", "target", "", "notes")
+    header = ("row", "value", "unit", "spread", "cpu µs/req", "cs/req", "ratio", "ratio of", "target", "",
+              "notes")
     lines: list[tuple[str, ...]] = []
     for row in results:
         r = ratio(row, by_name)
@@ -157,12 +170,13 @@ def table(results: Sequence[Result]) -> str:
                 of += " (paired)"
         note = f"{row.error}" if row.error else row.note
         lines.append((
-            row.name, _fmt_value(row), row.unit, "" if r is None else f"{r:,.3g}×", of,
+            row.name, _fmt_value(row), row.unit, _fmt_spread(row), _fmt_usage(row.cpu_us, ".0f"),
+            _fmt_usage(row.switches, ".2f"), "" if r is None else f"{r:,.3g}×", of,
             _fmt_target(row), verdict(row, r), note,
         ))
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h)
               for i, h in enumerate(header)]
-    right = {1, 3}
+    right = {1, 3, 4, 5, 6}
 
     def fmt(cells: Sequence[str]) -> str:
         pairs = enumerate(zip(cells, widths, strict=True))
@@ -183,7 +197,8 @@ def as_json(results: Sequence[Result]) -> list[dict[str, object]]:
             "unit": row.unit, "vs": row.vs, "inverse": row.inverse, "ratio": r,
             "target": list(row.target) if row.target else None,
             "limit": list(row.limit) if row.limit else None, "verdict": verdict(row, r) or None,
-            "note": row.note, "error": row.error,
+            "note": row.note, "error": row.error, "cpu_us_per_request": row.cpu_us,
+            "switches_per_request": row.switches, "spread": list(row.spread) if row.spread else None,
         })
     return out
 
