@@ -70,7 +70,7 @@ def _first_deploy_once(folder: Path) -> dict[str, float]:
 
 @bench("first_deploy", order=70)
 def first_deploy(settings: Settings) -> Result:
-    runs = 3 if settings.quick else 7
+    runs = settings.repeats(7, 3)
     with tempfile.TemporaryDirectory(prefix="bench-first-deploy-") as tmp:
         folder = Path(tmp)
         (folder / "test_first_deploy.py").write_text(FIRST_DEPLOY_TEST)
@@ -127,12 +127,12 @@ def process_cold_start(settings: Settings) -> list[Result]:
     rows: list[Result] = []
     firsts: list[float] = []
     warm: list[float] = []
-    for round_ in range(2 if settings.quick else 3):
+    for round_ in range(settings.repeats(3, 2)):
         backend = EmbeddedBackend()
         backend.start()
         try:
             firsts.append(_cold_start(backend, f"First{round_}"))
-            warm += [_cold_start(backend, f"Warm{round_}x{i}") for i in range(3 if settings.quick else 6)]
+            warm += [_cold_start(backend, f"Warm{round_}x{i}") for i in range(settings.repeats(6, 3))]
         finally:
             backend.close()
     template = ProcessRuntime.use_template
@@ -146,7 +146,7 @@ def process_cold_start(settings: Settings) -> list[Result]:
     backend = EmbeddedBackend()
     backend.start()
     try:
-        spawned = [_cold_start(backend, f"Spawn{i}") for i in range(3 if settings.quick else 6)]
+        spawned = [_cold_start(backend, f"Spawn{i}") for i in range(settings.repeats(6, 3))]
     finally:
         backend.close()
         ProcessRuntime.use_template = template

@@ -45,12 +45,20 @@ class Settings:
     warmup: int = 300
     #: Leave out rows that need MiniStack (tests).
     skip_external: bool = False
+    #: Rounds / sessions / functions per sample-based row (``--samples``); ``None``: the row's own.
+    samples: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def count(self, full: int, quick: int) -> int:
         """Requests for a row: ``--requests`` if given, else the row's full or quick default."""
         if self.requests is not None:
             return self.requests
+        return quick if self.quick else full
+
+    def repeats(self, full: int, quick: int) -> int:
+        """Samples for a row: ``--samples`` if given, else the row's full or quick default."""
+        if self.samples is not None:
+            return max(1, self.samples)
         return quick if self.quick else full
 
 

@@ -213,15 +213,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, metavar="N", help="timed requests per throughput row")
     parser.add_argument("--time-limit", type=float, metavar="S", help="cap of one timed loop in seconds")
     parser.add_argument("--warmup", type=int, metavar="N", help="untimed requests before each timed loop")
+    parser.add_argument("--samples", type=int, metavar="N",
+                        help="rounds / sessions / functions of the sample-based rows (startup, concurrency)")
     parser.add_argument("--skip-external", action="store_true", help="leave out MiniStack/LocalStack rows")
     parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
                         help="also write the rows as JSON (to PATH, or stdout instead of the table)")
     parser.add_argument("--list", action="store_true", help="list the discovered benches and exit")
+    parser.add_argument("--plots", metavar="DIR", default=str(common.HERE / "out"),
+                        help="folder for the PNG plots (default benchmarks/out; needs the bench extra)")
+    parser.add_argument("--no-plots", action="store_true", help="write no plots")
     return parser.parse_args(argv)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    settings = Settings(quick=args.quick, requests=args.requests, skip_external=args.skip_external)
+    settings = Settings(quick=args.quick, requests=args.requests, skip_external=args.skip_external,
+                        samples=args.samples)
     if args.quick:
         settings.time_limit, settings.warmup = 2.0, 100
     if args.time_limit is not None:
@@ -258,6 +264,14 @@ def main(argv: Sequence[str] | None = None, *, progress: bool = True) -> list[Re
         if args.json:
             with contextlib.suppress(OSError), open(args.json, "w") as out:
                 json.dump(as_json(results), out, indent=2)
+    if not args.no_plots:
+        from benchmarks import plots
+
+        written, reason = plots.write(results, Path(args.plots))
+        for path in written:
+            print(f"plot: {path}", file=sys.stderr)
+        if reason and progress:
+            print(f"plots skipped: {reason}", file=sys.stderr)
     return results
 
 
