@@ -56,6 +56,18 @@ def test_each_worker_has_its_own_module_state_and_environment(apigw, worker_star
         assert first["ppid"] == other["ppid"] == runtime._template.proc.pid
 
 
+def test_a_worker_that_dies_is_replaced_by_a_fresh_one(apigw, worker_start):
+    fn = Function("Dies", handler=HANDLER, isolation="process")
+    deployment = apigw.deploy(_api(fn))
+    with httpx.Client(timeout=30) as client:
+        first = client.get(f"{deployment.url}/Dies").json()
+        died = client.get(f"{deployment.url}/Dies", params={"exit": "1"})
+        after = client.get(f"{deployment.url}/Dies").json()
+    assert died.status_code == 500
+    assert after["pid"] != first["pid"] and after["calls"] == 1  # a new instance, fresh state
+    assert wait_gone([first["pid"]], timeout=2) == []
+
+
 def test_a_workers_stderr_is_the_test_that_started_it(apigw, worker_start, capfd):
     fn = Function("Err", handler=HANDLER, isolation="process")
     deployment = apigw.deploy(_api(fn))

@@ -64,16 +64,25 @@ class ForkedWorker:
         result: InvokeResult = pickle.loads(await self.reader.readexactly(size))
         return result
 
-    def kill_now(self) -> None:
-        """Send SIGKILL (safe if it is gone already) and close the channel."""
+    def _signal(self) -> None:
         if self.pidfd >= 0:
             with contextlib.suppress(ProcessLookupError, OSError):
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
         self.writer.close()
 
+    def _close_pidfd(self) -> None:
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
+            self.pidfd = -1
+
+    def kill_now(self) -> None:
+        """Send SIGKILL (safe if it is gone already) and let go of the worker without waiting."""
+        self._signal()
+        self._close_pidfd()
+
     async def kill(self) -> None:
         """Kill the worker and return once it no longer exists."""
-        self.kill_now()
+        self._signal()
         if self.pidfd < 0:
             return
         loop = asyncio.get_running_loop()
@@ -93,8 +102,7 @@ class ForkedWorker:
                         await asyncio.sleep(0.001)
         finally:
             loop.remove_reader(self.pidfd)
-            os.close(self.pidfd)
-            self.pidfd = -1
+            self._close_pidfd()
 
 
 class WorkerTemplate:

@@ -11,6 +11,8 @@ CALLS = 0
 def count(event, context):
     """Count the calls this process's copy of the module has served; show what the process got."""
     global CALLS
+    if (event.get("queryStringParameters") or {}).get("exit"):
+        os._exit(3)  # the process dies mid-invocation
     CALLS += 1
     os.write(2, f"fresh-state stderr mark {context.function_name}\n".encode())
     return {"statusCode": 200, "body": json.dumps({
