@@ -6,7 +6,8 @@ the client's cost stays small; the servers are the ``lambda_proxy`` deployment (
 in-process Lambda) and the floor (``bench_floor.RawServer``, the gateway's exact response bytes),
 both in this process as in every other row. For each connection count the two are measured in
 alternating rounds; the ratio is the median of the per-round ratios. CPU and context switches
-per request are this process's (every thread but the idle main one) over warm-up and window.
+per request are this process's (every thread but the idle main one, and its worker processes
+but the load generator) over warm-up and window.
 Target: ≥ 0.25× the floor under 16 connections.
 """
 
@@ -88,10 +89,11 @@ def concurrency(settings: Settings) -> list[Result]:
             for r in range(rounds):
                 rates: dict[str, float] = {}
                 for name in ports if r % 2 == 0 else reversed(list(ports)):
-                    before = server_usage()
+                    load = [client.proc.pid]
+                    before = server_usage(exclude=load)
                     result = client.run(ports[name], conns, seconds, warmup)
                     total = totals[name]
-                    total.usage = total.usage + (server_usage() - before)
+                    total.usage = total.usage + (server_usage(exclude=load) - before)
                     total.requests += result["requests"]
                     total.seconds += result["seconds"]
                     answered[name] += result["total"]

@@ -196,11 +196,11 @@ class Usage:
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _process_usage(pid: int) -> Usage:
-    """Every thread of process ``pid`` (``/proc``; zero when it is gone)."""
+def _process_usage(pid: int, tids: Sequence[int] | None = None) -> Usage:
+    """Every thread of process ``pid`` (or only ``tids``; ``/proc``; zero when gone)."""
     usage = Usage()
     try:
-        tasks = os.listdir(f"/proc/{pid}/task")
+        tasks = os.listdir(f"/proc/{pid}/task") if tids is None else [str(t) for t in tids]
     except OSError:
         return usage
     for tid in tasks:
@@ -215,17 +215,49 @@ def _process_usage(pid: int) -> Usage:
     return usage
 
 
-def server_usage(pids: Sequence[int] = ()) -> Usage:
-    """The server side's usage so far: this process minus the calling (client) thread, plus the
-    processes ``pids`` (servers outside the process). Deltas around a timed loop, divided by its
-    requests, give CPU and context switches per request."""
+def descendants(pid: int | None = None) -> set[int]:
+    """Every live process below ``pid`` (this one by default): worker processes, Node.js
+    instances, servers started by a bench (``/proc``; empty where there is none)."""
+    root = os.getpid() if pid is None else pid
+    parents: dict[int, int] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return set()
+    for entry in entries:
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rpartition(")")[2].split()
+                if fields[0] != "Z":
+                    parents[int(entry)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {root}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def server_usage(
+    pids: Sequence[int] = (), *, exclude: Sequence[int] = (), client_threads: Sequence[int] = (),
+) -> Usage:
+    """The server side's usage so far: this process minus the calling (client) thread and the
+    client's own helper threads (``client_threads``, native ids), plus every process below it
+    (worker processes, Node.js instances, a MiniStack subprocess) but those in ``exclude`` (a load
+    generator), plus ``pids``. Deltas around a timed loop, divided by its requests, give CPU and
+    context switches per request."""
     whole = resource.getrusage(resource.RUSAGE_SELF)
     client = resource.getrusage(resource.RUSAGE_THREAD)
     usage = Usage(
         whole.ru_utime + whole.ru_stime - client.ru_utime - client.ru_stime,
         whole.ru_nvcsw + whole.ru_nivcsw - client.ru_nvcsw - client.ru_nivcsw,
     )
-    for pid in pids:
+    if client_threads:
+        usage = usage - _process_usage(os.getpid(), client_threads)
+    skip = set(exclude)
+    others = (descendants() - skip) | set(pids)
+    for pid in sorted(others):
         usage = usage + _process_usage(pid)
     return usage
 
