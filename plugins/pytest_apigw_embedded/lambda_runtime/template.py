@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -99,6 +100,9 @@ def main() -> None:
     base_path = [p for p in sys.path[1:] if p not in own_path]
     # Workers are reaped by the kernel; the runtime waits for them through a pidfd.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    # What the template imported is never garbage: keep it out of the workers' collections (and
+    # their pages shared with the template), as the gc docs advise before fork().
+    gc.freeze()
     control.send(pickle.dumps(("ready", os.getpid())))
     while True:
         try:
