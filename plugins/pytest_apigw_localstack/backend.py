@@ -120,7 +120,8 @@ class AwsApiBackend(Backend):
         deadline = time.monotonic() + ACCESS_LOG_WAIT
         while True:
             logs = access_logs.read_stages(self.clients, provisioned(deployment).ledger)
-            if sum(len(log.lines) for log in logs) >= expected or time.monotonic() >= deadline:
+            written = sum(len(log.lines) for log in logs)
+            if not logs or written >= expected or time.monotonic() >= deadline:
                 return logs
             time.sleep(1.0)
 

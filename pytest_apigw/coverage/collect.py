@@ -187,8 +187,10 @@ class Collector:
             logs = deployment.backend.stage_access_logs(deployment, expected=expected)
         except Exception as exc:  # an unreadable log must not fail the test's teardown
             return None, f"access logs could not be read: {type(exc).__name__}: {exc}"
-        if not logs:
-            return None, "no stage has an access log"
+        logged = {log.stage for log in logs}
+        unlogged = [stage.stage_name for stage in api.stages if stage.stage_name not in logged]
+        if unlogged:
+            return None, f"no access log on stage {', '.join(map(repr, unlogged))}"
         guarded = has_authorizers(api)
         lacking = [f"stage {log.stage!r} access_log_format lacks {', '.join(gaps)}"
                    for log in logs if (gaps := route_log.missing(log.format, authorizers=guarded))]

@@ -121,3 +121,44 @@ def test_route_coverage_reads_each_stages_log_group_back_through_cloudwatch(mini
     assert seen["sources"] == [model.SOURCE_ACCESS_LOG]
     assert (seen["routes"], seen["unmatched"]) == (expected["routes"], expected["unmatched"])
     assert seen["routes"]["GET /books/{id}"]["requests"] == 2 and seen["unmatched"]["requests"] == 1
+
+
+def test_an_account_that_may_not_log_gets_its_stage_without_coverages_log(ministack, monkeypatch) -> None:
+    """AWS refuses access logging on a WebSocket stage until the account has a CloudWatch Logs role
+    (``BadRequestException: CloudWatch Logs role ARN must be set in account settings to enable
+    logging``, reported in sst/ion#373): coverage's own log is dropped, the deploy goes on, and the
+    API is counted client-side with the reason."""
+    from botocore.exceptions import ClientError
+
+    backend = WritesAccessLogs(endpoint=ministack.url)
+    backend.start()
+    backend.translator.route_log_format = route_log.FORMAT
+    real = backend.clients.apigatewayv2.create_stage
+    message = "CloudWatch Logs role ARN must be set in account settings to enable logging"
+    refusal = {"Error": {"Code": "BadRequestException", "Message": message}}
+
+    def create_stage(**kwargs):
+        if "AccessLogSettings" in kwargs:
+            raise ClientError(refusal, "CreateStage")
+        return real(**kwargs)
+
+    monkeypatch.setattr(backend.clients.apigatewayv2, "create_stage", create_stage)
+    collector = Collector()
+    try:
+        api = HttpApi("Books")  # its $default stage has no access_log_format
+        api.add_routes(path="/books", methods=[HttpMethod.GET],
+                       integration=LambdaProxyIntegration(handler=Function("Echo", handler=handlers.echo)))
+        deployment = backend.deploy(api)
+        collector.deployed(deployment)
+        stage = backend.clients.apigatewayv2.get_stage(ApiId=deployment.api_id, StageName="$default")
+        assert "AccessLogSettings" not in stage
+        assert backend.stage_access_logs(deployment) == []
+        with deployment.client(timeout=30) as client:
+            assert client.get("/books").status_code == 200
+        deployment.close()
+    finally:
+        backend.close()
+    books_seen = collector.snapshot()["apis"]["Books"]
+    assert books_seen["sources"] == [
+        "client-side: requests through the fixture's clients only (no access log on stage '$default')"]
+    assert books_seen["routes"]["GET /books"]["requests"] == 1
