@@ -16,6 +16,7 @@ keeps (the API's ``sources`` say which):
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -51,11 +52,12 @@ def has_authorizers(api: Any) -> bool:
 
 @dataclass
 class Watched:
-    """A deployment whose requests are counted when it closes: what its clients saw so far."""
+    """A deployment whose requests are counted when it closes: what its clients saw so far
+    (counted by route and status, so a long test stays flat)."""
 
     deployment: Any
     name: str
-    hits: list[client_side.Hit] = field(default_factory=list)
+    hits: Counter[client_side.Hit] = field(default_factory=Counter)
 
 
 class Collector:
@@ -121,8 +123,10 @@ class Collector:
                 return
             self._count(name, key, model.status_class(invocation.status), invocation.authorized)
 
-    def _count(self, name: str, key: str | None, status: str | None, authorized: bool | None) -> None:
-        """One request of API ``name`` on route ``key`` (``None``: no route); the lock is held."""
+    def _count(self, name: str, key: str | None, status: str | None, authorized: bool | None,
+               times: int = 1) -> None:
+        """``times`` requests of API ``name`` on route ``key`` (``None``: no route), each with
+        ``status`` and ``authorized``; the lock is held."""
         entry = self._data["apis"][name]
         if key is None:
             target = entry["unmatched"]
@@ -130,18 +134,18 @@ class Collector:
             target = entry["routes"].setdefault(key, {"requests": 0, "statuses": {},
                                                       "allowed": 0, "refused": 0})
             if authorized is True:
-                target["allowed"] += 1
+                target["allowed"] += times
             elif authorized is False:
-                target["refused"] += 1
-        target["requests"] += 1
+                target["refused"] += times
+        target["requests"] += times
         if status is not None:
-            target["statuses"][status] = target["statuses"].get(status, 0) + 1
+            target["statuses"][status] = target["statuses"].get(status, 0) + times
 
     def _client_event(self, watched: Watched, event: ClientEvent) -> None:
         hit = client_side.attribute(watched.deployment.api, watched.deployment.stage_urls, event)
         if hit is not None:
             with self._lock:
-                watched.hits.append(hit)
+                watched.hits[hit] += 1
 
     def settle(self, deployment: Any) -> None:
         """Count the requests of a deployment without invocation log (called as it closes, and
@@ -151,11 +155,11 @@ class Collector:
             watched = self._watched.pop(id(deployment), None)
             if watched is None:
                 return
-            hits = list(watched.hits)
+            hits = Counter(watched.hits)
         api, backend = deployment.api, deployment.backend
         records, reason = None, "backend writes no access log"
         if backend.supports(capabilities.ACCESS_LOGS):
-            records, reason = self._access_log_records(deployment, len(hits))
+            records, reason = self._access_log_records(deployment, hits.total())
         with self._lock:
             entry = self._data["apis"][watched.name]
             if records is not None:
@@ -172,12 +176,12 @@ class Collector:
                 source += f" ({reason})"
             model.add_sources(entry["sources"], [source])
             guarded = {key for key, route in api.routes.items() if route.authorizer is not None}
-            for hit in hits:
+            for hit, times in hits.items():
                 authorized = None
                 if hit.route_key in guarded and hit.status is not None:
                     authorized = hit.status not in (401, 403)
                 status = model.status_class(hit.status) if hit.status is not None else None
-                self._count(watched.name, hit.route_key, status, authorized)
+                self._count(watched.name, hit.route_key, status, authorized, times)
 
     @staticmethod
     def _access_log_records(deployment: Any, expected: int) -> tuple[list[route_log.LogRecord] | None, str]:

@@ -9,11 +9,13 @@ same requests must give the same counts as the invocation log.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
 import pytest
 from pytest_apigw_embedded.backend import EmbeddedBackend
+from websockets.exceptions import InvalidStatus
 
 from pytest_apigw import (
     CorsPreflightOptions,
@@ -228,3 +230,53 @@ def test_access_log_counts_merge_with_other_processes_counts(embedded):
     guarded = books["routes"]["GET /books/{id}"]
     assert (guarded["requests"], guarded["allowed"], guarded["refused"]) == (9, 6, 3)
     assert books["unmatched"] == {"requests": 3, "statuses": {"4xx": 3}}
+
+
+def test_the_clients_report_what_they_sent_and_keep_the_users_hooks(embedded):
+    deployment = embedded.deploy(books_api(None, authorizer=False))
+    seen, theirs = [], []
+    deployment.client_listeners.append(seen.append)
+    deployment.client_listeners.append(lambda event: 1 / 0)  # a broken listener never fails the test
+    try:
+        with deployment.client(event_hooks={"response": [theirs.append]}) as client:
+            assert client.get("/books").status_code == 200
+    finally:
+        deployment.close()
+    assert [(e.kind, e.method, e.status, e.url) for e in seen] == [
+        ("http", "GET", 200, deployment.url + "/books")]
+    assert len(theirs) == 1
+
+
+def refuse(event, context):
+    return {"statusCode": 403 if event["requestContext"]["eventType"] == "CONNECT" else 200}
+
+
+def test_the_websocket_clients_report_handshakes_messages_and_closes(embedded):
+    deployment = embedded.deploy(chat_api(None))
+    seen = []
+    deployment.client_listeners.append(seen.append)
+
+    async def talk():
+        async with deployment.ws_connect_async() as ws:
+            await ws.send_json({"action": "sendmessage"})
+            await ws.send(b"\x00")
+
+    try:
+        asyncio.run(talk())
+        kinds = [(e.kind, e.status, e.message) for e in seen]
+        assert kinds == [("connect", 101, None), ("message", None, '{"action": "sendmessage"}'),
+                         ("message", None, None), ("disconnect", None, None)]
+    finally:
+        deployment.close()
+    handler = LambdaWebSocketIntegration(handler=refuse)
+    api = WebSocketApi("Shut", connect_route_options=handler)
+    WebSocketStage("Dev", web_socket_api=api, stage_name="dev", auto_deploy=True)
+    shut = embedded.deploy(api)
+    refused = []
+    shut.client_listeners.append(refused.append)
+    try:
+        with pytest.raises(InvalidStatus):
+            shut.ws_connect()
+    finally:
+        shut.close()
+    assert [(e.kind, e.status) for e in refused] == [("connect", 403)]
