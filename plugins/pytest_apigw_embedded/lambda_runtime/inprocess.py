@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import traceback
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_runtime import environ, logs
@@ -21,7 +20,7 @@ from pytest_apigw_embedded.lambda_runtime.context import (
     lambda_environment,
     new_log_stream,
 )
-from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
+from pytest_apigw_embedded.lambda_runtime.result import InvokeResult, handler_traceback
 from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads
 
 if TYPE_CHECKING:
@@ -41,14 +40,14 @@ def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[
     except Exception as exc:
         return InvokeResult(
             error_type=type(exc).__name__, error_message=str(exc),
-            traceback=traceback.format_exc(), logs=lines,
+            traceback=handler_traceback(exc), logs=lines,
         )
     except BaseException as exc:  # SystemExit, KeyboardInterrupt: the runtime would exit
         # On Lambda a runtime that exits answers ``Runtime.ExitError`` for the invocation.
         return InvokeResult(
             error_type="Runtime.ExitError",
             error_message=f"Runtime exited during the invocation: {type(exc).__name__}({exc})",
-            traceback=traceback.format_exc(), logs=lines,
+            traceback=handler_traceback(exc), logs=lines,
         )
 
 
