@@ -45,11 +45,6 @@ def route_table(api: Any) -> dict[str, dict[str, Any]]:
     return table
 
 
-def has_authorizers(api: Any) -> bool:
-    """True when a route of ``api`` has an authorizer."""
-    return any(route.authorizer is not None for route in api.routes.values())
-
-
 @dataclass
 class Watched:
     """A deployment whose requests are counted when it closes: what its clients saw so far
@@ -159,7 +154,7 @@ class Collector:
         api, backend = deployment.api, deployment.backend
         records, reason = None, "backend writes no access log"
         if backend.supports(capabilities.ACCESS_LOGS):
-            records, reason = self._access_log_records(deployment, hits.total())
+            records, reason = route_log.records(deployment, expected=hits.total())
         with self._lock:
             entry = self._data["apis"][watched.name]
             if records is not None:
@@ -182,25 +177,6 @@ class Collector:
                     authorized = hit.status not in (401, 403)
                 status = model.status_class(hit.status) if hit.status is not None else None
                 self._count(watched.name, hit.route_key, status, authorized, times)
-
-    @staticmethod
-    def _access_log_records(deployment: Any, expected: int) -> tuple[list[route_log.LogRecord] | None, str]:
-        """The deployment's access-log lines read, or ``None`` and why they cannot serve."""
-        api = deployment.api
-        try:
-            logs = deployment.backend.stage_access_logs(deployment, expected=expected)
-        except Exception as exc:  # an unreadable log must not fail the test's teardown
-            return None, f"access logs could not be read: {type(exc).__name__}: {exc}"
-        logged = {log.stage for log in logs}
-        unlogged = [stage.stage_name for stage in api.stages if stage.stage_name not in logged]
-        if unlogged:
-            return None, f"no access log on stage {', '.join(map(repr, unlogged))}"
-        guarded = has_authorizers(api)
-        lacking = [f"stage {log.stage!r} access_log_format lacks {', '.join(gaps)}"
-                   for log in logs if (gaps := route_log.missing(log.format, authorizers=guarded))]
-        if lacking:
-            return None, "; ".join(lacking)
-        return [record for log in logs for record in route_log.read(log.format, log.lines)], ""
 
     def settle_all(self) -> None:
         """Count the deployments still live (their backend tears them down after the session)."""

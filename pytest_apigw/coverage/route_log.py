@@ -4,7 +4,8 @@ Where a backend writes access logs (AWS, LocalStack Pro: CloudWatch Logs), route
 for one on every stage: :data:`FORMAT` on a stage without ``access_log_format``, the user's own
 format otherwise (so ``deployment.access_log`` stays what they set). :func:`missing` says which
 variables a format lacks for coverage; :func:`read` turns a format's lines back into
-:class:`LogRecord` values (the reader every backend's lines go through).
+:class:`LogRecord` values (the reader every backend's lines go through); :func:`records` does it
+for a whole deployment, from ``Backend.stage_access_logs``.
 
 The variables (AWS's ``http-api-logging-variables.md`` and ``websocket-api-logging.md``):
 ``$context.routeKey`` (``-`` when no route matched), ``$context.status``, ``$context.requestId``,
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -109,3 +110,29 @@ def read(fmt: str, lines: Iterable[str]) -> Iterator[LogRecord]:
         record = parse_line(fmt, line)
         if record is not None:
             yield record
+
+
+def has_authorizers(api: Any) -> bool:
+    """True when a route of ``api`` has an authorizer."""
+    return any(route.authorizer is not None for route in api.routes.values())
+
+
+def records(deployment: Any, *, expected: int = 0) -> tuple[list[LogRecord] | None, str]:
+    """Every stage's access-log lines of ``deployment`` read (the backend's
+    ``stage_access_logs``), or ``None`` and why they cannot serve: unreadable, a stage without a
+    log, a format that lacks a variable coverage reads."""
+    api = deployment.api
+    try:
+        logs = deployment.backend.stage_access_logs(deployment, expected=expected)
+    except Exception as exc:  # an unreadable log must not fail the test's teardown
+        return None, f"access logs could not be read: {type(exc).__name__}: {exc}"
+    logged = {log.stage for log in logs}
+    unlogged = [stage.stage_name for stage in api.stages if stage.stage_name not in logged]
+    if unlogged:
+        return None, f"no access log on stage {', '.join(map(repr, unlogged))}"
+    guarded = has_authorizers(api)
+    lacking = [f"stage {log.stage!r} access_log_format lacks {', '.join(gaps)}"
+               for log in logs if (gaps := missing(log.format, authorizers=guarded))]
+    if lacking:
+        return None, "; ".join(lacking)
+    return [record for log in logs for record in read(log.format, log.lines)], ""
