@@ -182,10 +182,10 @@ class HttpGateway:
             record.error = (f"no route matches {request.method} {stage_path}; stage "
                             f"{stage_routes.stage.stage_name!r} has: {listed or 'no routes'}")
             return responses.not_found()
-        record.route_key = match.key
-        refused_by = self.throttles.allow(stage_routes.stage, match.key)
+        record.route_key = key = match.key
+        refused_by = self.throttles.allow(stage_routes.stage, key)
         if refused_by is not None:
-            record.error = f"throttled: {match.key} is over its limits ({refused_by!r})"
+            record.error = f"throttled: {key} is over its limits ({refused_by!r})"
             return responses.too_many_requests()
         ctx = RequestContext(self.api_id, stage_routes.stage, match, request, record, self.services)
         plan = stage_routes.plans[id(match.route)]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_runtime import environ, logs
@@ -86,9 +87,12 @@ class InProcessRuntime:
         """Invoke ``function`` with ``event``; past ``timeout`` (default: the function's) the
         result has ``timed_out=True``."""
         timeout = function.timeout if timeout is None else timeout
-        started = asyncio.get_running_loop().time()
-        self.prepare(function)
-        handler, variables = self._handlers[function]
+        started = time.monotonic()
+        prepared = self._handlers.get(function)
+        if prepared is None:
+            self.prepare(function)
+            prepared = self._handlers[function]
+        handler, variables = prepared
         context = LambdaContext.for_function(function, self._log_stream)
         lines: list[str] = []
         logs.capture_console()  # print() and stderr into this invocation's log lines
@@ -125,7 +129,7 @@ class InProcessRuntime:
                 error_message=f"Task timed out after {timeout:.2f} seconds", logs=list(lines),
             ))
 
-        timer = loop.call_at(started + timeout, expire)
+        timer = loop.call_later(max(0.0, started + timeout - time.monotonic()), expire)
         try:
             return await waiter
         except asyncio.CancelledError:  # the client or the deployment went away: abandon it too
