@@ -48,7 +48,7 @@ def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[
     logs.collect_into(lines)
     try:
         payload = handler(event, context)
-        if asyncio.iscoroutine(payload):
+        if payload.__class__ is not dict and asyncio.iscoroutine(payload):  # a dict: 3 calls fewer
             payload = asyncio.run(payload)
         return InvokeResult(payload=payload, logs=lines)
     except Exception as exc:
