@@ -51,7 +51,11 @@ def http_date() -> bytes:
 def response_head(response: GatewayResponse, request_id: str) -> bytes:
     """The header lines of ``response`` on the wire (lower-case names, as uvicorn wrote them),
     with ``date``, ``content-length`` and AWS's ``apigw-requestid``."""
-    lines = [f"{k.lower()}: {v}\r\n" for k, v in response.headers if k.lower() not in _OWN_HEADERS]
+    lines = []
+    for key, value in response.headers:  # each name lower-cased once
+        name = key.lower()
+        if name not in _OWN_HEADERS:
+            lines.append(f"{name}: {value}\r\n")
     lines.append(f"date: {http_date_text()}\r\ncontent-length: {len(response.body)}\r\n"
                  f"apigw-requestid: {request_id}\r\n")
     return "".join(lines).encode("latin-1")
