@@ -168,7 +168,7 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._head_size += len(value)  # ``_count`` inlined: this runs for every header
         if self._head_size > limits.MAX_REQUEST_HEAD:
             self._head_too_big = True
-            raise limits._HeadTooBig
+            raise limits.HeadTooBig
         request = self.current
         assert request is not None
         spelled = name.decode("latin-1")
