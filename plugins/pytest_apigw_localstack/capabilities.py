@@ -32,6 +32,10 @@ MINISTACK_GAPS = {
     cap.REPEATED_VALUES: "MiniStack joins repeated headers with ', ' and reorders repeated query keys "
                          "(AWS: comma-joined in order, rawQueryString as sent)",
     cap.EVENT_EMPTY_PARTS: "MiniStack sends pathParameters: null where AWS leaves the key out",
+    cap.ROUTE_PRECEDENCE: "MiniStack ranks the routes a request matches by their count of literal segments, "
+                          "then an explicit method over ANY, and takes only a variable named exactly "
+                          "{proxy+} as greedy (the model: path before method, a greedy route's longest "
+                          "fixed prefix, literal before {param} position by position)",
     cap.GATEWAY_ERRORS: "MiniStack answers an unmatched route with {\"message\": \"No route found\"} "
                         "(AWS: {\"message\":\"Not Found\"})",
     cap.OPTIONS_ROUTED: "MiniStack answers every OPTIONS as a CORS preflight (403 without CORS) instead "

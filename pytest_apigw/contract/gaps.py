@@ -60,6 +60,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
                          "requestContext.routeKey", "resource", "requestContext.resourcePath",
                          *_ANSWER_FIELDS),
 }
+#: Which of several matching routes is selected: the route and what it binds, nothing else.
+FIELDS[cap.ROUTE_PRECEDENCE] = ("routeKey", "requestContext.routeKey", "pathParameters", "pathParameters.*",
+                                "resource", "requestContext.resourcePath")
 
 
 def _repeated(names: list[str], name: str) -> bool:
@@ -91,6 +94,9 @@ CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.REPEATED_VALUES: lambda d, r, p: _repeated_value(d, r),
     cap.EMPTY_SEGMENTS: lambda d, r, p: r is not None and ("//" in unquote(r.path) or r.path.endswith("/")),
 }
+# only when more than one route matched the request (a lone match has nothing to rank)
+CONDITIONS[cap.ROUTE_PRECEDENCE] = lambda d, r, p: (
+    p is not None and p.selection is not None and len(p.selection.matching) > 1)
 
 
 def explains(capability: str, diff: Diff, request: Any = None, prediction: Any = None,
