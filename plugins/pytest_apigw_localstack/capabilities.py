@@ -21,7 +21,8 @@ MINISTACK_GAPS = {
     cap.PRIVATE_NLB: _NO_VPC_LINK,
     cap.PRIVATE_CLOUD_MAP: _NO_VPC_LINK,
     cap.STAGE_PATH: "MiniStack drops a named stage's segment from rawPath / requestContext.http.path "
-                    "(1.0: path); AWS keeps it ('/dev/pets' on stage dev)",
+                    "(1.0: path); AWS keeps it ('/dev/pets' on stage dev); it drops a first segment "
+                    "'$default' too (AWS: a path like any other on the $default stage)",
     cap.STAGE_VARIABLES: "MiniStack stores stage variables but leaves the event's stageVariables out",
     cap.PAYLOAD_V1: "MiniStack stores PayloadFormatVersion 1.0 but sends the 2.0 event and reads the "
                     "response as 2.0 (no statusCode check, multiValueHeaders ignored)",

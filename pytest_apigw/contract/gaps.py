@@ -89,7 +89,9 @@ def _repeated_value(diff: Diff, request: Any) -> bool:
 CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.OPTIONS_ROUTED: lambda d, r, p: r is not None and r.method == "OPTIONS",
     cap.GATEWAY_ERRORS: lambda d, r, p: p is not None and p.response is not None,
-    cap.STAGE_PATH: lambda d, r, p: p is not None and p.stage not in (None, "$default"),
+    # a named stage's segment, or a first segment that spells "$default" (a stage name elsewhere)
+    cap.STAGE_PATH: lambda d, r, p: p is not None and (
+        p.stage not in (None, "$default") or (r is not None and unquote(r.path).startswith("/$default"))),
     cap.EVENT_EMPTY_PARTS: lambda d, r, p: d.expected is ABSENT and d.observed is None,
     cap.REPEATED_VALUES: lambda d, r, p: _repeated_value(d, r),
     cap.EMPTY_SEGMENTS: lambda d, r, p: r is not None and ("//" in unquote(r.path) or r.path.endswith("/")),

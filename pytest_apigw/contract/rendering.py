@@ -1,6 +1,7 @@
 """Generated HTTP API specs rendered as the templates teams ship, for the imported-API case.
 
-Three shapes of the same API (Lambda proxy routes, stages with stage variables):
+Three shapes of the same API (Lambda proxy routes, stages with stage variables, the API's CORS
+configuration):
 
 - :func:`cloudformation`: ``AWS::ApiGatewayV2::Api`` / ``Integration`` / ``Route`` / ``Stage``,
   ``AWS::Lambda::Function`` (code in a cloud-assembly asset folder, ``aws:asset:path``) and the
@@ -86,10 +87,28 @@ def _function_of(route: Any) -> str:
     return _logical(route.integration.handler.id)
 
 
+def cors_configuration(api: HttpApi, *, openapi: bool = False) -> dict[str, Any] | None:
+    """The API's CORS as ``CorsConfiguration`` (CloudFormation, SAM) or, with ``openapi``, as
+    ``x-amazon-apigateway-cors`` (camelCase keys); ``None`` without CORS."""
+    cors = api.cors_preflight
+    if cors is None:
+        return None
+    config: dict[str, Any] = {
+        "AllowOrigins": list(cors.allow_origins or ()), "AllowMethods": list(cors.allow_methods or ()),
+        "AllowHeaders": list(cors.allow_headers or ()), "ExposeHeaders": list(cors.expose_headers or ()),
+        "AllowCredentials": cors.allow_credentials, "MaxAge": cors.max_age_seconds,
+    }
+    config = {k: v for k, v in config.items() if v not in ([], None)}
+    return {k[0].lower() + k[1:]: v for k, v in config.items()} if openapi else config
+
+
 def cloudformation(api: HttpApi) -> dict[str, Any]:
     """``api`` as plain CloudFormation resources (what ``cdk synth`` makes of it)."""
     resources: dict[str, Any] = {API: {"Type": "AWS::ApiGatewayV2::Api",
                                        "Properties": {"Name": api.api_name, "ProtocolType": "HTTP"}}}
+    cors = cors_configuration(api)
+    if cors is not None:
+        resources[API]["Properties"]["CorsConfiguration"] = cors
     for logical_id, function in _functions(api).items():
         resources[logical_id] = _function_resource(function)
         resources[f"{logical_id}Permission"] = _permission(logical_id)
@@ -128,8 +147,11 @@ def openapi_body(api: HttpApi) -> dict[str, Any]:
                 "uri": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/"
                                    "functions/${" + _function_of(route) + ".Arn}/invocations"}}
 
-    body = {"openapi": "3.0.1", "info": {"title": api.api_name, "version": "1"},
-            "paths": _openapi_paths(api, integration)}
+    body: dict[str, Any] = {"openapi": "3.0.1", "info": {"title": api.api_name, "version": "1"},
+                            "paths": _openapi_paths(api, integration)}
+    cors = cors_configuration(api, openapi=True)
+    if cors is not None:
+        body["x-amazon-apigateway-cors"] = cors
     resources: dict[str, Any] = {API: {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Body": body}}}
     for logical_id, function in _functions(api).items():
         resources[logical_id] = _function_resource(function)
@@ -147,6 +169,9 @@ def sam(api: HttpApi) -> dict[str, Any]:
         http_api["StageName"] = first.stage_name
     if first.stage_variables:
         http_api["StageVariables"] = dict(first.stage_variables)
+    cors = cors_configuration(api)
+    if cors is not None:
+        http_api["CorsConfiguration"] = cors
     resources: dict[str, Any] = {API: {"Type": "AWS::Serverless::HttpApi", "Properties": http_api}}
     functions = _functions(api)
     for logical_id, function in functions.items():

@@ -51,7 +51,7 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
         raise build.error(logical_id, "Body", "an OpenAPI Body is for HTTP APIs only")
     where = f"{build.label(logical_id)} Body"
     cors = document.get("x-amazon-apigateway-cors")
-    if cors:
+    if cors is not None:  # present, even empty (SAM writes {} for a CorsConfiguration of defaults)
         spec.cors_preflight = CorsPreflightOptions(
             allow_origins=cors.get("allowOrigins"), allow_methods=cors.get("allowMethods"),
             allow_headers=cors.get("allowHeaders"), expose_headers=cors.get("exposeHeaders"),

@@ -74,9 +74,9 @@ def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *cases: str
 
 def test_without_a_bug_both_cases_pass(pytester, monkeypatch):
     """Control: the same run with nothing injected passes (ALB, NLB, Cloud Map; CloudFormation,
-    OpenAPI, SAM)."""
+    OpenAPI, SAM, with and without CORS)."""
     result = _run(pytester, monkeypatch, HEALTH, IMPORTED, bugs="")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=9)
 
 
 def test_target_health_catches_a_balancer_that_does_not_fail_over(pytester, monkeypatch):
@@ -114,7 +114,7 @@ def test_a_failure_shrinks_to_a_readable_api_and_request(pytester, monkeypatch):
 
 def test_imported_templates_catch_a_reader_that_ignores_the_payload_version(pytester, monkeypatch):
     """Imported 1.0 integrations served as 2.0: the event's ``version`` differs from what the
-    original spec predicts, in all three template shapes."""
+    original spec predicts, in all three template shapes, with and without CORS."""
     result = _run(pytester, monkeypatch, IMPORTED, bugs="import_v2")
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(failed=6)
     result.stdout.fnmatch_lines(["*version: model '1.0', observed '2.0'*"])

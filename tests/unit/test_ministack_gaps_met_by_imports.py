@@ -1,5 +1,6 @@
-"""The ``http.routing.precedence`` gap (MiniStack ranks matching routes its own way) excuses the
-selected route and its bindings only, and only when several routes matched the request."""
+"""MiniStack gaps the imported-template case met. ``http.routing.precedence`` (MiniStack ranks
+matching routes its own way) excuses the selected route and its bindings only, and only when
+several routes matched the request; the named-stage path gap covers a first segment ``$default``."""
 
 from __future__ import annotations
 
@@ -32,3 +33,17 @@ def test_a_lone_match_has_nothing_to_rank():
     prediction = _prediction("/x")
     assert prediction.selection.matching == ("DELETE /{a+}",)
     assert not explains(cap.ROUTE_PRECEDENCE, Diff("routeKey", "DELETE /{a+}", "$default"), None, prediction)
+
+
+def test_the_stage_path_gap_covers_a_first_segment_spelling_default():
+    """MiniStack takes ``/$default/x`` (``%24default`` too) on the ``$default`` stage as a stage
+    segment and drops it: the named-stage path gap excuses the path fields for such a request."""
+    api = HttpApi("Root")
+    api.add_routes(path="/{a+}", methods=["GET"], integration=LambdaProxyIntegration(handler=lambda e, c: e))
+    request = HttpRequest("GET", "/%24default/x")
+    prediction = predict(api, request, host="h")
+    assert prediction.stage == "$default"
+    assert explains(cap.STAGE_PATH, Diff("rawPath", "/$default/x", "/x"), request, prediction)
+    plain = HttpRequest("GET", "/other/x")
+    other = predict(api, plain, host="h")
+    assert not explains(cap.STAGE_PATH, Diff("rawPath", "/other/x", "/x"), plain, other)
