@@ -104,6 +104,7 @@ def test_process_handler_error_and_logs_reach_the_report(apigw):
     assert httpx.get(f"{deployment.url}/Crash", timeout=30).status_code == 500
     [record] = LOG.since(mark)
     assert "ValueError: isolated failure" in record.traceback
+    assert "worker.py" not in record.traceback  # starts at the handler, as Lambda's does
     assert "about to fail" in "".join(record.logs)
 
 

@@ -119,7 +119,7 @@ def test_a_slow_but_steady_request_is_not_cut(deployment, monkeypatch):
 
 
 @pytest.mark.parametrize("headers", [
-    {"x-bad": "a\r\nInjected: yes"}, {"x-bad": "line\nfeed"}, {"x-bad": "snow ☃"},
+    {"x-bad": "a\r\nInjected: yes"}, {"x-bad": "line\nfeed"}, {"x-bad": "bell\x07"}, {"x-bad": "snow ☃"},
     {"bad name": "v"},
 ])
 def test_invalid_header_from_the_handler_is_a_500(apigw, headers):

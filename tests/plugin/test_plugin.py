@@ -79,11 +79,15 @@ def test_failure_report_shows_route_event_and_traceback(pytester):
             "*event the integration received:*",
             '*"routeKey": "POST /orders/{id}"*',
             "*handler traceback:*",
+            "*Traceback (most recent call last):*",
+            '*File "*test_fail.py", line *, in broken*',
             "*RuntimeError: the handler broke*",
             "*handler output (print, stderr, logging):*",
             "*?WARNING? orders: looking up order 7*",
         ]
     )
+    # As on Lambda, the traceback starts at the handler: the runtime's own frames are not in it.
+    assert "lambda_runtime" not in result.stdout.str()
 
 
 def test_teardown_stops_the_deployment(pytester):

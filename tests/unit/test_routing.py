@@ -80,3 +80,20 @@ def test_root_route():
     router = _router("GET /", "GET /{x}")
     assert router.match("GET", "/").key == "GET /"
     assert router.match("GET", "/z").key == "GET /{x}"
+
+
+def test_the_literal_lookup_picks_what_the_tree_walk_picks():
+    """Literal paths are found by dictionary first; every answer must be the tree's."""
+    import itertools
+
+    keys = ("GET /a", "ANY /a/b", "POST /a/b", "GET /a/{x}", "PUT /a/{x}/c", "GET /a/b/c", "ANY /{p+}",
+            "GET /", "DELETE /b/{y}", "GET /b/c", "GET /a/b/{proxy+}", "$default")
+    router = _router(*keys)
+    walk_only = _router(*keys)
+    walk_only._literal.clear()
+    segments = ["a", "b", "c", "", "%61", "x"]
+    paths = ["", "/"] + ["/" + "/".join(p) for n in (1, 2, 3) for p in itertools.product(segments, repeat=n)]
+    for method, path in itertools.product(("GET", "POST", "PUT", "DELETE", "PATCH"), paths):
+        fast, slow = router.match(method, path), walk_only.match(method, path)
+        assert (fast and (fast.key, fast.path_parameters)) == (slow and (slow.key, slow.path_parameters)), (
+            method, path)

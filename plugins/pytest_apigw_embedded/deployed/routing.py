@@ -9,6 +9,10 @@ Undocumented choices (one line each to change):
   method on a less specific one (``ANY`` means "methods not defined for *this* resource");
 - matching is on URL-decoded segments, split before decoding (so ``%2F`` stays in its segment);
 - a trailing slash is an empty last segment, which no route segment matches.
+
+A path made only of literal segments is looked up in a dictionary first (the tree walk would
+find the same route: a literal beats a ``{param}`` at every depth, so the all-literal branch is
+the first it tries).
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ class Router:
         self.count = 0
         #: Every route key, in the order they were added (for "no route matches" reports).
         self.keys: list[str] = []
+        #: Routes whose path is all literal segments: path → method → route.
+        self._literal: dict[str, dict[str, HttpRoute]] = {}
         for route in routes:
             self._add(route)
 
@@ -66,6 +72,9 @@ class Router:
         if method is None:  # $default
             self.default = route
             return
+        if all(s.param is None and not s.greedy for s in key.segments):
+            path = "/" + "/".join(s.text for s in key.segments)
+            self._literal.setdefault(path, {})[method] = route
         node = self._root
         names: list[str] = []
         for segment in key.segments:
@@ -82,6 +91,11 @@ class Router:
 
     def match(self, method: str, path: str) -> RouteMatch | None:
         """The route for ``method`` and ``path`` (stage-relative, raw), or ``None``: 404."""
+        literal = self._literal.get(path or "/") if "%" not in path else None
+        if literal is not None:
+            hit = literal.get(method) or literal.get(ANY)
+            if hit is not None:
+                return RouteMatch(hit, {})
         parts = [unquote(p) for p in path.split("/")[1:]] if path not in ("", "/") else []
         greedy: list[tuple[int, Greedy, list[str]]] = []
         found = self._full(self._root, parts, 0, method, [], greedy)

@@ -7,7 +7,7 @@ as it changes; the others keep the routes they had at the last (re)deploy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pytest_apigw.spec.http_api import HttpApi
@@ -80,6 +80,18 @@ class DeployedStages(Generic[ApiT, BuiltT, CompiledT]):
             self.deploy(manual_too=False)
 
 
+@dataclass(frozen=True, slots=True)
+class RoutePlan:
+    """What the gateway needs of one route on each request, worked out at deploy."""
+
+    #: The built integration.
+    integration: Integration
+    #: A Lambda proxy (``AWS_PROXY``): ``$context.integrationStatus`` is Lambda's invoke status.
+    lambda_proxy: bool
+    #: The route has an authorizer to run first.
+    authorized: bool
+
+
 @dataclass
 class StageRoutes:
     """A stage with the router and integrations of its current deployment."""
@@ -87,6 +99,8 @@ class StageRoutes:
     stage: Stage
     router: Router
     integrations: dict[int, Integration]
+    #: Per route (by ``id``): its :class:`RoutePlan`.
+    plans: dict[int, RoutePlan] = field(default_factory=dict)
 
 
 class StageTable(DeployedStages[HttpApi, Integration, StageRoutes]):
@@ -101,9 +115,11 @@ class StageTable(DeployedStages[HttpApi, Integration, StageRoutes]):
     def compile(self, stage: Stage) -> StageRoutes:
         """A router over the API's current routes."""
         routes = list(self.api.routes.values())
-        for route in routes:
-            self.integration(route.integration)
-        return StageRoutes(stage, Router(routes), self._integrations)
+        plans = {id(route): RoutePlan(self.integration(route.integration),
+                                      route.integration.integration_type == "AWS_PROXY",
+                                      route.authorizer is not None)
+                 for route in routes}
+        return StageRoutes(stage, Router(routes), self._integrations, plans)
 
     def select(self, raw_path: str) -> tuple[StageRoutes, str] | None:
         """``(stage, stage-relative path)`` for a request path, or ``None`` (404)."""

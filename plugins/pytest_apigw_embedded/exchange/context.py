@@ -60,6 +60,15 @@ class RequestContext:
     @property
     def request_time(self) -> str:
         """``21/Apr/2020:15:08:21 +0000``."""
-        return time.strftime(
-            "%d/%b/%Y:%H:%M:%S +0000", time.gmtime(self.request.time_epoch_ms / 1000)
-        )
+        return request_time(self.request.time_epoch_ms // 1000)
+
+
+_time_cache: tuple[int, str] = (-1, "")
+
+
+def request_time(epoch_seconds: int) -> str:
+    """``$context.requestTime`` for a second since the epoch, formatted once per second."""
+    global _time_cache
+    if _time_cache[0] != epoch_seconds:
+        _time_cache = (epoch_seconds, time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(epoch_seconds)))
+    return _time_cache[1]

@@ -9,8 +9,9 @@ client, and not into a Lambda event (AWS's recorded events carry none: aws-lambd
 
 from __future__ import annotations
 
-import os
 import time
+
+from pytest_apigw_embedded.exchange.request import RANDOM
 
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
@@ -41,4 +42,4 @@ def strip_hop_by_hop(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def trace_id() -> str:
     """``Root=1-<epoch hex>-<24 hex>``, the shape of AWS's ``x-amzn-trace-id``."""
-    return f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()}"
+    return f"Root=1-{int(time.time()):08x}-{RANDOM.getrandbits(96):024x}"

@@ -17,17 +17,19 @@ MAX_LAMBDA_REQUEST = 6 * 1024 * 1024
 MAX_LAMBDA_RESPONSE = 6_291_556
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
-_BAD_VALUE = re.compile(r"[\x00\r\n]")
+#: Control characters other than tab (CR, LF and NUL among them): what uvicorn refused to write too.
+_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def invalid_header(headers: list[tuple[str, str]]) -> str | None:
-    """Why a response header cannot be sent (a name that is not an HTTP token, a value with CR,
-    LF or NUL, a value outside Latin-1), or ``None`` when every header is fine."""
+    """Why a response header cannot be sent (a name that is not an HTTP token, a value with a
+    control character such as CR, LF or NUL, a value outside Latin-1), or ``None`` when every
+    header is fine."""
     for name, value in headers:
         if not isinstance(name, str) or not _TOKEN.match(name):
             return f"header name {name!r} is not a valid HTTP header name"
         if not isinstance(value, str) or _BAD_VALUE.search(value):
-            return f"header {name!r} has an invalid value {value!r} (CR, LF or NUL)"
+            return f"header {name!r} has an invalid value {value!r} (a control character: CR, LF, NUL, ...)"
         try:
             value.encode("latin-1")
         except UnicodeEncodeError:

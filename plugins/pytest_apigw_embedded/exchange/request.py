@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
 from pytest_apigw_embedded.server.protocol import HEADER_NAMES_KEY
+from pytest_apigw_embedded.server.wire import WireRequest
+
+#: Request ids need to be unique, not secret: a PRNG of our own (a test seeding ``random`` does
+#: not repeat them) seeded once, and again in a forked child, costs no system call per id.
+RANDOM = random.Random()
+os.register_at_fork(after_in_child=RANDOM.seed)
 
 
 def new_request_id() -> str:
     """An id in the shape of AWS's ``apigw-requestid``: 16 characters, the last ``=``
     (``LV7fzho-PHcEJPw=`` in aws-lambda-go's recorded ``apigw-v2-request-no-authorizer.json``)."""
-    raw = os.urandom(7).hex()
-    return f"{raw[:7]}-{raw[7:14]}="
+    raw = f"{RANDOM.getrandbits(56):014x}"
+    return f"{raw[:7]}-{raw[7:]}="
 
 
 @dataclass
@@ -65,6 +72,24 @@ class GatewayRequest:
             protocol=f"HTTP/{scope.get('http_version', '1.1')}",
             port=server[1],
             source_port=client[1],
+        )
+
+    @classmethod
+    def from_wire(cls, wire: WireRequest) -> GatewayRequest:
+        """Build from what the lean server parsed (the body too, unless it was over the limit)."""
+        raw_path = wire.raw_path
+        return cls(
+            method=wire.method,
+            raw_path=raw_path,
+            path=unquote(raw_path) if "%" in raw_path else raw_path,
+            query_string=wire.query_string,
+            headers=wire.headers,
+            header_names=wire.header_names,
+            body=b"" if wire.too_large else wire.body,
+            source_ip=wire.client[0],
+            protocol=f"HTTP/{wire.http_version}",
+            port=wire.server_port,
+            source_port=wire.client[1],
         )
 
     def header(self, name: str) -> str | None:

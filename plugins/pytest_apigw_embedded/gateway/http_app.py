@@ -22,28 +22,45 @@ from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.gateway import cors as cors_rules
 from pytest_apigw_embedded.gateway.throttle import Throttles
+from pytest_apigw_embedded.server.wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:
     from pytest_apigw.spec.http_api import HttpApi
     from pytest_apigw_embedded.integrations import Integration
     from pytest_apigw_embedded.services import Services
 
-_date_cache: tuple[int, bytes] = (0, b"")
+_date_cache: tuple[int, str] = (0, "")
+#: Response headers the gateway sets itself (the integration's are dropped).
+_OWN_HEADERS = frozenset(("content-length", "transfer-encoding", "connection", "date"))
 
 
-def http_date() -> bytes:
+def http_date_text() -> str:
     """The ``date`` header value, computed once per second."""
     global _date_cache
     now = int(time.time())
     if _date_cache[0] != now:
-        _date_cache = (now, formatdate(now, usegmt=True).encode())
+        _date_cache = (now, formatdate(now, usegmt=True))
     return _date_cache[1]
 
 
+def http_date() -> bytes:
+    """The ``date`` header value as bytes."""
+    return http_date_text().encode()
+
+
+def response_head(response: GatewayResponse, request_id: str) -> bytes:
+    """The header lines of ``response`` on the wire (lower-case names, as uvicorn wrote them),
+    with ``date``, ``content-length`` and AWS's ``apigw-requestid``."""
+    lines = [f"{k.lower()}: {v}\r\n" for k, v in response.headers if k.lower() not in _OWN_HEADERS]
+    lines.append(f"date: {http_date_text()}\r\ncontent-length: {len(response.body)}\r\n"
+                 f"apigw-requestid: {request_id}\r\n")
+    return "".join(lines).encode("latin-1")
+
+
 async def send_response(send: Send, response: GatewayResponse, request_id: str) -> None:
-    """Write ``response`` with ``date``, ``content-length`` and AWS's ``apigw-requestid``."""
+    """Write ``response`` through ASGI with ``date``, ``content-length`` and ``apigw-requestid``."""
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers
-               if k not in ("content-length", "transfer-encoding", "connection", "date")]
+               if k.lower() not in _OWN_HEADERS]
     headers.append((b"date", http_date()))
     headers.append((b"content-length", str(len(response.body)).encode()))
     headers.append((b"apigw-requestid", request_id.encode()))
@@ -71,8 +88,25 @@ class HttpGateway:
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
 
+    # The lean server's entry points (``server/wire.py``): how deployments are served.
+    #: The HTTP API payload limit: a bigger body is read, dropped and answered 413.
+    body_limit = MAX_PAYLOAD
+
+    async def serve(self, wire: WireRequest) -> WireResponse:
+        """One request off the wire through the chain; the answer as the server writes it."""
+        started = time.perf_counter()
+        request = GatewayRequest.from_wire(wire)
+        response = await self.respond(request, started, too_large=wire.too_large)
+        return response.status, response_head(response, request.request_id), response.body
+
+    def abandoned(self, wire: WireRequest, received: int) -> None:
+        """The client left before the whole body arrived: noted, nothing invoked."""
+        record = Invocation(self.api_id, "", GatewayRequest.from_wire(wire).line)
+        record.error = str(ClientGone(received))
+        LOG.add(record)
+
     async def http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        """One HTTP request through the chain."""
+        """One HTTP request through the chain, served as an ASGI app."""
         started = time.perf_counter()
         try:
             body = await read_body(receive)
@@ -82,10 +116,18 @@ class HttpGateway:
             LOG.add(record)
             return
         request = GatewayRequest.from_scope(scope, body or b"")
+        response = await self.respond(request, started, too_large=body is None)
+        await send_response(send, response, request.request_id)
+
+    async def respond(self, request: GatewayRequest, started: float, *, too_large: bool = False
+                      ) -> GatewayResponse:
+        """limits → :meth:`handle` → response checks, recorded in the invocation log."""
         record = Invocation(self.api_id, "", request.line, request_id=request.request_id)
-        if body is None:
+        if too_large:
             record.error = f"payload over {MAX_PAYLOAD} bytes (413)"
-        response = await self.handle(request, record) if body is not None else responses.too_large()
+            response = responses.too_large()
+        else:
+            response = await self.handle(request, record)
         problem = invalid_header(response.headers)
         if problem is not None:  # AWS answers a malformed integration response with a 500
             record.error = f"malformed integration response: {problem}"
@@ -94,7 +136,7 @@ class HttpGateway:
         record.duration_ms = (time.perf_counter() - started) * 1000
         self.write_access_log(request, response, record)
         LOG.add(record)
-        await send_response(send, response, request.request_id)
+        return response
 
     def write_access_log(self, request: GatewayRequest, response: GatewayResponse,
                          record: Invocation) -> None:
@@ -146,13 +188,13 @@ class HttpGateway:
             record.error = f"throttled: {match.key} is over its limits ({refused_by!r})"
             return responses.too_many_requests()
         ctx = RequestContext(self.api_id, stage_routes.stage, match, request, record, self.services)
-        integration = stage_routes.integrations[id(match.route.integration)]
+        plan = stage_routes.plans[id(match.route)]
         try:
-            if match.route.authorizer is not None:
+            if plan.authorized:
                 denied = await self.authorizers.authorize(request, ctx)
                 if denied is not None:
                     return denied
-            return await self.integrate(integration, request, ctx)
+            return await self.integrate(plan.integration, request, ctx, lambda_proxy=plan.lambda_proxy)
         except Exception as exc:  # a gateway bug must not hang the client: 500 and the reason
             import traceback
 
@@ -162,14 +204,18 @@ class HttpGateway:
 
     @staticmethod
     async def integrate(
-        integration: Integration, request: GatewayRequest, ctx: RequestContext
+        integration: Integration, request: GatewayRequest, ctx: RequestContext,
+        *, lambda_proxy: bool | None = None,
     ) -> GatewayResponse:
-        """Run the integration, noting its latency and status (``$context.integration*``)."""
+        """Run the integration, noting its latency and status (``$context.integration*``);
+        ``lambda_proxy``: the route's integration is ``AWS_PROXY`` (worked out at deploy)."""
         record = ctx.invocation
         started = time.perf_counter()
         response = await integration(request, ctx)
         record.integration_latency_ms = (time.perf_counter() - started) * 1000
-        if ctx.match.route.integration.integration_type == "AWS_PROXY":
+        if lambda_proxy is None:
+            lambda_proxy = ctx.match.route.integration.integration_type == "AWS_PROXY"
+        if lambda_proxy:
             record.integration_status = 200 if record.event is not None else None
         elif record.error is None:
             record.integration_status = response.status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback as _traceback
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,3 +22,10 @@ class InvokeResult:
     def failed(self) -> bool:
         """True when the handler raised, could not run, or timed out."""
         return self.timed_out or self.error_type is not None
+
+
+def handler_traceback(exc: BaseException) -> str:
+    """``exc``'s traceback from the handler's frame on, as Lambda's runtime reports it: the
+    runtime's own frame (the one that called the handler) is left out."""
+    tb = exc.__traceback__
+    return "".join(_traceback.format_exception(type(exc), exc, tb.tb_next if tb is not None else None))

@@ -2,7 +2,14 @@
 
 ``concurrent.futures.ThreadPoolExecutor`` costs a Future, a work item and two locks per call;
 on the request path that overhead shows, so jobs here are small :class:`Job` objects and
-``done(result)`` is called in the worker thread.
+``done(result)`` is called in the worker thread. A caller may also wait a moment for a job in
+its own thread (:meth:`HandlerThreads.wait`: no event-loop wake-up) and register ``done`` only
+when the job takes longer (:meth:`HandlerThreads.then`).
+
+The wake-ups go through pipes, not locks: ``os.write`` lets go of the GIL *before* the system
+call that wakes the other thread, which can then run at once. A lock released while holding the
+GIL wakes a thread that finds the GIL taken and sleeps again: measured on 2 cores, a round trip
+through a lock costs 5.3 context switches and 25 µs, through pipes 2 and 10-12 µs.
 
 Lambda's model, as far as threads allow: an invocation the gateway has already answered
 (timed out, or waited too long in the queue) is *abandoned*. A queued job that is abandoned never
@@ -15,8 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import queue
+import os
+import select
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -27,21 +37,50 @@ QUEUED, RUNNING, FINISHED, ABANDONED = range(4)
 class Job:
     """One submitted call; :meth:`HandlerThreads.abandon` takes it back."""
 
-    __slots__ = ("fn", "args", "done", "state", "thread")
+    __slots__ = ("fn", "args", "done", "state", "thread", "result")
 
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], done: Callable[[Any], None]) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...],
+                 done: Callable[[Any], None] | None) -> None:
         self.fn = fn
         self.args = args
         self.done = done
         self.state = QUEUED
         self.thread: threading.Thread | None = None
+        #: What ``fn`` returned, once ``state`` is FINISHED.
+        self.result: Any = None
+
+
+class PipeQueue:
+    """A FIFO whose ``get`` sleeps in ``os.read`` on a pipe, one byte per item (Linux wakes one
+    reader per write): ``put`` wakes a waiting thread without holding the GIL."""
+
+    def __init__(self) -> None:
+        self._items: deque[Any] = deque()
+        self._read, self._write = os.pipe()
+
+    def put(self, item: Any) -> None:
+        self._items.append(item)
+        os.write(self._write, b"\0")
+
+    def get(self) -> Any:
+        os.read(self._read, 1)
+        return self._items.popleft()
+
+    def close(self) -> None:
+        """Close the pipe (only once no thread can read it any more)."""
+        os.close(self._read)
+        os.close(self._write)
 
 
 class HandlerThreads:
     """Runs jobs on up to ``max_workers`` healthy threads, started on demand, joined at close."""
 
     def __init__(self, max_workers: int = 64, name: str = "apigw-lambda") -> None:
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._jobs = PipeQueue()
+        #: A byte per job finished without a ``done`` callback: what :meth:`wait` polls.
+        self._finished_read, self._finished_write = os.pipe()
+        os.set_blocking(self._finished_read, False)
+        os.set_blocking(self._finished_write, False)  # a full pipe already tells a waiter to look
         self._max = max_workers
         self._name = name
         self._healthy: set[threading.Thread] = set()
@@ -58,9 +97,10 @@ class HandlerThreads:
         self._healthy.add(thread)
         thread.start()
 
-    def submit(self, fn: Callable[..., Any], args: tuple[Any, ...], done: Callable[[Any], None]) -> Job:
+    def submit(self, fn: Callable[..., Any], args: tuple[Any, ...],
+               done: Callable[[Any], None] | None = None) -> Job:
         """Run ``fn(*args)`` on a worker and pass its result to ``done`` (in that worker), unless
-        the job is abandoned first."""
+        the job is abandoned first. Without ``done``, :meth:`wait` and :meth:`then` follow it."""
         job = Job(fn, args, done)
         with self._lock:
             if self._closed:
@@ -71,6 +111,32 @@ class HandlerThreads:
                 self._idle -= 1
         self._jobs.put(job)
         return job
+
+    def wait(self, job: Job, timeout: float) -> bool:
+        """Block this thread up to ``timeout`` seconds for ``job`` to finish; True when it has
+        (its result is ``job.result``). Meant for one thread (the event loop's); others waiting
+        at the same time may take each other's notices and then wait out their timeout."""
+        if job.state == FINISHED:
+            return True
+        poller = select.poll()
+        poller.register(self._finished_read, select.POLLIN)
+        end = time.monotonic() + timeout
+        while job.state != FINISHED:
+            left = end - time.monotonic()
+            if left <= 0 or not poller.poll(left * 1000):
+                return job.state == FINISHED
+            with contextlib.suppress(BlockingIOError):  # the bytes of this and earlier jobs
+                os.read(self._finished_read, 4096)
+        return True
+
+    def then(self, job: Job, done: Callable[[Any], None]) -> bool:
+        """Have ``done(result)`` called (in the worker) when ``job`` finishes; False, and
+        nothing registered, when it has finished already (read ``job.result``)."""
+        with self._lock:
+            if job.state == FINISHED:
+                return False
+            job.done = done
+            return True
 
     def abandon(self, job: Job) -> None:
         """The caller no longer wants ``job``'s result: a queued job never runs; a running job's
@@ -110,10 +176,19 @@ class HandlerThreads:
                     if job.state == ABANDONED:  # written off meanwhile: a replacement exists
                         self._written_off.discard(me)
                         return
-                    job.state = FINISHED
+                    job.result = result  # before the state: wait() reads the state unlocked
+                    job.state, done = FINISHED, job.done
+                    job.fn = job.args = job.thread = None
+                    if done is None:  # idle already: waking the waiting caller is the last step
+                        self._idle += 1  # before the next get() (no lock taken in between)
+                if done is None:
+                    job = result = None  # an idle thread holds no handler, event or result
+                    with contextlib.suppress(BlockingIOError):
+                        os.write(self._finished_write, b"\0")
+                    continue
                 with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
-                    job.done(result)
-                job = result = None  # an idle thread holds no handler, event or result
+                    done(result)
+                job = result = done = None
                 with self._lock:
                     self._idle += 1
         finally:
@@ -130,6 +205,8 @@ class HandlerThreads:
     def close(self, timeout: float = 2.0) -> list[threading.Thread]:
         """Stop the workers; returns those still busy after ``timeout`` (a hung handler)."""
         with self._lock:
+            if self._closed:
+                return []
             self._closed = True
             threads = list(self._healthy)
             self._healthy.clear()
@@ -137,4 +214,9 @@ class HandlerThreads:
             self._jobs.put(_STOP)
         for thread in threads:
             thread.join(timeout / max(1, len(threads)))
-        return [t for t in threads if t.is_alive()]
+        busy = [t for t in threads if t.is_alive()]
+        if not busy:  # no thread can touch the pipes any more (written-off ones never do)
+            self._jobs.close()
+            os.close(self._finished_read)
+            os.close(self._finished_write)
+        return busy

@@ -20,7 +20,7 @@ import traceback
 from typing import Any, BinaryIO
 
 from pytest_apigw_embedded.lambda_runtime.context import LambdaContext
-from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
+from pytest_apigw_embedded.lambda_runtime.result import InvokeResult, handler_traceback
 
 HEADER = struct.Struct(">I")
 
@@ -60,7 +60,7 @@ def _invoke(handler: Any, event: Any, fields: dict[str, Any]) -> InvokeResult:
         result = InvokeResult(payload=payload)
     except Exception as exc:
         result = InvokeResult(
-            error_type=type(exc).__name__, error_message=str(exc), traceback=traceback.format_exc()
+            error_type=type(exc).__name__, error_message=str(exc), traceback=handler_traceback(exc)
         )
     finally:
         root.removeHandler(log_handler)

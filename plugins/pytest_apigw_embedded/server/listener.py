@@ -1,4 +1,6 @@
-"""A uvicorn server (httptools + websockets) for one ASGI app on a 127.0.0.1 port."""
+"""A server for one deployment on a 127.0.0.1 port: the lean HTTP/1.1 server
+(``http_protocol.py``) for an HTTP API's gateway, uvicorn (httptools + websockets) for an ASGI
+app (WebSocket APIs)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from collections.abc import Awaitable, Callable
 
 import uvicorn
 
+from pytest_apigw_embedded.server.http_protocol import LeanServer
 from pytest_apigw_embedded.server.protocol import CasePreservingHttpToolsProtocol
 from pytest_apigw_embedded.server.websocket_protocol import LimitedWebSocketProtocol
+from pytest_apigw_embedded.server.wire import WireApp
 
 BIND_HOST = "127.0.0.1"
 #: An ASGI 3 application: ``await app(scope, receive, send)``.
@@ -49,17 +53,29 @@ def _config(app: AsgiApp) -> uvicorn.Config:
 
 
 class Listener:
-    """Serves ``app`` on a loopback socket; start and stop it from inside the event loop."""
+    """Serves ``app`` on a loopback socket; start and stop it from inside the event loop.
 
-    def __init__(self, app: AsgiApp, port: int = 0) -> None:
+    An app the lean server can serve (a :class:`~pytest_apigw_embedded.server.wire.WireApp`:
+    the HTTP API gateway) gets it; any other ASGI app gets uvicorn."""
+
+    def __init__(self, app: AsgiApp | WireApp, port: int = 0) -> None:
         self.sock = bind_socket(port)
         self.port: int = self.sock.getsockname()[1]
+        self.lean: LeanServer | None = None
+        self.server: uvicorn.Server | None = None
+        if isinstance(app, WireApp):
+            self.lean = LeanServer(app)
+            return
         config = _config(app)
         self.server = uvicorn.Server(config)
         self.server.lifespan = config.lifespan_class(config)  # what serve() would set ("off")
 
     async def start(self) -> None:
         """Begin accepting connections."""
+        if self.lean is not None:
+            await self.lean.start(self.sock)
+            return
+        assert self.server is not None
         await self.server.startup(sockets=[self.sock])
         if self.server.should_exit:
             raise RuntimeError(f"the gateway could not listen on {BIND_HOST}:{self.port}")
@@ -68,6 +84,11 @@ class Listener:
         """Stop accepting, ask every connection to close, wait up to ``grace`` seconds for
         in-flight requests, then cancel what is left. (uvicorn's own ``shutdown()`` sleeps a
         fixed 100 ms, which would dominate a test's teardown.)"""
+        if self.lean is not None:
+            await self.lean.stop(grace)
+            self.sock.close()
+            return
+        assert self.server is not None
         self.server.should_exit = True
         for server in self.server.servers:
             server.close()

@@ -37,10 +37,11 @@ def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
     make_event = build_event_v2 if v2 else build_event_v1
     map_response = map_response_v2 if v2 else map_response_v1
     timeout = min(function.timeout, spec.timeout)
+    label = f"Lambda {function.function_name!r} (payload {spec.payload_format_version})"
 
     async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
         record = ctx.invocation
-        record.integration = f"Lambda {function.function_name!r} (payload {spec.payload_format_version})"
+        record.integration = label
         if spec.missing_permission:  # API Gateway may not invoke it: AWS answers 500
             record.error = f"execution failed due to a permissions error: {spec.missing_permission}"
             return responses.internal_error()

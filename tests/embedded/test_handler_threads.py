@@ -1,0 +1,86 @@
+"""The handler thread pool's hand-off (``lambda_runtime/threads.py``) on real threads: a caller
+waiting in its own thread, a job outlasting the wait, late finish notices, close."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads
+
+
+def test_a_quick_job_is_waited_for_and_a_slow_one_followed_by_callback():
+    threads = HandlerThreads(4)
+    try:
+        quick = threads.submit(lambda x: x * 2, (21,))
+        assert threads.wait(quick, 5.0) and quick.result == 42
+
+        release = threading.Event()
+        slow = threads.submit(lambda: release.wait(5) and "late", ())
+        assert threads.wait(slow, 0.01) is False  # still running: the caller goes on
+        got: list[object] = []
+        answered = threading.Event()
+        assert threads.then(slow, lambda result: (got.append(result), answered.set()))
+        release.set()
+        assert answered.wait(5) and got == ["late"]
+    finally:
+        threads.close()
+
+
+def test_a_job_finishing_after_the_wait_gave_up_does_not_confuse_the_next_wait():
+    threads = HandlerThreads(4)
+    try:
+        late = threads.submit(time.sleep, (0.05,))
+        assert threads.wait(late, 0.001) is False
+        time.sleep(0.1)  # finished meanwhile, its notice still in the pipe
+        assert threads.then(late, print) is False and late.result is None
+        blocker = threading.Event()
+        next_job = threads.submit(lambda: blocker.wait(5) and "next", ())
+        assert threads.wait(next_job, 0.02) is False  # the stale notice is not this job's
+        blocker.set()
+        assert threads.wait(next_job, 5.0) and next_job.result == "next"
+    finally:
+        threads.close()
+
+
+def test_many_callers_many_jobs_each_result_once():
+    threads = HandlerThreads(8)
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def caller(base: int) -> None:
+        for i in range(50):
+            job = threads.submit(lambda n: n, (base + i,))
+            if threads.wait(job, 0.002) or not threads.then(job, lambda r: _add(r)):
+                _add(job.result)
+
+    def _add(value: int) -> None:
+        with lock:
+            results.append(value)
+
+    try:
+        callers = [threading.Thread(target=caller, args=(k * 1000,)) for k in range(4)]
+        for t in callers:
+            t.start()
+        for t in callers:
+            t.join(10)
+        deadline = time.monotonic() + 5
+        while len(results) < 200 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sorted(results) == sorted(k * 1000 + i for k in range(4) for i in range(50))
+    finally:
+        threads.close()
+
+
+def test_close_stops_the_workers_and_closes_the_pipes():
+    threads = HandlerThreads(4)
+    assert threads.wait(threads.submit(lambda: 1, ()), 5.0)
+    pipes = [threads._jobs._read, threads._jobs._write, threads._finished_read, threads._finished_write]
+    workers = list(threads._healthy)
+    assert threads.close() == [] and threads.close() == []  # twice is fine
+    assert threads.stats()["healthy"] == 0 and not any(t.is_alive() for t in workers)
+    for fd in pipes:
+        with pytest.raises(OSError):
+            os.fstat(fd)
