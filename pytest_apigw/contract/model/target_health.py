@@ -79,6 +79,8 @@ def with_health(prediction: Prediction, down: Collection[str]) -> Prediction:
             inputs[key] = expected
     if not inputs:  # every candidate route's targets are down
         return dataclasses.replace(prediction, inputs={}, response=answers[0], alternatives=others)
+    if answers:  # a tie between routes (undocumented) where one route's targets are all down
+        others.append(dataclasses.replace(prediction, inputs={}, response=answers[0], alternatives=[]))
     return dataclasses.replace(prediction, inputs=inputs, alternatives=others)
 
 
