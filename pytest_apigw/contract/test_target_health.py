@@ -151,14 +151,14 @@ def test_requests_spread_over_healthy_targets_only(
     require(KINDS[kind])
     if apigw_backend.name == "aws":
         pytest.skip("the targets listen on loopback, which AWS cannot reach")
-    down = pool_down = target_pool.down_set()
+    down = target_pool.down_set()
     api = data.draw(http_apis(integrations=integrations_with_down_targets(kind, target_pool),
                               stages=stages_for(apigw_backend)), label="api")
     with apigw_session.deployed(api) as deployment:
         for index in range(per_deployment()):
             request = data.draw(requests_for(api), label=f"request {index}")
             response, host = send(request, deployment)
-            prediction = with_health(predict(api, request, host=host, api_id=deployment.api_id), pool_down)
+            prediction = with_health(predict(api, request, host=host, api_id=deployment.api_id), down)
             diffs, observed = judge(prediction, response, request.method == "HEAD")
             for other in prediction.alternatives if diffs else ():  # readings the docs leave open
                 other_diffs, other_observed = judge(other, response, request.method == "HEAD")
