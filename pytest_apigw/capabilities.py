@@ -78,7 +78,18 @@ AUTHORIZER_JWT_DETAILS = "http.authorizers.jwt_details"
 #: A Lambda authorizer's declared identity source missing or empty is 401 without invoking the
 #: function, whether results are cached or not.
 AUTHORIZER_IDENTITY_CHECK = "http.authorizers.identity_check"
-REFINES.update({AUTHORIZER_JWT_DETAILS: AUTHORIZERS, AUTHORIZER_IDENTITY_CHECK: AUTHORIZERS})
+#: A payload 1.0 Lambda authorizer's event carries ``version`` ``"1.0"`` and ``identitySource``
+#: (the identity values joined with commas), as ``http-api-lambda-authorizer.md`` shows it.
+AUTHORIZER_EVENT_V1 = "http.authorizers.event_1_0"
+#: Request size limits of HTTP APIs: a head over 10,240 bytes is 431, a body over 10 MB 413, and
+#: neither reaches the integration (``docs/limits.md``).
+REQUEST_LIMITS = "http.request_limits"
+#: Integration timeouts are enforced: a slow HTTP upstream is 504, a Lambda integration past its
+#: timeout 503, a function past its own timeout 500.
+INTEGRATION_TIMEOUTS = "http.integration_timeouts"
+REFINES.update({REQUEST_LIMITS: LAMBDA_PROXY, INTEGRATION_TIMEOUTS: LAMBDA_PROXY,
+                AUTHORIZER_JWT_DETAILS: AUTHORIZERS, AUTHORIZER_IDENTITY_CHECK: AUTHORIZERS,
+                AUTHORIZER_EVENT_V1: AUTHORIZERS})
 
 ALL = frozenset(
     {

@@ -50,9 +50,15 @@ MINISTACK_GAPS = {
     cap.HTTP_PROXY_URI: "MiniStack appends the request path to every HTTP proxy integration URI, fills "
                         "in no {path} variables, and forwards the decoded path (502 on non-ASCII)",
     cap.AUTHORIZER_JWT_DETAILS: "MiniStack passes JWT claims with their JSON types (AWS: strings) and scopes "
-                                "sorted, accepts a token without exp (AWS: 401), and keeps a JWKS for 2 h "
-                                "without fetching it again for an unknown kid",
+                                "sorted, accepts a token without exp (AWS: 401), keeps a JWKS for 2 h "
+                                "without fetching it again for an unknown kid, and sends no www-authenticate "
+                                "header with a 401",
     cap.AUTHORIZER_IDENTITY_CHECK: "MiniStack checks a Lambda authorizer's identity sources only when "
                                    "results are cached: with results_cache_ttl=0 a missing source still "
                                    "invokes it (AWS: 401 without invoking)",
+    cap.REQUEST_LIMITS: "MiniStack lets a request body over 10 MB through to the integration (AWS: 413)",
+    cap.INTEGRATION_TIMEOUTS: "MiniStack enforces no integration timeout (TimeoutInMillis): a slow upstream "
+                              "answers whenever it finishes (AWS: 504)",
+    cap.AUTHORIZER_EVENT_V1: "MiniStack sends a payload 1.0 Lambda authorizer an event without version, "
+                             "identitySource and authorizationToken",
 }

@@ -30,7 +30,11 @@ import pytest
 
 from pytest_apigw import capabilities as cap
 from pytest_apigw.contract.model.expect import ABSENT, Diff
+from pytest_apigw.contract.model.jwt_authorizer import NO_EXP
+from pytest_apigw.contract.model.lambda_authorizer import MISSING_UNCACHED
 from pytest_apigw.contract.model.lambda_event import ADDED_HEADERS
+from pytest_apigw.contract.model.limits import OVER
+from pytest_apigw.contract.model.timeouts import TIMED_OUT
 
 if TYPE_CHECKING:
     from pytest_apigw.backend import Backend
@@ -59,10 +63,27 @@ FIELDS: dict[str, tuple[str, ...]] = {
     cap.EMPTY_SEGMENTS: (*_PATH_FIELDS, "pathParameters", "pathParameters.*", "routeKey",
                          "requestContext.routeKey", "resource", "requestContext.resourcePath",
                          *_ANSWER_FIELDS),
+    # the authorizer and throttling cases (``test_jwt_authorizers.py``, ``test_lambda_authorizers.py``,
+    # ``test_throttling.py``): what the integration sees of a token, and the answers their rules give
+    cap.AUTHORIZER_JWT_DETAILS: (*(f"requestContext.authorizer.{jwt}{part}" for jwt in ("jwt.", "")
+                                   for part in ("claims.*", "scopes*")), "headers.www-authenticate",
+                                 *_ANSWER_FIELDS),
+    cap.AUTHORIZER_IDENTITY_CHECK: _ANSWER_FIELDS,
+    # what the probe authorizer read from its event (``contract_authorizers.authorize``'s context)
+    cap.AUTHORIZER_EVENT_V1: tuple(f"requestContext.authorizer.{lam}{name}" for lam in ("lambda.", "")
+                                   for name in ("version", "identity")),
+    cap.THROTTLING: _ANSWER_FIELDS,
+    cap.REQUEST_LIMITS: _ANSWER_FIELDS,
+    cap.INTEGRATION_TIMEOUTS: _ANSWER_FIELDS,
 }
 #: Which of several matching routes is selected: the route and what it binds, nothing else.
 FIELDS[cap.ROUTE_PRECEDENCE] = ("routeKey", "requestContext.routeKey", "pathParameters", "pathParameters.*",
                                 "resource", "requestContext.resourcePath")
+
+
+def _rule(prediction: Any) -> str:
+    """The authorizer or throttling rule the model applied to a request (``""``: none)."""
+    return str(getattr(prediction, "authorizer_rule", ""))
 
 
 def _repeated(names: list[str], name: str) -> bool:
@@ -95,6 +116,13 @@ CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.EVENT_EMPTY_PARTS: lambda d, r, p: d.expected is ABSENT and d.observed is None,
     cap.REPEATED_VALUES: lambda d, r, p: _repeated_value(d, r),
     cap.EMPTY_SEGMENTS: lambda d, r, p: r is not None and ("//" in unquote(r.path) or r.path.endswith("/")),
+    # answers only where the model's rule is the one the gap is about (``prediction.authorizer_rule``)
+    cap.AUTHORIZER_JWT_DETAILS: lambda d, r, p: d.where.startswith(("requestContext.", "headers.www-"))
+    or _rule(p) == NO_EXP,
+    cap.AUTHORIZER_IDENTITY_CHECK: lambda d, r, p: _rule(p).startswith(MISSING_UNCACHED),
+    cap.THROTTLING: lambda d, r, p: _rule(p).startswith("throttled"),
+    cap.REQUEST_LIMITS: lambda d, r, p: _rule(p).startswith(OVER),
+    cap.INTEGRATION_TIMEOUTS: lambda d, r, p: _rule(p).startswith(TIMED_OUT),
 }
 # only when more than one route matched the request (a lone match has nothing to rank)
 CONDITIONS[cap.ROUTE_PRECEDENCE] = lambda d, r, p: (

@@ -9,7 +9,8 @@
 - :class:`EchoUpstream`: a loopback HTTP server answering every request with a JSON description
   of it (method, raw and decoded path, query, headers, body, and the ``server`` ``ip:port``
   that answered), for HTTP proxy and private integrations; it answers with the status a request
-  asks for in ``x-echo-status`` (200 otherwise) and always sends the header ``x-up: up``.
+  asks for in ``x-echo-status`` (200 otherwise) and always sends the header ``x-up: up``; it
+  waits the seconds a request asks for in ``x-echo-delay`` (at most 5) before answering.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -154,6 +156,9 @@ class _EchoHandler(BaseHTTPRequestHandler):
             "body_base64": base64.b64encode(body).decode(),
         }
         data = json.dumps(described).encode()
+        delay = self.headers.get("x-echo-delay", "")
+        if delay:
+            time.sleep(min(float(delay), 5.0))
         asked = self.headers.get("x-echo-status", "")
         self.send_response(int(asked) if asked.isdigit() and 200 <= int(asked) <= 599 else 200)
         self.send_header("content-type", "application/json")

@@ -151,9 +151,10 @@ def authorizer_id(ctx: Context, api_id: str, authorizer: Any) -> str:
     """
 
     def create() -> str:
-        params: dict[str, Any] = {"ApiId": api_id, "Name": authorizer.authorizer_name[:128]}
-        if authorizer.identity_source:
-            params["IdentitySource"] = list(authorizer.identity_source)
+        # IdentitySource is a required parameter, empty for a Lambda authorizer without one
+        # (allowed when results are not cached: ``http-api-lambda-authorizer.md``)
+        params: dict[str, Any] = {"ApiId": api_id, "Name": authorizer.authorizer_name[:128],
+                                  "IdentitySource": list(authorizer.identity_source)}
         function_arn = None
         if isinstance(authorizer, HttpJwtAuthorizer):
             params["AuthorizerType"] = "JWT"
