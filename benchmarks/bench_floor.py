@@ -1,14 +1,16 @@
-"""The floor: a minimal loopback HTTP server answering a fixed response, same client as every row.
+"""The floor: a bare loopback server answering the gateway's exact response, same client as every row.
 
-``floor`` is uvicorn + httptools with a three-line ASGI app on a uvloop loop in a background
-thread of this process: the same server stack and the same in-process arrangement as the embedded
-gateway (which shares the GIL with the client the same way), without the gateway. It is what the
-gateway rows are compared with.
+``floor`` is an ``asyncio.Protocol`` on a uvloop loop in a background thread of this process
+(the same in-process arrangement as the embedded gateway, which shares the GIL with the client the
+same way) writing, for each request head it receives, the bytes the embedded gateway answers the
+throughput rows' ``GET /items/42`` with (captured once from a live deployment: same status line,
+headers and body). Nothing is parsed, nothing is built: it is what any server on this machine,
+client and loop costs, and what the gateway rows are compared with.
 
-``floor_raw`` (informational) is an ``asyncio.Protocol`` on uvloop that answers fixed bytes
-without parsing HTTP: how much of the floor is uvicorn itself.
-``client_httpx`` (informational, full runs) is the floor again through ``httpx.Client``: why the
-harness uses ``http.client``.
+``floor_uvicorn`` (the second reference) is uvicorn + httptools with a three-line ASGI app answering
+a JSON body of the same size: what an ordinary ASGI server costs on the same client.
+``client_httpx`` / ``client_raw`` (informational, full runs) are the floor through ``httpx.Client``
+and through a bare socket client: how much of the floor is the client.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from benchmarks.common import (
     Settings,
     bench,
     clock,
+    interleaved,
     no_gc,
+    paired,
     rate_row,
-    run_client,
+    ratio_range,
 )
 
 BODY = b'{"message":"hello","path":"/items/42"}'
@@ -77,10 +81,56 @@ RAW_RESPONSE = (
     b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
     + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
 )
+_GATEWAY_RESPONSE: list[bytes] = []
+
+
+def _read_response(sock: socket.socket) -> bytes:
+    """One complete HTTP/1.1 response (content-length framed) from ``sock``."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise RuntimeError(f"connection closed mid-response: {data[:200]!r}")
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(rest) < length:
+        rest += sock.recv(65536)
+    return head + b"\r\n\r\n" + rest[:length]
+
+
+def gateway_response() -> bytes:
+    """The exact bytes the embedded gateway answers the throughput rows' request with (the
+    ``lambda_proxy`` API and request; captured once per run from a live deployment)."""
+    if not _GATEWAY_RESPONSE:
+        from pytest_apigw_embedded.backend import EmbeddedBackend
+
+        from benchmarks.apis import TARGET_PATH, make_api
+
+        backend = EmbeddedBackend()
+        try:
+            deployment = backend.deploy(make_api(50))
+            port = int(deployment.url.rsplit(":", 1)[1].split("/")[0])
+            with socket.create_connection((LOOPBACK, port)) as sock:
+                sock.sendall(f"GET {TARGET_PATH} HTTP/1.1\r\nHost: {LOOPBACK}:{port}\r\n"
+                             "Accept: */*\r\n\r\n".encode())
+                response = _read_response(sock)
+        finally:
+            backend.close()
+        if not response.startswith(b"HTTP/1.1 200 "):
+            raise RuntimeError(f"the gateway answered {response[:200]!r}")
+        _GATEWAY_RESPONSE.append(response)
+    return _GATEWAY_RESPONSE[0]
 
 
 class _FixedProtocol(asyncio.Protocol):
     """Answers every complete request head (``\\r\\n\\r\\n``) with the fixed response."""
+
+    response = RAW_RESPONSE
 
     def __init__(self) -> None:
         self.transport: Any = None
@@ -94,15 +144,19 @@ class _FixedProtocol(asyncio.Protocol):
         count = self.buffer.count(b"\r\n\r\n")
         if count:
             self.buffer = self.buffer[self.buffer.rfind(b"\r\n\r\n") + 4:]
-            self.transport.write(RAW_RESPONSE * count)
+            self.transport.write(self.response * count)
 
 
 class RawServer:
-    def __init__(self) -> None:
+    """The floor: fixed ``response`` bytes (the gateway's by default) for every request head."""
+
+    def __init__(self, response: bytes | None = None) -> None:
+        self.response = gateway_response() if response is None else response
         self.thread = LoopThread()
+        protocol = type("_Fixed", (_FixedProtocol,), {"response": self.response})
 
         async def start() -> Any:
-            return await self.thread.loop.create_server(_FixedProtocol, LOOPBACK, 0)
+            return await self.thread.loop.create_server(protocol, LOOPBACK, 0)
 
         self.server = self.thread.run(start())
         self.port = self.server.sockets[0].getsockname()[1]
@@ -117,26 +171,29 @@ class RawServer:
         self.thread.stop()
 
 
-def _serve_and_measure(server: UvicornServer | RawServer, name: str, note: str, settings: Settings) -> Result:
-    """Run the harness client against ``server`` (closed afterwards) and make its row."""
-    try:
-        result = run_client(server.url, requests=settings.count(20000, 3000), warmup=settings.warmup,
-                            time_limit=settings.time_limit)
-    finally:
-        server.close()
-    return rate_row(name, result, vs="floor", note=note)
-
-
 @bench("floor", order=0)
-def floor(settings: Settings) -> Result:
-    return _serve_and_measure(UvicornServer(), "floor", "uvicorn+httptools, uvloop thread, in-process",
-                              settings)
-
-
-@bench("floor_raw", order=1)
-def floor_raw(settings: Settings) -> Result:
-    return _serve_and_measure(RawServer(), "floor_raw", "asyncio.Protocol fixed bytes, uvloop thread",
-                              settings)
+def floor(settings: Settings) -> list[Result]:
+    """``floor`` and ``floor_uvicorn``, measured in alternating rounds."""
+    raw = RawServer()
+    uvicorn_server = UvicornServer()
+    try:
+        totals, rounds = interleaved(
+            {"floor": raw.url, "floor_uvicorn": uvicorn_server.url},
+            requests=settings.count(20000, 3000), rounds=4 if settings.quick else 10,
+            warmup=settings.warmup, time_limit=2 * settings.time_limit,
+        )
+    finally:
+        raw.close()
+        uvicorn_server.close()
+    low, high = ratio_range(rounds, "floor_uvicorn", "floor")
+    return [
+        rate_row("floor", totals["floor"], vs="floor",
+                 note=f"asyncio.Protocol writing the gateway's exact {len(raw.response)}-byte response, "
+                      "uvloop thread, in-process"),
+        rate_row("floor_uvicorn", totals["floor_uvicorn"], vs="floor",
+                 paired_ratio=paired(rounds, "floor_uvicorn", "floor"),
+                 note=f"uvicorn+httptools hello world (second reference); ratio {low:.2f}-{high:.2f}"),
+    ]
 
 
 @bench("client_httpx", order=2)
@@ -146,7 +203,7 @@ def client_httpx(settings: Settings) -> Result:
         return Result("client_httpx", float("nan"), "req/s", note="skipped in --quick")
     import httpx
 
-    server = UvicornServer()
+    server = RawServer()
     try:
         with httpx.Client() as client:
             for _ in range(settings.warmup):
@@ -198,7 +255,7 @@ def client_raw(settings: Settings) -> Result:
     """The floor through a bare socket client: how much of the floor is ``http.client``."""
     if settings.quick:
         return Result("client_raw", float("nan"), "req/s", note="skipped in --quick")
-    server = UvicornServer()
+    server = RawServer()
     try:
         _raw_get_loop(server.port, settings.warmup, settings.time_limit)
         done, seconds = _raw_get_loop(server.port, settings.count(20000, 3000), settings.time_limit)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from benchmarks.common import LoopThread, Result, Settings, bench, clock, median, no_gc
+from benchmarks.common import LoopThread, Result, Settings, Usage, bench, clock, median, no_gc, server_usage
 
 MESSAGE = json.dumps({"action": "echo", "text": "hello"})
 
@@ -75,23 +75,37 @@ def websocket(settings: Settings) -> list[Result]:
                 if connection.recv(10) != MESSAGE:
                     raise RuntimeError(f"{name} did not echo the message")
         rates: dict[str, list[float]] = {name: [] for name in clients}
+        used = {name: Usage() for name in clients}
+        # the sync client reads in a thread of its own: client time, not server time
+        readers = [t for c in clients.values()
+                   if (t := getattr(getattr(c, "recv_events_thread", None), "native_id", None))]
         ratios: list[float] = []
         deadline = clock() + settings.time_limit * 2
         with no_gc():
             for r in range(rounds):
                 names = list(clients) if r % 2 == 0 else list(reversed(clients))
-                measured = {name: _round_trips(clients[name], chunk) for name in names}
+                measured = {}
+                for name in names:
+                    before = server_usage(client_threads=readers)
+                    measured[name] = _round_trips(clients[name], chunk)
+                    used[name] = used[name] + (server_usage(client_threads=readers) - before)
                 for name, rate in measured.items():
                     rates[name].append(rate)
                 ratios.append(measured["websocket"] / measured["ws_floor"])
                 if clock() > deadline:
                     break
         done = len(ratios) * chunk
+
+        def usage(name: str) -> dict[str, Any]:
+            return {"cpu_us": used[name].cpu / done * 1e6, "switches": used[name].switches / done,
+                    "spread": (min(rates[name]), max(rates[name]))}
+
         floor = Result("ws_floor", median(rates["ws_floor"]), "msg/s",
-                       note=f"bare websockets echo server, {done} round trips")
+                       note=f"bare websockets echo server, {done} round trips", **usage("ws_floor"))
         gateway = Result("websocket", median(rates["websocket"]), "msg/s", vs="ws_floor",
                          target=(">=", 0.4), paired_ratio=median(ratios),
-                         note=f"two-way Lambda route (in-process), {done} round trips, paired rounds")
+                         note=f"two-way Lambda route (in-process), {done} round trips, paired rounds",
+                         **usage("websocket"))
         return [floor, gateway]
     finally:
         for connection in clients.values():

@@ -11,6 +11,7 @@ import contextlib
 import gc
 import http.client
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -44,12 +45,20 @@ class Settings:
     warmup: int = 300
     #: Leave out rows that need MiniStack (tests).
     skip_external: bool = False
+    #: Rounds / sessions / functions per sample-based row (``--samples``); ``None``: the row's own.
+    samples: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def count(self, full: int, quick: int) -> int:
         """Requests for a row: ``--requests`` if given, else the row's full or quick default."""
         if self.requests is not None:
             return self.requests
+        return quick if self.quick else full
+
+    def repeats(self, full: int, quick: int) -> int:
+        """Samples for a row: ``--samples`` if given, else the row's full or quick default."""
+        if self.samples is not None:
+            return max(1, self.samples)
         return quick if self.quick else full
 
 
@@ -74,6 +83,11 @@ class Result:
     bench: str = ""
     #: A ratio measured directly (e.g. :func:`interleaved` rounds); shown instead of value / vs.
     paired_ratio: float | None = None
+    #: Server-side CPU microseconds and context switches per request (see :func:`server_usage`).
+    cpu_us: float | None = None
+    switches: float | None = None
+    #: ``(lowest, highest)`` per-round value: the spread around the (median) value.
+    spread: tuple[float, float] | None = None
 
 
 @dataclass
@@ -162,6 +176,92 @@ def per_call(func: Callable[[], Any], *, inner: int, rounds: int = 5) -> float:
     return best
 
 
+# ------------------------------------------------------------------------ server-side usage
+
+
+@dataclass
+class Usage:
+    """CPU seconds and context switches (voluntary + involuntary) of the server side."""
+
+    cpu: float = 0.0
+    switches: int = 0
+
+    def __sub__(self, other: Usage) -> Usage:
+        return Usage(self.cpu - other.cpu, self.switches - other.switches)
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.cpu + other.cpu, self.switches + other.switches)
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_usage(pid: int, tids: Sequence[int] | None = None) -> Usage:
+    """Every thread of process ``pid`` (or only ``tids``; ``/proc``; zero when gone)."""
+    usage = Usage()
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task") if tids is None else [str(t) for t in tids]
+    except OSError:
+        return usage
+    for tid in tasks:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+            usage.cpu += (int(fields[11]) + int(fields[12])) / _TICK
+            with open(f"/proc/{pid}/task/{tid}/status") as status:
+                for line in status:
+                    if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                        usage.switches += int(line.split()[1])
+    return usage
+
+
+def descendants(pid: int | None = None) -> set[int]:
+    """Every live process below ``pid`` (this one by default): worker processes, Node.js
+    instances, servers started by a bench (``/proc``; empty where there is none)."""
+    root = os.getpid() if pid is None else pid
+    parents: dict[int, int] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return set()
+    for entry in entries:
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rpartition(")")[2].split()
+                if fields[0] != "Z":
+                    parents[int(entry)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {root}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def server_usage(
+    pids: Sequence[int] = (), *, exclude: Sequence[int] = (), client_threads: Sequence[int] = (),
+) -> Usage:
+    """The server side's usage so far: this process minus the calling (client) thread and the
+    client's own helper threads (``client_threads``, native ids), plus every process below it
+    (worker processes, Node.js instances, a MiniStack subprocess) but those in ``exclude`` (a load
+    generator), plus ``pids``. Deltas around a timed loop, divided by its requests, give CPU and
+    context switches per request."""
+    whole = resource.getrusage(resource.RUSAGE_SELF)
+    client = resource.getrusage(resource.RUSAGE_THREAD)
+    usage = Usage(
+        whole.ru_utime + whole.ru_stime - client.ru_utime - client.ru_stime,
+        whole.ru_nvcsw + whole.ru_nivcsw - client.ru_nvcsw - client.ru_nivcsw,
+    )
+    if client_threads:
+        usage = usage - _process_usage(os.getpid(), client_threads)
+    skip = set(exclude)
+    others = (descendants() - skip) | set(pids)
+    for pid in sorted(others):
+        usage = usage + _process_usage(pid)
+    return usage
+
+
 # ----------------------------------------------------------------------------------- the client
 
 
@@ -200,15 +300,24 @@ class Throughput:
     requests: int
     seconds: float
     statuses: dict[int, int]
+    #: Server-side usage over the timed requests.
+    usage: Usage = field(default_factory=Usage)
+    #: Requests/s of each round (one entry for a single loop).
+    rounds: list[float] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds > 0 else 0.0
 
+    @property
+    def median_rate(self) -> float:
+        """The median per-round rate (the overall rate without rounds)."""
+        return median(self.rounds) if self.rounds else self.rate
+
 
 def run_client(
     url: str, *, requests: int, warmup: int = 300, time_limit: float = 6.0,
-    expect: int = 200, check: Callable[[bytes], bool] | None = None,
+    expect: int = 200, check: Callable[[bytes], bool] | None = None, server_pids: Sequence[int] = (),
 ) -> Throughput:
     """GET ``url`` ``requests`` times on one keep-alive connection (stopping at ``time_limit``).
 
@@ -228,6 +337,7 @@ def run_client(
         get = client.get
         done = 0
         with no_gc():
+            before = server_usage(server_pids)
             start = clock()
             deadline = start + time_limit
             while done < requests:
@@ -237,9 +347,10 @@ def run_client(
                 if not done & 63 and clock() > deadline:
                     break
             seconds = clock() - start
+            used = server_usage(server_pids) - before
         if statuses.get(expect, 0) != done:
             raise RuntimeError(f"GET {url}: unexpected statuses {statuses}")
-        return Throughput(done, seconds, statuses)
+        return Throughput(done, seconds, statuses, used, [done / seconds] if seconds > 0 else [])
     finally:
         client.close()
 
@@ -265,7 +376,7 @@ def interleaved(
                 if status != 200 or (i == 0 and check is not None and not check(body)):
                     raise RuntimeError(f"GET {urls[name]} answered {status}: {body[:200]!r}")
         chunk = max(1, requests // max(rounds, 1))
-        totals = {name: [0, 0.0] for name in clients}
+        totals = {name: Throughput(0, 0.0, {}) for name in clients}
         per_round: list[dict[str, float]] = []
         names = list(clients)
         overall = clock()
@@ -274,18 +385,23 @@ def interleaved(
                 rates: dict[str, float] = {}
                 for name in names if r % 2 == 0 else reversed(names):
                     get = clients[name].get
+                    before = server_usage()
                     start = clock()
                     for _ in range(chunk):
                         if get()[0] != 200:
                             raise RuntimeError(f"GET {urls[name]}: non-200 while timing")
                     seconds = clock() - start
-                    totals[name][0] += chunk
-                    totals[name][1] += seconds
+                    total = totals[name]
+                    total.usage = total.usage + (server_usage() - before)
+                    total.requests += chunk
+                    total.seconds += seconds
+                    total.statuses[200] = total.requests
                     rates[name] = chunk / seconds
+                    total.rounds.append(rates[name])
                 per_round.append(rates)
                 if clock() - overall > time_limit:
                     break
-        return {n: Throughput(int(t[0]), t[1], {200: int(t[0])}) for n, t in totals.items()}, per_round
+        return totals, per_round
     finally:
         for client in clients.values():
             client.close()
@@ -296,11 +412,24 @@ def paired(per_round: list[dict[str, float]], num: str, den: str) -> float:
     return median([r[num] / r[den] for r in per_round if r.get(den)])
 
 
+def ratio_range(per_round: list[dict[str, float]], num: str, den: str) -> tuple[float, float]:
+    """Lowest and highest per-round ``rate[num] / rate[den]``."""
+    ratios = [r[num] / r[den] for r in per_round if r.get(den)]
+    return min(ratios), max(ratios)
+
+
 def rate_row(name: str, result: Throughput, **kwargs: Any) -> Result:
-    """A requests/s row, noting how many requests were timed."""
+    """A requests/s row: the median per-round rate, its spread, server CPU and context switches
+    per request, noting how many requests were timed."""
     note = kwargs.pop("note", "")
-    note = f"{result.requests} req in {result.seconds:.2f} s" + (f"; {note}" if note else "")
-    return Result(name, result.rate, "req/s", note=note, **kwargs)
+    rounds = f" in {len(result.rounds)} rounds" if len(result.rounds) > 1 else ""
+    note = f"{result.requests} req{rounds}, {result.seconds:.2f} s" + (f"; {note}" if note else "")
+    per = max(result.requests, 1)
+    return Result(
+        name, result.median_rate, "req/s", note=note,
+        cpu_us=result.usage.cpu / per * 1e6, switches=result.usage.switches / per,
+        spread=(min(result.rounds), max(result.rounds)) if len(result.rounds) > 1 else None, **kwargs,
+    )
 
 
 # ------------------------------------------------------------------------- servers and processes

@@ -140,10 +140,23 @@ def _fmt_target(row: Result) -> str:
     return ", ".join(parts)
 
 
+def _fmt_spread(row: Result) -> str:
+    """The per-round range around the value, in percent of it (``-8%/+5%``)."""
+    if row.spread is None or row.error or not row.value or math.isnan(row.value):
+        return ""
+    low, high = row.spread
+    return f"{(low / row.value - 1) * 100:+.0f}%/{(high / row.value - 1) * 100:+.0f}%"
+
+
+def _fmt_usage(value: float | None, digits: str) -> str:
+    return "" if value is None or math.isnan(value) else format(value, digits)
+
+
 def table(results: Sequence[Result]) -> str:
     """The results as one aligned text table."""
     by_name = {r.name: r for r in results if not r.error}
-    header = ("row", "value", "unit", "ratio", "ratio of", "target", "", "notes")
+    header = ("row", "value", "unit", "spread", "cpu µs/req", "cs/req", "ratio", "ratio of", "target", "",
+              "notes")
     lines: list[tuple[str, ...]] = []
     for row in results:
         r = ratio(row, by_name)
@@ -157,12 +170,13 @@ def table(results: Sequence[Result]) -> str:
                 of += " (paired)"
         note = f"{row.error}" if row.error else row.note
         lines.append((
-            row.name, _fmt_value(row), row.unit, "" if r is None else f"{r:,.3g}×", of,
+            row.name, _fmt_value(row), row.unit, _fmt_spread(row), _fmt_usage(row.cpu_us, ".0f"),
+            _fmt_usage(row.switches, ".2f"), "" if r is None else f"{r:,.3g}×", of,
             _fmt_target(row), verdict(row, r), note,
         ))
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h)
               for i, h in enumerate(header)]
-    right = {1, 3}
+    right = {1, 3, 4, 5, 6}
 
     def fmt(cells: Sequence[str]) -> str:
         pairs = enumerate(zip(cells, widths, strict=True))
@@ -183,7 +197,8 @@ def as_json(results: Sequence[Result]) -> list[dict[str, object]]:
             "unit": row.unit, "vs": row.vs, "inverse": row.inverse, "ratio": r,
             "target": list(row.target) if row.target else None,
             "limit": list(row.limit) if row.limit else None, "verdict": verdict(row, r) or None,
-            "note": row.note, "error": row.error,
+            "note": row.note, "error": row.error, "cpu_us_per_request": row.cpu_us,
+            "switches_per_request": row.switches, "spread": list(row.spread) if row.spread else None,
         })
     return out
 
@@ -198,15 +213,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, metavar="N", help="timed requests per throughput row")
     parser.add_argument("--time-limit", type=float, metavar="S", help="cap of one timed loop in seconds")
     parser.add_argument("--warmup", type=int, metavar="N", help="untimed requests before each timed loop")
+    parser.add_argument("--samples", type=int, metavar="N",
+                        help="rounds / sessions / functions of the sample-based rows (startup, concurrency)")
     parser.add_argument("--skip-external", action="store_true", help="leave out MiniStack/LocalStack rows")
     parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
                         help="also write the rows as JSON (to PATH, or stdout instead of the table)")
     parser.add_argument("--list", action="store_true", help="list the discovered benches and exit")
+    parser.add_argument("--plots", metavar="DIR", default=str(common.HERE / "out"),
+                        help="folder for the PNG plots (default benchmarks/out; needs the bench extra)")
+    parser.add_argument("--no-plots", action="store_true", help="write no plots")
     return parser.parse_args(argv)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    settings = Settings(quick=args.quick, requests=args.requests, skip_external=args.skip_external)
+    settings = Settings(quick=args.quick, requests=args.requests, skip_external=args.skip_external,
+                        samples=args.samples)
     if args.quick:
         settings.time_limit, settings.warmup = 2.0, 100
     if args.time_limit is not None:
@@ -243,6 +264,14 @@ def main(argv: Sequence[str] | None = None, *, progress: bool = True) -> list[Re
         if args.json:
             with contextlib.suppress(OSError), open(args.json, "w") as out:
                 json.dump(as_json(results), out, indent=2)
+    if not args.no_plots:
+        from benchmarks import plots
+
+        written, reason = plots.write(results, Path(args.plots))
+        for path in written:
+            print(f"plot: {path}", file=sys.stderr)
+        if reason and progress:
+            print(f"plots skipped: {reason}", file=sys.stderr)
     return results
 
 

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias
 
 from typing_extensions import TypeVar
 
+from pytest_apigw.client_events import ClientEvent, Listener, emit
 from pytest_apigw.spec.http_api import HttpApi
 from pytest_apigw.spec.websocket_api import WebSocketApi
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import httpx
     import pytest
 
@@ -23,6 +26,19 @@ Spec: TypeAlias = HttpApi | WebSocketApi
 #: What a backend keeps in :attr:`Deployment.handle` to find a deployment's resources again; each
 #: backend names its own type (``Deployment[Served]`` on the embedded backend), others see ``object``.
 HandleT = TypeVar("HandleT", covariant=True, default=object)
+
+
+@dataclass(frozen=True)
+class StageAccessLog:
+    """One stage's access log as the gateway wrote it: the stage's format and its lines, oldest
+    first (:meth:`Backend.stage_access_logs`)."""
+
+    stage: str
+    format: str
+    lines: list[str]
+    #: True when the format is the user's ``access_log_format`` (else the one route coverage
+    #: gave a stage that had none: not part of ``deployment.access_log``).
+    users: bool = True
 
 
 @dataclass
@@ -43,6 +59,13 @@ class Deployment(Generic[HandleT]):
     stage_urls: dict[str, str] = field(default_factory=dict)
     handle: HandleT | None = None
     closed: bool = False
+    #: Called with each :class:`~pytest_apigw.client_events.ClientEvent` of the deployment's own
+    #: clients (``client()``, ``ws_connect()``, ``ws_connect_async()``).
+    client_listeners: list[Listener] = field(default_factory=list, repr=False, compare=False)
+    #: Called with the deployment just before :meth:`close` tears it down (route coverage reads
+    #: the stages' access logs there, while they still exist).
+    close_hooks: list[Callable[[Deployment[Any]], None]] = field(
+        default_factory=list, repr=False, compare=False)
 
     @property
     def access_log(self) -> list[str]:
@@ -65,10 +88,21 @@ class Deployment(Generic[HandleT]):
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """An ``httpx.Client`` whose base URL is this deployment's ``url`` (close it, or use
-        it as a context manager)."""
+        it as a context manager). Each response is reported to :attr:`client_listeners`."""
         import httpx
 
-        return httpx.Client(base_url=self.url, **kwargs)
+        hooks = dict(kwargs.pop("event_hooks", None) or {})
+        hooks["response"] = [*hooks.get("response", []), self._observe_response]
+        return httpx.Client(base_url=self.url, event_hooks=hooks, **kwargs)
+
+    def _observe_response(self, response: httpx.Response) -> None:
+        if not self.client_listeners:
+            return
+        request = response.request
+        wanted = ("origin", "access-control-request-method")
+        headers = tuple((name, request.headers[name]) for name in wanted if name in request.headers)
+        emit(self.client_listeners, ClientEvent("http", str(request.url), request.method,
+                                                response.status_code, headers))
 
     def ws_connect(self, *, query: Any = None, headers: Any = None, stage: str | None = None,
                    **kwargs: Any) -> SyncClient:
@@ -76,14 +110,16 @@ class Deployment(Generic[HandleT]):
         reach ``$connect``); a context manager. See :mod:`pytest_apigw.ws_client`."""
         from pytest_apigw.ws_client import SyncClient, stage_url
 
-        return SyncClient(stage_url(self._ws_base(stage), query), headers=headers, **kwargs)
+        return SyncClient(stage_url(self._ws_base(stage), query), headers=headers,
+                          listeners=self.client_listeners, **kwargs)
 
     def ws_connect_async(self, *, query: Any = None, headers: Any = None, stage: str | None = None,
                          **kwargs: Any) -> AsyncClient:
         """The asyncio client: ``async with deployment.ws_connect_async() as ws: ...``."""
         from pytest_apigw.ws_client import AsyncClient, stage_url
 
-        return AsyncClient(stage_url(self._ws_base(stage), query), headers=headers, **kwargs)
+        return AsyncClient(stage_url(self._ws_base(stage), query), headers=headers,
+                           listeners=self.client_listeners, **kwargs)
 
     def connections_client(self, stage: str | None = None, **kwargs: Any) -> Any:
         """A boto3 ``apigatewaymanagementapi`` client for a stage's ``@connections`` API."""
@@ -99,10 +135,16 @@ class Deployment(Generic[HandleT]):
         return "ws" + self.url_for(stage)[len("http"):]
 
     def close(self) -> None:
-        """Tear the deployment down now (the fixtures do it at teardown otherwise)."""
+        """Tear the deployment down now (the fixtures do it at teardown otherwise); the
+        :attr:`close_hooks` run first."""
         if not self.closed:
             self.closed = True
-            self.backend.destroy(self)
+            hooks, self.close_hooks = list(self.close_hooks), []
+            try:
+                for hook in hooks:
+                    hook(self)
+            finally:
+                self.backend.destroy(self)
 
 
 class Backend(abc.ABC):
@@ -134,6 +176,13 @@ class Backend(abc.ABC):
 
     def access_log(self, deployment: Deployment) -> list[str]:
         """``deployment``'s access-log lines, oldest first (none unless the backend writes them)."""
+        return []
+
+    def stage_access_logs(self, deployment: Deployment, *, expected: int = 0) -> list[StageAccessLog]:
+        """Every access log the gateway keeps for ``deployment``'s stages (the user's formats and
+        the one route coverage asked for, see :mod:`pytest_apigw.coverage.route_log`), read now;
+        ``expected`` is how many lines the caller knows were caused (a backend whose logs arrive
+        late may wait for them). Empty unless the backend writes access logs."""
         return []
 
     def close(self) -> None:  # noqa: B027 - optional hook

@@ -4,7 +4,9 @@
 ``deployment.ws_connect_async()`` (awaitable and an async context manager) open a connection to
 a WebSocket deployment's stage; ``query=`` and ``headers=`` reach ``$connect``. A rejected
 handshake raises :class:`websockets.exceptions.InvalidStatus` (``exc.response.status_code``).
-Both add ``recv_json()`` and ``send_json()`` to the library's connection.
+Both add ``recv_json()`` and ``send_json()`` to the library's connection. Given ``listeners``
+(a deployment's ``client_listeners``), both report the handshake, each message sent and the close
+as :class:`~pytest_apigw.client_events.ClientEvent`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 from urllib.parse import urlencode
+
+from pytest_apigw.client_events import ClientEvent, Listener, emit
 
 #: Seconds a ``recv`` waits by default (tests should fail, not hang).
 DEFAULT_TIMEOUT = 10.0
@@ -40,6 +44,43 @@ def stage_url(base: str, query: Any = None) -> str:
     return f"{base}{'&' if '?' in base else '?'}{text}"
 
 
+def _refused_status(exc: BaseException) -> int | None:
+    """The status of a refused handshake (``InvalidStatus``), ``None`` for any other failure."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+class _Reporter:
+    """The client events of one connection (nothing when there are no listeners)."""
+
+    def __init__(self, url: str, listeners: list[Listener] | None) -> None:
+        self.url = url
+        self.listeners = listeners if listeners is not None else []
+        self.open = False
+
+    def connected(self) -> None:
+        self.open = True
+        if self.listeners:
+            emit(self.listeners, ClientEvent("connect", self.url, status=101))
+
+    def refused(self, exc: BaseException) -> None:
+        status = _refused_status(exc)
+        if self.listeners and status is not None:
+            emit(self.listeners, ClientEvent("connect", self.url, status=status))
+
+    def sent(self, message: str | bytes) -> None:
+        if self.listeners and self.open:
+            text = message if isinstance(message, str) else None
+            emit(self.listeners, ClientEvent("message", self.url, message=text))
+
+    def closed(self) -> None:
+        if self.open:
+            self.open = False
+            if self.listeners:
+                emit(self.listeners, ClientEvent("disconnect", self.url))
+
+
 def _options(headers: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {"open_timeout": DEFAULT_TIMEOUT, "max_size": 16 * 1024 * 1024,
                                "ping_interval": None}
@@ -53,16 +94,23 @@ class SyncClient:
     """A ``websockets.sync`` connection with JSON helpers and a default receive timeout."""
 
     def __init__(self, url: str, *, headers: Any = None, timeout: float = DEFAULT_TIMEOUT,
-                 **kwargs: Any) -> None:
+                 listeners: list[Listener] | None = None, **kwargs: Any) -> None:
         from websockets.sync.client import connect
 
         self.url = url
         self.timeout = timeout
-        self.connection = connect(url, legacy=True, **_options(headers, kwargs))
+        self._report = _Reporter(url, listeners)
+        try:
+            self.connection = connect(url, legacy=True, **_options(headers, kwargs))
+        except Exception as exc:
+            self._report.refused(exc)
+            raise
+        self._report.connected()
 
     def send(self, message: str | bytes) -> None:
         """Send a text (``str``) or binary (``bytes``) message (in 32 KB frames)."""
         self.connection.send(frames(message))
+        self._report.sent(message)
 
     def send_json(self, value: Any) -> None:
         """Send ``value`` as a JSON text message."""
@@ -78,7 +126,10 @@ class SyncClient:
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         """Close (waits for the closing handshake)."""
-        self.connection.close(code, reason)
+        try:
+            self.connection.close(code, reason)
+        finally:
+            self._report.closed()
 
     @property
     def close_code(self) -> int | None:
@@ -99,16 +150,22 @@ class AsyncClient:
     """An asyncio ``websockets`` connection with JSON helpers; ``await`` it or ``async with`` it."""
 
     def __init__(self, url: str, *, headers: Any = None, timeout: float = DEFAULT_TIMEOUT,
-                 **kwargs: Any) -> None:
+                 listeners: list[Listener] | None = None, **kwargs: Any) -> None:
         self.url = url
         self.timeout = timeout
         self._options = _options(headers, kwargs)
+        self._report = _Reporter(url, listeners)
         self.connection: Any = None
 
     async def _open(self) -> AsyncClient:
         from websockets.asyncio.client import connect
 
-        self.connection = await connect(self.url, **self._options)
+        try:
+            self.connection = await connect(self.url, **self._options)
+        except Exception as exc:
+            self._report.refused(exc)
+            raise
+        self._report.connected()
         return self
 
     def __await__(self) -> Any:
@@ -123,6 +180,7 @@ class AsyncClient:
     async def send(self, message: str | bytes) -> None:
         """Send a text (``str``) or binary (``bytes``) message (in 32 KB frames)."""
         await self.connection.send(frames(message))
+        self._report.sent(message)
 
     async def send_json(self, value: Any) -> None:
         """Send ``value`` as a JSON text message."""
@@ -141,7 +199,10 @@ class AsyncClient:
     async def close(self, code: int = 1000, reason: str = "") -> None:
         """Close (waits for the closing handshake)."""
         if self.connection is not None:
-            await self.connection.close(code, reason)
+            try:
+                await self.connection.close(code, reason)
+            finally:
+                self._report.closed()
 
     @property
     def close_code(self) -> int | None:

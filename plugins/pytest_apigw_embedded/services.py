@@ -6,13 +6,13 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from pytest_apigw_embedded.lambda_runtime.external import ExternalRuntime
-from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
-from pytest_apigw_embedded.lambda_runtime.process import ProcessRuntime
 from pytest_apigw_embedded.server.loop import LoopThread
 
 if TYPE_CHECKING:
     from pytest_apigw.spec.function import Function
+    from pytest_apigw_embedded.lambda_runtime.external import ExternalRuntime
+    from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
+    from pytest_apigw_embedded.lambda_runtime.process import ProcessRuntime
     from pytest_apigw_embedded.lambda_runtime.protocol import LambdaRuntime
 
 
@@ -44,18 +44,25 @@ class Services:
 
     def lambda_runtime(self, function: Function) -> LambdaRuntime:
         """The runtime for ``function``: Node.js and custom runtimes (``function.runtime``) run
-        behind the Lambda Runtime API; Python handlers by ``isolation``."""
+        behind the Lambda Runtime API; Python handlers by ``isolation``. Each runtime's modules
+        are imported with its first function (a session that deploys none pays nothing)."""
         for functions in self._building:
             functions.add(function)
         if getattr(function, "runtime_family", "python") != "python":
             if self._external is None:
+                from pytest_apigw_embedded.lambda_runtime.external import ExternalRuntime
+
                 self._external = ExternalRuntime()
             return self._external
         if function.isolation == "process":
             if self._process is None:
+                from pytest_apigw_embedded.lambda_runtime.process import ProcessRuntime
+
                 self._process = ProcessRuntime(worker_paths=self.worker_paths)
             return self._process
         if self._inprocess is None:
+            from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
+
             self._inprocess = InProcessRuntime()
         return self._inprocess
 

@@ -6,7 +6,9 @@ import os
 import threading
 from typing import Any, ClassVar
 
-from pytest_apigw.backend import Backend, Deployment, Spec
+from pytest_apigw import capabilities as cap
+from pytest_apigw.backend import Backend, Deployment, Spec, StageAccessLog
+from pytest_apigw.coverage import route_log
 from pytest_apigw.errors import BackendUnavailable
 from pytest_apigw.spec import WebSocketApi
 from pytest_apigw.spec.deploy import deploy_target
@@ -19,7 +21,9 @@ from pytest_apigw_localstack.translate import Provisioned, Translator
 from pytest_apigw_localstack.upstreams import UpstreamHost
 
 OPT_IN_ENV = "PYTEST_APIGW_AWS"
-
+#: Seconds route coverage waits, at a deployment's teardown, for access-log lines still on
+#: their way to CloudWatch Logs (AWS delivers them asynchronously).
+ACCESS_LOG_WAIT = 60.0
 
 
 def provisioned(deployment: Deployment) -> Provisioned:
@@ -67,7 +71,9 @@ class AwsApiBackend(Backend):
         if self._translator is None:
             clients = self._clients or self.connect()
             self._clients = clients
-            self._translator = Translator(clients, real_aws=self.real_aws, upstreams=self.upstream_host())
+            coverage = route_log.requested(self.config) and self.supports(cap.ACCESS_LOGS)
+            self._translator = Translator(clients, real_aws=self.real_aws, upstreams=self.upstream_host(),
+                                          route_log_format=route_log.FORMAT if coverage else None)
             self._signals = signals.install()
 
     @property
@@ -101,6 +107,23 @@ class AwsApiBackend(Backend):
         from pytest_apigw_localstack.translate import access_logs
 
         return access_logs.read(self.clients, provisioned(deployment).ledger)
+
+    def stage_access_logs(self, deployment: Deployment, *, expected: int = 0) -> list[StageAccessLog]:
+        """Each stage's log group read back (coverage's too); waits up to :data:`ACCESS_LOG_WAIT`
+        seconds for ``expected`` lines. Nothing on an endpoint that writes no access log."""
+        if not self.supports(cap.ACCESS_LOGS):
+            return []
+        import time
+
+        from pytest_apigw_localstack.translate import access_logs
+
+        deadline = time.monotonic() + ACCESS_LOG_WAIT
+        while True:
+            logs = access_logs.read_stages(self.clients, provisioned(deployment).ledger)
+            written = sum(len(log.lines) for log in logs)
+            if not logs or written >= expected or time.monotonic() >= deadline:
+                return logs
+            time.sleep(1.0)
 
     def redeploy(self, deployment: Deployment) -> None:
         """Provision what the spec gained and deploy the stages without auto-deploy."""

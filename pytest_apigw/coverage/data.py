@@ -3,7 +3,7 @@
 ```
 {"version": 1,
  "backends": {"embedded": null, "localstack": "why it cannot report requests"},
- "apis": {NAME: {"name", "kind", "deployments", "api_ids", "collected",
+ "apis": {NAME: {"name", "kind", "deployments", "api_ids", "collected", "sources",
                  "routes": {ROUTE_KEY: {"integration", "construct", "authorizer",
                                         "requests", "statuses", "allowed", "refused"}},
                  "unmatched": {"requests", "statuses"}}}}
@@ -12,7 +12,9 @@
 ``statuses`` counts status classes (``{"2xx": 3, "4xx": 1}``); ``allowed`` / ``refused`` count
 requests the route's authorizer let through or turned away (``None`` for a route without one).
 ``collected`` is false when the API was only deployed to backends that cannot say which route
-a request matched: its counts are unknown, not zero.
+a request matched: its counts are unknown, not zero. ``sources`` says where the counts came from
+(:data:`SOURCE_INVOCATION_LOG`, :data:`SOURCE_ACCESS_LOG`, or the client-side source of
+:mod:`.client_side`, with the reason when a backend that writes access logs could not be read).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from __future__ import annotations
 from typing import Any
 
 VERSION = 1
+#: The embedded gateway's record of each request (the route it matched).
+SOURCE_INVOCATION_LOG = "gateway invocation log"
+#: The stages' access logs, as the gateway wrote them (AWS, LocalStack Pro).
+SOURCE_ACCESS_LOG = "gateway access log"
+#: How many different sources an API's entry keeps.
+MAX_SOURCES = 10
 #: How many API ids an API's entry keeps (a hypothesis test may deploy an API hundreds of times).
 MAX_API_IDS = 20
 
@@ -41,7 +49,7 @@ def empty() -> dict[str, Any]:
 def new_api(name: str, kind: str) -> dict[str, Any]:
     """An API's entry before any deployment or request."""
     return {"name": name, "kind": kind, "deployments": 0, "api_ids": [], "collected": False,
-            "routes": {}, "unmatched": {"requests": 0, "statuses": {}}}
+            "sources": [], "routes": {}, "unmatched": {"requests": 0, "statuses": {}}}
 
 
 def new_route(integration: str, construct: str, authorizer: str | None) -> dict[str, Any]:
@@ -49,6 +57,13 @@ def new_route(integration: str, construct: str, authorizer: str | None) -> dict[
     return {"integration": integration, "construct": construct, "authorizer": authorizer,
             "requests": 0, "statuses": {},
             "allowed": 0 if authorizer else None, "refused": 0 if authorizer else None}
+
+
+def add_sources(into: list[str], sources: list[str]) -> None:
+    """Add sources not seen yet (in order, at most :data:`MAX_SOURCES`)."""
+    for source in sources:
+        if source not in into and len(into) < MAX_SOURCES:
+            into.append(source)
 
 
 def add_counts(into: dict[str, int], counts: dict[str, int]) -> None:

@@ -20,6 +20,7 @@ def _merge_route(into: dict[str, Any], route: dict[str, Any]) -> None:
 def _merge_api(into: dict[str, Any], api: dict[str, Any]) -> None:
     into["deployments"] += api["deployments"]
     into["collected"] = into["collected"] or api["collected"]
+    model.add_sources(into.setdefault("sources", []), api.get("sources", []))
     room = model.MAX_API_IDS - len(into["api_ids"])
     into["api_ids"].extend(api["api_ids"][:max(room, 0)])
     into["unmatched"]["requests"] += api["unmatched"]["requests"]

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from pytest_apigw.coverage import data as model
+from pytest_apigw.coverage import route_log
 from pytest_apigw.coverage.collect import Collector
 from pytest_apigw.coverage.merge import merge
 
@@ -64,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--apigw-coverage-fail-under={fail_under:g}: give a percentage from 0 to 100"
         )
     if show or reports or fail_under is not None:
+        config.stash[route_log.WANTED] = True  # backends with access logs give every stage one
         base = config.invocation_params.dir
         config.pluginmanager.register(
             RouteCoverage(config, show, [base / p for p in reports], fail_under), "apigw-route-coverage"
@@ -112,6 +114,7 @@ class RouteCoverage:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Worker: hand the data over. Otherwise: merge, write the reports, apply fail-under."""
         self.collector.stop()
+        self.collector.settle_all()
         own = self.collector.snapshot()
         if self.is_worker:
             self.config.workeroutput[WORKER_OUTPUT_KEY] = json.dumps(own)  # type: ignore[attr-defined]

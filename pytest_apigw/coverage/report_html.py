@@ -44,10 +44,13 @@ def _api_section(api: dict[str, Any]) -> str:
     summary = (f"{covered}/{total} routes requested ({model.percent(covered, total):.1f}%), "
                f"{api['deployments']} deployment(s), {api['unmatched']['requests']} request(s) matched no "
                f"route ({statuses(api['unmatched']['statuses'])})")
+    sources = "; ".join(api.get("sources", [])) or "-"
     rows = "".join(_route_row(key, route) for key, route in model.ordered_routes(api))
     head = "".join(f"<th>{h}</th>" for h in ("route", "requests", "statuses", "integration", "authorizer"))
     return (f'<section class="api" data-api="{escape(api["name"])}" data-covered="{covered}" '
-            f'data-total="{total}"><h2>{escape(title)}</h2><p>{escape(summary)}</p>'
+            f'data-total="{total}" data-sources="{escape(sources)}"><h2>{escape(title)}</h2>'
+            f"<p>{escape(summary)}</p>"
+            f'<p class="sources">counted from: {escape(sources)}</p>'
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
 
 

@@ -38,6 +38,8 @@ def api_lines(api: dict[str, Any]) -> list[str]:
              route["integration"], authorizer_note(route)) for key, route in model.ordered_routes(api)]
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)]
     lines = [head]
+    if api.get("sources"):
+        lines.append("  counted from: " + "; ".join(api["sources"]))
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
         lines.append(("  " + "  ".join(cells) + "  " + row[4]).rstrip())

@@ -26,9 +26,9 @@ def _rss() -> int:
     raise AssertionError("no VmRSS")
 
 
-def _children() -> int:
-    me = str(os.getpid())
-    count = 0
+def _descendants() -> set[int]:
+    """Live (not zombie) processes below this one: children, and workers forked by a child."""
+    parents: dict[int, int] = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -37,9 +37,25 @@ def _children() -> int:
                 fields = stat.read().rpartition(")")[2].split()
         except OSError:
             continue
-        if fields[1] == me and fields[0] != "Z":
-            count += 1
-    return count
+        if fields[0] != "Z":
+            parents[int(pid)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _children(exclude: set[int] | None = None) -> int:
+    return len(_descendants() - (exclude or set()))
+
+
+def _worker_template(backend) -> set[int]:
+    """The process runtime's warm template (it lives as long as the backend, not a deployment)."""
+    runtime = backend.services.lambda_runtime(Function("Probe", handler=size, isolation="process"))
+    pid = runtime.template_pid
+    return set() if pid is None else {pid}
 
 
 def _counts() -> dict[str, int]:
@@ -59,20 +75,23 @@ def _api(isolation: str = "inprocess", handler=size) -> HttpApi:
     return api
 
 
-def test_worker_processes_end_with_their_deployment(apigw):
-    before = _counts()["children"]
+def test_worker_processes_end_with_their_deployment(apigw, apigw_backend):
+    with apigw.deployed(_api("process", isolated.env_and_context)) as deployment:  # the template starts
+        httpx.get(f"{deployment.url}/r", timeout=30)
+    template = _worker_template(apigw_backend)
+    before = _children(template)
     for _ in range(12):
         with apigw.deployed(_api("process", isolated.env_and_context)) as deployment:
             assert httpx.get(f"{deployment.url}/r", timeout=30).json()["pid"] != os.getpid()
-            assert _children() == before + 1
-        assert _children() == before  # ended with the deployment, not at the session's end
+            assert _children(template) == before + 1
+        assert _children(template) == before  # ended with the deployment, not at the session's end
     # A function shared by two deployments keeps its worker until the last one goes.
     api = _api("process", isolated.env_and_context)
     first = apigw.deploy(api)
     with apigw.deployed(api) as second:
         pid = httpx.get(f"{second.url}/r", timeout=30).json()["pid"]
     assert httpx.get(f"{first.url}/r", timeout=30).json()["pid"] == pid
-    assert _children() == before + 1
+    assert _children(template) == before + 1
 
 
 def test_200_deployments_leave_threads_fds_and_processes_flat(apigw):

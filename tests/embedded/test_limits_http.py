@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from pytest_apigw_embedded.server import protocol
+from pytest_apigw_embedded.server import limits
 
 from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
 from pytest_apigw.invocations import LOG
@@ -97,7 +97,7 @@ def test_many_headers_count_towards_the_limit(deployment):
 @pytest.mark.parametrize("sent", [b"", b"GET /r HTTP/1.1\r\nHost: x\r\n",
                                   b"POST /r HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12"])
 def test_idle_and_half_sent_connections_are_closed(deployment, monkeypatch, sent):
-    monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 0.3)
+    monkeypatch.setattr(limits, "IDLE_TIMEOUT", 0.3)
     with _connect(deployment.url) as sock:
         sock.sendall(sent)
         sock.settimeout(5)  # closed by the gateway well before this
@@ -107,7 +107,7 @@ def test_idle_and_half_sent_connections_are_closed(deployment, monkeypatch, sent
 
 
 def test_a_slow_but_steady_request_is_not_cut(deployment, monkeypatch):
-    monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 1.0)  # each gap (0.3 s) is well under it
+    monkeypatch.setattr(limits, "IDLE_TIMEOUT", 1.0)  # each gap (0.3 s) is well under it
     with _connect(deployment.url) as sock:
         sock.sendall(b"POST /r HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n"
                      b"Connection: close\r\n\r\n")
@@ -232,7 +232,7 @@ def test_a_head_sent_in_pieces_is_counted_once(deployment):
 
 
 def test_a_slow_integration_is_not_cut_by_the_idle_timeout(apigw, monkeypatch):
-    monkeypatch.setattr(protocol, "IDLE_TIMEOUT", 0.3)
+    monkeypatch.setattr(limits, "IDLE_TIMEOUT", 0.3)
 
     def slow(event, context):
         time.sleep(1.0)

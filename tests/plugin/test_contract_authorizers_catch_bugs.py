@@ -82,9 +82,9 @@ BUGGY_EMBEDDED = textwrap.dedent(
         forward.TIMED_OUT = lambda: responses.error(502, "Bad Gateway")
 
     if "head_limit_off" in BUGS:  # no limit on the request head
-        from pytest_apigw_embedded.server import protocol
+        from pytest_apigw_embedded.server import limits
 
-        protocol.MAX_REQUEST_HEAD = 10**9
+        limits.MAX_REQUEST_HEAD = 10**9
 
     if "payload_limit_in_kib" in BUGS:  # the 10 MB limit read as 10 KiB
         from pytest_apigw_embedded.exchange import asgi

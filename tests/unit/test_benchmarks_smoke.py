@@ -24,12 +24,13 @@ def run_module():
 def test_quick_rows_produce_a_table(run_module, capsys):
     results = run_module.main(
         ["--quick", "--skip-external", "--only", "floor,lambda_proxy,deploy,routing",
-         "--requests", "60", "--warmup", "10", "--time-limit", "3"],
+         "--requests", "60", "--warmup", "10", "--time-limit", "3", "--no-plots"],
         progress=False,
     )
     out = capsys.readouterr().out
     by_name = {r.name: r for r in results}
-    expected = ["floor", "lambda_proxy", "deploy_10", "deploy_300", "route_match_10", "route_match_300"]
+    expected = ["floor", "floor_uvicorn", "lambda_proxy", "deploy_10", "deploy_300", "route_match_10",
+                "route_match_300"]
     for name in expected:
         assert name in by_name, f"row {name} missing: {sorted(by_name)}"
         row = by_name[name]
@@ -39,6 +40,53 @@ def test_quick_rows_produce_a_table(run_module, capsys):
     assert "ministack" not in by_name
     # the ratio column is computed against the floor
     assert run_module.ratio(by_name["lambda_proxy"], by_name) > 0
+    # throughput rows carry server CPU, context switches and the per-round spread
+    for name in ("floor", "floor_uvicorn", "lambda_proxy"):
+        row = by_name[name]
+        assert row.cpu_us is not None and row.cpu_us > 0, name
+        assert row.switches is not None and row.switches > 0, name
+        assert row.spread is not None and row.spread[0] <= row.spread[1], name
+    header = out.splitlines()[0]
+    assert "cpu µs/req" in header and "cs/req" in header and "spread" in header
+
+
+def test_floor_answers_the_gateways_exact_bytes(run_module):
+    import socket
+
+    from benchmarks.bench_floor import RawServer, _read_response
+
+    server = RawServer()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port)) as sock:
+            answers = []
+            for _ in range(2):  # keep-alive: the same bytes again on the same connection
+                sock.sendall(b"GET /items/42 HTTP/1.1\r\nHost: x\r\n\r\n")
+                answers.append(_read_response(sock))
+    finally:
+        server.close()
+    assert answers == [server.response] * 2
+    assert server.response.startswith(b"HTTP/1.1 200 ")
+    assert b"apigw-requestid" in server.response.lower()  # captured from the gateway itself
+
+
+def test_concurrency_and_startup_rows_and_plots(run_module, tmp_path, capsys):
+    results = run_module.main(
+        ["--quick", "--only", "concurrency,first_deploy,process_cold_start", "--samples", "1",
+         "--time-limit", "0.6", "--plots", str(tmp_path)],
+        progress=False,
+    )
+    by_name = {r.name: r for r in results}
+    for name in ("floor_c1", "lambda_proxy_c1", "floor_c16", "lambda_proxy_c16", "first_deploy",
+                 "process_cold_start", "process_cold_start_first", "process_cold_start_spawn"):
+        assert name in by_name and by_name[name].error is None, (name, by_name.get(name))
+        assert by_name[name].value > 0
+    assert by_name["lambda_proxy_c16"].paired_ratio > 0
+    try:
+        import matplotlib  # noqa: F401  (the optional bench extra)
+    except ImportError:
+        return
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["concurrency.png"]  # no deploy rows ran
+    assert (tmp_path / "concurrency.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_failing_bench_is_a_failed_row(run_module, capsys):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from pytest_apigw_embedded.server.protocol import HEADER_NAMES_KEY
+from pytest_apigw_embedded.server.limits import HEADER_NAMES_KEY
 from pytest_apigw_embedded.server.wire import WireRequest
 
 #: Request ids need to be unique, not secret: a PRNG of our own (a test seeding ``random`` does

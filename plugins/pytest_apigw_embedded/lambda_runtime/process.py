@@ -1,5 +1,9 @@
 """Run handlers in reusable worker processes: own environment, timeout enforced by a kill.
 
+Workers are forked from a warm template process (:mod:`.forked`, :mod:`.template`) where the
+platform allows it, else started as ``python -m pytest_apigw_embedded.lambda_runtime.worker``;
+either way a worker is a process of its own with the function's environment.
+
 Workers belong to the deployments that use their function: :meth:`ProcessRuntime.release` (called
 when the last deployment using a function is destroyed) ends them, so a long session keeps only
 the workers of what is deployed now.
@@ -13,9 +17,10 @@ import pickle
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pytest_apigw.errors import SpecError
+from pytest_apigw_embedded.lambda_runtime import forked
 from pytest_apigw_embedded.lambda_runtime.context import (
     LambdaContext,
     lambda_environment,
@@ -49,7 +54,17 @@ def handler_address(function: Function) -> tuple[str, str, str | None]:
     return module, qualname, None
 
 
-class _Worker:
+class _Worker(Protocol):
+    async def call(self, obj: Any) -> InvokeResult: ...
+
+    def kill_now(self) -> None: ...
+
+    async def kill(self) -> None: ...
+
+
+class _SpawnedWorker:
+    """A worker started as a new interpreter (where the template cannot be used)."""
+
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
 
@@ -63,27 +78,40 @@ class _Worker:
         result: InvokeResult = pickle.loads(await self.proc.stdout.readexactly(size))
         return result
 
-    async def kill(self) -> None:
+    def kill_now(self) -> None:
         if self.proc.returncode is None:
             self.proc.kill()
+
+    async def kill(self) -> None:
+        self.kill_now()
         await self.proc.wait()
 
 
 class _Pool:
-    def __init__(self, function: Function, env: dict[str, str]) -> None:
+    def __init__(self, function: Function, env: dict[str, str], runtime: ProcessRuntime) -> None:
         self.function = function
         self.env = env
+        self.runtime = runtime
         self.address = handler_address(function)
         self.idle: list[_Worker] = []
         self.slots = asyncio.Semaphore(MAX_WORKERS_PER_FUNCTION)
         self.all: set[_Worker] = set()
 
-    async def _spawn(self) -> _Worker:
+    async def _start(self) -> _Worker:
+        template = self.runtime.template()
+        if template is not None:
+            try:
+                return await template.spawn(self.env, os.getcwd())
+            except (OSError, RuntimeError):  # the template is unusable: start workers afresh
+                self.runtime.drop_template()
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "pytest_apigw_embedded.lambda_runtime.worker",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=self.env,
         )
-        worker = _Worker(proc)
+        return _SpawnedWorker(proc)
+
+    async def _spawn(self) -> _Worker:
+        worker = await self._start()
         self.all.add(worker)
         ready = await worker.call(self.address)
         if ready.failed:
@@ -130,8 +158,7 @@ class _Pool:
             )
         except asyncio.CancelledError:  # abandoned mid-call: the worker's stream is out of step
             self.all.discard(worker)
-            if worker.proc.returncode is None:
-                worker.proc.kill()
+            worker.kill_now()
             raise
         self.idle.append(worker)
         return result
@@ -145,21 +172,52 @@ class _Pool:
 class ProcessRuntime:
     """Invokes ``isolation="process"`` functions in worker processes (one pool per function)."""
 
+    #: Fork workers from a warm template process where the platform allows it.
+    use_template = forked.supported()
+
     def __init__(self, *, worker_paths: Sequence[str] = ()) -> None:
         self._pools: dict[Function, _Pool] = {}
         #: Put first on the workers' ``PYTHONPATH`` (start-up hooks handed over by the backend).
         self._worker_paths = list(worker_paths)
         self._log_stream = new_log_stream()
+        self._template: forked.WorkerTemplate | None = None
+        self._template_failed = not self.use_template
+
+    def _python_path(self) -> str:
+        return os.pathsep.join([*self._worker_paths, *(p for p in sys.path if p)])
+
+    def template(self) -> forked.WorkerTemplate | None:
+        """The warm template process workers are forked from (started on first use), or
+        ``None`` where it cannot be used."""
+        if self._template is None and not self._template_failed:
+            try:
+                self._template = forked.WorkerTemplate({**os.environ, "PYTHONPATH": self._python_path()})
+            except OSError:
+                self._template_failed = True
+        return self._template
+
+    @property
+    def template_pid(self) -> int | None:
+        """The pid of the warm template process, ``None`` while none runs."""
+        return None if self._template is None else self._template.proc.pid
+
+    def drop_template(self) -> None:
+        """Stop using the template (it failed): workers start as new interpreters from now on."""
+        self._template_failed = True
+        if self._template is not None:
+            self._template.close()
+            self._template = None
 
     def prepare(self, function: Function) -> None:
-        """Check the handler can be shipped (clear error at deploy) and make its pool."""
+        """Check the handler can be shipped (clear error at deploy) and make its pool; the
+        worker template starts warming up now."""
         if function not in self._pools:
-            paths = [*self._worker_paths, *(p for p in sys.path if p)]
             env = {
                 **os.environ, **lambda_environment(function, self._log_stream),
-                **function.environment, "PYTHONPATH": os.pathsep.join(paths),
+                **function.environment, "PYTHONPATH": self._python_path(),
             }
-            self._pools[function] = _Pool(function, env)
+            self._pools[function] = _Pool(function, env, self)
+            self.template()
 
     async def invoke(self, function: Function, event: Any, timeout: float | None = None) -> InvokeResult:
         """Invoke ``function`` in one of its workers (killed past ``timeout``)."""
@@ -181,7 +239,10 @@ class ProcessRuntime:
         return sum(len(pool.all) for pool in self._pools.values())
 
     async def close(self) -> None:
-        """Kill every worker process."""
+        """Kill every worker process and the template."""
         for pool in self._pools.values():
             await pool.close()
         self._pools.clear()
+        if self._template is not None:
+            self._template.close()
+            self._template = None

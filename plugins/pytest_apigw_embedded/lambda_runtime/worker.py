@@ -68,11 +68,9 @@ def _invoke(handler: Any, event: Any, fields: dict[str, Any]) -> InvokeResult:
     return result
 
 
-def main() -> None:
-    """Serve invocations until stdin closes."""
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
-    inp = sys.stdin.buffer
+def serve(inp: BinaryIO, out: BinaryIO) -> None:
+    """Resolve the handler named by the first frame on ``inp``, answer ``ready`` on ``out``, then
+    serve invocations until ``inp`` closes (a worker spawned fresh, or forked from the template)."""
     module_name, qualname, code_dir = read_frame(inp)
     if code_dir:
         sys.path.insert(0, code_dir)
@@ -90,6 +88,13 @@ def main() -> None:
             write_frame(out, result)
         except Exception as exc:  # e.g. a payload pickle cannot carry
             write_frame(out, InvokeResult(error_type="Runtime.MarshalError", error_message=repr(exc)))
+
+
+def main() -> None:
+    """Serve invocations on stdin/stdout until stdin closes."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
+    serve(sys.stdin.buffer, out)
 
 
 if __name__ == "__main__":

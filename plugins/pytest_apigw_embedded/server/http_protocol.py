@@ -4,7 +4,7 @@
 
 What it keeps from the uvicorn protocol it replaces (``protocol.py``, still serving WebSocket
 APIs): header names as the client spelled them; the 10,240-byte request head limit (431); the
-idle timeout (:data:`~pytest_apigw_embedded.server.protocol.IDLE_TIMEOUT`) for a connection that
+idle timeout (:data:`~pytest_apigw_embedded.server.limits.IDLE_TIMEOUT`) for a connection that
 sends nothing or stops mid-request, the keep-alive timeout (:data:`KEEP_ALIVE`) between
 requests; pipelined requests answered in order, one at a time; ``HEAD`` answered without the
 body; chunked request bodies; ``Expect: 100-continue``; ``connection: close`` when the client
@@ -24,8 +24,7 @@ from typing import Any
 
 import httptools
 
-from pytest_apigw_embedded.server import eager
-from pytest_apigw_embedded.server import protocol as limits
+from pytest_apigw_embedded.server import eager, limits
 from pytest_apigw_embedded.server.wire import STATUS_LINES, WireApp, WireRequest, WireResponse, status_line
 
 #: Seconds a keep-alive connection may stay silent between requests (uvicorn's default).
@@ -223,7 +222,7 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._head_size += size
         if self._head_size > limits.MAX_REQUEST_HEAD:
             self._head_too_big = True
-            raise limits._HeadTooBig
+            raise limits.HeadTooBig
 
     # -------------------------------------------------------------------- answering
 
@@ -289,7 +288,7 @@ class LeanHttpProtocol(asyncio.Protocol):
 
     def _reject_malformed(self) -> None:
         if self._head_too_big:
-            body = limits._HEAD_TOO_BIG
+            body = limits.HEAD_TOO_BIG
             self._write(STATUS_LINES[431] + b"content-type: application/json\r\ncontent-length: "
                         + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body)
         else:

@@ -8,13 +8,13 @@ import asyncio
 import logging
 import socket
 from collections.abc import Awaitable, Callable
-
-import uvicorn
+from typing import TYPE_CHECKING
 
 from pytest_apigw_embedded.server.http_protocol import LeanServer
-from pytest_apigw_embedded.server.protocol import CasePreservingHttpToolsProtocol
-from pytest_apigw_embedded.server.websocket_protocol import LimitedWebSocketProtocol
 from pytest_apigw_embedded.server.wire import WireApp
+
+if TYPE_CHECKING:
+    import uvicorn
 
 BIND_HOST = "127.0.0.1"
 #: An ASGI 3 application: ``await app(scope, receive, send)``.
@@ -30,7 +30,14 @@ def bind_socket(port: int = 0) -> socket.socket:
     return sock
 
 
-def _config(app: AsgiApp) -> uvicorn.Config:
+def _uvicorn_server(app: AsgiApp) -> uvicorn.Server:
+    """uvicorn for an ASGI app, imported on first use: an HTTP-only session never loads it (nor
+    websockets), which is most of a first deploy's import time."""
+    import uvicorn
+
+    from pytest_apigw_embedded.server.protocol import CasePreservingHttpToolsProtocol
+    from pytest_apigw_embedded.server.websocket_protocol import LimitedWebSocketProtocol
+
     config = uvicorn.Config(
         app,
         host=BIND_HOST,
@@ -49,7 +56,9 @@ def _config(app: AsgiApp) -> uvicorn.Config:
         timeout_graceful_shutdown=1,
     )
     config.load()
-    return config
+    server = uvicorn.Server(config)
+    server.lifespan = config.lifespan_class(config)  # what serve() would set ("off")
+    return server
 
 
 class Listener:
@@ -66,9 +75,7 @@ class Listener:
         if isinstance(app, WireApp):
             self.lean = LeanServer(app)
             return
-        config = _config(app)
-        self.server = uvicorn.Server(config)
-        self.server.lifespan = config.lifespan_class(config)  # what serve() would set ("off")
+        self.server = _uvicorn_server(app)
 
     async def start(self) -> None:
         """Begin accepting connections."""

@@ -8,28 +8,18 @@ original spellings ride along in the scope under ``apigw.header_names``, aligned
 Limits (``docs/limits.md``): a request line plus header values over 10,240 bytes is answered
 431 before any integration runs; a connection on which a request is begun but not finished (a
 half-sent head or a body cut short), or which sends nothing at all, is closed after
-:data:`IDLE_TIMEOUT` seconds of silence (between requests uvicorn's keep-alive timeout applies).
+:data:`~pytest_apigw_embedded.server.limits.IDLE_TIMEOUT` seconds of silence (between requests
+uvicorn's keep-alive timeout applies).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-HEADER_NAMES_KEY = "apigw.header_names"
-#: HTTP APIs: "Total combined size of request line and header values: 10240 bytes" (quotas).
-MAX_REQUEST_HEAD = 10_240
-#: Seconds of silence after which a connection with no request, or an unfinished one, is closed.
-#: AWS documents no value for HTTP APIs; 30 s (the longest integration timeout) is our choice.
-IDLE_TIMEOUT = 30.0
-#: Undocumented answer (one line to change): 431 with AWS's JSON error shape.
-_HEAD_TOO_BIG = json.dumps({"message": "Request Header Fields Too Large"}, separators=(",", ":")).encode()
-
-
-class _HeadTooBig(Exception):
-    """The request line and headers passed :data:`MAX_REQUEST_HEAD`."""
+from pytest_apigw_embedded.server import limits
+from pytest_apigw_embedded.server.limits import HEADER_NAMES_KEY
 
 
 class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
@@ -46,7 +36,8 @@ class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
     def _arm_idle(self) -> None:
         # uvicorn's keep-alive timer closes the connection when it fires; any data cancels it.
         self._unset_keepalive_if_required()
-        self.timeout_keep_alive_task = self.loop.call_later(IDLE_TIMEOUT, self.timeout_keep_alive_handler)
+        self.timeout_keep_alive_task = self.loop.call_later(
+            limits.IDLE_TIMEOUT, self.timeout_keep_alive_handler)
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
@@ -75,9 +66,9 @@ class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
 
     def _count(self, size: int) -> None:
         self._head_size += size
-        if self._head_size > MAX_REQUEST_HEAD:
+        if self._head_size > limits.MAX_REQUEST_HEAD:
             self._head_too_big = True
-            raise _HeadTooBig
+            raise limits.HeadTooBig
 
     def send_400_response(self, msg: str) -> None:
         """uvicorn's answer to a parse error; a too-big head gets AWS's limit answer instead."""
@@ -86,9 +77,10 @@ class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
             return
         self._receiving = False
         self._unset_keepalive_if_required()
+        size = str(len(limits.HEAD_TOO_BIG)).encode()
         head = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
-                b"content-length: " + str(len(_HEAD_TOO_BIG)).encode() + b"\r\nconnection: close\r\n\r\n")
-        self.transport.write(head + _HEAD_TOO_BIG)
+                b"content-length: " + size + b"\r\nconnection: close\r\n\r\n")
+        self.transport.write(head + limits.HEAD_TOO_BIG)
         self.transport.close()
 
     def handle_websocket_upgrade(self) -> None:

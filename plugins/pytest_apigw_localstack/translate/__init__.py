@@ -60,9 +60,11 @@ class Translator:
 
     def __init__(
         self, clients: Clients, namer: Namer | None = None, *, real_aws: bool = False,
-        upstreams: UpstreamHost | None = None,
+        upstreams: UpstreamHost | None = None, route_log_format: str | None = None,
     ) -> None:
         self.clients = clients
+        #: Given to stages without ``access_log_format`` (route coverage reads it back).
+        self.route_log_format = route_log_format
         self.upstreams = upstreams or UpstreamHost(None)
         self.namer = namer or Namer()
         self.real_aws = real_aws
@@ -81,7 +83,7 @@ class Translator:
         """Provision ``api``; on failure everything already created is removed, then the error raised."""
         self.check(api)
         ctx = Context(self.clients, self.namer.deployment(), Ledger(), real_aws=self.real_aws,
-                      upstreams=self.upstreams)
+                      upstreams=self.upstreams, route_log_format=self.route_log_format)
         try:
             return self._deploy(ctx, api)
         except BaseException as exc:

@@ -30,6 +30,9 @@ class Context:
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Where the endpoint reaches the test's loopback upstreams (``--apigw-upstream-host``).
     upstreams: UpstreamHost = field(default_factory=lambda: UpstreamHost(None))
+    #: The access-log format a stage without ``access_log_format`` gets (route coverage on a
+    #: backend that writes access logs), else ``None``.
+    route_log_format: str | None = None
 
     def once(self, kind: str, construct: object, create: Callable[[], T]) -> T:
         """``create()`` the first time ``construct`` is seen for ``kind``, the cached result after

@@ -230,11 +230,10 @@ def throttling(stage: Any) -> dict[str, Any]:
 def add_stage(ctx: Context, api_id: str, stage: Any) -> None:
     """CreateStage (throttling and access logs included); a stage without auto-deploy gets a first
     deployment of the current routes."""
-    logging = access_logs.settings(ctx, stage)
-    ctx.clients.apigatewayv2.create_stage(
+    access_logs.create_stage(
+        ctx, stage, ctx.clients.apigatewayv2.create_stage,
         ApiId=api_id, StageName=stage.stage_name, AutoDeploy=stage.auto_deploy,
-        StageVariables=dict(stage.stage_variables), Tags=ctx.names.tags(stage.label),
-        **throttling(stage), **({"AccessLogSettings": logging} if logging else {}),
+        StageVariables=dict(stage.stage_variables), Tags=ctx.names.tags(stage.label), **throttling(stage),
     )
     if not stage.auto_deploy:
         deploy_stage(ctx, api_id, stage.stage_name)

@@ -1,0 +1,155 @@
+"""Start-up rows: the first ``apigw.deploy`` of a pytest session, and process cold starts.
+
+``first_deploy`` runs a real pytest session in a fresh interpreter (``-p no:cacheprovider``,
+this checkout's plugin) whose one test times its first deployment of a one-route Lambda-proxy
+API: getting the backend (importing and making it), starting its loop, then ``apigw.deploy``
+(gateway, listener and whatever they import on first use). Median of several sessions;
+target ≤ 30 ms; the note splits the three parts.
+
+``process_cold_start``: ``backend.deploy`` of a new ``isolation="process"`` function and its
+first 200 over ``http.client`` (worker made, handler module imported, first invocation), with
+the backend's worker template already warm, median of several functions; target ≤ 30 ms.
+``process_cold_start_first`` is the same for the first process-isolated function of a backend
+(the template's own start included); ``process_cold_start_spawn`` is the same with the template
+switched off (a new interpreter per worker: what it cost before the template).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import textwrap
+from pathlib import Path
+
+from benchmarks.common import PYTHON, ROOT, Client, Result, Settings, bench, clock, median
+
+FIRST_DEPLOY_TEST = textwrap.dedent('''
+    import json, os, sys, time
+
+    from pytest_apigw import Function, HttpApi, HttpMethod, LambdaProxyIntegration
+
+
+    def handler(event, context):
+        return {"statusCode": 200, "body": "ok"}
+
+
+    def test_first_deploy(apigw, request):
+        api = HttpApi("First")
+        api.add_routes(path="/first", methods=[HttpMethod.GET],
+                       integration=LambdaProxyIntegration(handler=Function("F", handler=handler)))
+        modules = len(sys.modules)
+        start = time.perf_counter()
+        backend = request.getfixturevalue("apigw_backend")
+        made = time.perf_counter()
+        backend.start()
+        started = time.perf_counter()
+        apigw.deploy(api)
+        done = time.perf_counter()
+        with open(os.environ["BENCH_FIRST_DEPLOY_OUT"], "w") as out:
+            json.dump({"backend": made - start, "start": started - made, "deploy": done - started,
+                       "total": done - start, "modules": len(sys.modules) - modules}, out)
+''')
+
+
+def _first_deploy_once(folder: Path) -> dict[str, float]:
+    out = folder / "result.json"
+    env = {**os.environ, "BENCH_FIRST_DEPLOY_OUT": str(out), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-x",
+         str(folder / "test_first_deploy.py")],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=120,
+    )
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"the first-deploy session failed: {proc.stdout[-800:]}{proc.stderr[-800:]}")
+    result: dict[str, float] = json.loads(out.read_text())
+    out.unlink()
+    return result
+
+
+@bench("first_deploy", order=70)
+def first_deploy(settings: Settings) -> Result:
+    runs = settings.repeats(7, 3)
+    with tempfile.TemporaryDirectory(prefix="bench-first-deploy-") as tmp:
+        folder = Path(tmp)
+        (folder / "test_first_deploy.py").write_text(FIRST_DEPLOY_TEST)
+        samples = [_first_deploy_once(folder) for _ in range(runs)]
+    part = {key: median([s[key] for s in samples]) * 1000 for key in ("backend", "start", "deploy", "total")}
+    totals = [s["total"] * 1000 for s in samples]
+    return Result(
+        "first_deploy", part["total"], "ms", limit=("<=", 30), spread=(min(totals), max(totals)),
+        note=f"first apigw.deploy of a pytest session, median of {runs} sessions: backend made "
+             f"{part['backend']:.1f} ms (imports), loop started {part['start']:.1f} ms, deploy "
+             f"{part['deploy']:.1f} ms; {median([s['modules'] for s in samples]):.0f} modules imported",
+    )
+
+
+def _api(function: object) -> object:
+    from pytest_apigw import HttpApi, LambdaProxyIntegration
+
+    api = HttpApi("Cold")
+    api.add_routes(path="/items/{id}", methods=["GET"], integration=LambdaProxyIntegration(handler=function))
+    return api
+
+
+def _cold_start(backend: object, name: str) -> float:
+    """Seconds from deploying a new process-isolated function to its first 200."""
+    from pytest_apigw import Function
+
+    function = Function(name, handler="benchmarks.process_handler.hello", isolation="process")
+    api = _api(function)
+    start = clock()
+    deployment = backend.deploy(api)  # type: ignore[attr-defined]
+    client = Client(deployment.url.rstrip("/") + "/items/42")
+    try:
+        status, body = client.get()
+    finally:
+        client.close()
+    seconds = clock() - start
+    if status != 200:
+        raise RuntimeError(f"cold start answered {status}: {body[:200]!r}")
+    backend.destroy(deployment)  # type: ignore[attr-defined]
+    return seconds
+
+
+def _ms_row(name: str, samples: list[float], note: str, limit: tuple[str, float] | None = None) -> Result:
+    ms = [s * 1000 for s in samples]
+    return Result(name, median(ms), "ms", limit=limit, spread=(min(ms), max(ms)) if len(ms) > 1 else None,
+                  note=f"median of {len(ms)}; {note}")
+
+
+@bench("process_cold_start", order=71)
+def process_cold_start(settings: Settings) -> list[Result]:
+    from pytest_apigw_embedded.backend import EmbeddedBackend
+    from pytest_apigw_embedded.lambda_runtime.process import ProcessRuntime
+
+    rows: list[Result] = []
+    firsts: list[float] = []
+    warm: list[float] = []
+    for round_ in range(settings.repeats(3, 2)):
+        backend = EmbeddedBackend()
+        backend.start()
+        try:
+            firsts.append(_cold_start(backend, f"First{round_}"))
+            warm += [_cold_start(backend, f"Warm{round_}x{i}") for i in range(settings.repeats(6, 3))]
+        finally:
+            backend.close()
+    template = ProcessRuntime.use_template
+    rows.append(_ms_row("process_cold_start", warm, limit=("<=", 30),
+                        note="deploy → first 200 of a new isolation='process' function, worker "
+                             f"template warm ({'on' if template else 'OFF: not supported here'})"))
+    rows.append(_ms_row("process_cold_start_first", firsts,
+                        note="the same for a backend's first process-isolated function (the "
+                             "template's own start included)"))
+    ProcessRuntime.use_template = False
+    backend = EmbeddedBackend()
+    backend.start()
+    try:
+        spawned = [_cold_start(backend, f"Spawn{i}") for i in range(settings.repeats(6, 3))]
+    finally:
+        backend.close()
+        ProcessRuntime.use_template = template
+    rows.append(_ms_row("process_cold_start_spawn", spawned,
+                        note="the same with the template off: a new interpreter per worker"))
+    return rows

@@ -1,0 +1,23 @@
+"""What a request arriving at an HTTP API may be, and the answer when it is more: AWS's limits
+on a request's head and our bound on a silent connection (``docs/limits.md``). Shared by the lean
+HTTP server (``http_protocol.py``) and uvicorn's protocol for WebSocket APIs (``protocol.py``);
+tests and injected-bug runs patch the values here.
+"""
+
+from __future__ import annotations
+
+import json
+
+#: The scope key (ASGI) carrying the header names as the client spelled them.
+HEADER_NAMES_KEY = "apigw.header_names"
+#: HTTP APIs: "Total combined size of request line and header values: 10240 bytes" (quotas).
+MAX_REQUEST_HEAD = 10_240
+#: Seconds of silence after which a connection with no request, or an unfinished one, is closed.
+#: AWS documents no value for HTTP APIs; 30 s (the longest integration timeout) is our choice.
+IDLE_TIMEOUT = 30.0
+#: Undocumented answer (one line to change): 431 with AWS's JSON error shape.
+HEAD_TOO_BIG = json.dumps({"message": "Request Header Fields Too Large"}, separators=(",", ":")).encode()
+
+
+class HeadTooBig(Exception):
+    """The request line and headers passed :data:`MAX_REQUEST_HEAD`."""
