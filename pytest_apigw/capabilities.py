@@ -56,6 +56,11 @@ HTTP_PROXY_URI = "http.http_proxy.uri_path"
 #: route matching and the event's ``rawPath`` as the client sent them.
 EMPTY_SEGMENTS = "http.event.empty_segments"
 
+#: When several routes match a request, the one selected follows the model's reading of the
+#: documented priorities (``http-api-develop-routes.md``): path before method, a greedy route's
+#: longest fixed prefix, literal before ``{param}`` position by position.
+ROUTE_PRECEDENCE = "http.routing.precedence"
+
 #: Refinements of a capability: a backend serving the parent serves these too unless its
 #: ``capability_gaps`` names them (backends written before a refinement existed keep it).
 REFINES = {
@@ -64,6 +69,7 @@ REFINES = {
     GATEWAY_ERRORS: LAMBDA_PROXY, OPTIONS_ROUTED: LAMBDA_PROXY, BARE_RESULTS: LAMBDA_PROXY,
     HTTP_PROXY_URI: HTTP_PROXY, EMPTY_SEGMENTS: LAMBDA_PROXY,
 }
+REFINES[ROUTE_PRECEDENCE] = LAMBDA_PROXY
 
 #: Authorizer details, refinements of ``AUTHORIZERS``: JWT claims reach the integration as
 #: strings and scopes in the token's order; a JWT without ``exp`` is 401; an unknown ``kid``
