@@ -59,6 +59,11 @@ EMPTY_SEGMENTS = "http.event.empty_segments"
 #: ``pathParameters`` are URL-decoded (``%25`` → ``%``), as the docs say.
 PATH_PARAMETERS_DECODED = "http.event.path_parameters_decoded"
 
+#: When several routes match a request, the one selected follows the model's reading of the
+#: documented priorities (``http-api-develop-routes.md``): path before method, a greedy route's
+#: longest fixed prefix, literal before ``{param}`` position by position.
+ROUTE_PRECEDENCE = "http.routing.precedence"
+
 #: Refinements of a capability: a backend serving the parent serves these too unless its
 #: ``capability_gaps`` names them (backends written before a refinement existed keep it).
 REFINES = {
@@ -67,6 +72,7 @@ REFINES = {
     GATEWAY_ERRORS: LAMBDA_PROXY, OPTIONS_ROUTED: LAMBDA_PROXY, BARE_RESULTS: LAMBDA_PROXY,
     HTTP_PROXY_URI: HTTP_PROXY, EMPTY_SEGMENTS: LAMBDA_PROXY, PATH_PARAMETERS_DECODED: LAMBDA_PROXY,
 }
+REFINES[ROUTE_PRECEDENCE] = LAMBDA_PROXY
 
 #: Authorizer details, refinements of ``AUTHORIZERS``: JWT claims reach the integration as
 #: strings and scopes in the token's order; a JWT without ``exp`` is 401; an unknown ``kid``

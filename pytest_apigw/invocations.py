@@ -143,7 +143,7 @@ class InvocationLog:
             self._added += 1
             while self._items and (len(self._items) > self._limit or self._bytes > self._budget):
                 self._bytes -= self._items.popleft()[1]
-            listeners = list(self._listeners)
+            listeners = list(self._listeners) if self._listeners else ()
         for listener in listeners:
             listener(invocation)
 

@@ -32,7 +32,8 @@ _GAPS = {
     cap.PRIVATE_NLB: _NO_VPC_LINK,
     cap.PRIVATE_CLOUD_MAP: _NO_VPC_LINK,
     cap.STAGE_PATH: "MiniStack drops a named stage's segment from rawPath / requestContext.http.path "
-                    "(1.0: path); AWS keeps it ('/dev/pets' on stage dev)",
+                    "(1.0: path); AWS keeps it ('/dev/pets' on stage dev); it drops a first segment "
+                    "'$default' too (AWS: a path like any other on the $default stage)",
     cap.STAGE_VARIABLES: "MiniStack stores stage variables but leaves the event's stageVariables out",
     cap.PAYLOAD_V1: "MiniStack stores PayloadFormatVersion 1.0 but sends the 2.0 event and reads the "
                     "response as 2.0 (no statusCode check, multiValueHeaders ignored)",
@@ -44,6 +45,10 @@ _GAPS = {
     cap.EVENT_EMPTY_PARTS: "MiniStack sends pathParameters: null where AWS leaves the key out",
     cap.PATH_PARAMETERS_DECODED: "MiniStack leaves '%25' encoded in pathParameters ('/pets/a%25b' gives "
                                  "id 'a%25b'; AWS decodes it: 'a%b')",
+    cap.ROUTE_PRECEDENCE: "MiniStack ranks the routes a request matches by their count of literal segments, "
+                          "then an explicit method over ANY, and takes only a variable named exactly "
+                          "{proxy+} as greedy (the model: path before method, a greedy route's longest "
+                          "fixed prefix, literal before {param} position by position)",
     cap.OPTIONS_ROUTED: "MiniStack answers every OPTIONS as a CORS preflight (403 without CORS) instead "
                         "of routing it",
     cap.BARE_RESULTS: "MiniStack answers an empty body when a 2.0 function returns null",

@@ -77,6 +77,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     cap.REQUEST_LIMITS: _ANSWER_FIELDS,
     cap.INTEGRATION_TIMEOUTS: _ANSWER_FIELDS,
 }
+#: Which of several matching routes is selected: the route and what it binds, nothing else.
+FIELDS[cap.ROUTE_PRECEDENCE] = ("routeKey", "requestContext.routeKey", "pathParameters", "pathParameters.*",
+                                "resource", "requestContext.resourcePath")
 
 
 def _rule(prediction: Any) -> str:
@@ -108,7 +111,9 @@ def _repeated_value(diff: Diff, request: Any) -> bool:
 CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.OPTIONS_ROUTED: lambda d, r, p: r is not None and r.method == "OPTIONS",
     cap.GATEWAY_ERRORS: lambda d, r, p: p is not None and p.response is not None,
-    cap.STAGE_PATH: lambda d, r, p: p is not None and p.stage not in (None, "$default"),
+    # a named stage's segment, or a first segment that spells "$default" (a stage name elsewhere)
+    cap.STAGE_PATH: lambda d, r, p: p is not None and (
+        p.stage not in (None, "$default") or (r is not None and unquote(r.path).startswith("/$default"))),
     cap.EVENT_EMPTY_PARTS: lambda d, r, p: d.expected is ABSENT and d.observed is None,
     cap.REPEATED_VALUES: lambda d, r, p: _repeated_value(d, r),
     cap.EMPTY_SEGMENTS: lambda d, r, p: r is not None and ("//" in unquote(r.path) or r.path.endswith("/")),
@@ -121,6 +126,9 @@ CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.REQUEST_LIMITS: lambda d, r, p: _rule(p).startswith(OVER),
     cap.INTEGRATION_TIMEOUTS: lambda d, r, p: _rule(p).startswith(TIMED_OUT),
 }
+# only when more than one route matched the request (a lone match has nothing to rank)
+CONDITIONS[cap.ROUTE_PRECEDENCE] = lambda d, r, p: (
+    p is not None and p.selection is not None and len(p.selection.matching) > 1)
 
 
 def explains(capability: str, diff: Diff, request: Any = None, prediction: Any = None,

@@ -64,8 +64,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.args[:] = [arg for arg in config.args if arg not in requested]
     config.stash[_REQUESTED] = requested
     contract = str(CONTRACT_DIR)
-    if contract not in config.args:
+    if contract not in config.args and not any(_inside_contract(arg) for arg in config.args):
         config.args.append(contract)
+
+
+def _inside_contract(arg: str) -> bool:
+    """True when ``arg`` is an existing path in the suite's folder, as a run from the project's
+    own checkout prints it (``pytest_apigw/contract/test_x.py::test_y[alb]``): collecting it
+    alone is what was asked, not the whole suite beside it."""
+    path = Path(arg.partition("::")[0])
+    return path.exists() and path.resolve().is_relative_to(CONTRACT_DIR.resolve())
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

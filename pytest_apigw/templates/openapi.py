@@ -1,8 +1,8 @@
 """OpenAPI 3 (and 2.0) documents with API Gateway's extensions → routes of an HttpApi spec.
 
 Read: ``paths`` (``x-amazon-apigateway-any-method`` is ``ANY``, ``/$default`` the ``$default``
-route), ``x-amazon-apigateway-integration`` (inline or ``$ref`` to
-``components/x-amazon-apigateway-integrations``), ``x-amazon-apigateway-cors``, and
+route, also spelled ``$default`` as SAM's transform writes it), ``x-amazon-apigateway-integration``
+(inline or ``$ref`` to ``components/x-amazon-apigateway-integrations``), ``x-amazon-apigateway-cors``, and
 ``securitySchemes`` with ``x-amazon-apigateway-authorizer`` used through ``security``.
 """
 
@@ -51,7 +51,7 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
         raise build.error(logical_id, "Body", "an OpenAPI Body is for HTTP APIs only")
     where = f"{build.label(logical_id)} Body"
     cors = document.get("x-amazon-apigateway-cors")
-    if cors:
+    if cors is not None:  # present, even empty (SAM writes {} for a CorsConfiguration of defaults)
         spec.cors_preflight = CorsPreflightOptions(
             allow_origins=cors.get("allowOrigins"), allow_methods=cors.get("allowMethods"),
             allow_headers=cors.get("allowHeaders"), expose_headers=cors.get("exposeHeaders"),
@@ -89,7 +89,8 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
             if method not in METHODS and method != ANY_METHOD:
                 continue
             verb = "ANY" if method == ANY_METHOD else method.upper()
-            route_key = "$default" if path == "/$default" else f"{verb} {path}"
+            # ``/$default`` as AWS documents it; SAM's transform writes ``$default`` (no slash)
+            route_key = "$default" if path in ("/$default", "$default") else f"{verb} {path}"
             config = _integration(document, operation, where, route_key)
             integration = integrations.make(
                 build, logical_id, websocket=False, type=str(config.get("type", "")).upper(),

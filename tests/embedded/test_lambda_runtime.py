@@ -132,3 +132,23 @@ def test_unresolvable_handler_fails_the_deploy(apigw, tmp_path):
     fn = Function("Broken", handler="broken_mod.handler", code=tmp_path)
     with pytest.raises(SpecError, match=r"Function 'Broken': handler 'broken_mod.handler' cannot be"):
         apigw.deploy(_api(fn))
+
+
+def test_an_in_process_invocation_writes_its_own_environment_only(apigw):
+    """Writes and deletes stay in their invocation: the next one of the same function starts
+    from the function's variables again (they are shared until an invocation writes)."""
+
+    def handler(event, context):
+        before = {"count": os.environ.get("COUNT"), "name": os.environ.get("AWS_LAMBDA_FUNCTION_NAME")}
+        os.environ["COUNT"] = str(int(os.environ.get("COUNT", "0")) + 1)
+        del os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+        after = {"count": os.environ["COUNT"], "name": os.environ.get("AWS_LAMBDA_FUNCTION_NAME")}
+        return {"before": before, "after": after}
+
+    deployment = apigw.deploy(_api(Function("W", handler=handler, environment={"COUNT": "10"})))
+    for _ in range(3):
+        assert httpx.get(f"{deployment.url}/W").json() == {
+            "before": {"count": "10", "name": "W"},
+            "after": {"count": "11", "name": None},
+        }
+    assert "COUNT" not in os.environ

@@ -72,16 +72,31 @@ def test_alb_takes_a_refusing_target_out_of_rotation(apigw, upstreams):
     assert abs(names.count("a") - names.count("b")) <= 1
 
 
-def test_every_target_refusing_or_none_registered_is_503(apigw, upstreams):
+def test_every_target_refusing_is_the_albs_502_and_none_registered_is_503(apigw, upstreams):
+    """An ALB whose targets all refuse fails open, meets a TCP RST and answers 502 itself
+    (ELB ``load-balancer-troubleshooting.md``); with no target at all: the gateway's 503."""
     dead = [upstreams.refused_port(), upstreams.refused_port()]
     api = HttpApi("Alb")
     api.add_routes(path="/dead", integration=HttpAlbIntegration(listener=_alb(*dead)))
     api.add_routes(path="/empty", integration=HttpAlbIntegration(listener=_alb(port=81)))
     url = apigw.deploy(api).url
-    for path in ("/dead", "/empty"):
-        response = httpx.get(url + path)
-        assert response.status_code == 503
-        assert response.json() == {"message": "Service Unavailable"}
+    dead_answer = httpx.get(url + "/dead")
+    assert dead_answer.status_code == 502
+    assert dead_answer.headers["content-type"] == "text/html"
+    assert b"502 Bad Gateway" in dead_answer.content
+    empty = httpx.get(url + "/empty")
+    assert empty.status_code == 503
+    assert empty.json() == {"message": "Service Unavailable"}
+
+
+def test_every_nlb_target_refusing_is_503(apigw, upstreams):
+    dead = [upstreams.refused_port(), upstreams.refused_port()]
+    listener = NetworkLoadBalancer("Nlb", vpc=Vpc("Vpc")).add_listener("L", port=80)
+    listener.add_targets("T", port=80, targets=[IpTarget("127.0.0.1", port) for port in dead])
+    url = apigw.deploy(HttpApi("Nlb", default_integration=HttpNlbIntegration(listener=listener))).url
+    response = httpx.get(url + "/dead")
+    assert response.status_code == 503
+    assert response.json() == {"message": "Service Unavailable"}
 
 
 def test_a_target_that_stops_is_skipped_and_one_that_starts_is_used(apigw, upstreams):

@@ -96,7 +96,12 @@ class Router:
             hit = literal.get(method) or literal.get(ANY)
             if hit is not None:
                 return RouteMatch(hit, {})
-        parts = [unquote(p) for p in path.split("/")[1:]] if path not in ("", "/") else []
+        if path in ("", "/"):
+            parts: list[str] = []
+        elif "%" in path:
+            parts = [unquote(p) for p in path.split("/")[1:]]
+        else:  # nothing to decode
+            parts = path.split("/")[1:]
         greedy: list[tuple[int, Greedy, list[str]]] = []
         found = self._full(self._root, parts, 0, method, [], greedy)
         if found is not None:

@@ -123,7 +123,8 @@ class StageTable(DeployedStages[HttpApi, Integration, StageRoutes]):
 
     def select(self, raw_path: str) -> tuple[StageRoutes, str] | None:
         """``(stage, stage-relative path)`` for a request path, or ``None`` (404)."""
-        self.refresh()
+        if self.version != self.api.version:  # :meth:`refresh`'s test, without its call
+            self.refresh()
         first, _, rest = raw_path[1:].partition("/")
         named = self.by_name.get(first) if first and first != DEFAULT_STAGE else None
         if named is not None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.invocations import Invocation
@@ -29,6 +28,9 @@ class RequestContext:
     services: Services  # runtimes, HTTP client, ...
     #: ``requestContext.authorizer`` for the integration, set by the authorize step.
     authorizer: dict[str, Any] | None = None
+    #: ``(domain_name, domain_prefix)`` once worked out (not ``cached_property``: on Python 3.11
+    #: its every read takes a lock).
+    _domain: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def stage_name(self) -> str:
@@ -45,17 +47,22 @@ class RequestContext:
         """The emulator's fake account id."""
         return ACCOUNT_ID
 
-    @cached_property
+    @property
     def domain_name(self) -> str:
         """The ``Host`` the client used (AWS: the API's domain)."""
-        return self.request.header("host") or f"{self.api_id}.execute-api.us-east-1.amazonaws.com"
+        return (self._domain or self._find_domain())[0]
 
-    @cached_property
+    @property
     def domain_prefix(self) -> str:
         """The first label of the domain; the API id when the host is an IP address."""
-        host = self.domain_name.split(":")[0]
+        return (self._domain or self._find_domain())[1]
+
+    def _find_domain(self) -> tuple[str, str]:
+        name = self.request.header("host") or f"{self.api_id}.execute-api.us-east-1.amazonaws.com"
+        host = name.split(":")[0]
         first = host.split(".")[0]
-        return self.api_id if first.isdigit() or host == "localhost" else first
+        self._domain = (name, self.api_id if first.isdigit() or host == "localhost" else first)
+        return self._domain
 
     @property
     def request_time(self) -> str:

@@ -90,6 +90,7 @@ class GatewayRequest:
             protocol=f"HTTP/{wire.http_version}",
             port=wire.server_port,
             source_port=wire.client[1],
+            time_epoch_ms=int(time.time() * 1000),
         )
 
     def header(self, name: str) -> str | None:

@@ -51,7 +51,11 @@ def http_date() -> bytes:
 def response_head(response: GatewayResponse, request_id: str) -> bytes:
     """The header lines of ``response`` on the wire (lower-case names, as uvicorn wrote them),
     with ``date``, ``content-length`` and AWS's ``apigw-requestid``."""
-    lines = [f"{k.lower()}: {v}\r\n" for k, v in response.headers if k.lower() not in _OWN_HEADERS]
+    lines = []
+    for key, value in response.headers:  # each name lower-cased once
+        name = key.lower()
+        if name not in _OWN_HEADERS:
+            lines.append(f"{name}: {value}\r\n")
     lines.append(f"date: {http_date_text()}\r\ncontent-length: {len(response.body)}\r\n"
                  f"apigw-requestid: {request_id}\r\n")
     return "".join(lines).encode("latin-1")
@@ -182,10 +186,10 @@ class HttpGateway:
             record.error = (f"no route matches {request.method} {stage_path}; stage "
                             f"{stage_routes.stage.stage_name!r} has: {listed or 'no routes'}")
             return responses.not_found()
-        record.route_key = match.key
-        refused_by = self.throttles.allow(stage_routes.stage, match.key)
+        record.route_key = key = match.key
+        refused_by = self.throttles.allow(stage_routes.stage, key)
         if refused_by is not None:
-            record.error = f"throttled: {match.key} is over its limits ({refused_by!r})"
+            record.error = f"throttled: {key} is over its limits ({refused_by!r})"
             return responses.too_many_requests()
         ctx = RequestContext(self.api_id, stage_routes.stage, match, request, record, self.services)
         plan = stage_routes.plans[id(match.route)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw_embedded.exchange.context import RequestContext
+from pytest_apigw_embedded.exchange.context import RequestContext, request_time
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.lambda_events.body import encode_body
 from pytest_apigw_embedded.lambda_events.headers import forwarded_headers
@@ -23,16 +23,18 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
             headers[name] = f"{headers[name]},{value}"
         else:
             headers[name] = value
+    route_key = ctx.match.key
+    stage = ctx.stage
     event: dict[str, Any] = {
         "version": "2.0",
-        "routeKey": ctx.match.key,
+        "routeKey": route_key,
         "rawPath": request.path,
         "rawQueryString": request.query_string,
     }
     if cookies:
         event["cookies"] = cookies
     event["headers"] = headers
-    query = grouped(parse_query(request.query_string))
+    query = grouped(parse_query(request.query_string)) if request.query_string else None
     if query:
         event["queryStringParameters"] = {k: ",".join(v) for k, v in query.items()}
     event["requestContext"] = {
@@ -48,12 +50,12 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
             "userAgent": headers.get("user-agent", ""),
         },
         "requestId": request.request_id,
-        "routeKey": ctx.match.key,
-        "stage": ctx.stage_name,
-        "time": ctx.request_time,
+        "routeKey": route_key,
+        "stage": stage.stage_name,
+        "time": request_time(request.time_epoch_ms // 1000),
         "timeEpoch": request.time_epoch_ms,
     }
-    authorizer = getattr(ctx, "authorizer", None)
+    authorizer = ctx.authorizer
     if authorizer:
         event["requestContext"]["authorizer"] = authorizer
     if request.body:
@@ -62,6 +64,6 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
         event["isBase64Encoded"] = False
     if ctx.match.path_parameters:
         event["pathParameters"] = dict(ctx.match.path_parameters)
-    if ctx.stage_variables:
-        event["stageVariables"] = dict(ctx.stage_variables)
+    if stage.stage_variables:
+        event["stageVariables"] = dict(stage.stage_variables)
     return event

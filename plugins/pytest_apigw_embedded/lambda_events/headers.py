@@ -24,8 +24,13 @@ def forwarded_headers(
     out: list[tuple[str, str]] = []
     forwarded_for = None
     spelled = request.header_names
-    listed = listed_in_connection(request.headers)
-    for index, (key, value) in enumerate(request.headers):
+    headers = request.headers
+    listed: set[str] | tuple[()] = ()
+    for key, _ in headers:  # most requests have no ``Connection`` header: no set built then
+        if key == "connection":
+            listed = listed_in_connection(headers)
+            break
+    for index, (key, value) in enumerate(headers):
         if key in _DROPPED or key in listed:
             continue
         if key == "x-forwarded-for":

@@ -28,14 +28,30 @@ _installs = 0
 _lock = threading.Lock()
 
 
-class _Overlay:
-    """An invocation's changes over the process environment (set and deleted names)."""
+_NOTHING_DELETED: frozenset[str] = frozenset()
 
-    __slots__ = ("values", "deleted")
+
+class _Overlay:
+    """An invocation's changes over the process environment (set and deleted names).
+
+    The function's variables are shared until the invocation first writes (most never do):
+    nothing is copied per invocation before that."""
+
+    __slots__ = ("values", "deleted", "_owned")
 
     def __init__(self, values: dict[str, str]) -> None:
-        self.values = dict(values)
-        self.deleted: set[str] = set()
+        self.values = values
+        self.deleted: set[str] | frozenset[str] = _NOTHING_DELETED
+        self._owned = False
+
+    def writable(self) -> tuple[dict[str, str], set[str]]:
+        """This invocation's own ``values`` and ``deleted`` (copied on the first write)."""
+        if not self._owned:
+            self.values = dict(self.values)
+            self.deleted = set()
+            self._owned = True
+        assert isinstance(self.deleted, set)
+        return self.values, self.deleted
 
 
 class _InvocationEnviron(_BaseEnviron):
@@ -55,8 +71,9 @@ class _InvocationEnviron(_BaseEnviron):
             return
         if not isinstance(value, str):
             raise TypeError(f"str expected, not {type(value).__name__}")
-        overlay.values[key] = value
-        overlay.deleted.discard(key)
+        values, deleted = overlay.writable()
+        values[key] = value
+        deleted.discard(key)
 
     def __delitem__(self, key: str) -> None:
         overlay = _overlay.get()
@@ -65,8 +82,9 @@ class _InvocationEnviron(_BaseEnviron):
             return
         if key not in self:
             raise KeyError(key)
-        overlay.values.pop(key, None)
-        overlay.deleted.add(key)
+        values, deleted = overlay.writable()
+        values.pop(key, None)
+        deleted.add(key)
 
     def __iter__(self) -> Iterator[str]:
         overlay = _overlay.get()

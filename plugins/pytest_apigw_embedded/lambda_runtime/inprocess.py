@@ -29,6 +29,7 @@ import contextvars
 import logging
 import os
 import sys
+import time
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +59,7 @@ def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[
     logs.collect_into(lines)
     try:
         payload = handler(event, context)
-        if asyncio.iscoroutine(payload):
+        if payload.__class__ is not dict and asyncio.iscoroutine(payload):  # a dict: 3 calls fewer
             payload = asyncio.run(payload)
         return InvokeResult(payload=payload, logs=lines)
     except Exception as exc:
@@ -145,9 +146,12 @@ class InProcessRuntime:
         """Invoke ``function`` with ``event``; past ``timeout`` (default: the function's) the
         result has ``timed_out=True``."""
         timeout = function.timeout if timeout is None else timeout
-        started = asyncio.get_running_loop().time()
-        self.prepare(function)
-        handler, variables = self._handlers[function]
+        started = time.monotonic()
+        prepared = self._handlers.get(function)
+        if prepared is None:
+            self.prepare(function)
+            prepared = self._handlers[function]
+        handler, variables = prepared
         context = LambdaContext.for_function(function, self._log_stream)
         lines: list[str] = []
         logs.capture_console()  # print() and stderr into this invocation's log lines
@@ -184,7 +188,7 @@ class InProcessRuntime:
                 error_message=f"Task timed out after {timeout:.2f} seconds", logs=list(lines),
             ))
 
-        timer = loop.call_at(started + timeout, expire)
+        timer = loop.call_later(max(0.0, started + timeout - time.monotonic()), expire)
         try:
             return await waiter
         except asyncio.CancelledError:  # the client or the deployment went away: abandon it too

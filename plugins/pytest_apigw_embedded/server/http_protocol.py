@@ -165,7 +165,10 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._count(len(value))
+        self._head_size += len(value)  # ``_count`` inlined: this runs for every header
+        if self._head_size > limits.MAX_REQUEST_HEAD:
+            self._head_too_big = True
+            raise limits.HeadTooBig
         request = self.current
         assert request is not None
         spelled = name.decode("latin-1")

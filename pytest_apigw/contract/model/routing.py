@@ -65,6 +65,8 @@ class RouteSelection:
     candidates: tuple[tuple[str, dict[str, str]], ...]
     rule: str
     params_by_key: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Every route key that matched before the priorities chose (``$default`` not counted).
+    matching: tuple[str, ...] = ()
 
     @property
     def key(self) -> str | None:
@@ -126,12 +128,14 @@ def select_route(route_keys: Iterable[str], method: str, stage_path: str) -> Rou
                 greedy.append(((len(p.fixed), *_rank(p)), p, params))
         elif len(parts) == len(p.segments) and (params := _bind(p.segments, parts)) is not None:
             full.append((_rank(p), p, params))
+    matching = tuple(p.key for _, p, _ in (*full, *greedy))
     for found, rule in ((full, "full match of route and method"),
                         (greedy, "greedy path variable {proxy+}")):
         if found:
             best = max(rank for rank, _, _ in found)
             tied = tuple((p.key, params) for rank, p, params in found if rank == best)
-            return RouteSelection(tied, rule if len(tied) == 1 else rule + " (tie: undocumented)")
+            return RouteSelection(tied, rule if len(tied) == 1 else rule + " (tie: undocumented)",
+                                  matching=matching)
     if DEFAULT_ROUTE in keys:
         return RouteSelection(((DEFAULT_ROUTE, {}),), "the $default route")
     return RouteSelection((), "no route matches: 404 Not Found")

@@ -92,7 +92,7 @@ def check_permission(build: Build, integration: Any, route_key: str, arns: Route
 
 
 def _cors(config: Any) -> CorsPreflightOptions | None:
-    if not config:
+    if config is None:  # present, even empty, CORS is configured
         return None
     return CorsPreflightOptions(
         allow_origins=config.get("AllowOrigins"), allow_methods=config.get("AllowMethods"),

@@ -74,11 +74,15 @@ def map_response_v2(result: Any) -> GatewayResponse:
     if not (isinstance(result, dict) and "statusCode" in result):
         return GatewayResponse(200, [("content-type", "application/json")], _json_text(result))
     headers = _header_pairs(result.get("headers"), "headers")
-    cookies = result.get("cookies") or []
-    if not isinstance(cookies, list) or not all(isinstance(c, str) for c in cookies):
-        raise MalformedResponse("cookies must be a list of strings")
-    headers.extend(("set-cookie", cookie) for cookie in cookies)
-    if not any(name == "content-type" for name, _ in headers):
+    cookies = result.get("cookies")
+    if cookies:  # most results carry none: no checks, no generator
+        if not isinstance(cookies, list) or not all(isinstance(c, str) for c in cookies):
+            raise MalformedResponse("cookies must be a list of strings")
+        headers.extend(("set-cookie", cookie) for cookie in cookies)
+    for name, _ in headers:
+        if name == "content-type":
+            break
+    else:
         headers.append(("content-type", DEFAULT_CONTENT_TYPE))
     return GatewayResponse(_status(result["statusCode"]), headers, _body(result))
 

@@ -4,8 +4,9 @@ Health is a passive check, documented here: a target that refuses a connection (
 connected to) is taken out of rotation for :data:`DOWN_FOR` seconds and the request moves on to
 the next target (safe: nothing was sent). When every target is out of rotation they are all tried
 anyway, so a target that comes back is found at once; when none accepts, the gateway answers 503
-``{"message":"Service Unavailable"}``. Targets that accept but answer slowly or break stay in
-rotation (AWS's health checks would catch them later; a test sees 504/502 for those requests).
+``{"message":"Service Unavailable"}`` (an ALB answers its own 502: ``alb.py``). Targets that
+accept but answer slowly or break stay in rotation (AWS's health checks would catch them later;
+a test sees 504/502 for those requests).
 """
 
 from __future__ import annotations

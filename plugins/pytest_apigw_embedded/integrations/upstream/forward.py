@@ -3,7 +3,9 @@
 Faults and what the client gets (AWS documents none of these codes for HTTP APIs; each is the
 answer public reports show, one line each to change):
 
-- every target refuses the connection (or none exists): 503 ``{"message":"Service Unavailable"}``;
+- every target refuses the connection (or none exists): 503 ``{"message":"Service Unavailable"}``
+  (an integration may answer its own way when every target refused: ``all_refused``, e.g. an
+  ALB's 502);
 - no answer within the integration timeout (≤ 30 s, ``timeout=`` on the integration):
   504 ``{"message":"Gateway Timeout"}``;
 - the upstream closes the connection before a whole response, resets it, or answers something
@@ -49,6 +51,7 @@ async def forward(
     scheme: str = "http", tls: TlsConfig | None = None, on_down: Callable[[Endpoint], None] | None = None,
     on_served: Callable[[Endpoint], None] | None = None,
     on_response: Callable[[GatewayResponse], GatewayResponse] | None = None,
+    all_refused: Callable[[], GatewayResponse] = REFUSED,
 ) -> GatewayResponse:
     """Try ``endpoints`` in order until one accepts; its response (through ``on_response``,
     e.g. response parameter mapping), or the fault's answer."""
@@ -90,4 +93,4 @@ async def forward(
         response = GatewayResponse(status, response_headers(raw), body)
         return on_response(response) if on_response is not None else response
     record.error = "every target refused the connection: " + "; ".join(refused)
-    return REFUSED()
+    return all_refused()

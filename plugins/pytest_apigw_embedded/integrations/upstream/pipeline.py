@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
-from pytest_apigw_embedded.integrations.upstream.forward import forward
+from pytest_apigw_embedded.integrations.upstream.forward import REFUSED, forward
 from pytest_apigw_embedded.integrations.upstream.mapping import apply_request, apply_response
 from pytest_apigw_embedded.integrations.upstream.outgoing import outgoing
 
@@ -21,10 +22,12 @@ class Pipeline:
     """One HTTP integration's spec (method, mappings, timeout, TLS) applied to each request."""
 
     def __init__(self, spec: HttpProxyIntegration | HttpPrivateIntegration, services: Services,
-                 balancer: RoundRobin | None = None) -> None:
+                 balancer: RoundRobin | None = None,
+                 all_refused: Callable[[], GatewayResponse] = REFUSED) -> None:
         self.spec = spec
         self.services = services
         self.balancer = balancer
+        self.all_refused = all_refused
 
     async def send(
         self, request: GatewayRequest, ctx: RequestContext, *, path: str, query: str | None,
@@ -55,4 +58,5 @@ class Pipeline:
             self.services, out, balancer.candidates(endpoints, connection), record=ctx.invocation,
             timeout=spec.timeout, scheme=scheme, tls=spec.tls_config, on_down=balancer.health.mark_down,
             on_served=lambda endpoint: balancer.served(connection, endpoint), on_response=on_response,
+            all_refused=self.all_refused,
         )

@@ -17,6 +17,7 @@ from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations import Integration
 from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
+from pytest_apigw_embedded.integrations.upstream.forward import REFUSED
 from pytest_apigw_embedded.integrations.upstream.pipeline import Pipeline
 
 if TYPE_CHECKING:
@@ -27,10 +28,12 @@ if TYPE_CHECKING:
 def private_integration(
     spec: HttpPrivateIntegration, services: Services, balancer: RoundRobin,
     endpoints: Callable[[], list[Endpoint]], kind: str,
+    all_refused: Callable[[], GatewayResponse] = REFUSED,
 ) -> Integration:
     """An integration that spreads requests over ``endpoints()`` (read per request, so targets
-    or instances registered after the deploy are used, as on AWS)."""
-    pipeline = Pipeline(spec, services, balancer)
+    or instances registered after the deploy are used, as on AWS); ``all_refused`` answers when
+    every target refused the connection (the gateway's 503 otherwise)."""
+    pipeline = Pipeline(spec, services, balancer, all_refused)
     scheme = "https" if spec.tls_config is not None else "http"
 
     async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
