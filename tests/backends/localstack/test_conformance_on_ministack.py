@@ -4,18 +4,14 @@ failure; MiniStack's declared gaps show as skips and xfails carrying their reaso
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 
 def test_conformance_suite_is_green_on_ministack(pytester: pytest.Pytester, ministack) -> None:
-    started = time.monotonic()
     result = pytester.runpytest_subprocess(
         "--apigw=localstack", f"--apigw-endpoint={ministack.url}", "-p", "no:cacheprovider", "-rsx",
         timeout=300,
     )
-    elapsed = time.monotonic() - started
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, result.stdout.str()[-6000:]
     ran = outcomes.get("passed", 0) + outcomes.get("xfailed", 0)
@@ -24,4 +20,3 @@ def test_conformance_suite_is_green_on_ministack(pytester: pytest.Pytester, mini
     # every MiniStack gap met is named with its reason, never a bare skip
     out = result.stdout.str()
     assert "declared backend gaps" in out and "MiniStack" in out
-    assert elapsed < 120, f"the suite took {elapsed:.0f} s on MiniStack"
