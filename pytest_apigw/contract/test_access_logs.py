@@ -57,7 +57,8 @@ def test_access_log_lines_follow_the_stage_format(
                 continue
             values = expected_values(
                 prediction, request, request_id=response.header("apigw-requestid"), host=host,
-                api_id=deployment.api_id, body_length=None if request.method == "HEAD" else len(response.body),
+                api_id=deployment.api_id,
+                body_length=None if request.method == "HEAD" else len(response.body),
             )
             assert len(lines) == 1, f"one line per request expected: {case}"
             diffs = check_line(log_format.text, values, lines[0])

@@ -13,6 +13,7 @@ page (``doc_source/``) it follows and names every undocumented choice where it i
   ``$disconnect``; ``apigateway-how-to-call-websocket-api-connections.md`` and friends)
 - :mod:`.cors` (``http-api-cors.md``)
 - :mod:`.parameter_mapping` (``http-api-parameter-mapping.md``)
+- :mod:`.access_log` (the stage's access-log line; ``http-api-logging-variables.md``)
 """
 
 from pytest_apigw.contract.model import private  # noqa: F401 - registers the private predictors

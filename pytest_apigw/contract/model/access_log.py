@@ -35,7 +35,8 @@ from pytest_apigw.contract.model.expect import Diff
 from pytest_apigw.contract.model.predict import Prediction
 from pytest_apigw.strategies.wire import HttpRequest
 
-#: ``$context.name`` with dotted parts (``$context.identity.sourceIp``), as ``http-api-logging.md`` writes them.
+#: ``$context.name`` with dotted parts (``$context.identity.sourceIp``), as ``http-api-logging.md``
+#: writes them.
 VARIABLE = re.compile(r"\$context\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")
 #: What AWS writes for a variable without a value.
 NO_VALUE = "-"
