@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 def test_access_log_lines_follow_the_stage_format(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], data: st.DataObject
 ) -> None:
+    """Every request a stage serves writes the predicted line to ``deployment.access_log``;
+    a request no stage serves writes none."""
     require(capabilities.LAMBDA_PROXY)
     require(capabilities.ACCESS_LOGS)
     log_format = data.draw(access_log_formats(), label="access log format")
