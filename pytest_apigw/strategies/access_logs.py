@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
+from pytest_apigw.access_log import HTTP_CLF_FORMAT, HTTP_JSON_FORMAT, variables_in
+
 #: Variables of every HTTP API request (no authorizer, no custom domain).
 HTTP_VARIABLES = (
     "requestId", "extendedRequestId", "httpMethod", "path", "protocol", "domainName", "apiId",
@@ -31,11 +33,23 @@ class LogFormat:
     variables: tuple[str, ...]
 
 
+#: The API Gateway console's samples for HTTP APIs (``http-api-logging.md``).
+CONSOLE_SAMPLES = (
+    LogFormat("json", HTTP_JSON_FORMAT, tuple(variables_in(HTTP_JSON_FORMAT))),
+    LogFormat("text", HTTP_CLF_FORMAT, tuple(variables_in(HTTP_CLF_FORMAT))),
+)
+
+
+def access_log_formats() -> st.SearchStrategy[LogFormat]:
+    """The console's two samples, JSON formats (``{"key":"$context.x", ...}``, every value
+    quoted, as the console's sample) and CLF-like text formats (variables wrapped in ``[]``,
+    quotes or nothing, between separators), of 2-10 variables."""
+    return st.one_of(st.sampled_from(CONSOLE_SAMPLES), _generated_formats())
+
+
 @st.composite
-def access_log_formats(draw: st.DrawFn) -> LogFormat:
-    """JSON formats (``{"key":"$context.x", ...}``, every value quoted, as the console's sample)
-    and CLF-like text formats (variables wrapped in ``[]``, quotes or nothing, between separators)."""
-    names = draw(st.lists(st.sampled_from(HTTP_VARIABLES), unique=True, max_size=8))
+def _generated_formats(draw: st.DrawFn) -> LogFormat:
+    names = draw(st.lists(st.sampled_from(HTTP_VARIABLES), unique=True, min_size=1, max_size=10))
     if not any(n in REQUIRED for n in names):
         names.insert(draw(st.integers(0, len(names))), draw(st.sampled_from(REQUIRED)))
     if draw(st.booleans()):
