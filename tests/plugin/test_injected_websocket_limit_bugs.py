@@ -17,8 +17,9 @@ BUGGY = textwrap.dedent(
 
     websocket_protocol.MAX_FRAME_BYTES = 10 * 1024 * 1024  # the bug: no frame limit
 
-    settings.register_profile("injection", max_examples=30, deadline=None, derandomize=True, database=None,
-                              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    settings.register_profile("injection", max_examples=30, deadline=None, derandomize=True,
+                              database=None, phases=[Phase.explicit, Phase.generate],
+                              suppress_health_check=list(HealthCheck))
     '''
 )
 
