@@ -129,23 +129,20 @@ TIMEOUTS = "test_timeouts.py"
 LIMITS = "test_limits.py"
 
 
-def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str, bug: str,
+def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, case: str | list[str], bug: str,
          gaps: str = "", profile: str = "injection") -> pytest.RunResult:
     pytester.makeconftest(BUGGY_EMBEDDED + INJECTION_PROFILE)
     monkeypatch.setenv("CONTRACT_BUGS", bug)
     monkeypatch.setenv("CONTRACT_GAPS", gaps)
     return pytester.runpytest_subprocess("--apigw", "-p", "no:randomly", f"--hypothesis-profile={profile}",
-                                         "-rx", case, timeout=300)
+                                         "-rfx", *([case] if isinstance(case, str) else case), timeout=300)
 
 
-@pytest.mark.parametrize("case", [JWT, LAMBDA, THROTTLING, TIMEOUTS, LIMITS])
-def test_without_a_bug_the_case_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
-                                       case: str) -> None:
-    """Control: the same run with no bug (under the suite's default profile) passes."""
-    _run(pytester, monkeypatch, case, "", profile="apigw-ci").assert_outcomes(passed=1)
+CASES = [JWT, LAMBDA, THROTTLING, TIMEOUTS, LIMITS]
 
-
-@pytest.mark.parametrize(("case", "bug", "shown"), [
+#: (case, bug, what the failure shows). Bugs of different cases share a run (a wave below):
+#: each bug reaches only its own case's capability, so every case must fail on its own field.
+BUGS = [
     (JWT, "jwt_scopes_ignored", "*status: model 403, observed 200*"),
     (JWT, "jwt_exp_unchecked", "*status: model 401, observed [24]0[03]*"),
     (JWT, "jwt_claims_typed", "*requestContext.authorizer*claims.*: model '*', observed *"),
@@ -158,12 +155,33 @@ def test_without_a_bug_the_case_passes(pytester: pytest.Pytester, monkeypatch: p
     (TIMEOUTS, "drop_integration_timeouts", "*status: model 50[34], observed 200*"),
     (LIMITS, "head_limit_off", "*status: model 431, observed 200*"),
     (LIMITS, "payload_limit_in_kib", "*status: model 200, observed 413*"),
-])
-def test_an_injected_emulation_bug_fails_the_case(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
-                                                  case: str, bug: str, shown: str) -> None:
-    result = _run(pytester, monkeypatch, case, bug)
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([shown])
+]
+
+
+def _waves() -> list[list[tuple[str, str, str]]]:
+    """The bugs in runs of at most one bug per case (the n-th bug of every case together)."""
+    per_case: dict[str, list[tuple[str, str, str]]] = {}
+    for entry in BUGS:
+        per_case.setdefault(entry[0], []).append(entry)
+    depth = max(len(entries) for entries in per_case.values())
+    return [[entries[i] for entries in per_case.values() if i < len(entries)] for i in range(depth)]
+
+
+def test_without_a_bug_every_case_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Control: the same run with no bug (under the suite's default profile) passes every case."""
+    _run(pytester, monkeypatch, CASES, "", profile="apigw-ci").assert_outcomes(passed=len(CASES))
+
+
+@pytest.mark.parametrize("wave", _waves(), ids=lambda wave: "+".join(bug for _, bug, _ in wave))
+def test_injected_emulation_bugs_fail_their_cases(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                  wave: list[tuple[str, str, str]]) -> None:
+    """Each bug of the wave fails the case covering it, on the field it concerns."""
+    result = _run(pytester, monkeypatch, [case for case, _, _ in wave], ",".join(bug for _, bug, _ in wave))
+    result.assert_outcomes(failed=len(wave))
+    out = result.stdout.str()
+    for case, bug, shown in wave:
+        assert f"FAILED {case}::" in out, f"{bug}: {case} did not fail"
+        result.stdout.fnmatch_lines([shown])
 
 
 def test_a_declared_gap_excuses_its_fields_and_nothing_else(pytester: pytest.Pytester,
