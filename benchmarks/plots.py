@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import Result
 
@@ -27,6 +28,14 @@ def _series(results: Sequence[Result], prefix: str) -> list[tuple[int, float, Re
         if match and not row.error and not math.isnan(row.value):
             found.append((int(match.group(1)), row.value, row))
     return sorted(found, key=lambda item: item[0])
+
+
+def _save(plt: Any, fig: Any, path: Path) -> Path:
+    """Lay ``fig`` out, write it to ``path`` as a PNG and free it."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
 
 
 def _error_bars(points: list[tuple[int, float, Result]]) -> list[list[float]]:
@@ -61,11 +70,7 @@ def write(results: Sequence[Result], folder: Path) -> tuple[list[Path], str | No
             ax.set_title(f"{label} against route count")
             ax.set_ylim(0, max([v for _, v, _ in points] + [0.0]) * 1.25 or 1)
             ax.grid(alpha=0.3)
-        fig.tight_layout()
-        path = folder / "deploy_and_routing.png"
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-        written.append(path)
+        written.append(_save(plt, fig, folder / "deploy_and_routing.png"))
 
     floor, gateway = _series(results, "floor_c"), _series(results, "lambda_proxy_c")
     if floor or gateway:
@@ -87,9 +92,5 @@ def write(results: Sequence[Result], folder: Path) -> tuple[list[Path], str | No
         ax.set_title("requests/s against concurrent connections")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-        fig.tight_layout()
-        path = folder / "concurrency.png"
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-        written.append(path)
+        written.append(_save(plt, fig, folder / "concurrency.png"))
     return written, None

@@ -90,7 +90,10 @@ REQUEST_LIMITS = "http.request_limits"
 #: Integration timeouts are enforced: a slow HTTP upstream is 504, a Lambda integration past its
 #: timeout 503, a function past its own timeout 500.
 INTEGRATION_TIMEOUTS = "http.integration_timeouts"
-REFINES.update({REQUEST_LIMITS: LAMBDA_PROXY, INTEGRATION_TIMEOUTS: LAMBDA_PROXY,
+#: WebSocket size limits: a frame over 32 KB or a message over 128 KB closes the connection with
+#: 1009 and never reaches a route (``docs/limits.md``).
+WEBSOCKET_LIMITS = "websocket.limits"
+REFINES.update({REQUEST_LIMITS: LAMBDA_PROXY, WEBSOCKET_LIMITS: WEBSOCKET, INTEGRATION_TIMEOUTS: LAMBDA_PROXY,
                 AUTHORIZER_JWT_DETAILS: AUTHORIZERS, AUTHORIZER_IDENTITY_CHECK: AUTHORIZERS,
                 AUTHORIZER_EVENT_V1: AUTHORIZERS})
 

@@ -64,6 +64,8 @@ _GAPS = {
     cap.REQUEST_LIMITS: "MiniStack lets a request body over 10 MB through to the integration (AWS: 413)",
     cap.INTEGRATION_TIMEOUTS: "MiniStack enforces no integration timeout (TimeoutInMillis): a slow upstream "
                               "answers whenever it finishes (AWS: 504)",
+    cap.WEBSOCKET_LIMITS: "MiniStack enforces neither the 32 KB frame nor the 128 KB message limit of "
+                          "WebSocket APIs: a message past either reaches the route (AWS: close 1009)",
     cap.AUTHORIZER_EVENT_V1: "MiniStack sends a payload 1.0 Lambda authorizer an event without version, "
                              "identitySource and authorizationToken",
 }

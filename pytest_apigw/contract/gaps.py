@@ -76,6 +76,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     cap.THROTTLING: _ANSWER_FIELDS,
     cap.REQUEST_LIMITS: _ANSWER_FIELDS,
     cap.INTEGRATION_TIMEOUTS: _ANSWER_FIELDS,
+    # ``test_websocket_limits.py``: what the client and the route saw of one message
+    cap.WEBSOCKET_LIMITS: ("close", "routed", "size"),
 }
 #: Which of several matching routes is selected: the route and what it binds, nothing else.
 FIELDS[cap.ROUTE_PRECEDENCE] = ("routeKey", "requestContext.routeKey", "pathParameters", "pathParameters.*",
@@ -125,6 +127,8 @@ CONDITIONS: dict[str, Callable[[Diff, Any, Any], bool]] = {
     cap.THROTTLING: lambda d, r, p: _rule(p).startswith("throttled"),
     cap.REQUEST_LIMITS: lambda d, r, p: _rule(p).startswith(OVER),
     cap.INTEGRATION_TIMEOUTS: lambda d, r, p: _rule(p).startswith(TIMED_OUT),
+    # only for a message past a limit (the model's close code): within the limits nothing is excused
+    cap.WEBSOCKET_LIMITS: lambda d, r, p: getattr(p, "close", None) is not None,
 }
 # only when more than one route matched the request (a lone match has nothing to rank)
 CONDITIONS[cap.ROUTE_PRECEDENCE] = lambda d, r, p: (

@@ -50,6 +50,12 @@ def ws_echo_function(id: str = "ContractWsEcho") -> Function:  # noqa: A002
     return Function(id, handler="contract_probes.ws_echo", code=CODE_DIR)
 
 
+def ws_size_function(id: str = "ContractWsSize") -> Function:  # noqa: A002
+    """A WebSocket route's :class:`~pytest_apigw.Function` answering ``{routeKey, size}`` (the
+    message's size in bytes: big messages are not echoed back)."""
+    return Function(id, handler="contract_probes.ws_size", code=CODE_DIR)
+
+
 def cors_echo_function(id: str = "ContractCorsEcho") -> Function:  # noqa: A002
     """Like :func:`echo_function`, answering with CORS headers of its own (``https://evil.example``)."""
     return Function(id, handler="contract_probes.cors_echo", code=CODE_DIR)

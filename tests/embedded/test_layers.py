@@ -22,14 +22,7 @@ from pytest_apigw_embedded.lambda_runtime.process import ProcessRuntime
 from pytest_apigw_embedded.server.loop import LoopThread
 
 from pytest_apigw import Function, HttpApi, LambdaProxyIntegration, LayerVersion, SpecError
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+from tests.support.files import write_tree
 
 
 def _unique() -> str:
@@ -42,7 +35,7 @@ def _handler_code(root: Path, imports: list[str]) -> Path:
     body = ", ".join(f"{name!r}: {name}.VALUE" for name in imports)
     lines += ["import json", "", "def handler(event, context):",
               f"    return {{'statusCode': 200, 'body': json.dumps({{{body}}})}}", ""]
-    return _write(root, {"app.py": "\n".join(lines)})
+    return write_tree(root, {"app.py": "\n".join(lines)})
 
 
 def _api(function: Function) -> HttpApi:
@@ -55,7 +48,7 @@ def _api(function: Function) -> HttpApi:
 def test_a_handler_imports_a_module_only_a_layer_holds(apigw, tmp_path, isolation):
     only_in_layer, in_site_packages = _unique(), _unique()
     code = _handler_code(tmp_path / "code", [only_in_layer, in_site_packages])
-    layer = LayerVersion("Deps", code=_write(tmp_path / "layer", {
+    layer = LayerVersion("Deps", code=write_tree(tmp_path / "layer", {
         f"python/{only_in_layer}.py": "VALUE = 'from python/'\n",
         f"python/lib/python3.12/site-packages/{in_site_packages}/__init__.py":
             "VALUE = 'from site-packages'\n",
@@ -78,10 +71,10 @@ def test_without_the_layer_the_same_handler_fails(apigw, tmp_path):
 def test_a_later_layer_wins_and_the_function_code_wins_over_every_layer(apigw, tmp_path, isolation):
     shared, own = _unique(), _unique()
     code = _handler_code(tmp_path / "code", [shared, own])
-    _write(code, {f"{own}.py": "VALUE = 'function code'\n"})
-    first = LayerVersion("First", code=_write(tmp_path / "first", {
+    write_tree(code, {f"{own}.py": "VALUE = 'function code'\n"})
+    first = LayerVersion("First", code=write_tree(tmp_path / "first", {
         f"python/{shared}.py": "VALUE = 'first layer'\n", f"python/{own}.py": "VALUE = 'first layer'\n"}))
-    second = LayerVersion("Second", code=_write(tmp_path / "second", {
+    second = LayerVersion("Second", code=write_tree(tmp_path / "second", {
         f"python/{shared}.py": "VALUE = 'second layer'\n"}))
     fn = Function("Order", handler="app.handler", code=code, isolation=isolation,
                   layers=[first, second], timeout=30)
@@ -102,12 +95,12 @@ def test_a_zipped_layer_is_extracted(apigw, tmp_path):
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (node on PATH)")
 def test_a_node_handler_requires_a_package_from_a_layer(apigw, tmp_path):
-    code = _write(tmp_path / "code", {"index.js": (
+    code = write_tree(tmp_path / "code", {"index.js": (
         "const greet = require('layer-greet');\n"
         "const pinned = require('layer-pinned');\n"
         "exports.handler = async () => ({statusCode: 200, body: JSON.stringify("
         "{greet: greet('layers'), pinned: pinned.where})});\n")})
-    layer = LayerVersion("NodeDeps", code=_write(tmp_path / "layer", {
+    layer = LayerVersion("NodeDeps", code=write_tree(tmp_path / "layer", {
         "nodejs/node_modules/layer-greet/index.js": "module.exports = (who) => `hello ${who}`;\n",
         "nodejs/node_modules/layer-pinned/index.js": "exports.where = 'nodejs/node_modules';\n",
         "nodejs/node20/node_modules/layer-pinned/index.js": "exports.where = 'nodejs/node20';\n",
@@ -120,7 +113,8 @@ def test_a_node_handler_requires_a_package_from_a_layer(apigw, tmp_path):
 
 
 def _layers(tmp_path: Path, count: int) -> list[LayerVersion]:
-    return [LayerVersion(f"L{i}", code=_write(tmp_path / f"l{i}", {"python/x.py": ""})) for i in range(count)]
+    return [LayerVersion(f"L{i}", code=write_tree(tmp_path / f"l{i}", {"python/x.py": ""}))
+            for i in range(count)]
 
 
 def test_more_than_five_layers_is_refused_at_deploy_with_aws_reason(apigw, tmp_path):
@@ -180,9 +174,9 @@ def test_extracted_layers_and_import_paths_are_gone_at_close(loop, tmp_path):
     served in place (nothing to merge) and left as it is."""
     merged, in_place = _unique(), _unique()
     code = _handler_code(tmp_path / "code", [merged])
-    layers = [LayerVersion(f"L{i}", code=_write(tmp_path / f"layer{i}",
+    layers = [LayerVersion(f"L{i}", code=write_tree(tmp_path / f"layer{i}",
                                                 {f"python/{merged}.py": f"VALUE = {i}\n"})) for i in range(2)]
-    alone = LayerVersion("Alone", code=_write(tmp_path / "alone",
+    alone = LayerVersion("Alone", code=write_tree(tmp_path / "alone",
                                                 {f"python/{in_place}.py": "VALUE = 'kept'\n"}))
     inprocess = InProcessRuntime()
     process = ProcessRuntime()
@@ -239,7 +233,7 @@ def test_a_custom_runtime_from_a_layer_runs_its_bootstrap_and_bin_tools(apigw, t
 def test_extraction_keeps_executables_skips_escaping_entries_and_never_writes_into_a_layer(tmp_path):
     from pytest_apigw_embedded.lambda_runtime.layers import extract
 
-    first = _write(tmp_path / "first", {"python/shared.py": "first\n", "python/only_first.py": "1\n"})
+    first = write_tree(tmp_path / "first", {"python/shared.py": "first\n", "python/only_first.py": "1\n"})
     archive = tmp_path / "second.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("python/shared.py", "second\n")
@@ -257,10 +251,10 @@ def test_extraction_keeps_executables_skips_escaping_entries_and_never_writes_in
 
 
 def test_in_process_a_layer_module_already_imported_elsewhere_is_a_warning(apigw, tmp_path):
-    code = _write(tmp_path / "code", {"app.py": (
+    code = write_tree(tmp_path / "code", {"app.py": (
         "import json\nimport httpx\n\ndef handler(event, context):\n"
         "    return {'statusCode': 200, 'body': json.dumps(httpx.__version__)}\n")})
-    layer = LayerVersion("Shadowing", code=_write(tmp_path / "layer", {
+    layer = LayerVersion("Shadowing", code=write_tree(tmp_path / "layer", {
         "python/httpx/__init__.py": "__version__ = 'the layer copy'\n"}))
     fn = Function("Shadowed", handler="app.handler", code=code, layers=[layer])
     with pytest.warns(RuntimeWarning, match=r"Function 'Shadowed': its layer's module 'httpx' .* is already "
@@ -277,7 +271,7 @@ def test_in_process_a_layer_module_already_imported_elsewhere_is_a_warning(apigw
 
 def test_modules_at_a_layers_root_are_a_warning_naming_where_they_belong(tmp_path):
     with pytest.warns(UserWarning, match=r"LayerVersion 'Flat': .* has modules at its root.*python/"):
-        LayerVersion("Flat", code=_write(tmp_path / "flat", {"requests_like.py": ""}))
+        LayerVersion("Flat", code=write_tree(tmp_path / "flat", {"requests_like.py": ""}))
     archive = tmp_path / "flat.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("node_modules/x/index.js", "")
@@ -285,8 +279,8 @@ def test_modules_at_a_layers_root_are_a_warning_naming_where_they_belong(tmp_pat
         LayerVersion("FlatZip", code=archive)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        LayerVersion("Good", code=_write(tmp_path / "good", {"python/x.py": "", "README.md": ""}))
-        LayerVersion("Data", code=_write(tmp_path / "data", {"config.json": "{}"}))
+        LayerVersion("Good", code=write_tree(tmp_path / "good", {"python/x.py": "", "README.md": ""}))
+        LayerVersion("Data", code=write_tree(tmp_path / "data", {"config.json": "{}"}))
 
 
 def test_in_process_a_released_functions_layer_leaves_the_import_path(loop, tmp_path):
@@ -294,7 +288,7 @@ def test_in_process_a_released_functions_layer_leaves_the_import_path(loop, tmp_
     ``sys.path`` unless another prepared function still uses them."""
     module = _unique()
     code = _handler_code(tmp_path / "code", [module])
-    layer = LayerVersion("L", code=_write(tmp_path / "layer", {f"python/{module}.py": "VALUE = 1\n"}))
+    layer = LayerVersion("L", code=write_tree(tmp_path / "layer", {f"python/{module}.py": "VALUE = 1\n"}))
     first = Function("First", handler="app.handler", code=code, layers=[layer], timeout=30)
     second = Function("Second", handler="app.handler", code=code, layers=[layer], timeout=30)
     folder = str(tmp_path / "layer" / "python")
@@ -316,7 +310,7 @@ def test_runtime_and_architecture_objects_give_their_names(tmp_path):
         def __init__(self, name: str) -> None:
             self.name = name
 
-    layer = LayerVersion("Named", code=_write(tmp_path / "l", {"python/x.py": ""}),
+    layer = LayerVersion("Named", code=write_tree(tmp_path / "l", {"python/x.py": ""}),
                          compatible_runtimes=[Runtime("python3.12"), "python3.13"],
                          compatible_architectures=[Runtime("arm64")])
     assert layer.compatible_runtimes == ("python3.12", "python3.13")

@@ -13,18 +13,11 @@ import httpx
 import pytest
 
 from pytest_apigw import SpecError, load_template
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+from tests.support.files import write_tree
 
 
 def _app(root: Path, module: str) -> Path:
-    return _write(root, {"app.py": (
+    return write_tree(root, {"app.py": (
         f"import {module}\n\ndef handler(event, context):\n"
         f"    return {{'statusCode': 200, 'body': {module}.VALUE}}\n")})
 
@@ -50,7 +43,7 @@ def _sam(tmp_path: Path, layer_uri: str, module: str, **function_props) -> Path:
 
 def test_a_sam_layer_with_a_local_content_uri_is_served(apigw, tmp_path):
     module = f"sam_layer_{uuid.uuid4().hex[:8]}"
-    _write(tmp_path / "layer", {f"python/{module}.py": "VALUE = 'sam layer'\n"})
+    write_tree(tmp_path / "layer", {f"python/{module}.py": "VALUE = 'sam layer'\n"})
     tpl = load_template(_sam(tmp_path, "layer", module))
     (function,) = tpl.functions.values()
     (layer,) = function.layers
@@ -76,7 +69,7 @@ def test_a_layer_from_outside_the_template_is_a_spec_error_naming_the_function(t
     module = f"m{uuid.uuid4().hex[:8]}"
     outside = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
     path = _sam(tmp_path, "layer", module, Layers=[outside])
-    _write(tmp_path / "layer", {"python/x.py": ""})
+    write_tree(tmp_path / "layer", {"python/x.py": ""})
     with pytest.raises(SpecError, match=r"AWS::Lambda::Function .Fn.*property Layers: .*Powertools.*"
                                         r"is not a layer of this template.*handlers="):
         load_template(path).api("ServerlessHttpApi")
@@ -110,7 +103,7 @@ def cdk_stack(tmp_path_factory):
     root = tmp_path_factory.mktemp("cdk-layers")
     module = f"cdk_layer_{uuid.uuid4().hex[:8]}"
     _app(root / "src", module)
-    _write(root / "layer", {f"python/{module}.py": "VALUE = 'cdk layer'\n"})
+    write_tree(root / "layer", {f"python/{module}.py": "VALUE = 'cdk layer'\n"})
     stack = cdk.Stack(cdk.App(), "LayersStack")
     deps = lambda_.LayerVersion(stack, "Deps", code=lambda_.Code.from_asset(str(root / "layer")),
                                 compatible_runtimes=[lambda_.Runtime.PYTHON_3_12], description="deps")

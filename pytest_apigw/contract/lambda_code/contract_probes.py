@@ -26,6 +26,14 @@ def ws_echo(event: dict[str, Any], context: object) -> dict[str, Any]:
     return {"statusCode": 200, "body": json.dumps(answer)}
 
 
+def ws_size(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """WebSocket probe: answer with the route key and the size in bytes of the message seen."""
+    context_ = event.get("requestContext") or {}
+    body = event.get("body")
+    size = None if body is None else len(body.encode("utf-8"))
+    return {"statusCode": 200, "body": json.dumps({"routeKey": context_.get("routeKey"), "size": size})}
+
+
 def _report(summary: dict[str, Any]) -> None:
     """POST ``summary`` to the event sink named by ``CONTRACT_SINK`` (when set)."""
     import os

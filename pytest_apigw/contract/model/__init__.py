@@ -9,6 +9,7 @@ page (``doc_source/``) it follows and names every undocumented choice where it i
 - :mod:`.integrations` (one predictor per integration type; ``http-api-develop-integrations-http.md``)
 - :mod:`.private` (ALB, NLB, Cloud Map; ``http-api-develop-integrations-private.md``)
 - :mod:`.websocket` (``websocket-api-develop-routes.md``)
+- :mod:`.websocket_limits` (frame 32 KB, message 128 KB: the WebSocket quotas page)
 - :mod:`.websocket_sessions` (connections over time: ``$connect`` authorizers, ``@connections``,
   ``$disconnect``; ``apigateway-how-to-call-websocket-api-connections.md`` and friends)
 - :mod:`.cors` (``http-api-cors.md``)

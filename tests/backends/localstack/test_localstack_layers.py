@@ -15,24 +15,17 @@ from pytest_apigw_localstack import cleanup
 from pytest_apigw_localstack.packaging import layer_package
 
 from pytest_apigw import Function, HttpApi, LambdaProxyIntegration, LayerVersion, SpecError
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+from tests.support.files import write_tree
 
 
 @pytest.fixture
 def layered(tmp_path: Path) -> tuple[Function, LayerVersion, str]:
     module = f"layer_only_{uuid.uuid4().hex[:8]}"
-    code = _write(tmp_path / "code", {"app.py": (
+    code = write_tree(tmp_path / "code", {"app.py": (
         f"import {module}\n\n"
         "def handler(event, context):\n"
         f"    return {{'statusCode': 200, 'body': {module}.VALUE}}\n")})
-    folder = _write(tmp_path / "layer", {f"python/{module}.py": "VALUE = 'from the layer'\n"})
+    folder = write_tree(tmp_path / "layer", {f"python/{module}.py": "VALUE = 'from the layer'\n"})
     layer = LayerVersion("Deps", code=folder,
                          compatible_runtimes=["python3.11", "python3.12"], description="test layer")
     return Function("Layered", handler="app.handler", code=code, layers=[layer]), layer, module
@@ -71,7 +64,7 @@ def test_a_layer_is_published_attached_served_and_deleted_at_teardown(layered, l
 
 
 def test_a_directory_layer_is_zipped_with_its_tree_and_a_zip_layer_is_sent_as_is(tmp_path: Path) -> None:
-    folder = _write(tmp_path / "layer", {"python/pkg/__init__.py": "X = 1\n", "bin/tool": "#!/bin/sh\n"})
+    folder = write_tree(tmp_path / "layer", {"python/pkg/__init__.py": "X = 1\n", "bin/tool": "#!/bin/sh\n"})
     (folder / "bin" / "tool").chmod(0o755)
     (folder / "python" / "pkg" / "__pycache__").mkdir()
     (folder / "python" / "pkg" / "__pycache__" / "x.pyc").write_bytes(b"\0")
@@ -86,8 +79,9 @@ def test_a_directory_layer_is_zipped_with_its_tree_and_a_zip_layer_is_sent_as_is
 
 
 def test_more_than_five_layers_is_refused_before_anything_is_created(tmp_path: Path, localstack, aws) -> None:
-    layers = [LayerVersion(f"L{i}", code=_write(tmp_path / f"l{i}", {"python/x.py": ""})) for i in range(6)]
-    code = _write(tmp_path / "code", {"app.py": "def handler(e, c):\n    return 'x'\n"})
+    layers = [LayerVersion(f"L{i}", code=write_tree(tmp_path / f"l{i}", {"python/x.py": ""}))
+              for i in range(6)]
+    code = write_tree(tmp_path / "code", {"app.py": "def handler(e, c):\n    return 'x'\n"})
     function = Function("TooMany", handler="app.handler", code=code, layers=layers)
     before = {layer["LayerName"] for layer in aws.get("lambda").list_layers()["Layers"]}
     with pytest.raises(SpecError, match="Cannot reference more than 5 layers"):
@@ -101,7 +95,7 @@ def test_a_sam_layer_from_a_template_is_published_under_its_layer_name(tmp_path:
     from pytest_apigw import load_template
 
     module, name = f"sam_layer_{uuid.uuid4().hex[:8]}", f"deps-{uuid.uuid4().hex[:8]}"
-    _write(tmp_path, {"src/app.py": (f"import {module}\n\ndef handler(event, context):\n"
+    write_tree(tmp_path, {"src/app.py": (f"import {module}\n\ndef handler(event, context):\n"
                                      f"    return {{'statusCode': 200, 'body': {module}.VALUE}}\n"),
                       f"layer/python/{module}.py": "VALUE = 'sam layer on ministack'\n"})
     (tmp_path / "template.json").write_text(json.dumps({
@@ -129,8 +123,8 @@ def test_the_shipped_package_and_layers_are_held_to_lambdas_size_limit(tmp_path:
     from pytest_apigw_localstack.packaging import package
     from pytest_apigw_localstack.translate import functions
 
-    code = _write(tmp_path / "code", {"app.py": "def handler(e, c):\n    return 1\n" + "#" * 3000 + "\n"})
-    layer = LayerVersion("Deps", code=_write(tmp_path / "layer", {"python/x.py": "X = 1\n" * 500}))
+    code = write_tree(tmp_path / "code", {"app.py": "def handler(e, c):\n    return 1\n" + "#" * 3000 + "\n"})
+    layer = LayerVersion("Deps", code=write_tree(tmp_path / "layer", {"python/x.py": "X = 1\n" * 500}))
     function = Function("Sized", handler="app.handler", code=code, layers=[layer])
     shipped = package(function)
     monkeypatch.setattr(functions, "MAX_UNZIPPED_BYTES", 10_000)
