@@ -11,6 +11,7 @@ import textwrap
 import pytest
 
 from pytest_apigw import capabilities as cap
+from tests.support.injection import injection_profiles
 
 #: Bugs by name, patched into the embedded backend by the pytester conftest (``CONTRACT_BUGS``).
 BUGGY_EMBEDDED = textwrap.dedent(
@@ -115,15 +116,7 @@ BUGGY_EMBEDDED = textwrap.dedent(
 #: 40: Hypothesis draws values from the string and number literals of every loaded local module
 #: (its "local constants"), so any new module of the suite shifts what a derandomized run
 #: generates; with 40, adding the access-log case left ``jwt_exp_unchecked`` unmet.
-INJECTION_PROFILE = textwrap.dedent(
-    '''
-    from hypothesis import HealthCheck, Phase, settings
-
-    settings.register_profile(
-        "injection", max_examples=60, deadline=None, derandomize=True, database=None,
-        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-    '''
-)
+INJECTION_PROFILE = injection_profiles(max_examples=60)
 
 JWT = "test_jwt_authorizers.py"
 LAMBDA = "test_lambda_authorizers.py"

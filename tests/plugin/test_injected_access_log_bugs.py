@@ -12,10 +12,10 @@ import textwrap
 
 import pytest
 
+from tests.support.injection import injection_profiles
+
 BUGGY = textwrap.dedent(
     '''
-    from hypothesis import HealthCheck, Phase, settings
-
     import pytest_apigw_embedded.exchange.access_log as access_log
 
     _values = access_log.http_values
@@ -28,12 +28,8 @@ BUGGY = textwrap.dedent(
         return values
 
     access_log.http_values = route_path_only
-
-    settings.register_profile("injection", max_examples=30, deadline=None, derandomize=True,
-                              database=None, phases=[Phase.explicit, Phase.generate],
-                              suppress_health_check=list(HealthCheck))
     '''
-)
+) + injection_profiles()
 
 
 def test_access_log_case_catches_a_route_key_without_its_method(pytester: pytest.Pytester) -> None:

@@ -16,11 +16,11 @@ import textwrap
 
 import pytest
 
+from tests.support.injection import injection_profiles
+
 BUGGY = textwrap.dedent(
     '''
     import os
-
-    from hypothesis import HealthCheck, Phase, settings
 
     import pytest_apigw.templates.resources.integrations as template_integrations
     import pytest_apigw_embedded.integrations.alb as alb
@@ -49,15 +49,8 @@ BUGGY = textwrap.dedent(
             return _make(*args, **kwargs)
 
         template_integrations.make = always_v2
-
-    # enough examples to meet the bug; shrinking (slow: a deploy per step) only where the
-    # shrunk report is what the test reads
-    for name, phases in (("injection", [Phase.explicit, Phase.generate]),
-                         ("injection-shrink", [Phase.explicit, Phase.generate, Phase.shrink])):
-        settings.register_profile(name, max_examples=30, deadline=None, derandomize=True, database=None,
-                                  phases=phases, suppress_health_check=list(HealthCheck))
     '''
-)
+) + injection_profiles()
 
 
 HEALTH = "test_target_health.py"

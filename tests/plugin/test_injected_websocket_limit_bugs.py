@@ -9,19 +9,15 @@ import textwrap
 
 import pytest
 
+from tests.support.injection import injection_profiles
+
 BUGGY = textwrap.dedent(
     '''
-    from hypothesis import HealthCheck, Phase, settings
-
     import pytest_apigw_embedded.server.websocket_protocol as websocket_protocol
 
     websocket_protocol.MAX_FRAME_BYTES = 10 * 1024 * 1024  # the bug: no frame limit
-
-    settings.register_profile("injection", max_examples=30, deadline=None, derandomize=True,
-                              database=None, phases=[Phase.explicit, Phase.generate],
-                              suppress_health_check=list(HealthCheck))
     '''
-)
+) + injection_profiles()
 
 
 def test_frame_limit_off_fails_the_websocket_limits_case(pytester: pytest.Pytester) -> None:
