@@ -291,9 +291,7 @@ class LeanHttpProtocol(asyncio.Protocol):
 
     def _reject_malformed(self) -> None:
         if self._head_too_big:
-            body = limits.HEAD_TOO_BIG
-            self._write(STATUS_LINES[431] + b"content-type: application/json\r\ncontent-length: "
-                        + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body)
+            self._write(limits.HEAD_TOO_BIG_RESPONSE)
         else:
             self._write(_RESPONSE_400)
         self.current = None

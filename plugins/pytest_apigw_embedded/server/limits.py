@@ -17,6 +17,11 @@ MAX_REQUEST_HEAD = 10_240
 IDLE_TIMEOUT = 30.0
 #: Undocumented answer (one line to change): 431 with AWS's JSON error shape.
 HEAD_TOO_BIG = json.dumps({"message": "Request Header Fields Too Large"}, separators=(",", ":")).encode()
+#: The whole answer to a head over the limit (the connection is closed after it).
+HEAD_TOO_BIG_RESPONSE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
+    b"content-length: " + str(len(HEAD_TOO_BIG)).encode() + b"\r\nconnection: close\r\n\r\n" + HEAD_TOO_BIG
+)
 
 
 class HeadTooBig(Exception):

@@ -77,10 +77,7 @@ class CasePreservingHttpToolsProtocol(HttpToolsProtocol):
             return
         self._receiving = False
         self._unset_keepalive_if_required()
-        size = str(len(limits.HEAD_TOO_BIG)).encode()
-        head = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
-                b"content-length: " + size + b"\r\nconnection: close\r\n\r\n")
-        self.transport.write(head + limits.HEAD_TOO_BIG)
+        self.transport.write(limits.HEAD_TOO_BIG_RESPONSE)
         self.transport.close()
 
     def handle_websocket_upgrade(self) -> None:
