@@ -19,6 +19,8 @@ from websockets.protocol import State
 MAX_FRAME_BYTES = 32 * 1024
 #: Close code for a frame or message over the limit (RFC 6455 "Message Too Big").
 CLOSE_TOO_BIG = 1009
+#: Seconds the gateway waits for the client's close frame after closing for a frame too big.
+CLOSE_WAIT = 2.0
 ABORT_KEY = "apigw.abort"
 
 
@@ -43,17 +45,30 @@ class LimitedWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.close_sent or self.conn.state is not State.OPEN:
             return True  # already closing: the frame is dropped
         self.conn.send_close(CLOSE_TOO_BIG, "Frame too big")
-        self.handle_parser_exception()  # tells the app (disconnect 1009), sends the close, closes
+        self.queue.put_nowait({"type": "websocket.disconnect", "code": CLOSE_TOO_BIG,
+                               "reason": "Frame too big"})
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.close_sent = True
+        # The closing handshake: keep reading (and dropping) what the client still sends until
+        # its close frame. Closing the socket now, with the rest of the client's message unread,
+        # makes the kernel answer with a reset that can destroy the close frame in flight (the
+        # client then sees no 1009).
+        self.close_timer = self.loop.call_later(CLOSE_WAIT, self.transport.close)
         return True
 
+    def _dropped(self, event: Any) -> bool:
+        """True when ``event`` (a data frame) must not reach the app: over the frame limit, or
+        arriving after the gateway's close frame."""
+        return self.close_sent or self._frame_too_big(event)
+
     def handle_text(self, event: Any) -> None:
-        if not self._frame_too_big(event):
+        if not self._dropped(event):
             super().handle_text(event)
 
     def handle_bytes(self, event: Any) -> None:
-        if not self._frame_too_big(event):
+        if not self._dropped(event):
             super().handle_bytes(event)
 
     def handle_cont(self, event: Any) -> None:
-        if not self._frame_too_big(event):
+        if not self._dropped(event):
             super().handle_cont(event)
