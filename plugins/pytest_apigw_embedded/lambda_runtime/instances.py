@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import signal
 import time
 from dataclasses import dataclass
@@ -40,9 +41,15 @@ class Launch:
     cwd: str
 
 
-def _trace_id() -> str:
-    h = os.urandom(12).hex()
-    return f"Root=1-{int(time.time()):08x}-{h};Parent={os.urandom(8).hex()};Sampled=0;Lineage=1:{h[:8]}:0"
+#: Trace ids need to be unique, not secret: a PRNG seeded once (and again in a forked child)
+#: costs no system call per invocation, unlike ``os.urandom``.
+_RANDOM = random.Random()
+os.register_at_fork(after_in_child=_RANDOM.seed)
+
+
+def _trace_id(now: float) -> str:
+    h = f"{_RANDOM.getrandbits(160):040x}"
+    return f"Root=1-{int(now):08x}-{h[:24]};Parent={h[24:]};Sampled=0;Lineage=1:{h[:8]}:0"
 
 
 class Instance:
@@ -95,17 +102,19 @@ class Instance:
         self.api.fail(InvokeResult(error_type="Runtime.ExitError",
                                    error_message=f"Runtime exited with error: {status}"))
 
-    async def invoke(self, function: Any, body: bytes, timeout: float) -> InvokeResult:
-        """Hand one event to the instance and wait for its answer (up to ``timeout``)."""
+    async def invoke(self, function: Any, body: bytes, timeout: float, arn: str | None = None) -> InvokeResult:
+        """Hand one event to the instance and wait for its answer (up to ``timeout``; ``arn``:
+        the function's ARN when the caller has it at hand)."""
         loop = asyncio.get_running_loop()
         logs = self.carry
         self.carry = []
+        now = time.time()
         invocation = PendingInvocation(
             request_id=new_request_id(), body=body,
             # The function's own deadline, even when the caller gives up sooner (API Gateway's
             # integration timeout): that is what Lambda tells the runtime.
-            deadline_ms=int(time.time() * 1000 + function.timeout * 1000),
-            function_arn=function_arn(function.function_name), trace_id=_trace_id(),
+            deadline_ms=int(now * 1000 + function.timeout * 1000),
+            function_arn=arn or function_arn(function.function_name), trace_id=_trace_id(now),
             result=loop.create_future(), logs=logs,
         )
         self.console.sink = logs
@@ -152,6 +161,7 @@ class FunctionInstances:
     def __init__(self, function: Any, launch: Launch) -> None:
         self.function = function
         self.launch = launch
+        self.arn = function_arn(function.function_name)
         self.reserved: int | None = function.reserved_concurrency
         limit = self.reserved if self.reserved is not None else MAX_INSTANCES_PER_FUNCTION
         self._slots = asyncio.Semaphore(limit) if limit > 0 else None
@@ -179,7 +189,7 @@ class FunctionInstances:
                     return failure
                 assert instance is not None
                 try:
-                    result = await instance.invoke(self.function, body, timeout)
+                    result = await instance.invoke(self.function, body, timeout, self.arn)
                 except asyncio.CancelledError:  # the request went away mid-invocation (teardown)
                     asyncio.get_running_loop().create_task(self._discard(instance))
                     raise

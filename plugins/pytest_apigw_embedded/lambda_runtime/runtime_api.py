@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,8 @@ MAX_PAYLOAD_SIZE = 6 * 1024 * 1024
 _JSON = [(b"content-type", b"application/json")]
 #: ``(status, headers, body)`` of a Runtime API answer.
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+#: Where a parked ``/next`` answer goes once an event is there (the connection's writer).
+Deliver = Callable[[Answer], None]
 
 
 @dataclass
@@ -49,16 +51,18 @@ class PendingInvocation:
 
     def headers(self) -> list[tuple[bytes, bytes]]:
         """The ``Lambda-Runtime-*`` headers of ``/next`` (empty ones left out, as AWS does)."""
-        pairs = [
-            ("Lambda-Runtime-Aws-Request-Id", self.request_id),
-            ("Lambda-Runtime-Deadline-Ms", str(self.deadline_ms)),
-            ("Lambda-Runtime-Invoked-Function-Arn", self.function_arn),
-            ("Lambda-Runtime-Trace-Id", self.trace_id),
-            ("Lambda-Runtime-Client-Context", self.client_context),
-            ("Lambda-Runtime-Cognito-Identity", self.cognito_identity),
-            ("Content-Type", "application/json"),
+        headers = [
+            (b"Lambda-Runtime-Aws-Request-Id", self.request_id.encode()),
+            (b"Lambda-Runtime-Deadline-Ms", b"%d" % self.deadline_ms),
+            (b"Lambda-Runtime-Invoked-Function-Arn", self.function_arn.encode()),
+            (b"Lambda-Runtime-Trace-Id", self.trace_id.encode()),
         ]
-        return [(k.encode(), v.encode()) for k, v in pairs if v]
+        if self.client_context:
+            headers.append((b"Lambda-Runtime-Client-Context", self.client_context.encode()))
+        if self.cognito_identity:
+            headers.append((b"Lambda-Runtime-Cognito-Identity", self.cognito_identity.encode()))
+        headers.append((b"Content-Type", b"application/json"))
+        return headers
 
     def settle(self, result: InvokeResult) -> None:
         """Resolve the invocation (once; later answers are ignored)."""
@@ -107,15 +111,19 @@ class RuntimeApi:
         self.ready: asyncio.Future[InvokeResult | None] = asyncio.get_running_loop().create_future()
         self.current: PendingInvocation | None = None
         self._queue: deque[PendingInvocation] = deque()
-        self._wakeup: asyncio.Future[None] | None = None
+        #: The writer of a ``/next`` waiting for an event (long-polling), answered in place.
+        self._parked: Deliver | None = None
 
     # -- the instance's side ------------------------------------------------------------
 
     def dispatch(self, invocation: PendingInvocation) -> None:
-        """Queue ``invocation`` for the instance's ``/next``."""
+        """Queue ``invocation`` for the instance's ``/next``; a waiting ``/next`` is answered now,
+        from the caller's own stack (no task, no extra turn of the event loop)."""
         self._queue.append(invocation)
-        if self._wakeup is not None and not self._wakeup.done():
-            self._wakeup.set_result(None)
+        deliver = self._parked
+        if deliver is not None:
+            self._parked = None
+            deliver(self._hand_out())
 
     def fail(self, result: InvokeResult) -> None:
         """The instance is gone (exited, killed): fail its start and its invocation."""
@@ -126,24 +134,34 @@ class RuntimeApi:
             if invocation is not None:
                 invocation.settle(result)
         self._queue.clear()
-        if self._wakeup is not None and not self._wakeup.done():
-            self._wakeup.set_result(None)
+        deliver = self._parked
+        if deliver is not None:
+            self._parked = None
+            deliver(_error(500, "InternalServerError", "Internal Server Error"))
+
+    def unpark(self, deliver: Deliver) -> None:
+        """Forget a waiting ``/next`` whose connection went away."""
+        if self._parked is deliver:
+            self._parked = None
 
     # -- the protocol ---------------------------------------------------------------------
 
-    async def _next(self) -> Answer:
+    def _next(self, deliver: Deliver) -> Answer | None:
         if self.state == "invoking":
             # Lambda's runtime may not ask for another event before answering this one.
             return _error(403, "InvalidStateTransition", "State transition from Invoking to Ready "
                           "failed for runtime. Error: the current invocation has not been answered")
+        if self.state == "closed":
+            return _error(500, "InternalServerError", "Internal Server Error")
         self.state = "ready"
         if not self.ready.done():
             self.ready.set_result(None)
-        while not self._queue:
-            if self.state == "closed":
-                return _error(500, "InternalServerError", "Internal Server Error")
-            self._wakeup = asyncio.get_running_loop().create_future()
-            await self._wakeup
+        if self._queue:
+            return self._hand_out()
+        self._parked = deliver  # long-poll: dispatch() or fail() answers it
+        return None
+
+    def _hand_out(self) -> Answer:
         invocation = self._queue.popleft()
         self.current = invocation
         self.state = "invoking"
@@ -184,16 +202,16 @@ class RuntimeApi:
         return _accepted()
 
     def handle(self, method: str, path: str, body: bytes, too_large: bool,
-               headers: dict[bytes, bytes]) -> Answer | Coroutine[Any, Any, Answer]:
-        """Answer one Runtime API request: ``(status, headers, body)``, or for ``/next`` a
-        coroutine that waits for the next event."""
+               headers: dict[bytes, bytes], deliver: Deliver) -> Answer | None:
+        """Answer one Runtime API request: ``(status, headers, body)``, or ``None`` for a
+        ``/next`` that waits for the next event (``deliver`` gets its answer then)."""
         if not path.startswith(PREFIX):
             return _error(404, "NotFound", f"no Runtime API resource {path}")
         rest = path[len(PREFIX):]
         error_type = headers.get(b"lambda-runtime-function-error-type")
         kind_header = error_type.decode("latin-1") if error_type else None
         if rest == "invocation/next" and method == "GET":
-            return self._next()
+            return self._next(deliver)
         if rest == "init/error" and method == "POST":
             return self._init_error(body, kind_header)
         parts = rest.split("/")

@@ -37,8 +37,10 @@ function patchConsole() {
 
 // One keep-alive connection, HTTP/1.1 written and read by hand: Node's `http` client costs
 // several times more per request, and the Runtime API's answers are simple (status line,
-// headers, a Content-Length body). The socket is unref'd between requests, so an idle runtime
-// does not keep the event loop alive (callbackWaitsForEmptyEventLoop relies on that).
+// headers, a Content-Length body). Requests may be pipelined (answers come back in order): an
+// invocation's answer and the next `/next` go out in one write, and the runtime wakes once per
+// invocation. The socket is unref'd while no answer is awaited, so an idle runtime does not keep
+// the event loop alive (callbackWaitsForEmptyEventLoop relies on that).
 class RuntimeClient {
   constructor(address) {
     const colon = address.lastIndexOf(":");
@@ -46,61 +48,83 @@ class RuntimeClient {
     this.port = Number(address.slice(colon + 1));
     this.address = address;
     this.socket = null;
-    this.buffer = Buffer.alloc(0);
-    this.waiter = null;
+    this.buffer = null;
+    this.waiters = [];
   }
 
   connect() {
     const socket = net.createConnection({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     socket.on("data", (chunk) => {
-      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.buffer = this.buffer === null ? chunk : Buffer.concat([this.buffer, chunk]);
       this.parse();
     });
     const fail = (err) => {
-      if (this.socket === socket) this.socket = null;
-      const waiter = this.waiter;
-      this.waiter = null;
-      if (waiter) waiter.reject(err ?? new Error("the Runtime API closed the connection"));
+      if (this.socket !== socket) return;
+      this.socket = null;
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const waiter of waiters) waiter.reject(err ?? new Error("the Runtime API closed the connection"));
     };
     socket.on("error", fail);
     socket.on("close", () => fail());
     this.socket = socket;
-    this.buffer = Buffer.alloc(0);
+    this.buffer = null;
   }
 
   parse() {
-    const end = this.buffer.indexOf("\r\n\r\n");
-    if (end < 0 || !this.waiter) return;
-    const lines = this.buffer.toString("latin1", 0, end).split("\r\n");
-    const status = Number(lines[0].split(" ")[1]);
-    const headers = {};
-    for (let i = 1; i < lines.length; i++) {
-      const colon = lines[i].indexOf(":");
-      headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+    while (this.buffer !== null && this.waiters.length) {
+      const buffer = this.buffer;
+      const end = buffer.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      const lines = buffer.toString("latin1", 0, end).split("\r\n");
+      const status = Number(lines[0].split(" ")[1]);
+      const headers = {};
+      for (let i = 1; i < lines.length; i++) {
+        const colon = lines[i].indexOf(":");
+        headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+      }
+      const length = Number(headers["content-length"] ?? 0);
+      const stop = end + 4 + length;
+      if (buffer.length < stop) return;
+      const body = buffer.subarray(end + 4, stop);
+      this.buffer = buffer.length > stop ? buffer.subarray(stop) : null;
+      const waiter = this.waiters.shift();
+      const socket = this.socket;
+      if (!this.waiters.length) socket.unref();
+      if (headers.connection === "close") socket.destroy();
+      waiter.resolve({ status, headers, body });
     }
-    const length = Number(headers["content-length"] ?? 0);
-    if (this.buffer.length < end + 4 + length) return;
-    const body = this.buffer.subarray(end + 4, end + 4 + length);
-    this.buffer = this.buffer.subarray(end + 4 + length);
-    const waiter = this.waiter;
-    this.waiter = null;
-    this.socket.unref();
-    if (headers.connection === "close") this.socket.destroy();
-    waiter.resolve({ status, headers, body });
   }
 
-  request(method, urlPath, body, headers = {}) {
+  // Write one request (no waiting for earlier answers); its answer resolves the promise.
+  request(method, urlPath, body, headers) {
     return new Promise((resolve, reject) => {
       if (!this.socket || this.socket.destroyed) this.connect();
-      this.waiter = { resolve, reject };
+      this.waiters.push({ resolve, reject });
       this.socket.ref();
-      const data = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
-      let head = `${method} ${BASE}${urlPath} HTTP/1.1\r\nHost: ${this.address}\r\nContent-Length: ${data.length}\r\n`;
-      if (data.length) head += "Content-Type: application/json\r\n";
-      for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-      this.socket.write(data.length ? Buffer.concat([Buffer.from(head + "\r\n", "latin1"), data]) : head + "\r\n");
+      let head = `${method} ${BASE}${urlPath} HTTP/1.1\r\nHost: ${this.address}\r\n`;
+      if (headers) for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+      if (body === undefined || body.length === 0) {
+        this.socket.write(head + "Content-Length: 0\r\n\r\n");
+        return;
+      }
+      const data = Buffer.from(body);
+      head += `Content-Type: application/json\r\nContent-Length: ${data.length}\r\n\r\n`;
+      this.socket.write(Buffer.concat([Buffer.from(head, "latin1"), data]));
     });
+  }
+
+  // Several requests in one write (the socket corked meanwhile): their answers' promises.
+  pipeline(requests) {
+    if (!this.socket || this.socket.destroyed) this.connect();
+    const socket = this.socket;
+    socket.cork();
+    try {
+      return requests.map(([method, urlPath, body, headers]) => this.request(method, urlPath, body, headers));
+    } finally {
+      socket.uncork();
+    }
   }
 }
 
@@ -118,9 +142,14 @@ function errorBody(err) {
   return { errorType: typeof err, errorMessage: String(err), trace: [] };
 }
 
-async function postError(urlPath, err) {
+// The request that posts `err` to `urlPath`: [method, path, body, headers].
+function errorRequest(urlPath, err) {
   const body = errorBody(err);
-  await call("POST", urlPath, JSON.stringify(body), { "Lambda-Runtime-Function-Error-Type": body.errorType });
+  return ["POST", urlPath, JSON.stringify(body), { "Lambda-Runtime-Function-Error-Type": body.errorType }];
+}
+
+async function postError(urlPath, err) {
+  await call(...errorRequest(urlPath, err));
 }
 
 async function initError(err) {
@@ -237,20 +266,20 @@ async function main() {
     await initError(err);
     return;
   }
+  let next = await call("GET", "/invocation/next");
   for (;;) {
-    const next = await call("GET", "/invocation/next");
     if (next.status !== 200) throw new Error(`Runtime API /next answered ${next.status}: ${next.body}`);
     const requestId = next.headers["lambda-runtime-aws-request-id"];
     currentRequestId = requestId;
     process.env._X_AMZN_TRACE_ID = next.headers["lambda-runtime-trace-id"] || "";
     const event = JSON.parse(next.body.toString("utf8") || "null");
     const { err, result } = await invoke(handler, event, next.headers);
-    if (err !== null && err !== undefined) {
-      await postError(`/invocation/${requestId}/error`, err);
-    } else {
-      const body = JSON.stringify(result === undefined ? null : result);
-      await call("POST", `/invocation/${requestId}/response`, body);
-    }
+    const answer = err !== null && err !== undefined
+      ? errorRequest(`/invocation/${requestId}/error`, err)
+      : ["POST", `/invocation/${requestId}/response`, JSON.stringify(result === undefined ? null : result)];
+    // The answer and the next /next in one write; both answers awaited (a failure of either
+    // ends the runtime, as before).
+    [, next] = await Promise.all(client.pipeline([answer, ["GET", "/invocation/next"]]));
   }
 }
 
