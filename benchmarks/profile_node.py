@@ -51,7 +51,8 @@ def _round(client: Client, n: int, node_pid: int) -> tuple[list[float], Usage, U
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=4000, help="timed requests per URL")
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--cprofile", action="store_true", help="profile the loop thread (node requests)")
@@ -104,7 +105,8 @@ def main(argv: list[str] | None = None) -> None:
         backend.destroy(deployment)
     finally:
         backend.close()
-    print(f"{'':8} {'lat p50 µs':>10} {'p90':>7} {'gw cpu µs':>10} {'node cpu':>9} {'gw cs':>6} {'node cs':>7}")
+    print(f"{'':8} {'lat p50 µs':>10} {'p90':>7} {'gw cpu µs':>10} {'node cpu':>9} {'gw cs':>6} "
+          f"{'node cs':>7}")
     for name, s in stats.items():
         if not s["lat"]:
             continue

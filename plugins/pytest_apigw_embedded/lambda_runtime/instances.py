@@ -102,7 +102,8 @@ class Instance:
         self.api.fail(InvokeResult(error_type="Runtime.ExitError",
                                    error_message=f"Runtime exited with error: {status}"))
 
-    async def invoke(self, function: Any, body: bytes, timeout: float, arn: str | None = None) -> InvokeResult:
+    async def invoke(self, function: Any, body: bytes, timeout: float,
+                     arn: str | None = None) -> InvokeResult:
         """Hand one event to the instance and wait for its answer (up to ``timeout``; ``arn``:
         the function's ARN when the caller has it at hand)."""
         loop = asyncio.get_running_loop()
