@@ -12,8 +12,10 @@ Interface Emulator (aws/aws-lambda-runtime-interface-emulator, ``lambda/rapi/ren
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -39,6 +41,38 @@ class Caller(threading.Thread):
         self.join(30)
         assert self.response is not None
         return self.response
+
+
+class RawRuntime:
+    """The runtime's side on one raw keep-alive socket, so that requests can be pipelined (sent
+    before the answers to earlier ones arrive), as the project's Node.js bootstrap sends them."""
+
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        self.host = f"{parts.hostname}:{parts.port}"
+        self.prefix = parts.path
+        self.sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
+        self.file = self.sock.makefile("rb")
+
+    def request(self, method: str, path: str, body: bytes = b"") -> bytes:
+        return (f"{method} {self.prefix}{path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+    def send(self, *requests: bytes) -> None:
+        self.sock.sendall(b"".join(requests))  # one write
+
+    def read(self) -> tuple[int, dict[str, str], bytes]:
+        """The next answer on the connection: status, headers (lower-case names), body."""
+        status = int(self.file.readline().split()[1])
+        headers = {}
+        while (line := self.file.readline().decode("latin-1").strip()):
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        return status, headers, self.file.read(int(headers.get("content-length", "0")))
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
 
 
 @pytest.fixture
@@ -176,3 +210,45 @@ def test_the_played_instance_ends_at_teardown(played):
     assert wait_gone(pids, timeout=0.5) == []
     with pytest.raises(httpx.ConnectError):  # the Runtime API's port is closed too
         httpx.get(f"{address}/invocation/next", timeout=2)
+
+
+def test_a_pipelined_answer_and_next_are_answered_in_order(played):
+    deployment, fn, base = played
+    first = Caller(f"{deployment.url}/go?n=1")
+    rt = RawRuntime(base())
+    try:
+        rt.send(rt.request("GET", "/invocation/next"))
+        status, headers, body = rt.read()
+        assert status == 200 and json.loads(body)["rawQueryString"] == "n=1"
+        first_id = headers["lambda-runtime-aws-request-id"]
+        # The answer and the next /next in one write: the answer counts at once.
+        answer = json.dumps({"statusCode": 200, "body": "one"}).encode()
+        rt.send(rt.request("POST", f"/invocation/{first_id}/response", answer),
+                rt.request("GET", "/invocation/next"))
+        response = first.result()
+        assert response.status_code == 200 and response.text == "one"
+        second = Caller(f"{deployment.url}/go?n=2")
+        # Answers come back in request order: the answer's 202, then the second event.
+        status, _, body = rt.read()
+        assert (status, json.loads(body)) == (202, {"status": "OK"})
+        status, headers, body = rt.read()
+        assert status == 200 and json.loads(body)["rawQueryString"] == "n=2"
+        second_id = headers["lambda-runtime-aws-request-id"]
+        assert second_id != first_id
+        # A pipelined wrong answer is refused and the /next behind it still waits for an event.
+        wrong = rt.request("POST", "/invocation/nope/response", b"{}")
+        right = rt.request("POST", f"/invocation/{second_id}/response",
+                           json.dumps({"statusCode": 200, "body": "two"}).encode())
+        rt.send(wrong, right, rt.request("GET", "/invocation/next"))
+        assert second.result().text == "two"
+        third = Caller(f"{deployment.url}/go?n=3")
+        answers = [rt.read() for _ in range(3)]
+        assert [status for status, _, _ in answers] == [400, 202, 200]
+        assert json.loads(answers[0][2])["errorType"] == "InvalidRequestID"
+        third_id = answers[2][1]["lambda-runtime-aws-request-id"]
+        rt.send(rt.request("POST", f"/invocation/{third_id}/response",
+                           json.dumps({"statusCode": 200, "body": "three"}).encode()))
+        assert rt.read()[0] == 202
+    finally:
+        rt.close()
+    assert third.result().text == "three"

@@ -29,6 +29,10 @@ FALLBACK_CREDENTIALS = {
 }
 
 
+#: The event as the runtime reads it: compact JSON (one encoder, not one per ``json.dumps`` call).
+_encode_event = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def process_environment(function: Any, log_stream: str) -> dict[str, str]:
     """What an instance of ``function`` sees: the test process's environment (``PATH``, ...),
     Lambda's variables, credentials, then the function's own ``environment``."""
@@ -70,7 +74,7 @@ class ExternalRuntime:
         """Invoke ``function`` with ``event`` (JSON) on one of its instances."""
         self.prepare(function)
         limit = function.timeout if timeout is None else timeout
-        body = json.dumps(event, separators=(",", ":")).encode()
+        body = _encode_event(event).encode()
         return await self._functions[function].invoke(body, limit)
 
     def instances(self, function: Any) -> FunctionInstances | None:

@@ -52,14 +52,20 @@ def _trace_id(now: float) -> str:
     return f"Root=1-{int(now):08x}-{h[:24]};Parent={h[24:]};Sampled=0;Lineage=1:{h[:8]}:0"
 
 
+def _time_out(invocation: PendingInvocation, timeout: float) -> None:
+    invocation.settle(InvokeResult(timed_out=True, error_type="Sandbox.Timedout",
+                                   error_message=f"Task timed out after {timeout:.2f} seconds"))
+
+
 class Instance:
     """One execution environment: a process, its Runtime API endpoint and its console pipe."""
 
     def __init__(self, launch: Launch) -> None:
         self.launch = launch
+        self.loop = asyncio.get_running_loop()
         self.api = RuntimeApi()
         self.server = RuntimeApiServer(self.api)
-        self.console = ConsolePipe(asyncio.get_running_loop())
+        self.console = ConsolePipe(self.loop)
         self.proc: asyncio.subprocess.Process | None = None
         self._watch: asyncio.Task[None] | None = None
         #: Output printed outside an invocation (init, after an answer): shown with the next one.
@@ -106,7 +112,7 @@ class Instance:
                      arn: str | None = None) -> InvokeResult:
         """Hand one event to the instance and wait for its answer (up to ``timeout``; ``arn``:
         the function's ARN when the caller has it at hand)."""
-        loop = asyncio.get_running_loop()
+        loop = self.loop
         logs = self.carry
         self.carry = []
         now = time.time()
@@ -121,10 +127,7 @@ class Instance:
         self.console.sink = logs
         self.api.dispatch(invocation)
         # A timer settling the future: cheaper per invocation than wait_for (a task each time).
-        timer = loop.call_later(timeout, invocation.settle, InvokeResult(
-            timed_out=True, error_type="Sandbox.Timedout",
-            error_message=f"Task timed out after {timeout:.2f} seconds",
-        ))
+        timer = loop.call_later(timeout, _time_out, invocation, timeout)
         try:
             result = await invocation.result
         finally:
@@ -182,9 +185,15 @@ class FunctionInstances:
         """Run one invocation on an idle instance or a new one."""
         if self._slots is None or (self.reserved is not None and self._slots.locked()):
             return self._throttled()
+        instance: Instance | None
+        init_logs: list[str]
+        failure: InvokeResult | None
         async with self._slots:
             for attempt in range(2):
-                instance, init_logs, failure = await self._acquire()
+                if self.idle and self.idle[-1].alive:  # a warm instance: no coroutine, no await
+                    instance, init_logs, failure = self.idle.pop(), [], None
+                else:
+                    instance, init_logs, failure = await self._acquire()
                 if failure is not None:
                     failure.logs = init_logs
                     return failure
