@@ -236,6 +236,24 @@ def test_oversize_response_is_a_function_error(apigw):
     assert httpx.get(f"{deployment.url}/Big", timeout=30).status_code == 500
 
 
+def test_events_bigger_than_one_read_arrive_whole_on_a_warm_instance(apigw):
+    # Events of megabytes (their JSON escapes each non-ASCII character) reach the runtime in many
+    # reads; small ones in between reuse the same connection and instance.
+    fn = node_fn("Echo", "handlers.echo")
+    api = HttpApi("EchoApi")
+    api.add_routes(path="/echo", methods=["POST"], integration=LambdaProxyIntegration(handler=fn))
+    deployment = apigw.deploy(api)
+    with httpx.Client(timeout=30) as client:
+        for text in ["é€😀x" * 100_000, "small", "ü" * 500_000, "", "€" * 30_000]:
+            response = client.post(f"{deployment.url}/echo", content=text.encode(),
+                                   headers={"content-type": "text/plain; charset=utf-8"})
+            assert response.status_code == 200
+            assert response.text == text
+            # JavaScript counts UTF-16 code units: an emoji is two.
+            assert int(response.headers["x-chars"]) == len(text.encode("utf-16-le")) // 2
+    assert len(instances(deployment, fn).pids()) == 1
+
+
 def test_processes_end_with_their_deployment(apigw):
     fn = node_fn("Pid", "handlers.slow")
     with apigw.deployed(api_of(fn)) as deployment:

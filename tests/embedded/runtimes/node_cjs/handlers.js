@@ -98,3 +98,10 @@ exports.crashes = async () => {
   await sleep(1000);
   return json({ never: true });
 };
+
+// The request body back, with its length in characters as Node.js decoded it (no body: none).
+exports.echo = async (event) => ({
+  statusCode: 200,
+  headers: { "content-type": "text/plain; charset=utf-8", "x-chars": String((event.body ?? "").length) },
+  body: event.body ?? "",
+});
