@@ -9,7 +9,10 @@ answered straight from :meth:`RuntimeApi.dispatch` (no task, no extra turn of th
 from __future__ import annotations
 
 import asyncio
+import os
+import select
 import socket
+import time
 from typing import Any
 
 import httptools
@@ -56,6 +59,8 @@ class _Connection(asyncio.Protocol):
         self._parked = False
         self._parsing = False
         self._deliver = self.deliver  # one bound method, so the api can tell it by identity
+        self._fd = -1
+        self._poller: Any = None
 
     def _reset(self) -> None:
         self.url = b""
@@ -68,6 +73,11 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
         self.server.connections.add(self)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            self._fd = sock.fileno()
+            self._poller = select.poll()
+            self._poller.register(self._fd, select.POLLIN)
 
     def data_received(self, data: bytes) -> None:
         self._parsing = True
@@ -90,7 +100,34 @@ class _Connection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.server.connections.discard(self)
         self.transport = None
+        self._fd = -1
+        self._poller = None
+        if self.server.answering is self:
+            self.server.answering = None
         self.api.unpark(self._deliver)
+
+    def wait(self, answered: asyncio.Future[Any], timeout: float) -> bool:
+        """Block the loop's thread up to ``timeout`` seconds for the runtime's answer, reading
+        and handling it here (a poll on the socket: no loop turn, no task step); True once
+        ``answered`` is done. Whatever comes later is read by the loop as usual."""
+        end = time.monotonic() + timeout
+        while not answered.done():
+            poller, transport = self._poller, self.transport
+            if poller is None or transport is None or transport.is_closing():
+                return False
+            left = end - time.monotonic()
+            if left <= 0 or not poller.poll(left * 1000):
+                return False
+            try:
+                data = os.read(self._fd, 262144)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:  # reset: the loop's own read reports it
+                return False
+            if not data:  # end of stream: left for the loop to see
+                return False
+            self.data_received(data)
+        return True
 
     # -- httptools callbacks ------------------------------------------------------------------
 
@@ -122,6 +159,7 @@ class _Connection(asyncio.Protocol):
 
     def deliver(self, answer: Answer) -> None:
         """The answer of this connection's waiting ``/next`` (an event, or the instance's end)."""
+        self.server.answering = self
         self._parked = False
         self._out.append(render(*answer))
         if self._behind:
@@ -153,7 +191,15 @@ class RuntimeApiServer:
         self.sock.set_inheritable(False)
         self.port: int = self.sock.getsockname()[1]
         self.connections: set[_Connection] = set()
+        #: The connection that was handed the latest event (where its answer will come).
+        self.answering: _Connection | None = None
         self._server: Any = None
+
+    def wait(self, answered: asyncio.Future[Any], timeout: float) -> bool:
+        """Block up to ``timeout`` seconds for the answer to the event just handed out (see
+        :meth:`_Connection.wait`); True once ``answered`` is done."""
+        connection = self.answering
+        return connection is not None and connection.wait(answered, timeout)
 
     async def start(self) -> None:
         """Begin accepting connections."""
