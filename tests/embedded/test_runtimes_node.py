@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -252,6 +253,21 @@ def test_events_bigger_than_one_read_arrive_whole_on_a_warm_instance(apigw):
             # JavaScript counts UTF-16 code units: an emoji is two.
             assert int(response.headers["x-chars"]) == len(text.encode("utf-16-le")) // 2
     assert len(instances(deployment, fn).pids()) == 1
+
+
+def test_a_handler_calling_its_own_gateway_is_answered_every_time(apigw):
+    # While a warm instance works, the gateway first waits for it a moment in its own thread:
+    # a handler that calls the same gateway (here another Node.js function) must still be
+    # answered, each time, warm or not.
+    outer = node_fn("Outer", "handlers.callsGateway")
+    inner = node_fn("Inner", "handlers.counter")
+    deployment = apigw.deploy(api_of(outer, inner))
+    with httpx.Client(timeout=30) as client:
+        for calls in range(1, 6):
+            response = client.get(f"{deployment.url}/Outer", params={"url": f"{deployment.url}/Inner"})
+            assert response.status_code == 200
+            got = response.json()
+            assert got["status"] == 200 and json.loads(got["text"])["calls"] == calls
 
 
 def test_processes_end_with_their_deployment(apigw):

@@ -135,14 +135,22 @@ class Instance:
             result=loop.create_future(), logs=logs,
         )
         self.console.sink = logs
+        self.quick = False
         self.api.dispatch(invocation)
-        self.quick = wait > 0 and self.server.wait(invocation.result, min(wait, timeout))
-        # A timer settling the future: cheaper per invocation than wait_for (a task each time).
-        timer = loop.call_later(timeout, _time_out, invocation, timeout)
-        try:
-            result = await invocation.result
-        finally:
-            timer.cancel()
+        left = timeout
+        if wait > 0:
+            started = time.monotonic()
+            self.quick = self.server.wait(invocation.result, min(wait, timeout))
+            left -= time.monotonic() - started
+        if self.quick:
+            result = invocation.result.result()
+        else:
+            # A timer settling the future: cheaper per invocation than wait_for (a task each time).
+            timer = loop.call_later(max(left, 0.0), _time_out, invocation, timeout)
+            try:
+                result = await invocation.result
+            finally:
+                timer.cancel()
         #: False when the runtime never took the event (it exited first): Lambda hands such an
         #: event to another execution environment.
         self.delivered = self.api.current is invocation

@@ -105,3 +105,17 @@ exports.echo = async (event) => ({
   headers: { "content-type": "text/plain; charset=utf-8", "x-chars": String((event.body ?? "").length) },
   body: event.body ?? "",
 });
+
+// Calls another route of the same gateway (?url=...) and answers with what it got.
+exports.callsGateway = async (event) => {
+  const http = require("node:http");
+  const got = await new Promise((resolve, reject) => {
+    http.get(event.queryStringParameters.url, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => { text += chunk; });
+      res.on("end", () => resolve({ status: res.statusCode, text }));
+    }).on("error", reject);
+  });
+  return json(got);
+};
