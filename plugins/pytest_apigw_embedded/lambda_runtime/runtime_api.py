@@ -89,9 +89,15 @@ def error_result(body: bytes, header_type: str | None, fallback: str) -> InvokeR
     )
 
 
+_decode = json.JSONDecoder().decode
+
+
 def payload_of(body: bytes) -> Any:
     """The handler's answer: JSON when it is JSON, else the text as sent."""
     try:
+        if body[:1] in (b"{", b"[", b'"') and body[1:2] != b"\x00":
+            # What json.loads(bytes) would detect as UTF-8, without detecting it.
+            return _decode(body.decode("utf-8"))
         return json.loads(body)
     except ValueError:
         return body.decode("utf-8", "replace")
@@ -221,8 +227,12 @@ class RuntimeApi:
         return _error(404, "NotFound", f"no Runtime API resource {method} {path}")
 
 
+#: The answer to an accepted response or error (one object: the server renders it once).
+ACCEPTED: Answer = (202, _JSON, b'{"status":"OK"}')
+
+
 def _accepted() -> Answer:
-    return 202, _JSON, b'{"status":"OK"}'
+    return ACCEPTED
 
 
 def _error(status: int, error_type: str, message: str) -> Answer:

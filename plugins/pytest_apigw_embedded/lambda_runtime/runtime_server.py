@@ -17,7 +17,7 @@ from typing import Any
 
 import httptools
 
-from pytest_apigw_embedded.lambda_runtime.runtime_api import MAX_PAYLOAD_SIZE, Answer, RuntimeApi
+from pytest_apigw_embedded.lambda_runtime.runtime_api import ACCEPTED, MAX_PAYLOAD_SIZE, Answer, RuntimeApi
 
 #: Where every Runtime API listens (``AWS_LAMBDA_RUNTIME_API`` is ``127.0.0.1:<port>``).
 HOST = "127.0.0.1"
@@ -35,6 +35,9 @@ def render(status: int, headers: list[tuple[bytes, bytes]], body: bytes, close: 
     if close:
         head += b"Connection: close\r\n"
     return head + b"\r\n" + body
+
+
+_ACCEPTED = render(*ACCEPTED)
 
 
 class _Connection(asyncio.Protocol):
@@ -150,10 +153,9 @@ class _Connection(asyncio.Protocol):
         answer = self.api.handle(method, path, body, too_large, headers, self._deliver)
         if answer is None:
             self._parked = True
-        elif self._parked:
-            self._behind.append(render(*answer))
-        else:
-            self._out.append(render(*answer))
+            return
+        data = _ACCEPTED if answer is ACCEPTED else render(*answer)
+        (self._behind if self._parked else self._out).append(data)
 
     # -- writing ------------------------------------------------------------------------------
 
