@@ -26,15 +26,20 @@ _REASONS = {200: b"OK", 202: b"Accepted", 400: b"Bad Request", 403: b"Forbidden"
             413: b"Request Entity Too Large", 500: b"Internal Server Error"}
 
 
+_STATUS_LINES = {status: b"HTTP/1.1 %d %s\r\n" % (status, reason) for status, reason in _REASONS.items()}
+
+
 def render(status: int, headers: list[tuple[bytes, bytes]], body: bytes, close: bool = False) -> bytes:
     """One HTTP/1.1 response: status line, headers, ``Content-Length``, body, in one buffer."""
-    head = b"HTTP/1.1 %d %s\r\n" % (status, _REASONS.get(status, b"Unknown"))
+    parts = [_STATUS_LINES.get(status) or b"HTTP/1.1 %d Unknown\r\n" % status]
     for name, value in headers:
-        head += name + b": " + value + b"\r\n"
-    head += b"Content-Length: %d\r\n" % len(body)
+        parts.append(name + b": " + value + b"\r\n")
     if close:
-        head += b"Connection: close\r\n"
-    return head + b"\r\n" + body
+        parts.append(b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+    else:
+        parts.append(b"Content-Length: %d\r\n\r\n" % len(body))
+    parts.append(body)
+    return b"".join(parts)
 
 
 _ACCEPTED = render(*ACCEPTED)
