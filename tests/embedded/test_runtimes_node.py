@@ -146,6 +146,17 @@ def test_uncaught_exception_fails_the_invocation_and_replaces_the_instance(apigw
     assert instances(deployment, fn).started == 2
 
 
+def test_an_exception_after_the_answer_ends_the_instance_and_the_next_request_gets_a_new_one(apigw):
+    fn = node_fn("Later", "handlers.throwsLater")
+    deployment = apigw.deploy(api_of(fn))
+    first = httpx.get(f"{deployment.url}/Later", timeout=30)
+    assert first.status_code == 200
+    # The instance dies of it between invocations: it is not handed the next event.
+    assert wait_gone([first.json()["pid"]], timeout=10) == []
+    second = httpx.get(f"{deployment.url}/Later", timeout=30)
+    assert second.status_code == 200 and second.json()["pid"] != first.json()["pid"]
+
+
 def test_console_output_lands_in_the_log_of_its_invocation(apigw):
     deployment = apigw.deploy(api_of(node_fn("Log", "handlers.logs")))
     mark = LOG.mark()

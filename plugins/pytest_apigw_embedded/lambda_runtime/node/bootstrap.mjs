@@ -280,16 +280,21 @@ async function main() {
   }
 }
 
+// A fatal error is posted on a connection of its own, then the runtime exits: the main one may
+// have a /next waiting behind which the answer would queue until the next event.
+function postFatal(err, code) {
+  const urlPath = currentRequestId ? `/invocation/${currentRequestId}/error` : "/init/error";
+  new RuntimeClient(API).send([errorRequest(urlPath, err)]).finally(() => process.exit(code));
+}
+
 process.on("uncaughtException", (err) => {
   console.error("Uncaught Exception", err);
-  const urlPath = currentRequestId ? `/invocation/${currentRequestId}/error` : "/init/error";
-  postError(urlPath, err).finally(() => process.exit(129));
+  postFatal(err, 129);
 });
 process.on("unhandledRejection", (reason) => {
   const err = new RuntimeError("Runtime.UnhandledPromiseRejection", `${reason instanceof Error ? reason.stack : reason}`);
   console.error("Unhandled Promise Rejection", err);
-  const urlPath = currentRequestId ? `/invocation/${currentRequestId}/error` : "/init/error";
-  postError(urlPath, err).finally(() => process.exit(128));
+  postFatal(err, 128);
 });
 
 main();

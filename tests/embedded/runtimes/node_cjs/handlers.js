@@ -119,3 +119,9 @@ exports.callsGateway = async (event) => {
   });
   return json(got);
 };
+
+// Answers, then throws from a timer once the invocation is over (?pid= reports the process).
+exports.throwsLater = async () => {
+  setTimeout(() => { throw new Error("thrown after the answer"); }, 50);
+  return json({ pid: process.pid });
+};
