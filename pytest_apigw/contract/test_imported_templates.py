@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pytest_apigw import capabilities
 from pytest_apigw.contract import explicit
 from pytest_apigw.contract.cases import (
-    ECHO,
+    documented_echo_api,
     echo_integrations,
     echo_versions,
     send,
@@ -38,7 +38,7 @@ from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.rendering import API, RENDERERS
 from pytest_apigw.contract.report import format_case, route_table
 from pytest_apigw.contract.test_cors import CORS_ECHO, PROBE_VALUES, _expected_cors, _observed_cors
-from pytest_apigw.spec import CorsPreflightOptions, Function, HttpApi, HttpStage, LambdaProxyIntegration
+from pytest_apigw.spec import CorsPreflightOptions, LambdaProxyIntegration
 from pytest_apigw.strategies import http_apis, requests_for, route_tables
 from pytest_apigw.strategies.cors import cors_configurations, cors_requests
 from pytest_apigw.strategies.wire import HttpRequest
@@ -57,28 +57,16 @@ def _needs_translator(shape: str) -> None:
         pytest.skip("SAM templates need aws-sam-translator: pip install 'pytest-apigw[templates]'")
 
 
-def documented_api(versions: tuple[str, ...], handler: Function = ECHO) -> HttpApi:
-    """``GET /items/{id}`` to a payload 1.0 integration (when the backend serves 1.0: its
-    ``PayloadFormatVersion`` must survive the import), ``POST /items`` to 2.0, on ``$default``."""
-    api = HttpApi("Generated", create_default_stage=False)
-    HttpStage("Stage0", http_api=api, stage_name="$default")
-    for key, version in (("GET /items/{id}", versions[-1]), ("POST /items", "2.0")):
-        method, _, path = key.partition(" ")
-        integration = LambdaProxyIntegration(handler=handler, payload_format_version=version)
-        api.add_routes(path=path, methods=[method], integration=integration)
-    return api
-
-
 #: The edge cases every run meets first: each payload version through the import, a path
 #: parameter, a body.
 DOCUMENTED = scripted({
-    "api": Recipe(documented_api, "GET /items/{id} on payload 1.0, POST /items on 2.0"),
+    "api": Recipe(documented_echo_api, "GET /items/{id} on payload 1.0, POST /items on 2.0"),
     "request": [HttpRequest("GET", "/items/7"),
                 HttpRequest("POST", "/items", content_type="application/json", body=b'{"n": 1}')],
 })
 #: A preflight, an allowed origin and a refused one, on the same API.
 DOCUMENTED_CORS = scripted({
-    "api": Recipe(lambda versions: documented_api(versions, CORS_ECHO),
+    "api": Recipe(lambda versions: documented_echo_api(versions, CORS_ECHO),
                   "GET /items/{id} on payload 1.0, POST /items on 2.0 (CORS echo)"),
     "cors": CorsPreflightOptions(allow_origins=["https://app.example"], allow_methods=["GET", "POST"],
                                  allow_headers=["content-type"], expose_headers=["x-request-id"],
