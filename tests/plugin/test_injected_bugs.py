@@ -169,6 +169,6 @@ def test_a_failure_shrinks_to_a_readable_api_and_request(pytester: pytest.Pytest
     request = out.split("== request ==")[1].split("== model ==")[0]
     lines = [line.strip("E ") for line in request.splitlines()]
     sent = [line for line in lines if line]
-    assert len(sent) == 1 and re.fullmatch(r"GET /\w{0,2}", sent[0]), request  # shrunk: no query, header, body
+    assert len(sent) == 1 and re.fullmatch(r"GET /\w{0,2}", sent[0]), request  # no query, header, body
     spec = out.split("== spec ==")[1].split("== request ==")[0]
     assert spec.count(" route ") < 8, spec  # fewer than the most a table holds
