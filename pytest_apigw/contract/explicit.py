@@ -3,8 +3,9 @@
 Hypothesis cannot build an ``st.data()`` object for an ``@example``; a case passes it a
 :class:`Scripted` instead, which answers each ``data.draw(strategy, label=...)`` from a script
 keyed by the draw's label. A label ``"request 3"`` is looked up as itself, then as ``"request"``,
-whose value is a list taken in turn (cyclically: a deployment may serve more requests than the
-script lists). So every profile, on every backend, first runs the edge cases AWS documents
+whose value is a list taken in turn; past its end the last value repeats (an external backend's
+deployment serves more requests than the embedded one's: a script ends on a cheap one). So
+every profile, on every backend, first runs the edge cases AWS documents
 (an expired token, a missing scope, a cache entry per identity, a route's own throttle, limits
 at ±1 byte, ...) whatever the generated examples happen to draw, and a failing one prints as a
 pasteable ``@example(data=scripted(...))``.
@@ -39,7 +40,7 @@ class Scripted:
         base, _, index = name.rpartition(" ")
         values = self.script.get(base)
         if index.isdigit() and isinstance(values, Sequence) and not isinstance(values, str) and values:
-            return values[int(index) % len(values)]
+            return values[min(int(index), len(values) - 1)]
         raise SpecError("explicit example", f"the script has no value for the draw {name!r} "
                         f"(it scripts {sorted(self.script)}): add one")
 

@@ -70,8 +70,8 @@ def send_whole(request: HttpRequest, root: str) -> tuple[HttpResponse, str]:
 #: one well over is refused 431 (in one header or split over two); a body of 20 KB passes (the
 #: limit is 10 MB, not 10 KiB); a body of 10 MB + 1 byte is refused 413.
 DOCUMENTED = scripted({
-    "request": [SizedRequest(9_000, 1, 0), SizedRequest(11_000, 2, 0), SizedRequest(16, 1, 20_000),
-                SizedRequest(0, 1, TEN_MB + 1)],
+    "request": [SizedRequest(9_000, 1, 0), SizedRequest(11_000, 2, 0), SizedRequest(0, 1, TEN_MB + 1),
+                SizedRequest(16, 1, 20_000)],
 })
 
 

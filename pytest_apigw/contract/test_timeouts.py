@@ -61,10 +61,12 @@ def timed_api(upstream: str, setup: TimeoutSetup) -> HttpApi:
 
 
 #: The edge cases every run meets first (``limits.md``): an HTTP proxy slower than its
-#: integration timeout answers 504, a Lambda integration slower than its own timeout 503.
+#: integration timeout answers 504, a Lambda integration slower than its own timeout 503 (then
+#: fast requests, where a deployment serves more).
 DOCUMENTED = scripted({
     "timeouts": TimeoutSetup(0.5, 0.5),
-    "request": [TimedRequest("GET /upstream", 0.9), TimedRequest("GET /integration", 0.9)],
+    "request": [TimedRequest("GET /upstream", 0.9), TimedRequest("GET /integration", 0.9),
+                TimedRequest("GET /function", 0.0)],
 })
 
 

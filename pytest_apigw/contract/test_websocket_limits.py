@@ -72,8 +72,8 @@ def _frames(total: int, count: int) -> SizedMessage:
 #: The edge cases every run meets first (the quotas page: 32 KB frames, 128 KB messages), each
 #: limit exactly and one byte past it.
 DOCUMENTED = scripted({
-    "message": [SizedMessage((MAX_FRAME,)), SizedMessage((MAX_FRAME + 1,)), _frames(MAX_MESSAGE, 5),
-                _frames(MAX_MESSAGE + 1, 5)],
+    "message": [SizedMessage((MAX_FRAME + 1,)), _frames(MAX_MESSAGE + 1, 5), _frames(MAX_MESSAGE, 5),
+                SizedMessage((MAX_FRAME,))],
 })
 
 
