@@ -7,8 +7,8 @@ whose value is a list taken in turn; past its end the last value repeats (an ext
 deployment serves more requests than the embedded one's: a script ends on a cheap one). So
 every profile, on every backend, first runs the edge cases AWS documents
 (an expired token, a missing scope, a cache entry per identity, a route's own throttle, limits
-at ±1 byte, ...) whatever the generated examples happen to draw, and a failing one prints as a
-pasteable ``@example(data=scripted(...))``.
+at ±1 byte, ...) whatever the generated examples happen to draw, and a failing one prints its
+whole script (``Failing explicit example: ...(data=scripted({...}))``).
 
 A script names only values every backend can serve (payload 2.0, ``$default`` stages, ...).
 """
