@@ -96,6 +96,7 @@ class _Connection(asyncio.Protocol):
             self._out.append(render(400, [], b'{"errorMessage":"bad request","errorType":"BadRequest"}',
                                     close=True))
             self._parked = False
+            self.api.unpark(self._deliver)  # no event goes to a connection being closed
             self._flush()
             if self.transport is not None:
                 self.transport.close()
