@@ -252,3 +252,18 @@ def test_a_pipelined_answer_and_next_are_answered_in_order(played):
     finally:
         rt.close()
     assert third.result().text == "three"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_an_answer_is_json_in_any_encoding_json_allows(played, encoding):
+    # The answer is decoded as json.loads decodes bytes (UTF-8 with or without a BOM, UTF-16);
+    # the quick path for plain UTF-8 JSON must not change that.
+    deployment, fn, base = played
+    caller = Caller(f"{deployment.url}/go")
+    with httpx.Client(base_url=base(), timeout=30) as rt:
+        request_id = rt.get("/invocation/next").headers["lambda-runtime-aws-request-id"]
+        answer = json.dumps({"statusCode": 201, "body": "crème brûlée"}, ensure_ascii=False)
+        assert rt.post(f"/invocation/{request_id}/response",
+                       content=answer.encode(encoding)).status_code == 202
+    response = caller.result()
+    assert response.status_code == 201 and response.text == "crème brûlée"
