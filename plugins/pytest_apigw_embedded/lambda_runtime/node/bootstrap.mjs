@@ -48,7 +48,9 @@ class RuntimeClient {
     this.port = Number(address.slice(colon + 1));
     this.address = address;
     this.socket = null;
-    this.pending = null; // bytes of an answer not complete yet (a copy)
+    this.pending = null; // copies of the reads of an answer not complete yet
+    this.pendingLength = 0;
+    this.needed = 0; // bytes that answer needs, once its head is in
     this.waiters = [];
   }
 
@@ -72,11 +74,20 @@ class RuntimeClient {
     socket.on("close", () => fail());
     this.socket = socket;
     this.pending = null;
+    this.needed = 0;
   }
 
   received(chunk) {
-    const data = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    let data = chunk;
+    if (this.pending !== null) {
+      // A long answer comes in many reads: keep copies, join them once it is all there.
+      this.pending.push(Buffer.from(chunk));
+      this.pendingLength += chunk.length;
+      if (this.pendingLength < this.needed) return;
+      data = Buffer.concat(this.pending, this.pendingLength);
+    }
     let offset = 0;
+    this.needed = 0;
     while (this.waiters.length) {
       const end = data.indexOf("\r\n\r\n", offset);
       if (end < 0) break;
@@ -88,7 +99,10 @@ class RuntimeClient {
         headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
       }
       const stop = end + 4 + Number(headers["content-length"] ?? 0);
-      if (data.length < stop) break;
+      if (data.length < stop) {
+        this.needed = stop - offset;
+        break;
+      }
       const body = data.toString("utf8", end + 4, stop);
       offset = stop;
       const waiter = this.waiters.shift();
@@ -97,7 +111,12 @@ class RuntimeClient {
       if (headers.connection === "close") socket.destroy();
       waiter.resolve({ status, headers, body });
     }
-    this.pending = offset >= data.length ? null : Buffer.from(data.subarray(offset));
+    if (offset >= data.length) {
+      this.pending = null;
+    } else {
+      this.pending = [Buffer.from(data.subarray(offset))];
+      this.pendingLength = data.length - offset;
+    }
   }
 
   // Send `requests` ([method, path, body, headers] each) in one write, without waiting for
