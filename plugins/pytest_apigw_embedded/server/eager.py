@@ -10,6 +10,11 @@ same context, awaiting that same future (what Python 3.12's eager tasks do, for 
 During the first step ``asyncio.current_task()`` is a stand-in (:class:`_PendingTask`), so
 ``asyncio.timeout()`` and friends work there too: a cancellation asked of the stand-in is
 passed on to the Task once it exists.
+
+A future whose class sets ``eager_resumable = True`` promises to call its ``resume`` attribute
+(when set) in a loop callback right after its result is set: a coroutine waiting only on such
+futures (the in-process Lambda hand-off of ``lambda_runtime/inprocess.py``, batched per loop
+turn) is stepped on from there, still without a Task.
 """
 
 from __future__ import annotations
@@ -92,8 +97,9 @@ def start(
 ) -> asyncio.Task[Any] | None:
     """Run ``coro``'s first step now; ``done(result)`` or ``failed(exc)`` when it ends (at
     once if it never waited, else at the end of the Task carrying it). Returns that Task, or ``None``
-    when ``coro`` finished in its first step. Call it from a loop callback, not inside a Task
-    (inside one, the coroutine simply gets a Task of its own)."""
+    when ``coro`` finished in its first step or waits on a resumable future (no Task either).
+    Call it from a loop callback, not inside a Task (inside one, the coroutine simply gets a Task
+    of its own)."""
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()
     if asyncio.current_task(loop) is not None:
@@ -109,29 +115,70 @@ def start(
 
         task.add_done_callback(settle)
         return task
-    pending = _PendingTask()
-    asyncio.tasks._enter_task(loop, pending)  # type: ignore[arg-type]
-    try:
-        waiting = context.run(coro.send, None)
-    except StopIteration as stop:
-        finished: tuple[bool, Any] | None = (True, stop.value)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
-        finished = (False, exc)
-    else:
-        finished = None
-    finally:
-        asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
-    if finished is not None:  # answered in the first step: no Task at all
-        if finished[0]:
-            done(finished[1])
+    return _Stepper(coro, context, loop, done, failed).step()
+
+
+class _Stepper:
+    """Steps one coroutine without a Task for as long as it only waits on resumable futures
+    (``eager_resumable``): each such future calls ``resume`` right after its result is set, in
+    a loop callback, and the next step runs there. Anything else it waits on gets a Task."""
+
+    __slots__ = ("coro", "context", "loop", "done", "failed", "pending", "waiting")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], context: contextvars.Context,
+                 loop: asyncio.AbstractEventLoop, done: Callable[[Any], None],
+                 failed: Callable[[BaseException], None]) -> None:
+        self.coro = coro
+        self.context = context
+        self.loop = loop
+        self.done = done
+        self.failed = failed
+        self.pending = _PendingTask()
+        self.waiting: Any = None
+
+    def resume(self) -> None:
+        """The resumable future waited on has its result: the next step (in a Task if a
+        cancellation was asked meanwhile, so the coroutine gets it as a Task would give it)."""
+        waiting, self.waiting = self.waiting, None
+        if self.pending._cancels:
+            self._carry(waiting)
         else:
-            failed(finished[1])
-        return None
-    carried = loop.create_task(_carry(coro, waiting, done, failed), context=context)
-    pending.bind(carried)
-    return carried
+            self.step()
+
+    def _carry(self, waiting: Any) -> asyncio.Task[Any]:
+        carried = self.loop.create_task(_carry(self.coro, waiting, self.done, self.failed),
+                                        context=self.context)
+        self.pending.bind(carried)
+        return carried
+
+    def step(self) -> asyncio.Task[Any] | None:
+        """One step of the coroutine (the first, or the one after a resumable future)."""
+        loop, pending, coro = self.loop, self.pending, self.coro
+        asyncio.tasks._enter_task(loop, pending)  # type: ignore[arg-type]
+        try:
+            waiting = self.context.run(coro.send, None)
+        except StopIteration as stop:
+            finished: tuple[bool, Any] | None = (True, stop.value)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            finished = (False, exc)
+        else:
+            finished = None
+        finally:
+            asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
+        if finished is not None:  # answered: no Task at all
+            if finished[0]:
+                self.done(finished[1])
+            else:
+                self.failed(finished[1])
+            return None
+        if getattr(waiting, "eager_resumable", False) and not pending._cancels and not waiting.done():
+            waiting._asyncio_future_blocking = False
+            self.waiting = waiting
+            waiting.resume = self.resume
+            return None
+        return self._carry(waiting)
 
 
 async def _carry(coro: Coroutine[Any, Any, T], waiting: Any, done: Callable[[T], None],
