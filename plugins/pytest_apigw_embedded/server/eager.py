@@ -37,9 +37,16 @@ class _PendingTask:
 
     def bind(self, task: asyncio.Task[Any]) -> None:
         self._task = task
-        for msg in self._cancels:
-            task.cancel(msg)
+        if self._cancels:
+            # After the Task's first step: a cancel thrown into ``_carry`` before its body
+            # starts would end the Task without ``failed`` ever hearing of it.
+            task.get_loop().call_soon(self._forward, task, list(self._cancels))
         self._cancels.clear()
+
+    @staticmethod
+    def _forward(task: asyncio.Task[Any], cancels: list[Any]) -> None:
+        for msg in cancels:
+            task.cancel(msg)
 
     def cancel(self, msg: Any = None) -> bool:
         if self._task is not None:
