@@ -1,0 +1,97 @@
+"""The in-process hand-off batched per loop turn (``lambda_runtime/inprocess.py``): invocations
+started in one turn of the event loop go to one handler thread together, on real threads and a
+real uvloop loop; a slow one never holds the others back, timeouts still cut."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
+from pytest_apigw_embedded.server.loop import LoopThread
+
+from pytest_apigw import Function
+
+
+@pytest.fixture
+def loop():
+    thread = LoopThread("handoff-test")
+    yield thread
+    thread.stop()
+
+
+def _thread_name(event, context):
+    return {"n": event["n"], "thread": threading.current_thread().name}
+
+
+def test_one_turns_invocations_run_on_one_thread_in_order(loop: LoopThread) -> None:
+    function = Function("Batch", handler=_thread_name)
+    runtime = InProcessRuntime()
+
+    async def burst() -> list[dict]:
+        results = await asyncio.gather(*(runtime.invoke(function, {"n": n}) for n in range(8)))
+        return [r.payload for r in results]
+
+    try:
+        payloads = loop.run(burst())
+        assert [p["n"] for p in payloads] == list(range(8))
+        assert len({p["thread"] for p in payloads}) == 1  # one batch, one wake-up
+        assert runtime.stats()["started"] == 1
+    finally:
+        loop.run(runtime.close())
+
+
+def test_a_slow_invocation_does_not_hold_back_the_rest_of_its_batch(loop: LoopThread) -> None:
+    release = threading.Event()
+
+    def slow(event, context):
+        release.wait(10)
+        return "slow"
+
+    slow_fn = Function("Slow", handler=slow, timeout=30)
+    quick_fn = Function("Quick", handler=lambda event, context: event["n"])
+    runtime = InProcessRuntime()
+
+    async def burst() -> tuple[list[object], bool, object]:
+        slow_call = asyncio.ensure_future(runtime.invoke(slow_fn, {}))
+        quick = [asyncio.ensure_future(runtime.invoke(quick_fn, {"n": n})) for n in range(3)]
+        done = await asyncio.wait_for(asyncio.gather(*quick), 5)  # queued behind ``slow``
+        still_running = not slow_call.done()
+        release.set()
+        return [r.payload for r in done], still_running, (await slow_call).payload
+
+    try:
+        quick, still_running, slow_payload = loop.run(burst())
+        assert quick == [0, 1, 2] and still_running and slow_payload == "slow"
+    finally:
+        release.set()
+        loop.run(runtime.close())
+
+
+def test_a_timeout_in_a_batch_answers_timed_out_and_the_others_normally(loop: LoopThread) -> None:
+    release = threading.Event()
+
+    def hangs(event, context):
+        release.wait(10)
+        return "late"
+
+    hung = Function("Hangs", handler=hangs, timeout=1)
+    quick = Function("Quick", handler=lambda event, context: "quick")
+    runtime = InProcessRuntime()
+
+    async def burst() -> list[object]:
+        return list(await asyncio.gather(runtime.invoke(hung, {}, timeout=0.2), runtime.invoke(quick, {})))
+
+    try:
+        started = time.monotonic()
+        cut, answered = loop.run(burst())
+        assert time.monotonic() - started < 2
+        assert cut.timed_out and cut.error_type == "Sandbox.Timedout"
+        assert answered.payload == "quick"
+        assert runtime.stats()["written_off"] == 1  # the hung handler's thread, replaced
+    finally:
+        release.set()
+        loop.run(runtime.close())
+
