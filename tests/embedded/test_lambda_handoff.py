@@ -1,15 +1,18 @@
 """The in-process hand-off batched per loop turn (``lambda_runtime/inprocess.py``): invocations
-started in one turn of the event loop go to one handler thread together, on real threads and a
-real uvloop loop; a slow one never holds the others back, timeouts still cut."""
+started in one turn of the event loop (as the lean server starts them when several connections
+are open: ``eager.start(..., batch=True)``) go to one handler thread together, on real threads
+and a real uvloop loop; a slow one never holds the others back, timeouts still cut."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
+from typing import Any
 
 import pytest
 from pytest_apigw_embedded.lambda_runtime.inprocess import InProcessRuntime
+from pytest_apigw_embedded.server import eager
 from pytest_apigw_embedded.server.loop import LoopThread
 
 from pytest_apigw import Function
@@ -22,6 +25,23 @@ def loop():
     thread.stop()
 
 
+async def _in_one_turn(*coros: Any) -> list[Any]:
+    """Start ``coros`` eagerly in one loop callback, batched as the server would; their results
+    (or exceptions) in order."""
+    loop = asyncio.get_running_loop()
+    futures = [loop.create_future() for _ in coros]
+    tasks: list[Any] = []
+
+    def kick() -> None:
+        for coro, future in zip(coros, futures, strict=True):
+            tasks.append(eager.start(coro, future.set_result, future.set_exception, batch=True))
+
+    loop.call_soon(kick)
+    results = await asyncio.gather(*futures)
+    assert tasks == [None] * len(coros)  # no Task for any of them
+    return list(results)
+
+
 def _thread_name(event, context):
     return {"n": event["n"], "thread": threading.current_thread().name}
 
@@ -31,7 +51,7 @@ def test_one_turns_invocations_run_on_one_thread_in_order(loop: LoopThread) -> N
     runtime = InProcessRuntime()
 
     async def burst() -> list[dict]:
-        results = await asyncio.gather(*(runtime.invoke(function, {"n": n}) for n in range(8)))
+        results = await _in_one_turn(*(runtime.invoke(function, {"n": n}) for n in range(8)))
         return [r.payload for r in results]
 
     try:
@@ -55,9 +75,19 @@ def test_a_slow_invocation_does_not_hold_back_the_rest_of_its_batch(loop: LoopTh
     runtime = InProcessRuntime()
 
     async def burst() -> tuple[list[object], bool, object]:
-        slow_call = asyncio.ensure_future(runtime.invoke(slow_fn, {}))
-        quick = [asyncio.ensure_future(runtime.invoke(quick_fn, {"n": n})) for n in range(3)]
-        done = await asyncio.wait_for(asyncio.gather(*quick), 5)  # queued behind ``slow``
+        loop = asyncio.get_running_loop()
+        slow_call: asyncio.Future[Any] = loop.create_future()
+        quick: list[asyncio.Future[Any]] = [loop.create_future() for _ in range(3)]
+
+        def kick() -> None:  # one turn: ``slow`` first in the batch, the quick ones behind it
+            eager.start(runtime.invoke(slow_fn, {}), slow_call.set_result, slow_call.set_exception,
+                        batch=True)
+            for n, future in enumerate(quick):
+                eager.start(runtime.invoke(quick_fn, {"n": n}), future.set_result, future.set_exception,
+                            batch=True)
+
+        loop.call_soon(kick)
+        done = await asyncio.wait_for(asyncio.gather(*quick), 5)
         still_running = not slow_call.done()
         release.set()
         return [r.payload for r in done], still_running, (await slow_call).payload
@@ -82,7 +112,7 @@ def test_a_timeout_in_a_batch_answers_timed_out_and_the_others_normally(loop: Lo
     runtime = InProcessRuntime()
 
     async def burst() -> list[object]:
-        return list(await asyncio.gather(runtime.invoke(hung, {}, timeout=0.2), runtime.invoke(quick, {})))
+        return await _in_one_turn(runtime.invoke(hung, {}, timeout=0.2), runtime.invoke(quick, {}))
 
     try:
         started = time.monotonic()

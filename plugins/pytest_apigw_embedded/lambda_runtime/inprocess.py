@@ -199,15 +199,26 @@ class InProcessRuntime:
         run = contextvars.copy_context().run
         job = Job(run, (_call, handler, event, context, variables, lines), None)
         loop = asyncio.get_running_loop()
+        skip = self._skip_wait.get(function)
+        batch = self._batches.get(loop)
+        if batch is None and not skip and not getattr(asyncio.current_task(loop), "eager_batch", False):
+            # one request at a time: wait here (no future, no loop turn); most are answered so
+            self._threads.submit_job(job)
+            wait = min(HANDOFF_WAIT, timeout)
+            if self._threads.wait(job, wait):
+                answered: InvokeResult = job.result
+                return answered
+            if job.state == RUNNING and time.monotonic() - job.started >= wait / 2:
+                self._skip_wait[function] = SKIP_AFTER_SLOW  # the handler itself is slow
+            skip = -1  # submitted: follow it
         handoff = _Handoff(loop=loop)
         call = _Call(job, handoff, function, timeout, started, lines)
-        skip = self._skip_wait.get(function)
-        if skip:  # slow lately: no hand-off wait, straight to the asynchronous way
-            self._skip_wait[function] = skip - 1
-            self._threads.submit_job(job)
+        if skip:  # slow lately (no hand-off wait), or outlasted it: the asynchronous way
+            if skip > 0:
+                self._skip_wait[function] = skip - 1
+                self._threads.submit_job(job)
             self._follow(call, loop)
-        else:
-            batch = self._batches.get(loop)
+        else:  # handed over with this loop turn's other invocations (``_flush``)
             if batch is None:
                 self._batches[loop] = batch = []
                 loop.call_soon(self._flush, loop)

@@ -31,9 +31,11 @@ class _PendingTask:
     """``current_task()`` during the first step: records what is asked of the task until the
     real one exists, then forwards everything to it."""
 
-    def __init__(self) -> None:
+    def __init__(self, batch: bool = False) -> None:
         self._task: asyncio.Task[Any] | None = None
         self._cancels: list[Any] = []
+        #: What ``start(..., batch=...)`` was told (read by code the coroutine calls).
+        self.eager_batch = batch
 
     def bind(self, task: asyncio.Task[Any]) -> None:
         self._task = task
@@ -101,12 +103,15 @@ async def _rest(coro: Coroutine[Any, Any, T], waiting: Any) -> T:
 
 def start(
     coro: Coroutine[Any, Any, T], done: Callable[[T], None], failed: Callable[[BaseException], None],
+    *, batch: bool = False,
 ) -> asyncio.Task[Any] | None:
     """Run ``coro``'s first step now; ``done(result)`` or ``failed(exc)`` when it ends (at
     once if it never waited, else at the end of the Task carrying it). Returns that Task, or ``None``
     when ``coro`` finished in its first step or waits on a resumable future (no Task either).
     Call it from a loop callback, not inside a Task (inside one, the coroutine simply gets a Task
-    of its own)."""
+    of its own). ``batch``: other requests may well arrive in this loop turn (the stand-in
+    ``current_task()`` says so in ``eager_batch``), so work handed to another thread is better
+    gathered and handed over at the end of the turn than waited for now."""
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()
     if asyncio.current_task(loop) is not None:
@@ -122,7 +127,7 @@ def start(
 
         task.add_done_callback(settle)
         return task
-    return _Stepper(coro, context, loop, done, failed).step()
+    return _Stepper(coro, context, loop, done, failed, batch).step()
 
 
 class _Stepper:
@@ -134,13 +139,13 @@ class _Stepper:
 
     def __init__(self, coro: Coroutine[Any, Any, Any], context: contextvars.Context,
                  loop: asyncio.AbstractEventLoop, done: Callable[[Any], None],
-                 failed: Callable[[BaseException], None]) -> None:
+                 failed: Callable[[BaseException], None], batch: bool = False) -> None:
         self.coro = coro
         self.context = context
         self.loop = loop
         self.done = done
         self.failed = failed
-        self.pending = _PendingTask()
+        self.pending = _PendingTask(batch)
         self.waiting: Any = None
 
     def resume(self) -> None:
