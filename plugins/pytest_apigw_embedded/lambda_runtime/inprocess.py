@@ -11,8 +11,16 @@ own thread, for at most :data:`HANDOFF_WAIT` (a poll on the pool's pipe of finis
 loop wake-up, no future, no Task step), which is how most handlers are answered. A handler
 still running then is followed the asynchronous way (the loop serves other requests meanwhile),
 so one that calls an API of the same backend (its own URL, ``@connections``) costs that wait
-once and never deadlocks the gateway; a function that outlasted the wait is not waited for on
-its next :data:`SKIP_AFTER_SLOW` calls.
+once and never deadlocks the gateway; a function whose handler itself outlasted the wait (not
+one whose thread was merely scheduled late) is not waited for on its next :data:`SKIP_AFTER_SLOW`
+calls.
+
+With several connections open (the server says so: ``eager.start(..., batch=True)``), the
+invocations of one loop turn are gathered and handed over at its end (:meth:`_flush`): one batch
+to one handler thread (one wake-up each way), one wait for all of them, the answers passed on in
+order through resumable futures (:class:`_Handoff`: the request's coroutine is stepped on without
+a Task). Those still running after the wait are followed asynchronously, and those queued behind
+a running one in its batch are queued again on their own, so any free thread takes them.
 
 A function's layers (``layers.py``) are extracted once and their Python folders put on
 ``sys.path`` before its handler is imported, after its own code, as on Lambda; they are taken off
