@@ -37,7 +37,7 @@ async def _in_one_turn(*coros: Any) -> list[Any]:
             tasks.append(eager.start(coro, future.set_result, future.set_exception, batch=True))
 
     loop.call_soon(kick)
-    results = await asyncio.gather(*futures)
+    results = await asyncio.wait_for(asyncio.gather(*futures), 10)
     assert tasks == [None] * len(coros)  # no Task for any of them
     return list(results)
 
@@ -125,3 +125,25 @@ def test_a_timeout_in_a_batch_answers_timed_out_and_the_others_normally(loop: Lo
         release.set()
         loop.run(runtime.close())
 
+
+
+def test_a_batch_handed_to_a_closed_pool_fails_each_request_at_once(loop: LoopThread) -> None:
+    function = Function("Closed", handler=_thread_name)
+    runtime = InProcessRuntime()
+    loop.run(runtime.invoke(function, {"n": 0}))  # prepared while open
+    loop.run(runtime.close())
+
+    async def burst() -> list[Any]:
+        results = []
+        for outcome in await _in_one_turn(*(_outcome(runtime.invoke(function, {"n": n})) for n in range(3))):
+            results.append(outcome)
+        return results
+
+    assert loop.run(burst()) == ["RuntimeError: the handler thread pool is closed"] * 3
+
+
+async def _outcome(coro: Any) -> str:
+    try:
+        return repr(await coro)
+    except RuntimeError as exc:
+        return f"RuntimeError: {exc}"

@@ -49,7 +49,14 @@ from pytest_apigw_embedded.lambda_runtime.context import (
 )
 from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult, handler_traceback
-from pytest_apigw_embedded.lambda_runtime.threads import FINISHED, QUEUED, RUNNING, HandlerThreads, Job
+from pytest_apigw_embedded.lambda_runtime.threads import (
+    ABANDONED,
+    FINISHED,
+    QUEUED,
+    RUNNING,
+    HandlerThreads,
+    Job,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -102,6 +109,16 @@ class _Handoff(asyncio.Future):  # type: ignore[type-arg]
         if self.timer is not None:
             self.timer.cancel()
         self.set_result(result)
+        resume = self.resume
+        if resume is not None:
+            self.resume = None
+            resume()
+
+    def fail(self, exc: BaseException) -> None:
+        """:meth:`settle` with an exception for the waiting coroutine."""
+        if self.done():
+            return
+        self.set_exception(exc)
         resume = self.resume
         if resume is not None:
             self.resume = None
@@ -244,14 +261,20 @@ class InProcessRuntime:
         invocations still running (or queued behind one) are then followed asynchronously."""
         batch = self._batches.pop(loop)
         jobs = [call.job for call in batch]
-        self._threads.submit_batch(jobs)
+        try:
+            self._threads.submit_batch(jobs)
+        except RuntimeError as exc:  # the pool is closed: each request fails as a submit would
+            for call in batch:
+                call.handoff.fail(exc)
+            return
         wait = HANDOFF_WAIT
         for call in batch:
             if call.timeout < wait:
                 wait = call.timeout
         if self._threads.wait_all(jobs, wait):
             for call in batch:
-                self._settle(call.handoff, call.job.result)
+                if call.job.state == FINISHED:  # not abandoned (its request was cancelled)
+                    self._settle(call.handoff, call.job.result)
             return
         now = time.monotonic()
         busy = any(job.state == RUNNING for job in jobs)
@@ -259,6 +282,8 @@ class InProcessRuntime:
             job = call.job
             if job.state == FINISHED:
                 self._settle(call.handoff, job.result)
+                continue
+            if job.state == ABANDONED:  # its request was cancelled meanwhile
                 continue
             if job.state == RUNNING and now - job.started >= wait / 2:
                 # the handler itself outlasted the wait (not a thread scheduled late)

@@ -145,12 +145,12 @@ class HandlerThreads:
         self._jobs.put(job)
 
     def wait_all(self, jobs: list[Job], timeout: float) -> bool:
-        """Block this thread up to ``timeout`` seconds for every job of ``jobs`` to finish;
-        True when they have (as :meth:`wait`, for one caller thread)."""
+        """Block this thread up to ``timeout`` seconds for every job of ``jobs`` to finish (or
+        be abandoned); True when they have (as :meth:`wait`, for one caller thread)."""
         end = 0.0
         poller = None
         for job in jobs:
-            while job.state != FINISHED:
+            while job.state < FINISHED:  # QUEUED or RUNNING
                 if poller is None:
                     poller = select.poll()
                     poller.register(self._finished_read, select.POLLIN)
