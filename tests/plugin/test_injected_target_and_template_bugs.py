@@ -104,7 +104,11 @@ def test_a_failure_shrinks_to_a_readable_api_and_request(pytester, monkeypatch):
     out = result.stdout.str()
     request = out.split("== request ==")[1].split("== model ==")[0]
     lines = [line.strip("E ") for line in request.splitlines()]
-    assert [line for line in lines if line] == ["GET /0"], request  # shrunk: no query, header or body
+    shrunk = [line for line in lines if line]
+    # shrunk: one plain request, no query, header or body; which path the shrinker settles on
+    # ("GET /", "GET /0") follows the order Hypothesis happened to meet the examples in
+    assert len(shrunk) == 1 and shrunk[0].startswith("GET /") and "?" not in shrunk[0], request
+    assert len(shrunk[0].split("/")) == 2 and len(shrunk[0]) <= len("GET /0"), request
     spec = out.split("== spec ==")[1].split("== request ==")[0]
     assert spec.count(" route ") < 8, spec  # fewer than the most a table holds
 
