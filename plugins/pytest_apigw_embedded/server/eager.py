@@ -101,6 +101,23 @@ async def _rest(coro: Coroutine[Any, Any, T], waiting: Any) -> T:
             return stop.value  # type: ignore[no-any-return]
 
 
+def _step(loop: asyncio.AbstractEventLoop, pending: _PendingTask, context: contextvars.Context,
+          coro: Coroutine[Any, Any, Any]) -> tuple[tuple[bool, Any] | None, Any]:
+    """One step of ``coro`` in ``context`` with ``pending`` as the current task: ``((True,
+    result) | (False, exception) | None, what it waits on)``."""
+    asyncio.tasks._enter_task(loop, pending)  # type: ignore[arg-type]
+    try:
+        return None, context.run(coro.send, None)
+    except StopIteration as stop:
+        return (True, stop.value), None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        return (False, exc), None
+    finally:
+        asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
+
+
 def start(
     coro: Coroutine[Any, Any, T], done: Callable[[T], None], failed: Callable[[BaseException], None],
     *, batch: bool = False,
@@ -127,7 +144,15 @@ def start(
 
         task.add_done_callback(settle)
         return task
-    return _Stepper(coro, context, loop, done, failed, batch).step()
+    pending = _PendingTask(batch)
+    finished, waiting = _step(loop, pending, context, coro)
+    if finished is not None:  # answered in the first step: no Task at all
+        if finished[0]:
+            done(finished[1])
+        else:
+            failed(finished[1])
+        return None
+    return _Stepper(coro, context, loop, done, failed, pending).waits_on(waiting)
 
 
 class _Stepper:
@@ -139,13 +164,13 @@ class _Stepper:
 
     def __init__(self, coro: Coroutine[Any, Any, Any], context: contextvars.Context,
                  loop: asyncio.AbstractEventLoop, done: Callable[[Any], None],
-                 failed: Callable[[BaseException], None], batch: bool = False) -> None:
+                 failed: Callable[[BaseException], None], pending: _PendingTask) -> None:
         self.coro = coro
         self.context = context
         self.loop = loop
         self.done = done
         self.failed = failed
-        self.pending = _PendingTask(batch)
+        self.pending = pending
         self.waiting: Any = None
 
     def resume(self) -> None:
@@ -164,28 +189,19 @@ class _Stepper:
         return carried
 
     def step(self) -> asyncio.Task[Any] | None:
-        """One step of the coroutine (the first, or the one after a resumable future)."""
-        loop, pending, coro = self.loop, self.pending, self.coro
-        asyncio.tasks._enter_task(loop, pending)  # type: ignore[arg-type]
-        try:
-            waiting = self.context.run(coro.send, None)
-        except StopIteration as stop:
-            finished: tuple[bool, Any] | None = (True, stop.value)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:
-            finished = (False, exc)
-        else:
-            finished = None
-        finally:
-            asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
+        """The step after a resumable future."""
+        finished, waiting = _step(self.loop, self.pending, self.context, self.coro)
         if finished is not None:  # answered: no Task at all
             if finished[0]:
                 self.done(finished[1])
             else:
                 self.failed(finished[1])
             return None
-        if getattr(waiting, "eager_resumable", False) and not pending._cancels and not waiting.done():
+        return self.waits_on(waiting)
+
+    def waits_on(self, waiting: Any) -> asyncio.Task[Any] | None:
+        """The coroutine yielded ``waiting``: resumed by it when resumable, else a Task."""
+        if getattr(waiting, "eager_resumable", False) and not self.pending._cancels and not waiting.done():
             waiting._asyncio_future_blocking = False
             self.waiting = waiting
             waiting.resume = self.resume
