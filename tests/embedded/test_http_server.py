@@ -339,3 +339,40 @@ def test_a_slow_handler_does_not_hold_back_the_others_of_its_batch(deployment):
     finally:
         for sock in socks:
             sock.close()
+
+
+def test_concurrent_handlers_calling_their_own_api_never_deadlock(apigw):
+    """Eight connections at once, each handler calling the same deployment (the batched hand-off
+    with slow handlers in its batches, their neighbours requeued): every request is answered."""
+    base: list[str] = []
+
+    def outer(event, context):
+        depth = int(event["pathParameters"]["depth"])
+        if depth == 0:
+            return {"statusCode": 200, "body": "bottom"}
+        inner = httpx.get(f"{base[0]}/call/{depth - 1}", timeout=10)
+        return {"statusCode": 200, "body": f"{depth}>{inner.text}"}
+
+    api = HttpApi("ReentrantMany")
+    api.add_routes(path="/call/{depth}", methods=["GET"], integration=LambdaProxyIntegration(
+        handler=Function("OuterMany", handler=outer, timeout=20)))
+    deployment = apigw.deploy(api)
+    base.append(deployment.url)
+    answers: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        with httpx.Client(timeout=30) as http:
+            for _ in range(3):
+                response = http.get(f"{deployment.url}/call/2")
+                with lock:
+                    answers.append((response.status_code, response.text))
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert answers == [(200, "2>1>bottom")] * 24
+    assert time.monotonic() - started < 30
