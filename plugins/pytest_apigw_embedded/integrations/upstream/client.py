@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import httptools
 
+from pytest_apigw_embedded.server import direct_write
+
 if TYPE_CHECKING:
     from pytest_apigw_embedded.services import Services
 
@@ -90,6 +92,8 @@ class _Connection(asyncio.Protocol):
         self.keep_alive = False
         self.idle_since = 0.0
         self._head = self._fresh_parser = False
+        #: The plain TCP socket's descriptor, written to directly (-1: TLS; ``direct_write``).
+        self.fd = -1
         self._reset()
 
     def _reset(self) -> None:
@@ -107,7 +111,7 @@ class _Connection(asyncio.Protocol):
         self._head, self.keep_alive = head, False
         self.waiter = waiter = self.client.loop.create_future()
         assert self.transport is not None
-        self.transport.write(data)
+        direct_write.write(self.transport, self.fd, data)
         return waiter
 
     @property
@@ -135,6 +139,7 @@ class _Connection(asyncio.Protocol):
     # asyncio.Protocol
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
+        self.fd = direct_write.socket_fd(transport)
 
     def data_received(self, data: bytes) -> None:
         waiter = self.waiter
