@@ -77,6 +77,11 @@ def test_greedy_proxy_and_path_parameters_in_the_url(apigw, upstreams):
     assert httpx.get(f"{deployment.url}/files/a/b/c.txt").json()["path"] == "/store/a/b/c.txt"
     assert httpx.get(f"{deployment.url}/files/x%20y/z").json()["path"] == "/store/x%20y/z"
     assert httpx.get(f"{deployment.url}/pets/6").json()["path"] == "/pets/extended/6"
+    # Values are decoded by the gateway and encoded again into the URL (UTF-8, as quote does).
+    assert httpx.get(f"{deployment.url}/pets/caf%C3%A9%20au%20lait").json()["path"] == \
+        "/pets/extended/caf%C3%A9%20au%20lait"
+    assert httpx.get(f"{deployment.url}/files/d%C3%A9j%C3%A0/vu;1").json()["path"] == \
+        "/store/d%C3%A9j%C3%A0/vu;1"
 
 
 def test_stage_variables_in_the_url(apigw, upstreams):
