@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from pytest_apigw_embedded.exchange import responses
@@ -44,6 +45,7 @@ REFUSED = responses.service_unavailable
 TIMED_OUT = responses.gateway_timeout
 BROKEN = responses.bad_gateway
 TLS_FAILED = responses.internal_error
+_NAME = itemgetter(0)
 
 
 async def forward(
@@ -62,7 +64,7 @@ async def forward(
     context = client.ssl_context(tls.ca_pem if tls else None) if scheme == "https" else None
     server_name = tls.server_name_to_verify if tls else None
     deadline = time.monotonic() + timeout
-    has_host = any(k == "host" for k, _ in out.headers)
+    has_host = "host" in map(_NAME, out.headers)  # no Python frame per header
     target = out.target
     refused: list[str] = []
     for endpoint in endpoints:

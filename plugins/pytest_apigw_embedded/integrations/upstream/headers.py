@@ -8,18 +8,16 @@ sent), ``x-forwarded-proto``, ``x-forwarded-port`` and ``x-amzn-trace-id``.
 
 from __future__ import annotations
 
-from pytest_apigw_embedded.exchange.headers import (
-    HOP_BY_HOP,
-    listed_in_connection,
-    trace_id,
-    without,
-)
+from operator import itemgetter
+
+from pytest_apigw_embedded.exchange.headers import HOP_BY_HOP, listed_in_connection, trace_id
 
 #: Request headers the gateway replaces with its own.
 _REPLACED = HOP_BY_HOP | {"host", "content-length", "x-forwarded-for", "x-forwarded-proto",
                           "x-forwarded-port"}
 #: Response headers not relayed (the gateway writes its own length).
 _NOT_RELAYED = HOP_BY_HOP | {"content-length"}
+_NAME = itemgetter(0)
 
 
 def request_headers(
@@ -56,4 +54,8 @@ def request_headers(
 def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The upstream's response headers (lower-case names) for the client: hop-by-hop and
     ``content-length`` dropped (the gateway writes its own length)."""
-    return without(headers, _NOT_RELAYED)
+    kept = [(k, v) for k, v in headers if k not in _NOT_RELAYED]
+    if len(kept) == len(headers) or "connection" not in map(_NAME, headers):  # the usual case
+        return kept
+    listed = listed_in_connection(headers)
+    return [(k, v) for k, v in kept if k not in listed]
