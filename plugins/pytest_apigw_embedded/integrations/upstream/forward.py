@@ -74,7 +74,8 @@ async def forward(
         try:
             status, raw, body = await client.request(
                 endpoint[0], endpoint[1], out.method, target, headers, out.body,
-                timeout=deadline - time.monotonic(), tls=context, server_hostname=server_name,
+                timeout=deadline - time.monotonic() if refused else timeout, tls=context,
+                server_hostname=server_name,
             )
         except ConnectFailed as exc:
             refused.append(f"{host} ({exc})")
