@@ -118,6 +118,21 @@ def test_hop_by_hop_headers_are_not_forwarded_either_way(apigw, upstreams):
     assert response.headers["x-kept"] == "yes"
 
 
+def test_client_trace_id_and_forwarded_for_values_are_kept(apigw, upstreams):
+    echo = upstreams.echo()
+    deployment = apigw.deploy(HttpApi("Proxy", default_integration=HttpProxyIntegration(url=echo.url)))
+    sent = [("x-amzn-trace-id", "Root=1-00000000-aaaaaaaaaaaaaaaaaaaaaaaa"),
+            ("x-forwarded-for", "10.0.0.1"), ("x-forwarded-for", "10.0.0.2")]
+    seen = httpx.get(deployment.url + "/", headers=sent).json()["headers"]
+    assert [v for k, v in seen if k == "x-amzn-trace-id"] == ["Root=1-00000000-aaaaaaaaaaaaaaaaaaaaaaaa"]
+    assert [v for k, v in seen if k == "x-forwarded-for"] == ["10.0.0.1,10.0.0.2, 127.0.0.1"]
+    # A trace id the client's Connection header names is dropped: the gateway adds its own.
+    listed = [*sent, ("connection", "x-amzn-trace-id")]
+    seen = httpx.get(deployment.url + "/", headers=listed).json()["headers"]
+    traces = [v for k, v in seen if k == "x-amzn-trace-id"]
+    assert len(traces) == 1 and traces[0].startswith("Root=1-") and "aaaaaaaa" not in traces[0]
+
+
 def test_status_body_and_repeated_headers_are_relayed(apigw, upstreams):
     echo = upstreams.echo(status=418, body=b"\x00\x01binary", headers=[
         ("set-cookie", "a=1"), ("set-cookie", "b=2"), ("content-encoding", "identity"),

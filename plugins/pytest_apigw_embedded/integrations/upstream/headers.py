@@ -25,21 +25,15 @@ def request_headers(
 ) -> list[tuple[str, str]]:
     """The headers sent upstream (before parameter mapping); ``host=None``: the target's,
     added when the target is chosen."""
-    out: list[tuple[str, str]] = []
-    forwarded: list[str] = []
-    listing = has_trace = False
-    for key, value in headers:  # one pass: the usual request has no Connection header
-        if key in _REPLACED:
-            if key == "x-forwarded-for":
-                forwarded.append(value)
-            listing = listing or key == "connection"
-        else:
-            has_trace = has_trace or key == "x-amzn-trace-id"
-            out.append((key, value))
-    if listing:
+    out = [header for header in headers if header[0] not in _REPLACED]
+    names = list(map(_NAME, headers))  # the names' scans below run in C, no frame per header
+    forwarded = [v for k, v in headers if k == "x-forwarded-for"] if "x-forwarded-for" in names else []
+    if "connection" in names:
         listed = listed_in_connection(headers)
         out = [(k, v) for k, v in out if k not in listed]
         has_trace = any(k == "x-amzn-trace-id" for k, _ in out)
+    else:
+        has_trace = "x-amzn-trace-id" in names
     forwarded_for = ",".join(forwarded)
     if host is not None:
         out.append(("host", host))
