@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pytest_apigw.spec import HttpProxyIntegration
@@ -86,7 +86,7 @@ def build(spec: HttpProxyIntegration, services: Services) -> Integration:
     origin = _origin(spec.url)
     render = compile_url(origin[4] if origin is not None else spec.url)
 
-    async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
+    def integrate(request: GatewayRequest, ctx: RequestContext) -> Coroutine[Any, Any, GatewayResponse]:
         if origin is not None:
             scheme, netloc, hostname, port, _ = origin
             path, _, url_query = render(ctx).partition("#")[0].partition("?")
@@ -100,7 +100,7 @@ def build(spec: HttpProxyIntegration, services: Services) -> Integration:
             path = path.rstrip("/") + _full_path(request)
         query = f"{url_query}&{request.query_string}" if url_query and request.query_string \
             else url_query or request.query_string
-        return await pipeline.send(
+        return pipeline.send(  # the request's coroutine, awaited by the gateway (no wrapper)
             request, ctx, path=path, query=query, endpoints=[(hostname, port)], scheme=scheme,
             host=netloc,
         )

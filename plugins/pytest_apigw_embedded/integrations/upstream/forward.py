@@ -53,10 +53,11 @@ async def forward(
     scheme: str = "http", tls: TlsConfig | None = None, on_down: Callable[[Endpoint], None] | None = None,
     on_served: Callable[[Endpoint], None] | None = None,
     on_response: Callable[[GatewayResponse], GatewayResponse] | None = None,
-    all_refused: Callable[[], GatewayResponse] = REFUSED,
+    all_refused: Callable[[], GatewayResponse] = REFUSED, label: str = "",
 ) -> GatewayResponse:
     """Try ``endpoints`` in order until one accepts; its response (through ``on_response``,
-    e.g. response parameter mapping), or the fault's answer."""
+    e.g. response parameter mapping), or the fault's answer. The invocation record notes the
+    request sent (``label`` first)."""
     if not endpoints:
         record.error = "no target to send to (no registered targets or instances)"
         return REFUSED()
@@ -70,7 +71,7 @@ async def forward(
     for endpoint in endpoints:
         host = f"{endpoint[0]}:{endpoint[1]}"
         headers = out.headers if has_host else [*out.headers, ("host", host)]
-        record.integration = f"{out.method} {scheme}://{host}{target}"
+        record.integration = f"{label}{out.method} {scheme}://{host}{target}"
         try:
             status, raw, body = await client.request(
                 endpoint[0], endpoint[1], out.method, target, headers, out.body,
