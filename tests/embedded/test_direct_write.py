@@ -6,6 +6,7 @@ nothing (the transport reports the loss its usual way)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 from collections.abc import Awaitable, Callable
@@ -125,5 +126,30 @@ def test_write_after_the_peer_reset_raises_nothing_and_the_loss_is_reported(run)
             await asyncio.sleep(0.01)
         assert transport.is_closing() and writes >= 1
         await asyncio.wait_for(client.lost, 5)  # and the protocol hears of it
+
+    run(test)
+
+
+def test_a_write_after_close_never_reaches_a_socket_that_reused_the_number(run):
+    """A late write on a closed connection must not go to the descriptor number it had: the
+    kernel hands that number to the next socket, so a direct write would land on another
+    connection. It goes to the closed transport instead, which refuses it its own way (uvloop
+    raises, asyncio ignores it), exactly as a plain ``transport.write`` would."""
+    async def test() -> None:
+        server, client, received = await _pair()
+        transport = client.transport
+        fd = direct_write.socket_fd(transport)
+        transport.close()
+        await asyncio.wait_for(client.lost, 5)
+        await received
+        server.close()
+        stranger_server, stranger, stranger_received = await _pair()
+        assert stranger.transport.get_extra_info("socket").fileno() == fd  # the number is reused
+        with contextlib.suppress(RuntimeError):
+            direct_write.write(transport, fd, b"late answer")
+        stranger.transport.write_eof()
+        assert await stranger_received == b""  # nothing arrived on the stranger's connection
+        stranger.transport.close()
+        stranger_server.close()
 
     run(test)

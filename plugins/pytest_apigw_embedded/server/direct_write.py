@@ -8,7 +8,7 @@ write. ``os.write`` lets go of the GIL around the call. Measured on the HTTP pro
 gateway and upstream in one process, 2 busy cores, ``benchmarks/profile_http_proxy.py``):
 context switches per request 9.2 → 6.4 with the gateway's two writes made this way.
 
-Used only when the transport has nothing buffered (bytes stay in order) and speaks plain TCP (a
+Used only when the transport is open, has nothing buffered (bytes stay in order) and speaks plain TCP (a
 TLS transport encrypts in user space: it keeps its own writes); what the kernel does not take at
 once, and any error, goes through ``transport.write``, which reports the error its usual way.
 """
@@ -29,7 +29,9 @@ def socket_fd(transport: Any) -> int:
 
 def write(transport: Any, fd: int, data: bytes) -> None:
     """Write ``data`` to ``transport`` (whose :func:`socket_fd` is ``fd``), directly when it can."""
-    if fd < 0 or transport.get_write_buffer_size():
+    # A closing transport's descriptor may already be closed and its number reused by another
+    # connection: only the transport may write (it ignores writes once closed).
+    if fd < 0 or transport.is_closing() or transport.get_write_buffer_size():
         transport.write(data)
         return
     try:
