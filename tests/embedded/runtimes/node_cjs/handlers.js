@@ -120,7 +120,7 @@ exports.callsGateway = async (event) => {
   return json(got);
 };
 
-// Answers, then throws from a timer once the invocation is over (?pid= reports the process).
+// Answers with its process id, then throws from a timer once the invocation is over.
 exports.throwsLater = async () => {
   setTimeout(() => { throw new Error("thrown after the answer"); }, 50);
   return json({ pid: process.pid });
