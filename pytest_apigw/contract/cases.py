@@ -16,13 +16,12 @@ from pytest_apigw.contract.gaps import Gaps
 from pytest_apigw.contract.model import predict
 from pytest_apigw.contract.probes import echo_function
 from pytest_apigw.contract.report import format_case
-from pytest_apigw.spec import LambdaProxyIntegration
+from pytest_apigw.spec import Function, HttpApi, HttpStage, LambdaProxyIntegration
 from pytest_apigw.strategies import HttpRequest, stage_layouts
 from pytest_apigw.strategies.wire import HttpResponse, api_root
 
 if TYPE_CHECKING:
     from pytest_apigw.backend import Backend, Deployment
-    from pytest_apigw.spec import HttpApi
 
 ECHO = echo_function()
 
@@ -34,6 +33,18 @@ def echo_integrations(
     return st.sampled_from(versions).map(
         lambda v: LambdaProxyIntegration(handler=ECHO, payload_format_version=v)
     )
+
+
+def documented_echo_api(versions: tuple[str, ...], handler: Function = ECHO) -> HttpApi:
+    """The API of explicit examples: ``GET /items/{id}`` to a payload 1.0 integration (the
+    last of ``versions``, the ones the backend serves), ``POST /items`` to 2.0, on ``$default``."""
+    api = HttpApi("Generated", create_default_stage=False)
+    HttpStage("Stage0", http_api=api, stage_name="$default")
+    for key, version in (("GET /items/{id}", versions[-1]), ("POST /items", "2.0")):
+        method, _, path = key.partition(" ")
+        integration = LambdaProxyIntegration(handler=handler, payload_format_version=version)
+        api.add_routes(path=path, methods=[method], integration=integration)
+    return api
 
 
 def serves(backend: Backend, capability: str) -> bool:

@@ -7,18 +7,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
 from pytest_apigw.access_log import check_format
-from pytest_apigw.contract.cases import echo_integrations, echo_versions, send, stages_for
+from pytest_apigw.contract import explicit
+from pytest_apigw.contract.cases import (
+    documented_echo_api,
+    echo_integrations,
+    echo_versions,
+    send,
+    stages_for,
+)
+from pytest_apigw.contract.explicit import Recipe, scripted
 from pytest_apigw.contract.model import predict
 from pytest_apigw.contract.model.access_log import check_json_line, check_text_line, expected_values
 from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.report import route_table
 from pytest_apigw.strategies import http_apis, requests_for, route_tables
-from pytest_apigw.strategies.access_logs import access_log_formats
+from pytest_apigw.strategies.access_logs import CONSOLE_SAMPLES, access_log_formats
+from pytest_apigw.strategies.wire import HttpRequest
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,8 +36,20 @@ if TYPE_CHECKING:
     from pytest_apigw.session import Apigw
 
 
+def _documented(log_format: object) -> st.DataObject:
+    """The console's sample ``log_format`` (``http-api-logging.md``) on a routed request (its
+    ``routeKey`` is ``GET /items/{id}``) and on one no route matches (``-``)."""
+    return scripted({
+        "access log format": log_format,
+        "api": Recipe(documented_echo_api, "GET /items/{id} on payload 1.0, POST /items on 2.0"),
+        "request": [HttpRequest("GET", "/items/7"), HttpRequest("GET", "/nowhere")],
+    })
+
+
 @contract_settings()
 @given(data=st.data())
+@example(data=_documented(CONSOLE_SAMPLES[0]))
+@example(data=_documented(CONSOLE_SAMPLES[1]))
 def test_access_log_lines_follow_the_stage_format(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], data: st.DataObject
 ) -> None:
@@ -38,9 +59,9 @@ def test_access_log_lines_follow_the_stage_format(
     require(capabilities.ACCESS_LOGS)
     log_format = data.draw(access_log_formats(), label="access log format")
     integrations = echo_integrations(echo_versions(apigw_backend))
-    api = data.draw(
-        http_apis(integrations=integrations, tables=route_tables(), stages=stages_for(apigw_backend)),
-        label="api",
+    api = explicit.draw(
+        data, http_apis(integrations=integrations, tables=route_tables(), stages=stages_for(apigw_backend)),
+        "api", versions=echo_versions(apigw_backend),
     )
     for stage in api.stages:
         stage.access_log_format = check_format(stage.label, log_format.text)

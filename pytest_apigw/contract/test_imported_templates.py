@@ -16,12 +16,21 @@ import importlib.util
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
-from pytest_apigw.contract.cases import echo_integrations, echo_versions, send, send_and_check, stages_for
+from pytest_apigw.contract import explicit
+from pytest_apigw.contract.cases import (
+    documented_echo_api,
+    echo_integrations,
+    echo_versions,
+    send,
+    send_and_check,
+    stages_for,
+)
 from pytest_apigw.contract.check import check_echo
+from pytest_apigw.contract.explicit import Recipe, scripted
 from pytest_apigw.contract.model import predict
 from pytest_apigw.contract.model.cors import PREFLIGHT_STATUS, answered_by_gateway, expected_headers
 from pytest_apigw.contract.model.expect import Diff, compare
@@ -29,9 +38,10 @@ from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.rendering import API, RENDERERS
 from pytest_apigw.contract.report import format_case, route_table
 from pytest_apigw.contract.test_cors import CORS_ECHO, PROBE_VALUES, _expected_cors, _observed_cors
-from pytest_apigw.spec import LambdaProxyIntegration
+from pytest_apigw.spec import CorsPreflightOptions, LambdaProxyIntegration
 from pytest_apigw.strategies import http_apis, requests_for, route_tables
 from pytest_apigw.strategies.cors import cors_configurations, cors_requests
+from pytest_apigw.strategies.wire import HttpRequest
 from pytest_apigw.templates import load_template
 
 if TYPE_CHECKING:
@@ -47,9 +57,31 @@ def _needs_translator(shape: str) -> None:
         pytest.skip("SAM templates need aws-sam-translator: pip install 'pytest-apigw[templates]'")
 
 
+#: The edge cases every run meets first: each payload version through the import, a path
+#: parameter, a body.
+DOCUMENTED = scripted({
+    "api": Recipe(documented_echo_api, "GET /items/{id} on payload 1.0, POST /items on 2.0"),
+    "request": [HttpRequest("GET", "/items/7"),
+                HttpRequest("POST", "/items", content_type="application/json", body=b'{"n": 1}')],
+})
+#: A preflight, an allowed origin and a refused one, on the same API.
+DOCUMENTED_CORS = scripted({
+    "api": Recipe(lambda versions: documented_echo_api(versions, CORS_ECHO),
+                  "GET /items/{id} on payload 1.0, POST /items on 2.0 (CORS echo)"),
+    "cors": CorsPreflightOptions(allow_origins=["https://app.example"], allow_methods=["GET", "POST"],
+                                 allow_headers=["content-type"], expose_headers=["x-request-id"],
+                                 allow_credentials=True, max_age=300),
+    "request": [HttpRequest("OPTIONS", "/items", headers=(("Origin", "https://app.example"),
+                                                         ("Access-Control-Request-Method", "POST"))),
+                HttpRequest("GET", "/items/7", headers=(("Origin", "https://app.example"),)),
+                HttpRequest("GET", "/items/8", headers=(("Origin", "http://evil.example"),))],
+})
+
+
 @pytest.mark.parametrize("shape", list(RENDERERS))
 @contract_settings()
 @given(data=st.data())
+@example(data=DOCUMENTED)
 def test_an_imported_template_serves_what_its_spec_predicts(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], gaps: Gaps,
     shape: str, data: st.DataObject
@@ -58,9 +90,9 @@ def test_an_imported_template_serves_what_its_spec_predicts(
     require(capabilities.LAMBDA_PROXY)
     _needs_translator(shape)
     integrations = echo_integrations(echo_versions(apigw_backend))
-    api = data.draw(
-        http_apis(integrations=integrations, tables=route_tables(), stages=stages_for(apigw_backend)),
-        label="api",
+    api = explicit.draw(
+        data, http_apis(integrations=integrations, tables=route_tables(), stages=stages_for(apigw_backend)),
+        "api", versions=echo_versions(apigw_backend),
     )
     template = RENDERERS[shape](api)
     imported = load_template(template).api(API)
@@ -74,6 +106,7 @@ def test_an_imported_template_serves_what_its_spec_predicts(
 @pytest.mark.parametrize("shape", list(RENDERERS))
 @contract_settings()
 @given(data=st.data())
+@example(data=DOCUMENTED_CORS)
 def test_an_imported_cors_configuration_answers_as_configured(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], shape: str,
     data: st.DataObject
@@ -86,7 +119,8 @@ def test_an_imported_cors_configuration_answers_as_configured(
     _needs_translator(shape)
     integrations = st.sampled_from(echo_versions(apigw_backend)).map(
         lambda v: LambdaProxyIntegration(handler=CORS_ECHO, payload_format_version=v))
-    api = data.draw(http_apis(integrations=integrations, tables=route_tables()), label="api")
+    api = explicit.draw(data, http_apis(integrations=integrations, tables=route_tables()), "api",
+                        versions=echo_versions(apigw_backend))
     api.cors_preflight = data.draw(cors_configurations(), label="cors")
     imported = load_template(RENDERERS[shape](api)).api(API)
     note(f"{route_table(api)}\n{api.cors_preflight}\nas imported from {shape}: "

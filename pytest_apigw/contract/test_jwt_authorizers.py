@@ -15,19 +15,20 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
 from pytest_apigw.contract.authorized import check_authorized
 from pytest_apigw.contract.cases import ECHO, echo_versions, send
+from pytest_apigw.contract.explicit import scripted
 from pytest_apigw.contract.issuer import KID, LoopbackIssuer
 from pytest_apigw.contract.model.jwt_authorizer import Presented, jwt_verdict
 from pytest_apigw.contract.model.verdict import Verdict
 from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.report import format_case, route_table
 from pytest_apigw.spec import HttpApi, HttpJwtAuthorizer, HttpNoneAuthorizer, LambdaProxyIntegration
-from pytest_apigw.strategies.authorizers import JwtSetup, TokenPlan, jwt_setups, token_plans
+from pytest_apigw.strategies.authorizers import MARGIN, JwtSetup, TokenPlan, jwt_setups, token_plans
 from pytest_apigw.strategies.wire import HttpRequest
 
 if TYPE_CHECKING:
@@ -82,8 +83,24 @@ def presented_request(issuer: LoopbackIssuer, setup: JwtSetup, route_key: str, p
                               signed_by_issuer=plan.signed_by_issuer)
 
 
+#: The edge cases every run meets first (``http-api-jwt-authorizer.md``, "Validating a JWT"):
+#: claims reach the integration as strings; a token lacking the route's scope is refused 403;
+#: an expired token 401; a public route needs no token.
+DOCUMENTED = scripted({
+    "authorizer": JwtSetup(("books-api",), "$request.header.Authorization",
+                           {"GET /books": (), "POST /books": ("write",), "GET /admin": None}),
+    "payload": "2.0",
+    "route": ["GET /books", "POST /books", "GET /books", "GET /admin"],
+    "token": [TokenPlan(extra=(("n", 42), ("tier", "gold"))),
+              TokenPlan(scope_claim="scope", scopes=("read",)),
+              TokenPlan(exp=-MARGIN, scope_claim="scp", scopes=("write",)),
+              TokenPlan(sent=False)],
+})
+
+
 @contract_settings()
 @given(data=st.data())
+@example(data=DOCUMENTED)
 def test_jwt_authorizer_answers_and_claims(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], gaps: Gaps,
     contract_issuer: LoopbackIssuer, data: st.DataObject,

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
 from pytest_apigw.contract.authorized import check_authorized
 from pytest_apigw.contract.cases import ECHO, echo_versions, send
+from pytest_apigw.contract.explicit import scripted
 from pytest_apigw.contract.model.expect import Diff
 from pytest_apigw.contract.model.lambda_authorizer import Expected, LambdaAuthorizerModel
 from pytest_apigw.contract.model.verdict import Verdict
@@ -109,8 +110,22 @@ def which_invocation(expected: Expected | None, observed: Any, version: str, see
     return [Diff(where, "a new invocation", got)] if got in earlier else []
 
 
+#: The edge cases every run meets first (``http-api-lambda-authorizer.md``): the authorizer's
+#: context reaches the integration; a cached result serves the same identity again (caching is
+#: on with an identity source and a TTL); another identity gets a result of its own.
+DOCUMENTED = scripted({
+    "authorizer": LambdaSetup("2.0", True, ("$request.header.x-id",), 300, ("GET /books", "POST /books")),
+    "payload": "2.0",
+    "request": [AuthRequest("GET /books", "alice", None, "allow"),
+                AuthRequest("GET /books", "alice", None, "allow"),
+                AuthRequest("POST /books", "bob", None, "deny"),
+                AuthRequest("GET /admin", None, None, "allow")],
+})
+
+
 @contract_settings()
 @given(data=st.data())
+@example(data=DOCUMENTED)
 def test_lambda_authorizer_answers_context_and_cache(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], gaps: Gaps,
     data: st.DataObject,

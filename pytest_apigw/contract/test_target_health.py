@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
+from pytest_apigw.contract import explicit
 from pytest_apigw.contract.cases import send, stages_for
 from pytest_apigw.contract.check import observed_response
+from pytest_apigw.contract.explicit import Recipe, scripted
 from pytest_apigw.contract.model import compare, predict
 from pytest_apigw.contract.model.expect import Diff
 from pytest_apigw.contract.model.private import relayed_response
@@ -34,6 +36,7 @@ from pytest_apigw.contract.test_private_integrations import ECHO_ANSWER, KINDS, 
 from pytest_apigw.spec import (
     ApplicationLoadBalancer,
     HttpAlbIntegration,
+    HttpApi,
     HttpNlbIntegration,
     HttpServiceDiscoveryIntegration,
     IpTarget,
@@ -43,6 +46,7 @@ from pytest_apigw.spec import (
     VpcLink,
 )
 from pytest_apigw.strategies import http_apis, requests_for
+from pytest_apigw.strategies.wire import HttpRequest
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -103,11 +107,17 @@ def integrations_with_down_targets(draw: st.DrawFn, kind: str, pool: TargetPool)
     """An ALB / NLB / Cloud Map integration over one to four of the pool's targets, live or down
     (all down now and then); a filtered Cloud Map service also registers the decoy."""
     chosen = draw(st.lists(st.sampled_from(pool.names), min_size=1, max_size=4, unique=True), label="targets")
+    filtered = kind == "cloud_map" and draw(st.booleans(), label="attribute filters")
+    return integration_over(kind, pool, chosen, filtered)
+
+
+def integration_over(kind: str, pool: TargetPool, chosen: list[str], filtered: bool = False) -> Any:
+    """An ALB / NLB / Cloud Map integration over the pool's targets named ``chosen``, in that
+    order; a ``filtered`` Cloud Map service also registers the decoy."""
     n = next(_ids)
     vpc = Vpc(f"Vpc{n}")
     if kind == "cloud_map":
         service = PrivateDnsNamespace(f"Ns{n}", name=f"ns{n}.local", vpc=vpc).create_service(f"Svc{n}")
-        filtered = draw(st.booleans(), label="attribute filters")
         for name in chosen:
             ip, port = pool.address(name)
             service.register_ip_instance(name, ipv4=ip, port=port,
@@ -139,9 +149,27 @@ def judge(prediction: Any, response: Any, head: bool) -> tuple[list[Diff], Any]:
     return diffs, observed
 
 
+def documented_api(kind: str, pool: TargetPool) -> HttpApi:
+    """``GET /mixed`` over a down target listed before a live one, ``GET /dead`` over two down
+    targets (ELB's "fails open", then the ALB's 502 or API Gateway's 503)."""
+    api = HttpApi("Documented")
+    for path, targets in (("/mixed", ["down0", "live0"]), ("/dead", ["down0", "down1"])):
+        api.add_routes(path=path, methods=["GET"], integration=integration_over(kind, pool, targets))
+    return api
+
+
+#: The edge cases every run meets first (``target-group-health-checks.md``): a request to a
+#: listener whose first target is down is relayed by the healthy one; every target down.
+DOCUMENTED = scripted({
+    "api": Recipe(documented_api, "GET /mixed over down0, live0; GET /dead over down0, down1"),
+    "request": [HttpRequest("GET", "/mixed"), HttpRequest("GET", "/dead")],
+})
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 @contract_settings()
 @given(data=st.data())
+@example(data=DOCUMENTED)
 def test_requests_spread_over_healthy_targets_only(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None],
     target_pool: TargetPool, kind: str, data: st.DataObject
@@ -152,8 +180,8 @@ def test_requests_spread_over_healthy_targets_only(
     if apigw_backend.name == "aws":
         pytest.skip("the targets listen on loopback, which AWS cannot reach")
     down = target_pool.down_set()
-    api = data.draw(http_apis(integrations=integrations_with_down_targets(kind, target_pool),
-                              stages=stages_for(apigw_backend)), label="api")
+    api = explicit.draw(data, http_apis(integrations=integrations_with_down_targets(kind, target_pool),
+                               stages=stages_for(apigw_backend)), "api", kind=kind, pool=target_pool)
     with apigw_session.deployed(api) as deployment:
         for index in range(per_deployment()):
             request = data.draw(requests_for(api), label=f"request {index}")

@@ -12,18 +12,19 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
 from pytest_apigw.contract.authorized import check_authorized, require_or_judge
 from pytest_apigw.contract.cases import ECHO, send
+from pytest_apigw.contract.explicit import scripted
 from pytest_apigw.contract.model.throttling import EITHER, THROTTLED, TOO_MANY_REQUESTS, ThrottleModel
 from pytest_apigw.contract.model.verdict import Verdict
 from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.report import format_case, route_table
 from pytest_apigw.spec import HttpApi, HttpStage, LambdaProxyIntegration, ThrottleSettings
-from pytest_apigw.strategies.throttling import THROTTLED_ROUTES, ThrottleSetup, throttle_setups
+from pytest_apigw.strategies.throttling import THROTTLED_ROUTES, Limits, ThrottleSetup, throttle_setups
 from pytest_apigw.strategies.wire import HttpRequest
 
 if TYPE_CHECKING:
@@ -48,8 +49,18 @@ def throttled_api(setup: ThrottleSetup) -> HttpApi:
     return api
 
 
+#: The edge cases every run meets first (``http-api-throttling.md``): a route's own limits
+#: override the stage's; a burst of 2 with no refill lets exactly 2 requests through, the 3rd
+#: is refused 429; another route keeps the stage's limits.
+DOCUMENTED = scripted({
+    "limits": ThrottleSetup(Limits(2.0, 4), {"GET /a": Limits(0.0, 2)}),
+    "requests": ["GET /a", "GET /a", "GET /a", "GET /b", "GET /b"],
+})
+
+
 @contract_settings()
 @given(data=st.data())
+@example(data=DOCUMENTED)
 def test_throttling_refuses_past_the_token_bucket(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], gaps: Gaps,
     data: st.DataObject,

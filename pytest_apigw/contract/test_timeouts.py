@@ -11,19 +11,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
 from pytest_apigw.contract.authorized import Judged, require_or_judge
 from pytest_apigw.contract.check import check_response, observed_event
+from pytest_apigw.contract.explicit import scripted
 from pytest_apigw.contract.model.expect import Diff
 from pytest_apigw.contract.model.timeouts import http_timeout, lambda_timeout
 from pytest_apigw.contract.probes import CODE_DIR
 from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.report import route_table
 from pytest_apigw.spec import Function, HttpApi, HttpMethod, HttpProxyIntegration, LambdaProxyIntegration
-from pytest_apigw.strategies.timeouts import FUNCTION_TIMEOUT, TimeoutSetup, timed_requests, timeout_setups
+from pytest_apigw.strategies.timeouts import (
+    FUNCTION_TIMEOUT,
+    TimedRequest,
+    TimeoutSetup,
+    timed_requests,
+    timeout_setups,
+)
 from pytest_apigw.strategies.wire import HttpRequest, api_root
 
 if TYPE_CHECKING:
@@ -53,8 +60,19 @@ def timed_api(upstream: str, setup: TimeoutSetup) -> HttpApi:
     return api
 
 
+#: The edge cases every run meets first (``limits.md``): an HTTP proxy slower than its
+#: integration timeout answers 504, a Lambda integration slower than its own timeout 503 (then
+#: fast requests, where a deployment serves more).
+DOCUMENTED = scripted({
+    "timeouts": TimeoutSetup(0.5, 0.5),
+    "request": [TimedRequest("GET /upstream", 0.9), TimedRequest("GET /integration", 0.9),
+                TimedRequest("GET /function", 0.0)],
+})
+
+
 @contract_settings()
 @given(data=st.data())
+@example(data=DOCUMENTED)
 def test_slow_integrations_time_out(
     apigw_session: Apigw, apigw_backend: Backend, require: Callable[[str], None], echo_upstream: EchoUpstream,
     gaps: Gaps, data: st.DataObject,

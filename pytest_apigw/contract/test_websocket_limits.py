@@ -15,13 +15,16 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from pytest_apigw import capabilities
 from pytest_apigw.contract.authorized import require_or_judge
+from pytest_apigw.contract.explicit import scripted
 from pytest_apigw.contract.model.expect import compare
 from pytest_apigw.contract.model.websocket_limits import (
+    MAX_FRAME,
+    MAX_MESSAGE,
     LimitOutcome,
     SizedMessage,
     sized_messages,
@@ -61,8 +64,22 @@ def send_sized(ws: ClientConnection, message: SizedMessage) -> LimitOutcome:
     return LimitOutcome(None, answer.get("routeKey") == "$default", answer.get("size"))
 
 
+def _frames(total: int, count: int) -> SizedMessage:
+    share, rest = divmod(total, count)
+    return SizedMessage(tuple(share + (1 if i < rest else 0) for i in range(count)))
+
+
+#: The edge cases every run meets first (the quotas page: 32 KB frames, 128 KB messages), each
+#: limit exactly and one byte past it.
+DOCUMENTED = scripted({
+    "message": [SizedMessage((MAX_FRAME + 1,)), _frames(MAX_MESSAGE + 1, 5), _frames(MAX_MESSAGE, 5),
+                SizedMessage((MAX_FRAME,))],
+})
+
+
 @contract_settings()
 @given(data=st.data())
+@example(data=DOCUMENTED)
 def test_websocket_size_limits(
     apigw_session: Apigw, require: Callable[[str], None], gaps: Gaps, data: st.DataObject
 ) -> None:

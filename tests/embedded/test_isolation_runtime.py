@@ -80,8 +80,10 @@ def test_base_exception_is_a_function_error_answered_at_once(apigw, exc):
 def test_requests_answered_while_queued_never_run_later(apigw):
     release = threading.Event()
     ran: list[str] = []
+    entered = threading.Semaphore(0)
 
     def hang(event, context):
+        entered.release()
         release.wait(30)
         return {"statusCode": 200}
 
@@ -96,13 +98,10 @@ def test_requests_answered_while_queued_never_run_later(apigw):
     try:
         with ThreadPoolExecutor(size + 1) as pool:
             hung_calls = [pool.submit(httpx.get, f"{deployment.url}/Hang", timeout=20) for _ in range(size)]
-            # Wait until every pool thread holds a hung handler, then queue one more call.
-            stats = deployment.backend.services.lambda_runtime(hung).stats
-            for _ in range(200):
-                if stats()["healthy"] >= size and len(hung_calls) == size:
-                    break
-                threading.Event().wait(0.01)
-            threading.Event().wait(0.3)
+            # Wait until every pool thread holds a hung handler (each says so on entry; a fixed
+            # sleep was too short under load), then queue one more call.
+            for _ in range(size):
+                assert entered.acquire(timeout=20)
             queued = httpx.get(f"{deployment.url}/Count?late", timeout=10)
             assert queued.status_code == 500  # its 1 s timeout passed while it waited
             assert [f.result().status_code for f in hung_calls] == [500] * size

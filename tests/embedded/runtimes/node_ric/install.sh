@@ -14,7 +14,8 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "node_ric: node/npm not found; the aws-lambda-ric test will skip" >&2
     exit 0
 fi
-lock_hash=$(sha256sum "$here/package-lock.json" "$here/package.json" | sha256sum | cut -c1-16)
+# Content only (sha256sum of named files prints their paths, which differ per clone).
+lock_hash=$(cat "$here/package-lock.json" "$here/package.json" | sha256sum | cut -c1-16)
 abi=$(node -p 'process.versions.modules + "-" + process.platform + "-" + process.arch')
 key="$lock_hash-node$abi"
 cache_root=${PYTEST_APIGW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pytest-apigw}
