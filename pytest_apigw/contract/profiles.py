@@ -2,9 +2,9 @@
 
 ``apigw-ci`` (also what the suite uses when no profile is chosen): few examples, no deadline,
 derandomized, no example database; ``apigw-thorough``: many examples and every health check but
-``too_slow`` (deploying and calling real APIs is slow by nature); ``apigw-wiring``: the fewest
-examples and requests that still run every case, for checking a backend's provisioning and its
-declared gaps rather than the gateway's behaviour (this project's own run on MiniStack uses it;
+``too_slow`` (deploying and calling real APIs is slow by nature); ``apigw-wiring``: the explicit
+examples and one generated example of a few requests, for checking a backend's provisioning and
+its declared gaps rather than the gateway's behaviour (this project's own run on MiniStack uses it;
 the embedded run, with ``apigw-ci``, checks the behaviour). Choose with
 ``pytest --apigw --hypothesis-profile=apigw-thorough``. A project's
 own ``ci``/``thorough`` profiles are left alone.
@@ -40,7 +40,7 @@ settings.register_profile(
     THOROUGH, max_examples=400, deadline=None, suppress_health_check=_SLOW, print_blob=True,
 )
 settings.register_profile(
-    WIRING, max_examples=2, deadline=None, derandomize=True, database=None,
+    WIRING, max_examples=1, deadline=None, derandomize=True, database=None,
     suppress_health_check=_SLOW, print_blob=True, phases=[p for p in Phase if p is not Phase.shrink],
 )
 
@@ -52,11 +52,11 @@ _HYPOTHESIS_CI = getattr(importlib.import_module("hypothesis._settings"), "CI", 
 #: The backend whose deployments cost nothing (every other one is "external").
 EMBEDDED = "embedded"
 #: Examples per property on an external backend, per profile of the suite.
-EXTERNAL_EXAMPLES = {CI: 3, THOROUGH: 40, WIRING: 2}
+EXTERNAL_EXAMPLES = {CI: 3, THOROUGH: 40, WIRING: 1}
 #: How many requests (or scripted results) one generated deployment serves: (embedded, external).
 PER_DEPLOYMENT = (4, 12)
 #: The same, for the profiles that serve fewer (``apigw-wiring``: every case's wiring, each
-#: deployment asked a few requests).
+#: deployment asked a few requests; its cases' explicit examples run first, as in every profile).
 PROFILE_PER_DEPLOYMENT = {WIRING: (4, 5)}
 
 _selected = {"backend": EMBEDDED}

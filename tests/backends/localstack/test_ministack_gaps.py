@@ -226,3 +226,36 @@ def test_a_payload_1_0_authorizer_event_lacks_its_version_on_ministack(deploy, c
     wrong = Diff("requestContext.authorizer.lambda.version", "1.0", "None")
     assert explains(cap.AUTHORIZER_EVENT_V1, wrong, HttpRequest("GET", "/guarded"))
     assert not explains(cap.AUTHORIZER_EVENT_V1, Diff("requestContext.authorizer.lambda.decided", "a", "b"))
+
+
+def test_repeated_headers_are_joined_with_a_space_on_ministack(deploy, code, apigw) -> None:
+    """http.event.repeated_values: a header sent twice reaches the 2.0 event as ``1, 2`` on
+    MiniStack; AWS (and the embedded backend) join the values with a bare comma: ``1,2``."""
+    echo = LambdaProxyIntegration(handler=Function("Echo", handler="gap_handlers.echo_event", code=code))
+    api = HttpApi("Repeated", default_integration=echo)
+    request = HttpRequest("GET", "/pets", headers=(("x-a", "1"), ("x-a", "2")))
+    on_ministack = json.loads(request.send(deploy(api).url).body)
+    assert on_ministack["headers"]["x-a"] == "1, 2", on_ministack["headers"]
+    embedded = json.loads(request.send(apigw.deploy(api).url).body)
+    assert embedded["headers"]["x-a"] == "1,2", embedded["headers"]
+    assert cap.REPEATED_VALUES in caps.MINISTACK_GAPS
+
+    wrong = Diff("headers.x-a", "1,2", "1, 2")
+    assert explains(cap.REPEATED_VALUES, wrong, request)
+    assert not explains(cap.REPEATED_VALUES, wrong, HttpRequest("GET", "/pets", headers=(("x-a", "1"),)))
+
+
+def test_an_options_request_is_answered_as_a_preflight_on_ministack(deploy, code, apigw) -> None:
+    """http.options_routed: without CORS, AWS (and the embedded backend) route an OPTIONS request
+    like any other (here to the echo function: 200); MiniStack answers it 403 as a preflight."""
+    echo = LambdaProxyIntegration(handler=Function("Echo", handler="gap_handlers.echo_event", code=code))
+    api = HttpApi("Options")
+    api.add_routes(path="/pets", methods=[HttpMethod.ANY], integration=echo)
+    request = HttpRequest("OPTIONS", "/pets")
+    assert request.send(deploy(api).url).status == 403
+    embedded = request.send(apigw.deploy(api).url)
+    assert embedded.status == 200 and json.loads(embedded.body)["routeKey"] == "ANY /pets"
+    assert cap.OPTIONS_ROUTED in caps.MINISTACK_GAPS
+
+    assert explains(cap.OPTIONS_ROUTED, Diff("status", 200, 403), request)
+    assert not explains(cap.OPTIONS_ROUTED, Diff("status", 200, 403), HttpRequest("GET", "/pets"))
