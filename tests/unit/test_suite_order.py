@@ -17,7 +17,7 @@ _SPEC.loader.exec_module(conftest)
 
 def _item(module: str, name: str, *fixtures: str, slow: bool = False) -> SimpleNamespace:
     return SimpleNamespace(
-        module=module, name=name, fixturenames=list(fixtures),
+        module=module, name=name, fixturenames=list(fixtures), nodeid=f"tests/{module}.py::{name}",
         get_closest_marker=lambda marker: object() if slow and marker == "slow" else None,
     )
 
@@ -38,3 +38,11 @@ def test_short_tests_are_left_in_their_order() -> None:
     items = [_item("m1", "a", "tmp_path"), _item("m2", "b"), _item("m1", "c")]
     conftest.pytest_collection_modifyitems(None, items)
     assert [i.name for i in items] == ["a", "b", "c"]
+
+
+def test_modules_known_to_take_seconds_come_first() -> None:
+    items = [_item("unit", "a"), SimpleNamespace(module="timeouts", name="t", fixturenames=[],
+                                                 nodeid="pytest_apigw/contract/test_timeouts.py::t",
+                                                 get_closest_marker=lambda marker: None)]
+    conftest.pytest_collection_modifyitems(None, items)
+    assert [i.name for i in items] == ["t", "a"]
