@@ -77,6 +77,11 @@ def test_greedy_proxy_and_path_parameters_in_the_url(apigw, upstreams):
     assert httpx.get(f"{deployment.url}/files/a/b/c.txt").json()["path"] == "/store/a/b/c.txt"
     assert httpx.get(f"{deployment.url}/files/x%20y/z").json()["path"] == "/store/x%20y/z"
     assert httpx.get(f"{deployment.url}/pets/6").json()["path"] == "/pets/extended/6"
+    # Values are decoded by the gateway and encoded again into the URL (UTF-8, as quote does).
+    assert httpx.get(f"{deployment.url}/pets/caf%C3%A9%20au%20lait").json()["path"] == \
+        "/pets/extended/caf%C3%A9%20au%20lait"
+    assert httpx.get(f"{deployment.url}/files/d%C3%A9j%C3%A0/vu;1").json()["path"] == \
+        "/store/d%C3%A9j%C3%A0/vu;1"
 
 
 def test_stage_variables_in_the_url(apigw, upstreams):
@@ -111,6 +116,21 @@ def test_hop_by_hop_headers_are_not_forwarded_either_way(apigw, upstreams):
     assert "x-secret-hop" not in response.headers
     assert "keep-alive" not in response.headers
     assert response.headers["x-kept"] == "yes"
+
+
+def test_client_trace_id_and_forwarded_for_values_are_kept(apigw, upstreams):
+    echo = upstreams.echo()
+    deployment = apigw.deploy(HttpApi("Proxy", default_integration=HttpProxyIntegration(url=echo.url)))
+    sent = [("x-amzn-trace-id", "Root=1-00000000-aaaaaaaaaaaaaaaaaaaaaaaa"),
+            ("x-forwarded-for", "10.0.0.1"), ("x-forwarded-for", "10.0.0.2")]
+    seen = httpx.get(deployment.url + "/", headers=sent).json()["headers"]
+    assert [v for k, v in seen if k == "x-amzn-trace-id"] == ["Root=1-00000000-aaaaaaaaaaaaaaaaaaaaaaaa"]
+    assert [v for k, v in seen if k == "x-forwarded-for"] == ["10.0.0.1,10.0.0.2, 127.0.0.1"]
+    # A trace id the client's Connection header names is dropped: the gateway adds its own.
+    listed = [*sent, ("connection", "x-amzn-trace-id")]
+    seen = httpx.get(deployment.url + "/", headers=listed).json()["headers"]
+    traces = [v for k, v in seen if k == "x-amzn-trace-id"]
+    assert len(traces) == 1 and traces[0].startswith("Root=1-") and "aaaaaaaa" not in traces[0]
 
 
 def test_status_body_and_repeated_headers_are_relayed(apigw, upstreams):

@@ -26,6 +26,7 @@ from pytest_apigw import (
     Vpc,
     VpcLink,
 )
+from pytest_apigw.invocations import LOG
 from tests.embedded.upstream_servers import running_upstreams
 
 
@@ -58,9 +59,14 @@ def _served_by(url, count, client=None):
 def test_alb_round_robin_over_every_target(apigw, upstreams):
     a, b, c = upstreams.echo("a"), upstreams.echo("b"), upstreams.echo("c")
     api = HttpApi("Alb", default_integration=HttpAlbIntegration(listener=_alb(*_ports(a, b, c))))
+    mark = LOG.mark()
     names = _served_by(apigw.deploy(api).url + "/x", 9)
     assert sorted(names) == ["a"] * 3 + ["b"] * 3 + ["c"] * 3
     assert names[:3] == names[3:6] == names[6:]  # a fixed rotation
+    # The report names the listener and the request each target was sent.
+    sent = [record.integration for record in LOG.since(mark)]
+    assert sent[:3] == [f"ALB listener 'Listener': GET http://127.0.0.1:{s.port}/x" for s in
+                        sorted((a, b, c), key=lambda s: names.index(s.name))]
 
 
 def test_alb_takes_a_refusing_target_out_of_rotation(apigw, upstreams):

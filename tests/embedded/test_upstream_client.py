@@ -70,6 +70,9 @@ class Scripted:
                 path = head.split(b" ")[1].decode()
                 if path == "/flaky":  # the first time: closed without an answer, then "/ok"
                     path, self.flaked = ("/ok" if self.flaked else "/nothing"), True
+                elif path == "/slow":  # "/ok" after 0.4 s
+                    await asyncio.sleep(0.4)
+                    path = "/ok"
                 answer, close = ANSWERS[path]
                 writer.write(answer)
                 if close:
@@ -203,6 +206,27 @@ def test_timeout_drops_the_connection_and_the_next_request_works(run):
         assert server.connections == 2
         with pytest.raises(TimeoutError):
             await _get(client, server, "/ok", timeout=0)
+
+    run(test)
+
+
+def test_each_exchange_on_a_reused_connection_has_its_own_deadline(run):
+    async def test(client, server):
+        loop = asyncio.get_running_loop()
+        # A short deadline met, then a longer one on the same connection: the first deadline
+        # passing (the connection's timer firing) does not cut the second exchange short.
+        assert (await _get(client, server, "/ok", timeout=0.2))[2] == b"ok"
+        assert (await _get(client, server, "/slow", timeout=3))[2] == b"ok"
+        assert server.connections == 1
+        # A long deadline, then a shorter one on the same connection: the shorter one counts.
+        assert (await _get(client, server, "/ok", timeout=30))[2] == b"ok"
+        started = loop.time()
+        with pytest.raises(TimeoutError):
+            await _get(client, server, "/silent", timeout=0.2)
+        assert loop.time() - started < 2
+        assert server.connections == 1  # the silent one is dropped: the next is a new connection
+        assert (await _get(client, server, "/ok"))[2] == b"ok"
+        assert server.connections == 2
 
     run(test)
 

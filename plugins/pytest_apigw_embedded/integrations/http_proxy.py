@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pytest_apigw.spec import HttpProxyIntegration
@@ -29,18 +30,39 @@ _VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}|\{([A-Za-z0-9_.\-
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def render_url(template: str, ctx: RequestContext) -> str:
-    """``template`` with stage variables and path parameters filled in."""
-    params = ctx.match.path_parameters
+def compile_url(template: str) -> Callable[[RequestContext], str]:
+    """The function filling ``template``'s stage variables and (URL-encoded) path parameters in
+    for a request; the template is split here, at deploy: per request only the values are looked
+    up, and a template without variables is returned as it is."""
+    if "{" not in template:
+        return lambda ctx: template
+    pieces: list[str] = []
+    variables: list[tuple[bool, str, bool]] = []  # (stage variable, name, greedy)
+    end = 0
+    for match in _VARIABLE.finditer(template):
+        pieces.append(template[end:match.start()])
+        stage, name = match.group(1) is not None, match.group(1) or match.group(2)
+        variables.append((stage, name, not stage and bool(match.group(3) or name == "proxy")))
+        end = match.end()
+    tail = template[end:]
+    if not variables:
+        return lambda ctx: template
 
-    def fill(match: re.Match[str]) -> str:
-        if match.group(1) is not None:
-            return ctx.stage_variables.get(match.group(1), "")
-        value = params.get(match.group(2), "")
-        greedy = match.group(3) or match.group(2) == "proxy"
-        return quote_path(value) if greedy else quote_path(value).replace("/", "%2F")
+    def render(ctx: RequestContext) -> str:
+        params = ctx.match.path_parameters
+        out = []
+        for piece, (stage, name, greedy) in zip(pieces, variables, strict=True):
+            out.append(piece)
+            if stage:
+                out.append(ctx.stage_variables.get(name, ""))
+            elif greedy:
+                out.append(quote_path(params.get(name, "")))
+            else:
+                out.append(quote_path(params.get(name, "")).replace("/", "%2F"))
+        out.append(tail)
+        return "".join(out)
 
-    return _VARIABLE.sub(fill, template) if "{" in template else template
+    return render
 
 
 def _full_path(request: GatewayRequest) -> str:
@@ -62,13 +84,14 @@ def build(spec: HttpProxyIntegration, services: Services) -> Integration:
     """Parse what can be parsed now; the rest (variables) per request."""
     pipeline = Pipeline(spec, services)
     origin = _origin(spec.url)
+    render = compile_url(origin[4] if origin is not None else spec.url)
 
-    async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
+    def integrate(request: GatewayRequest, ctx: RequestContext) -> Coroutine[Any, Any, GatewayResponse]:
         if origin is not None:
-            scheme, netloc, hostname, port, rest = origin
-            path, _, url_query = render_url(rest, ctx).partition("#")[0].partition("?")
+            scheme, netloc, hostname, port, _ = origin
+            path, _, url_query = render(ctx).partition("#")[0].partition("?")
         else:
-            parts = urlsplit(render_url(spec.url, ctx))
+            parts = urlsplit(render(ctx))
             scheme, netloc, hostname, path, url_query = (
                 parts.scheme, parts.netloc, parts.hostname or "", parts.path, parts.query)
             port = parts.port or _DEFAULT_PORTS[parts.scheme]
@@ -77,7 +100,7 @@ def build(spec: HttpProxyIntegration, services: Services) -> Integration:
             path = path.rstrip("/") + _full_path(request)
         query = f"{url_query}&{request.query_string}" if url_query and request.query_string \
             else url_query or request.query_string
-        return await pipeline.send(
+        return pipeline.send(  # the request's coroutine, awaited by the gateway (no wrapper)
             request, ctx, path=path, query=query, endpoints=[(hostname, port)], scheme=scheme,
             host=netloc,
         )

@@ -24,7 +24,7 @@ from typing import Any
 
 import httptools
 
-from pytest_apigw_embedded.server import eager, limits
+from pytest_apigw_embedded.server import direct_write, eager, limits
 from pytest_apigw_embedded.server.wire import STATUS_LINES, WireApp, WireRequest, WireResponse, status_line
 
 #: Seconds a keep-alive connection may stay silent between requests (uvicorn's default).
@@ -66,6 +66,7 @@ class LeanHttpProtocol(asyncio.Protocol):
             # answer the first of pipelined requests even when the client closes after sending
             self.parser.set_dangerous_leniencies(lenient_data_after_close=True)
         self.transport: asyncio.Transport | None = None
+        self._fd = -1  # the socket's descriptor: answers are written to it directly (direct_write)
         self.client: tuple[str, int] = ("127.0.0.1", 0)
         self.server_port = 0
         #: The request being received (head begun, message not complete).
@@ -94,6 +95,7 @@ class LeanHttpProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's TCPTransport
+        self._fd = direct_write.socket_fd(transport)
         self.state.connections.add(self)
         peer = transport.get_extra_info("peername")
         if peer:
@@ -304,7 +306,7 @@ class LeanHttpProtocol(asyncio.Protocol):
             return
         transport = self.transport
         if transport is not None and not transport.is_closing():
-            transport.write(data)
+            direct_write.write(transport, self._fd, data)
 
     def _flush(self) -> None:
         """Write what was batched (and stop batching)."""

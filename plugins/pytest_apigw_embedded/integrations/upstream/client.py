@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import httptools
 
+from pytest_apigw_embedded.server import direct_write
+
 if TYPE_CHECKING:
     from pytest_apigw_embedded.services import Services
 
@@ -90,6 +92,14 @@ class _Connection(asyncio.Protocol):
         self.keep_alive = False
         self.idle_since = 0.0
         self._head = self._fresh_parser = False
+        #: The plain TCP socket's descriptor, written to directly (-1: TLS; ``direct_write``).
+        self.fd = -1
+        #: The exchange in flight must be answered by then (loop time), or ``None``.
+        self.deadline: float | None = None
+        # One timer per connection, moved lazily (successive exchanges' deadlines only grow,
+        # so it fires about once per integration timeout, not once per request).
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
         self._reset()
 
     def _reset(self) -> None:
@@ -98,8 +108,15 @@ class _Connection(asyncio.Protocol):
         self.body_size = 0
         self.received = self.headers_done = self.framed = False
 
-    def exchange(self, data: bytes, head: bool) -> asyncio.Future[Response]:
-        """Write ``data`` (a whole request); the future gets the response or a fault."""
+    def exchange(self, data: bytes, head: bool, deadline: float) -> asyncio.Future[Response]:
+        """Write ``data`` (a whole request); the future gets the response, or a fault (a
+        ``TimeoutError`` when there is none by ``deadline``, loop time)."""
+        self.deadline = deadline
+        if self._timer is None or deadline < self._timer_at:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer_at = deadline
+            self._timer = self.client.loop.call_at(deadline, self._on_timer)
         if self._fresh_parser:  # a HEAD response left the parser expecting a body
             self.parser = httptools.HttpResponseParser(self)
             self._fresh_parser = False
@@ -107,7 +124,7 @@ class _Connection(asyncio.Protocol):
         self._head, self.keep_alive = head, False
         self.waiter = waiter = self.client.loop.create_future()
         assert self.transport is not None
-        self.transport.write(data)
+        direct_write.write(self.transport, self.fd, data)
         return waiter
 
     @property
@@ -118,6 +135,23 @@ class _Connection(asyncio.Protocol):
     def close(self) -> None:
         if self.transport is not None and not self.closed:
             self.transport.close()
+
+    def drop(self) -> None:
+        """The exchange failed: not reused, closed."""
+        self.deadline = None
+        self.keep_alive = False
+        self.close()
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        deadline = self.deadline
+        if deadline is None:  # no exchange in flight: nothing to time out
+            return
+        if self.client.loop.time() >= deadline - 0.001:
+            self.expire()
+            return
+        self._timer_at = deadline  # a later exchange's deadline: wait for that one
+        self._timer = self.client.loop.call_at(deadline, self._on_timer)
 
     def expire(self) -> None:
         """The deadline passed: fail the exchange with ``TimeoutError`` and drop the connection."""
@@ -135,6 +169,7 @@ class _Connection(asyncio.Protocol):
     # asyncio.Protocol
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
+        self.fd = direct_write.socket_fd(transport)
 
     def data_received(self, data: bytes) -> None:
         waiter = self.waiter
@@ -154,6 +189,9 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         self.client.forget(self)
         waiter = self.waiter
         if waiter is None or waiter.done():
@@ -240,30 +278,26 @@ class UpstreamClient:
         data = encode_request(method, target, headers, body)
         key: PoolKey = (host, port, tls, server_hostname)
         deadline = self.loop.time() + timeout
+        head = method == "HEAD"
         connection = self._take(key)
-        if connection is not None:
+        fresh = connection is None
+        while True:
+            if connection is None:
+                connection = await self._connect(key, deadline)
             try:
-                return await self._exchange(connection, data, method == "HEAD", deadline)
-            except _Stale:
-                pass  # closed by the server while idle: once more on a new connection
-        connection = await self._connect(key, deadline)
-        try:
-            return await self._exchange(connection, data, method == "HEAD", deadline)
-        except _Stale as exc:
-            raise Broken(str(exc)) from None
-
-    async def _exchange(self, connection: _Connection, data: bytes, head: bool, deadline: float) -> Response:
-        timer = self.loop.call_at(deadline, connection.expire)
-        try:
-            response = await connection.exchange(data, head)
-        except BaseException:
-            connection.keep_alive = False
-            connection.close()
-            raise
-        finally:
-            timer.cancel()
-        self._release(connection)
-        return response
+                response = await connection.exchange(data, head, deadline)
+            except _Stale as exc:
+                connection.drop()
+                if fresh:
+                    raise Broken(str(exc)) from None
+                connection, fresh = None, True  # closed by the server while idle: once more, anew
+                continue
+            except BaseException:
+                connection.drop()
+                raise
+            connection.deadline = None
+            self._release(connection)
+            return response
 
     def _take(self, key: PoolKey) -> _Connection | None:
         idle = self._idle.get(key)

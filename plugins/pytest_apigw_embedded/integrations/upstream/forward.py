@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from pytest_apigw_embedded.exchange import responses
@@ -44,6 +45,7 @@ REFUSED = responses.service_unavailable
 TIMED_OUT = responses.gateway_timeout
 BROKEN = responses.bad_gateway
 TLS_FAILED = responses.internal_error
+_NAME = itemgetter(0)
 
 
 async def forward(
@@ -51,10 +53,11 @@ async def forward(
     scheme: str = "http", tls: TlsConfig | None = None, on_down: Callable[[Endpoint], None] | None = None,
     on_served: Callable[[Endpoint], None] | None = None,
     on_response: Callable[[GatewayResponse], GatewayResponse] | None = None,
-    all_refused: Callable[[], GatewayResponse] = REFUSED,
+    all_refused: Callable[[], GatewayResponse] = REFUSED, label: str = "",
 ) -> GatewayResponse:
     """Try ``endpoints`` in order until one accepts; its response (through ``on_response``,
-    e.g. response parameter mapping), or the fault's answer."""
+    e.g. response parameter mapping), or the fault's answer. The invocation record notes the
+    request sent (``label`` first)."""
     if not endpoints:
         record.error = "no target to send to (no registered targets or instances)"
         return REFUSED()
@@ -62,17 +65,18 @@ async def forward(
     context = client.ssl_context(tls.ca_pem if tls else None) if scheme == "https" else None
     server_name = tls.server_name_to_verify if tls else None
     deadline = time.monotonic() + timeout
-    has_host = any(k == "host" for k, _ in out.headers)
+    has_host = "host" in map(_NAME, out.headers)  # no Python frame per header
     target = out.target
     refused: list[str] = []
     for endpoint in endpoints:
         host = f"{endpoint[0]}:{endpoint[1]}"
         headers = out.headers if has_host else [*out.headers, ("host", host)]
-        record.integration = f"{out.method} {scheme}://{host}{target}"
+        record.integration = f"{label}{out.method} {scheme}://{host}{target}"
         try:
             status, raw, body = await client.request(
                 endpoint[0], endpoint[1], out.method, target, headers, out.body,
-                timeout=deadline - time.monotonic(), tls=context, server_hostname=server_name,
+                timeout=deadline - time.monotonic() if refused else timeout, tls=context,
+                server_hostname=server_name,
             )
         except ConnectFailed as exc:
             refused.append(f"{host} ({exc})")

@@ -8,18 +8,16 @@ sent), ``x-forwarded-proto``, ``x-forwarded-port`` and ``x-amzn-trace-id``.
 
 from __future__ import annotations
 
-from pytest_apigw_embedded.exchange.headers import (
-    HOP_BY_HOP,
-    listed_in_connection,
-    trace_id,
-    without,
-)
+from operator import itemgetter
+
+from pytest_apigw_embedded.exchange.headers import HOP_BY_HOP, listed_in_connection, trace_id
 
 #: Request headers the gateway replaces with its own.
 _REPLACED = HOP_BY_HOP | {"host", "content-length", "x-forwarded-for", "x-forwarded-proto",
                           "x-forwarded-port"}
 #: Response headers not relayed (the gateway writes its own length).
 _NOT_RELAYED = HOP_BY_HOP | {"content-length"}
+_NAME = itemgetter(0)
 
 
 def request_headers(
@@ -27,21 +25,15 @@ def request_headers(
 ) -> list[tuple[str, str]]:
     """The headers sent upstream (before parameter mapping); ``host=None``: the target's,
     added when the target is chosen."""
-    out: list[tuple[str, str]] = []
-    forwarded: list[str] = []
-    listing = has_trace = False
-    for key, value in headers:  # one pass: the usual request has no Connection header
-        if key in _REPLACED:
-            if key == "x-forwarded-for":
-                forwarded.append(value)
-            listing = listing or key == "connection"
-        else:
-            has_trace = has_trace or key == "x-amzn-trace-id"
-            out.append((key, value))
-    if listing:
+    out = [header for header in headers if header[0] not in _REPLACED]
+    names = list(map(_NAME, headers))  # the names' scans below run in C, no frame per header
+    forwarded = [v for k, v in headers if k == "x-forwarded-for"] if "x-forwarded-for" in names else []
+    if "connection" in names:
         listed = listed_in_connection(headers)
         out = [(k, v) for k, v in out if k not in listed]
         has_trace = any(k == "x-amzn-trace-id" for k, _ in out)
+    else:
+        has_trace = "x-amzn-trace-id" in names
     forwarded_for = ",".join(forwarded)
     if host is not None:
         out.append(("host", host))
@@ -56,4 +48,8 @@ def request_headers(
 def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The upstream's response headers (lower-case names) for the client: hop-by-hop and
     ``content-length`` dropped (the gateway writes its own length)."""
-    return without(headers, _NOT_RELAYED)
+    kept = [(k, v) for k, v in headers if k not in _NOT_RELAYED]
+    if len(kept) == len(headers) or "connection" not in map(_NAME, headers):  # the usual case
+        return kept
+    listed = listed_in_connection(headers)
+    return [(k, v) for k, v in kept if k not in listed]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.request import GatewayRequest
@@ -23,18 +23,21 @@ class Pipeline:
 
     def __init__(self, spec: HttpProxyIntegration | HttpPrivateIntegration, services: Services,
                  balancer: RoundRobin | None = None,
-                 all_refused: Callable[[], GatewayResponse] = REFUSED) -> None:
+                 all_refused: Callable[[], GatewayResponse] = REFUSED, *, label: str = "") -> None:
         self.spec = spec
+        #: Put before the upstream request line in the invocation record (``"ALB listener 'L': "``).
+        self.label = label
         self.services = services
         self.balancer = balancer
         self.all_refused = all_refused
 
-    async def send(
+    def send(
         self, request: GatewayRequest, ctx: RequestContext, *, path: str, query: str | None,
         endpoints: list[Endpoint], scheme: str, host: str | None,
-    ) -> GatewayResponse:
+    ) -> Coroutine[Any, Any, GatewayResponse]:
         """Send ``request`` to ``path`` (encoded) on one of ``endpoints``; ``query`` replaces
-        the client's query string when not ``None``."""
+        the client's query string when not ``None``. The upstream request is built now; the
+        coroutine returned sends it (no coroutine of its own around ``forward``'s)."""
         spec = self.spec
         out = outgoing(request, method=spec.method, path=path, host=host)
         if query is not None:
@@ -49,14 +52,14 @@ class Pipeline:
                 return apply_response(responses_map, response, ctx)
 
         if balancer is None:
-            return await forward(
+            return forward(
                 self.services, out, endpoints, record=ctx.invocation, timeout=spec.timeout,
-                scheme=scheme, tls=spec.tls_config, on_response=on_response,
+                scheme=scheme, tls=spec.tls_config, on_response=on_response, label=self.label,
             )
         connection = (request.source_ip, request.source_port)
-        return await forward(
+        return forward(
             self.services, out, balancer.candidates(endpoints, connection), record=ctx.invocation,
             timeout=spec.timeout, scheme=scheme, tls=spec.tls_config, on_down=balancer.health.mark_down,
             on_served=lambda endpoint: balancer.served(connection, endpoint), on_response=on_response,
-            all_refused=self.all_refused,
+            all_refused=self.all_refused, label=self.label,
         )

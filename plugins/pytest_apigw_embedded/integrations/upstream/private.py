@@ -9,8 +9,8 @@ a ``tls_config`` (``secure_server_name``), then HTTPS verifying that name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.request import GatewayRequest
@@ -33,15 +33,13 @@ def private_integration(
     """An integration that spreads requests over ``endpoints()`` (read per request, so targets
     or instances registered after the deploy are used, as on AWS); ``all_refused`` answers when
     every target refused the connection (the gateway's 503 otherwise)."""
-    pipeline = Pipeline(spec, services, balancer, all_refused)
+    pipeline = Pipeline(spec, services, balancer, all_refused, label=f"{kind}: ")
     scheme = "https" if spec.tls_config is not None else "http"
 
-    async def integrate(request: GatewayRequest, ctx: RequestContext) -> GatewayResponse:
-        response = await pipeline.send(
+    def integrate(request: GatewayRequest, ctx: RequestContext) -> Coroutine[Any, Any, GatewayResponse]:
+        return pipeline.send(
             request, ctx, path=request.raw_path, query=None, endpoints=endpoints(), scheme=scheme,
             host=None,
         )
-        ctx.invocation.integration = f"{kind}: {ctx.invocation.integration}"
-        return response
 
     return integrate
