@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads
+from pytest_apigw_embedded.lambda_runtime.threads import QUEUED, RUNNING, HandlerThreads, Job
 
 
 def test_a_quick_job_is_waited_for_and_a_slow_one_followed_by_callback():
@@ -84,3 +84,61 @@ def test_close_stops_the_workers_and_closes_the_pipes():
     for fd in pipes:
         with pytest.raises(OSError):
             os.fstat(fd)
+
+
+def test_a_batch_runs_in_order_on_one_thread_with_one_notice():
+    threads = HandlerThreads(4)
+    try:
+        names: list[str] = []
+        jobs = [Job(lambda i: (names.append(threading.current_thread().name), i)[1], (i,), None)
+                for i in range(5)]
+        threads.submit_batch(jobs)
+        assert threads.wait_all(jobs, 5.0)
+        assert [job.result for job in jobs] == [0, 1, 2, 3, 4] and len(set(names)) == 1
+        assert threads.stats()["started"] == 1
+    finally:
+        threads.close()
+
+
+def test_a_job_queued_behind_a_slow_one_in_its_batch_is_taken_by_another_thread():
+    threads = HandlerThreads(4)
+    release = threading.Event()
+    try:
+        slow = Job(lambda: release.wait(5) and "slow", (), None)
+        quick = Job(lambda: "quick", (), None)
+        threads.submit_batch([slow, quick])
+        assert threads.wait_all([slow, quick], 0.02) is False
+        assert slow.state == RUNNING and quick.state == QUEUED
+        threads.requeue(quick)  # what the runtime does when the wait gives up
+        assert threads.wait(quick, 5.0) and quick.result == "quick"
+        assert slow.state == RUNNING  # still held: the quick one did not wait for it
+        release.set()
+        assert threads.wait(slow, 5.0) and slow.result == "slow"
+        assert threads.stats()["written_off"] == 0
+    finally:
+        release.set()
+        threads.close()
+
+
+def test_a_requeued_job_runs_once_whichever_thread_reaches_it_first():
+    threads = HandlerThreads(4)
+    runs: list[int] = []
+    lock = threading.Lock()
+
+    def count(i: int) -> int:
+        with lock:
+            runs.append(i)
+        return i
+
+    try:
+        for _ in range(50):
+            jobs = [Job(count, (i,), None) for i in range(4)]
+            threads.submit_batch(jobs)
+            for job in jobs:
+                threads.requeue(job)  # racing the batch's own thread for each
+            assert threads.wait_all(jobs, 5.0)
+        assert sorted(runs) == sorted(list(range(4)) * 50)
+        time.sleep(0.05)
+        assert threads.stats()["healthy"] <= 4
+    finally:
+        threads.close()

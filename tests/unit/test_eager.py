@@ -146,3 +146,111 @@ def test_inside_a_task_the_coroutine_simply_gets_its_own():
 
     task, results = asyncio.run(main())
     assert isinstance(task, asyncio.Task) and results == [7]
+
+
+class _Resumable(asyncio.Future):  # type: ignore[type-arg]
+    """A future that steps its waiter on itself, as the in-process Lambda hand-off does."""
+
+    eager_resumable = True
+    resume: Any = None
+
+    def settle(self, value: Any) -> None:
+        if self.done():
+            return
+        self.set_result(value)
+        resume, self.resume = self.resume, None
+        if resume is not None:
+            resume()
+
+
+@pytest.mark.parametrize("new_loop", _loops())
+def test_a_coroutine_waiting_only_on_resumable_futures_gets_no_task(new_loop):
+    futures: list[_Resumable] = []
+    seen: list[Any] = []
+
+    async def hands_off() -> tuple[str, str]:
+        VAR.set("before")
+        for _ in range(2):  # two hand-offs in a row, each stepped on by its settle
+            future = _Resumable()
+            futures.append(future)
+            seen.append(await future)
+        return VAR.get(), type(asyncio.current_task()).__name__
+
+    loop = new_loop()
+    results: list[Any] = []
+    box: dict[str, Any] = {}
+
+    def settle_next() -> None:
+        if len(futures) > len(seen):
+            futures[len(seen)].settle(f"result {len(seen)}")
+        if not results:
+            loop.call_later(0.001, settle_next)
+
+    def kick() -> None:
+        box["task"] = eager.start(hands_off(), results.append, print)
+        loop.call_later(0.001, settle_next)
+
+    loop.call_soon(kick)
+    try:
+        loop.run_until_complete(asyncio.sleep(0.1))
+        tasks_left = asyncio.all_tasks(loop)
+    finally:
+        loop.close()
+    assert box["task"] is None and not tasks_left
+    assert seen == ["result 0", "result 1"]
+    # the context of the first step is kept; current_task() is the stand-in, never a Task
+    assert results == [("before", "_PendingTask")]
+
+
+@pytest.mark.parametrize("new_loop", _loops())
+def test_a_cancel_asked_while_waiting_on_a_resumable_future_reaches_the_coroutine(new_loop):
+    box: dict[str, Any] = {}
+    failures: list[BaseException] = []
+    steps: list[str] = []
+
+    async def hands_off() -> None:
+        box["stand_in"] = asyncio.current_task()
+        box["future"] = future = _Resumable()
+        try:
+            steps.append(await future)
+            await asyncio.sleep(5)  # the cancellation lands here
+            steps.append("not cancelled")
+        finally:
+            steps.append("finally ran")
+
+    loop = new_loop()
+
+    def kick() -> None:
+        box["task"] = eager.start(hands_off(), print, failures.append)
+        box["stand_in"].cancel()  # asked while the coroutine waits, no Task existing
+        loop.call_later(0.001, box["future"].settle, "settled")
+
+    loop.call_soon(kick)
+    try:
+        loop.run_until_complete(asyncio.sleep(0.1))
+    finally:
+        loop.close()
+    assert box["task"] is None
+    assert steps == ["settled", "finally ran"] and [type(f) for f in failures] == [asyncio.CancelledError]
+
+
+@pytest.mark.parametrize("new_loop", _loops())
+def test_a_cancel_asked_in_the_first_step_reaches_the_coroutine_and_failed(new_loop):
+    failures: list[BaseException] = []
+    steps: list[str] = []
+
+    async def cancels_itself() -> None:
+        asyncio.current_task().cancel()  # type: ignore[union-attr]  # asked of the stand-in
+        try:
+            await asyncio.sleep(5)
+            steps.append("not cancelled")
+        finally:
+            steps.append("finally ran")
+
+    loop = new_loop()
+    loop.call_soon(lambda: eager.start(cancels_itself(), print, failures.append))
+    try:
+        loop.run_until_complete(asyncio.sleep(0.1))
+    finally:
+        loop.close()
+    assert steps == ["finally ran"] and [type(f) for f in failures] == [asyncio.CancelledError]

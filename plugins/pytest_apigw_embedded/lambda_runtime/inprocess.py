@@ -11,8 +11,16 @@ own thread, for at most :data:`HANDOFF_WAIT` (a poll on the pool's pipe of finis
 loop wake-up, no future, no Task step), which is how most handlers are answered. A handler
 still running then is followed the asynchronous way (the loop serves other requests meanwhile),
 so one that calls an API of the same backend (its own URL, ``@connections``) costs that wait
-once and never deadlocks the gateway; a function that outlasted the wait is not waited for on
-its next :data:`SKIP_AFTER_SLOW` calls.
+once and never deadlocks the gateway; a function whose handler itself outlasted the wait (not
+one whose thread was merely scheduled late) is not waited for on its next :data:`SKIP_AFTER_SLOW`
+calls.
+
+With several connections open (the server says so: ``eager.start(..., batch=True)``), the
+invocations of one loop turn are gathered and handed over at its end (:meth:`_flush`): one batch
+to one handler thread (one wake-up each way), one wait for all of them, the answers passed on in
+order through resumable futures (:class:`_Handoff`: the request's coroutine is stepped on without
+a Task). Those still running after the wait are followed asynchronously, and those queued behind
+a running one in its batch are queued again on their own, so any free thread takes them.
 
 A function's layers (``layers.py``) are extracted once and their Python folders put on
 ``sys.path`` before its handler is imported, after its own code, as on Lambda; they are taken off
@@ -41,10 +49,17 @@ from pytest_apigw_embedded.lambda_runtime.context import (
 )
 from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult, handler_traceback
-from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads
+from pytest_apigw_embedded.lambda_runtime.threads import (
+    ABANDONED,
+    FINISHED,
+    QUEUED,
+    RUNNING,
+    HandlerThreads,
+    Job,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from pytest_apigw.spec.function import Function, Handler
 
@@ -74,6 +89,55 @@ def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[
             error_message=f"Runtime exited during the invocation: {type(exc).__name__}({exc})",
             traceback=handler_traceback(exc), logs=lines,
         )
+
+
+class _Handoff(asyncio.Future):  # type: ignore[type-arg]
+    """An invocation's result as the event loop gets it. Resumable (``server/eager.py``): a
+    request's coroutine waiting on it is stepped on by :meth:`settle`, without a Task."""
+
+    eager_resumable = True
+    #: Set by the eager runner while a coroutine waits on this future.
+    resume: Callable[[], None] | None = None
+    #: The timeout timer of an invocation followed asynchronously.
+    timer: asyncio.TimerHandle | None = None
+
+    def settle(self, result: InvokeResult) -> None:
+        """Set ``result`` (unless cancelled meanwhile) and step on the waiting coroutine; call it
+        from a loop callback."""
+        if self.done():
+            return
+        if self.timer is not None:
+            self.timer.cancel()
+        self.set_result(result)
+        resume = self.resume
+        if resume is not None:
+            self.resume = None
+            resume()
+
+    def fail(self, exc: BaseException) -> None:
+        """:meth:`settle` with an exception for the waiting coroutine."""
+        if self.done():
+            return
+        self.set_exception(exc)
+        resume = self.resume
+        if resume is not None:
+            self.resume = None
+            resume()
+
+
+class _Call:
+    """One invocation on its way: the pool's job, the future, what its timeout needs."""
+
+    __slots__ = ("job", "handoff", "function", "timeout", "started", "lines")
+
+    def __init__(self, job: Job, handoff: _Handoff, function: Function, timeout: float, started: float,
+                 lines: list[str]) -> None:
+        self.job = job
+        self.handoff = handoff
+        self.function = function
+        self.timeout = timeout
+        self.started = started
+        self.lines = lines
 
 
 def _same_module(origin: str, where: str) -> bool:
@@ -116,6 +180,8 @@ class InProcessRuntime:
         self._layer_paths: dict[str, set[Function]] = {}
         #: Calls left to make without the hand-off wait, per function that outlasted it.
         self._skip_wait: dict[Function, int] = {}
+        #: Invocations of the current loop turn, handed off together at its end (``_flush``).
+        self._batches: dict[asyncio.AbstractEventLoop, list[_Call]] = {}
         environ.install()
         logging.getLogger().addHandler(logs.HANDLER)
 
@@ -156,46 +222,107 @@ class InProcessRuntime:
         lines: list[str] = []
         logs.capture_console()  # print() and stderr into this invocation's log lines
         run = contextvars.copy_context().run
-        job = self._threads.submit(run, (_call, handler, event, context, variables, lines))
-        skip = self._skip_wait.get(function)
-        if skip:
-            self._skip_wait[function] = skip - 1
-        elif self._threads.wait(job, min(HANDOFF_WAIT, timeout)):
-            result: InvokeResult = job.result
-            return result
-        else:
-            self._skip_wait[function] = SKIP_AFTER_SLOW
+        job = Job(run, (_call, handler, event, context, variables, lines), None)
         loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[InvokeResult] = loop.create_future()
+        skip = self._skip_wait.get(function)
+        batch = self._batches.get(loop)
+        if batch is None and not skip and not getattr(asyncio.current_task(loop), "eager_batch", False):
+            # one request at a time: wait here (no future, no loop turn); most are answered so
+            self._threads.submit_job(job)
+            wait = min(HANDOFF_WAIT, timeout)
+            if self._threads.wait(job, wait):
+                answered: InvokeResult = job.result
+                return answered
+            if job.state == RUNNING and time.monotonic() - job.started >= wait / 2:
+                self._skip_wait[function] = SKIP_AFTER_SLOW  # the handler itself is slow
+            skip = -1  # submitted: follow it
+        handoff = _Handoff(loop=loop)
+        call = _Call(job, handoff, function, timeout, started, lines)
+        if skip:  # slow lately (no hand-off wait), or outlasted it: the asynchronous way
+            if skip > 0:
+                self._skip_wait[function] = skip - 1
+                self._threads.submit_job(job)
+            self._follow(call, loop)
+        else:  # handed over with this loop turn's other invocations (``_flush``)
+            if batch is None:
+                self._batches[loop] = batch = []
+                loop.call_soon(self._flush, loop)
+            batch.append(call)
+        try:
+            result: InvokeResult = await handoff
+        except asyncio.CancelledError:  # the client or the deployment went away: abandon it too
+            self._threads.abandon(job)
+            raise
+        return result
 
-        def settle(result: InvokeResult) -> None:
-            if not waiter.done():
-                waiter.set_result(result)
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The hand-off of this loop turn's invocations: one batch to one handler thread, a
+        wait of at most :data:`HANDOFF_WAIT` in this thread, the answers passed on in order;
+        invocations still running (or queued behind one) are then followed asynchronously."""
+        batch = self._batches.pop(loop)
+        jobs = [call.job for call in batch]
+        try:
+            self._threads.submit_batch(jobs)
+        except RuntimeError as exc:  # the pool is closed: each request fails as a submit would
+            for call in batch:
+                call.handoff.fail(exc)
+            return
+        wait = HANDOFF_WAIT
+        for call in batch:
+            if call.timeout < wait:
+                wait = call.timeout
+        if self._threads.wait_all(jobs, wait):
+            for call in batch:
+                if call.job.state == FINISHED:  # not abandoned (its request was cancelled)
+                    self._settle(call.handoff, call.job.result)
+            return
+        now = time.monotonic()
+        busy = any(job.state == RUNNING for job in jobs)
+        for call in batch:
+            job = call.job
+            if job.state == FINISHED:
+                self._settle(call.handoff, job.result)
+                continue
+            if job.state == ABANDONED:  # its request was cancelled meanwhile
+                continue
+            if job.state == RUNNING and now - job.started >= wait / 2:
+                # the handler itself outlasted the wait (not a thread scheduled late)
+                self._skip_wait[call.function] = SKIP_AFTER_SLOW
+            elif busy and job.state == QUEUED:  # behind a slow one: any free thread may take it
+                self._threads.requeue(job)
+            self._follow(call, loop)
+
+    @staticmethod
+    def _settle(handoff: _Handoff, result: InvokeResult) -> None:
+        try:
+            handoff.settle(result)
+        except Exception as exc:  # noqa: BLE001 - one answer failing must not strand the batch
+            handoff.get_loop().call_exception_handler(
+                {"message": "passing on a Lambda result failed", "exception": exc})
+
+    def _follow(self, call: _Call, loop: asyncio.AbstractEventLoop) -> None:
+        """Follow ``call`` the asynchronous way: its result passed to the loop when it comes,
+        a timed-out answer (and the job abandoned) at its timeout."""
+        job, handoff = call.job, call.handoff
 
         def done(result: InvokeResult) -> None:
-            loop.call_soon_threadsafe(settle, result)
+            loop.call_soon_threadsafe(self._settle, handoff, result)
 
         if not self._threads.then(job, done):  # finished just now
-            finished: InvokeResult = job.result
-            return finished
+            self._settle(handoff, job.result)
+            return
+        timeout, lines = call.timeout, call.lines
 
         def expire() -> None:
-            if waiter.done():
+            if handoff.done():
                 return
             self._threads.abandon(job)  # never runs later; a running one's thread is written off
-            waiter.set_result(InvokeResult(
+            self._settle(handoff, InvokeResult(
                 timed_out=True, error_type="Sandbox.Timedout",
                 error_message=f"Task timed out after {timeout:.2f} seconds", logs=list(lines),
             ))
 
-        timer = loop.call_later(max(0.0, started + timeout - time.monotonic()), expire)
-        try:
-            return await waiter
-        except asyncio.CancelledError:  # the client or the deployment went away: abandon it too
-            self._threads.abandon(job)
-            raise
-        finally:
-            timer.cancel()
+        handoff.timer = loop.call_later(max(0.0, call.started + timeout - time.monotonic()), expire)
 
     async def release(self, functions: Iterable[Function]) -> None:
         """Forget what was prepared for ``functions`` (no deployment uses them any more), so the

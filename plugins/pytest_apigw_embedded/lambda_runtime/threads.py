@@ -37,7 +37,7 @@ QUEUED, RUNNING, FINISHED, ABANDONED = range(4)
 class Job:
     """One submitted call; :meth:`HandlerThreads.abandon` takes it back."""
 
-    __slots__ = ("fn", "args", "done", "state", "thread", "result")
+    __slots__ = ("fn", "args", "done", "state", "thread", "result", "started")
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...],
                  done: Callable[[Any], None] | None) -> None:
@@ -48,6 +48,8 @@ class Job:
         self.thread: threading.Thread | None = None
         #: What ``fn`` returned, once ``state`` is FINISHED.
         self.result: Any = None
+        #: ``time.monotonic()`` when a worker began it (0.0 while queued).
+        self.started = 0.0
 
 
 class PipeQueue:
@@ -102,6 +104,11 @@ class HandlerThreads:
         """Run ``fn(*args)`` on a worker and pass its result to ``done`` (in that worker), unless
         the job is abandoned first. Without ``done``, :meth:`wait` and :meth:`then` follow it."""
         job = Job(fn, args, done)
+        self.submit_job(job)
+        return job
+
+    def submit_job(self, job: Job) -> None:
+        """:meth:`submit` for a :class:`Job` made by the caller."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the handler thread pool is closed")
@@ -110,7 +117,52 @@ class HandlerThreads:
             else:
                 self._idle -= 1
         self._jobs.put(job)
-        return job
+
+    def submit_batch(self, jobs: list[Job]) -> None:
+        """Hand ``jobs`` (made with :class:`Job`, ``done`` None) to one worker, to run in order
+        with a single wake-up each way: the worker notes the whole batch finished once, after
+        the last. :meth:`wait_all` waits for them; :meth:`requeue` hands a job still queued
+        behind a slow one to another thread."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the handler thread pool is closed")
+            if self._idle <= 0 and len(self._healthy) < self._max:
+                self._spawn()
+            else:
+                self._idle -= 1
+        self._jobs.put(jobs)
+
+    def requeue(self, job: Job) -> None:
+        """Queue ``job`` (still queued in a batch) on its own too: whichever thread reaches it
+        first runs it, the other passes it by."""
+        with self._lock:
+            if job.state != QUEUED or self._closed:
+                return
+            if self._idle <= 0 and len(self._healthy) < self._max:
+                self._spawn()
+            else:
+                self._idle -= 1
+        self._jobs.put(job)
+
+    def wait_all(self, jobs: list[Job], timeout: float) -> bool:
+        """Block this thread up to ``timeout`` seconds for every job of ``jobs`` to finish (or
+        be abandoned); True when they have (as :meth:`wait`, for one caller thread)."""
+        end = 0.0
+        poller = None
+        for job in jobs:
+            while job.state < FINISHED:  # QUEUED or RUNNING
+                if poller is None:
+                    poller = select.poll()
+                    poller.register(self._finished_read, select.POLLIN)
+                    end = time.monotonic() + timeout
+                left = end - time.monotonic()
+                if left <= 0 or not poller.poll(left * 1000):
+                    return False
+                try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
+                    os.read(self._finished_read, 4096)
+                except BlockingIOError:
+                    pass
+        return True
 
     def wait(self, job: Job, timeout: float) -> bool:
         """Block this thread up to ``timeout`` seconds for ``job`` to finish; True when it has
@@ -165,15 +217,21 @@ class HandlerThreads:
         asyncio.set_event_loop(loop)
         try:
             while True:
-                job = self._jobs.get()
-                if job is _STOP:
+                item = self._jobs.get()
+                if item is _STOP:
                     return
+                if item.__class__ is list:
+                    if not self._run_batch(item, me):
+                        return
+                    continue
+                job, item = item, None
                 with self._lock:
-                    if job.state == ABANDONED:  # answered while queued: never runs
+                    if job.state != QUEUED:  # answered while queued, or run from its batch
                         self._idle += 1
                         job = None
                         continue
                     job.state, job.thread = RUNNING, me
+                job.started = time.monotonic()
                 result = job.fn(*job.args)
                 with self._lock:
                     if job.state == ABANDONED:  # written off meanwhile: a replacement exists
@@ -186,10 +244,7 @@ class HandlerThreads:
                         self._idle += 1  # before the next get() (no lock taken in between)
                 if done is None:
                     job = result = None  # an idle thread holds no handler, event or result
-                    try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
-                        os.write(self._finished_write, b"\0")
-                    except BlockingIOError:  # a full pipe already tells the waiter to look
-                        pass
+                    self._notify()
                     continue
                 with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
                     done(result)
@@ -199,6 +254,42 @@ class HandlerThreads:
         finally:
             asyncio.set_event_loop(None)
             loop.close()
+
+    def _notify(self) -> None:
+        try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
+            os.write(self._finished_write, b"\0")
+        except BlockingIOError:  # a full pipe already tells the waiter to look
+            pass
+
+    def _run_batch(self, jobs: list[Any], me: threading.Thread) -> bool:
+        """Run the jobs of a batch still queued, in order; False when this thread was written
+        off (one of them was abandoned while it ran)."""
+        notify = False
+        for job in jobs:
+            with self._lock:
+                if job.state != QUEUED:  # abandoned, or taken by another thread (requeued)
+                    continue
+                job.state, job.thread = RUNNING, me
+            job.started = time.monotonic()
+            result = job.fn(*job.args)
+            with self._lock:
+                if job.state == ABANDONED:
+                    self._written_off.discard(me)
+                    return False
+                job.result = result
+                job.state, done = FINISHED, job.done
+                job.fn = job.args = job.thread = None
+            if done is None:
+                notify = True
+            else:
+                with contextlib.suppress(RuntimeError):
+                    done(result)
+            result = done = None
+        with self._lock:
+            self._idle += 1
+        if notify:
+            self._notify()
+        return True
 
     def stats(self) -> dict[str, int]:
         """``healthy`` (counted towards ``max_workers``), ``written_off`` (still running an

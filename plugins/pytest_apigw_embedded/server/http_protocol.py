@@ -248,7 +248,10 @@ class LeanHttpProtocol(asyncio.Protocol):
             self.busy = True
             self._dispatching = True
             try:
-                task = eager.start(self.app.serve(request), partial(self._respond, request), self._failed)
+                # several connections: other requests may come in this loop turn, so a
+                # Lambda hand-off is gathered with theirs (``lambda_runtime/inprocess.py``)
+                task = eager.start(self.app.serve(request), partial(self._respond, request), self._failed,
+                                   batch=len(self.state.connections) > 1)
             finally:
                 self._dispatching = False
             if task is not None:
