@@ -2,7 +2,10 @@
 
 ``apigw-ci`` (also what the suite uses when no profile is chosen): few examples, no deadline,
 derandomized, no example database; ``apigw-thorough``: many examples and every health check but
-``too_slow`` (deploying and calling real APIs is slow by nature). Choose with
+``too_slow`` (deploying and calling real APIs is slow by nature); ``apigw-wiring``: the explicit
+examples and one generated example of a few requests, for checking a backend's provisioning and
+its declared gaps rather than the gateway's behaviour (this project's own run on MiniStack uses it;
+the embedded run, with ``apigw-ci``, checks the behaviour). Choose with
 ``pytest --apigw --hypothesis-profile=apigw-thorough``. A project's
 own ``ci``/``thorough`` profiles are left alone.
 
@@ -27,6 +30,7 @@ _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_
 #: profile is never replaced.
 CI = "apigw-ci"
 THOROUGH = "apigw-thorough"
+WIRING = "apigw-wiring"
 
 settings.register_profile(
     CI, max_examples=12, deadline=None, derandomize=True, database=None,
@@ -34,6 +38,10 @@ settings.register_profile(
 )
 settings.register_profile(
     THOROUGH, max_examples=400, deadline=None, suppress_health_check=_SLOW, print_blob=True,
+)
+settings.register_profile(
+    WIRING, max_examples=1, deadline=None, derandomize=True, database=None,
+    suppress_health_check=_SLOW, print_blob=True, phases=[p for p in Phase if p is not Phase.shrink],
 )
 
 #: Hypothesis's own ``ci`` profile (the object it registers at import, before any conftest can
@@ -44,9 +52,12 @@ _HYPOTHESIS_CI = getattr(importlib.import_module("hypothesis._settings"), "CI", 
 #: The backend whose deployments cost nothing (every other one is "external").
 EMBEDDED = "embedded"
 #: Examples per property on an external backend, per profile of the suite.
-EXTERNAL_EXAMPLES = {CI: 3, THOROUGH: 40}
+EXTERNAL_EXAMPLES = {CI: 3, THOROUGH: 40, WIRING: 1}
 #: How many requests (or scripted results) one generated deployment serves: (embedded, external).
 PER_DEPLOYMENT = (4, 12)
+#: The same, for the profiles that serve fewer (``apigw-wiring``: every case's wiring, each
+#: deployment asked a few requests; its cases' explicit examples run first, as in every profile).
+PROFILE_PER_DEPLOYMENT = {WIRING: (4, 5)}
 
 _selected = {"backend": EMBEDDED}
 
@@ -63,8 +74,8 @@ def external() -> bool:
 
 
 def per_deployment() -> int:
-    """Requests each generated deployment serves on the selected backend."""
-    embedded, other = PER_DEPLOYMENT
+    """Requests each generated deployment serves on the selected backend (and profile)."""
+    embedded, other = PROFILE_PER_DEPLOYMENT.get(settings.get_current_profile_name(), PER_DEPLOYMENT)
     return other if external() else embedded
 
 
