@@ -100,6 +100,51 @@ def test_a_slow_invocation_does_not_hold_back_the_rest_of_its_batch(loop: LoopTh
         loop.run(runtime.close())
 
 
+def test_a_batch_whose_thread_starts_late_does_not_keep_its_rest_behind_a_hung_first(
+        loop: LoopThread, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy machine the batch's thread may not have begun when the hand-off wait ends: every
+    job still queued is then offered to any free thread, so one behind a hung handler runs now
+    (it once stayed behind it until the hung one ended, past its own timeout)."""
+    from pytest_apigw_embedded.lambda_runtime import threads
+
+    run_batch = threads.HandlerThreads._run_batch
+
+    def late(self: threads.HandlerThreads, jobs: list[Any], me: threading.Thread) -> bool:
+        time.sleep(0.05)  # scheduled late: the loop's 2 ms wait is over before the batch starts
+        return run_batch(self, jobs, me)
+
+    monkeypatch.setattr(threads.HandlerThreads, "_run_batch", late)
+    release = threading.Event()
+
+    def hangs(event, context):
+        release.wait(10)
+        return "late"
+
+    hung = Function("Hangs", handler=hangs, timeout=5)
+    quick = Function("Quick", handler=lambda event, context: "quick")
+    runtime = InProcessRuntime()
+
+    async def burst() -> tuple[object, bool]:
+        loop_ = asyncio.get_running_loop()
+        first: asyncio.Future[Any] = loop_.create_future()
+        second: asyncio.Future[Any] = loop_.create_future()
+
+        def kick() -> None:
+            eager.start(runtime.invoke(hung, {}), first.set_result, first.set_exception, batch=True)
+            eager.start(runtime.invoke(quick, {}), second.set_result, second.set_exception, batch=True)
+
+        loop_.call_soon(kick)
+        answered = await asyncio.wait_for(second, 3)
+        return answered.payload, first.done()
+
+    try:
+        payload, hung_done = loop.run(burst())
+        assert payload == "quick" and not hung_done
+    finally:
+        release.set()
+        loop.run(runtime.close())
+
+
 def test_a_timeout_in_a_batch_answers_timed_out_and_the_others_normally(loop: LoopThread) -> None:
     release = threading.Event()
 

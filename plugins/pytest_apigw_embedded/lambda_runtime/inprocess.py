@@ -277,7 +277,6 @@ class InProcessRuntime:
                     self._settle(call.handoff, call.job.result)
             return
         now = time.monotonic()
-        busy = any(job.state == RUNNING for job in jobs)
         for call in batch:
             job = call.job
             if job.state == FINISHED:
@@ -288,7 +287,10 @@ class InProcessRuntime:
             if job.state == RUNNING and now - job.started >= wait / 2:
                 # the handler itself outlasted the wait (not a thread scheduled late)
                 self._skip_wait[call.function] = SKIP_AFTER_SLOW
-            elif busy and job.state == QUEUED:  # behind a slow one: any free thread may take it
+            elif job.state == QUEUED:
+                # Behind a slow one, or its thread not started yet (a busy machine): any free
+                # thread may take it. Without this, a batch whose thread had not begun when the
+                # wait ended kept its later jobs behind the first one even if that one hung.
                 self._threads.requeue(job)
             self._follow(call, loop)
 
