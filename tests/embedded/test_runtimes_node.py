@@ -196,20 +196,17 @@ def test_four_concurrent_slow_requests_run_on_four_instances_at_once(apigw):
     results = []
 
     def call():
-        results.append(httpx.get(f"{deployment.url}/Slow?ms=800", timeout=30).json())
+        results.append(httpx.get(f"{deployment.url}/Slow?ms=1500", timeout=30).json())
 
-    started = time.perf_counter()
     threads = [threading.Thread(target=call) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
     assert len(results) == 4 and len({r["pid"] for r in results}) == 4
-    # Overlapping, not one after the other: about one handler time (plus three cold starts).
+    # Overlapping, not one after the other: every handler began before the first one ended (1.5 s
+    # leaves room for three cold starts on a loaded 2-core machine; no wall-clock bound asserted).
     assert max(r["started"] for r in results) < min(r["ended"] for r in results)
-    assert elapsed < 0.8 * 4  # one after the other would take at least 3.2 s (no tighter bound:
-    # a loaded 2-core machine starts three Node processes slowly; the overlap above is the proof)
     assert instances(deployment, slow).started == 4
 
 
