@@ -40,8 +40,8 @@ def _long(item: object) -> bool:
 
 def pytest_collection_modifyitems(config: object, items: list) -> None:
     """Modules with long tests first, each module's tests kept together (issue 13). Under xdist
-    (``-n 2``, with ``--maxschedchunk=2`` from pyproject's addopts: tests are handed out two at a
-    time) the long tests are spread over both workers while the many short ones fill the end, so
+    (``-n 3``, with ``--maxschedchunk=2`` from pyproject's addopts: tests are handed out two at a
+    time) the long tests are spread over the workers while the many short ones fill the end, so
     no worker sits idle behind another's last long test; in one process the order changes nothing
     but when the long tests run."""
     long_modules = {getattr(item, "module", None) for item in items if _long(item)}
