@@ -32,6 +32,7 @@ from benchmarks.common import (
     paired,
     rate_row,
     ratio_range,
+    stop_server,
 )
 
 BODY = b'{"message":"hello","path":"/items/42"}'
@@ -163,12 +164,7 @@ class RawServer:
         self.url = f"http://{LOOPBACK}:{self.port}/items/42"
 
     def close(self) -> None:
-        async def stop() -> None:
-            self.server.close()
-            await self.server.wait_closed()
-
-        self.thread.run(stop())
-        self.thread.stop()
+        stop_server(self.thread, self.server)
 
 
 @bench("floor", order=0)

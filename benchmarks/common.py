@@ -497,3 +497,13 @@ def stop_process(proc: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
 
 
 PYTHON = sys.executable
+
+
+def stop_server(thread: LoopThread, server: Any) -> None:
+    """Close ``server`` (an asyncio server made on ``thread``'s loop), then stop the thread."""
+    async def stop() -> None:
+        server.close()
+        await server.wait_closed()
+
+    thread.run(stop())
+    thread.stop()

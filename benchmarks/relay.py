@@ -14,7 +14,7 @@ import asyncio
 import socket
 from typing import Any
 
-from benchmarks.common import LOOPBACK, LoopThread
+from benchmarks.common import LOOPBACK, LoopThread, stop_server
 
 
 def _write(transport: Any, data: bytes) -> None:
@@ -90,9 +90,4 @@ class ByteRelay:
         return f"http://{LOOPBACK}:{self.port}{path}"
 
     def close(self) -> None:
-        async def stop() -> None:
-            self.server.close()
-            await self.server.wait_closed()
-
-        self.thread.run(stop())
-        self.thread.stop()
+        stop_server(self.thread, self.server)

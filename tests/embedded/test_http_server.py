@@ -200,25 +200,32 @@ def test_destroy_lets_an_answer_in_flight_finish(apigw):
         httpx.get(f"{deployment.url}/a/1", timeout=2)
 
 
-def test_a_handler_calling_its_own_api_does_not_deadlock(apigw):
-    """The loop waits for a handler only briefly in its own thread (``HANDOFF_WAIT``), then
-    serves other requests: a handler that calls the same deployment (here nested twice) is
-    answered, the wait costing at most a few milliseconds per level."""
-    assert inprocess.HANDOFF_WAIT < 0.1
+def _deploy_reentrant(apigw, name: str, *, inner_timeout: float, timeout: float):
+    """``GET /call/{depth}``: a handler that calls its own deployment ``depth`` levels deep and
+    answers ``"2>1>bottom"`` for depth 2."""
     base: list[str] = []
 
     def outer(event, context):
         depth = int(event["pathParameters"]["depth"])
         if depth == 0:
             return {"statusCode": 200, "body": "bottom"}
-        inner = httpx.get(f"{base[0]}/call/{depth - 1}", timeout=5)
+        inner = httpx.get(f"{base[0]}/call/{depth - 1}", timeout=inner_timeout)
         return {"statusCode": 200, "body": f"{depth}>{inner.text}"}
 
-    api = HttpApi("Reentrant")
+    api = HttpApi(name)
     api.add_routes(path="/call/{depth}", methods=["GET"], integration=LambdaProxyIntegration(
-        handler=Function("Outer", handler=outer, timeout=10)))
+        handler=Function(f"{name}Fn", handler=outer, timeout=timeout)))
     deployment = apigw.deploy(api)
     base.append(deployment.url)
+    return deployment
+
+
+def test_a_handler_calling_its_own_api_does_not_deadlock(apigw):
+    """The loop waits for a handler only briefly in its own thread (``HANDOFF_WAIT``), then
+    serves other requests: a handler that calls the same deployment (here nested twice) is
+    answered, the wait costing at most a few milliseconds per level."""
+    assert inprocess.HANDOFF_WAIT < 0.1
+    deployment = _deploy_reentrant(apigw, "Reentrant", inner_timeout=5, timeout=10)
     started = time.monotonic()
     response = httpx.get(f"{deployment.url}/call/2", timeout=20)
     assert (response.status_code, response.text) == (200, "2>1>bottom")
@@ -344,20 +351,7 @@ def test_a_slow_handler_does_not_hold_back_the_others_of_its_batch(deployment):
 def test_concurrent_handlers_calling_their_own_api_never_deadlock(apigw):
     """Eight connections at once, each handler calling the same deployment (the batched hand-off
     with slow handlers in its batches, their neighbours requeued): every request is answered."""
-    base: list[str] = []
-
-    def outer(event, context):
-        depth = int(event["pathParameters"]["depth"])
-        if depth == 0:
-            return {"statusCode": 200, "body": "bottom"}
-        inner = httpx.get(f"{base[0]}/call/{depth - 1}", timeout=10)
-        return {"statusCode": 200, "body": f"{depth}>{inner.text}"}
-
-    api = HttpApi("ReentrantMany")
-    api.add_routes(path="/call/{depth}", methods=["GET"], integration=LambdaProxyIntegration(
-        handler=Function("OuterMany", handler=outer, timeout=20)))
-    deployment = apigw.deploy(api)
-    base.append(deployment.url)
+    deployment = _deploy_reentrant(apigw, "ReentrantMany", inner_timeout=10, timeout=20)
     answers: list[tuple[int, str]] = []
     lock = threading.Lock()
 

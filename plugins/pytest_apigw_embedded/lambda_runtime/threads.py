@@ -112,10 +112,7 @@ class HandlerThreads:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the handler thread pool is closed")
-            if self._idle <= 0 and len(self._healthy) < self._max:
-                self._spawn()
-            else:
-                self._idle -= 1
+            self._claim_worker()
         self._jobs.put(job)
 
     def submit_batch(self, jobs: list[Job]) -> None:
@@ -126,10 +123,7 @@ class HandlerThreads:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the handler thread pool is closed")
-            if self._idle <= 0 and len(self._healthy) < self._max:
-                self._spawn()
-            else:
-                self._idle -= 1
+            self._claim_worker()
         self._jobs.put(jobs)
 
     def requeue(self, job: Job) -> None:
@@ -138,11 +132,16 @@ class HandlerThreads:
         with self._lock:
             if job.state != QUEUED or self._closed:
                 return
-            if self._idle <= 0 and len(self._healthy) < self._max:
-                self._spawn()
-            else:
-                self._idle -= 1
+            self._claim_worker()
         self._jobs.put(job)
+
+    def _claim_worker(self) -> None:
+        """Count one idle worker as taken by the item about to be queued, or start one more
+        (up to ``max_workers``) when none is idle. Called with ``_lock`` held."""
+        if self._idle <= 0 and len(self._healthy) < self._max:
+            self._spawn()
+        else:
+            self._idle -= 1
 
     def wait_all(self, jobs: list[Job], timeout: float) -> bool:
         """Block this thread up to ``timeout`` seconds for every job of ``jobs`` to finish (or
