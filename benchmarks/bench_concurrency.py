@@ -19,16 +19,8 @@ from typing import Any
 
 from benchmarks.apis import TARGET_PATH, make_api
 from benchmarks.bench_floor import RawServer
-from benchmarks.common import (
-    HERE,
-    PYTHON,
-    Result,
-    Settings,
-    Throughput,
-    bench,
-    median,
-    server_usage,
-)
+from benchmarks.common import HERE, Result, Settings, Throughput, bench, median, server_usage
+from benchmarks.processes import PYTHON
 
 CONNECTIONS = (1, 4, 16)
 

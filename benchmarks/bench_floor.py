@@ -22,7 +22,6 @@ from typing import Any
 
 from benchmarks.common import (
     LOOPBACK,
-    LoopThread,
     Result,
     Settings,
     bench,
@@ -32,8 +31,8 @@ from benchmarks.common import (
     paired,
     rate_row,
     ratio_range,
-    stop_server,
 )
+from benchmarks.processes import LoopThread, stop_server
 
 BODY = b'{"message":"hello","path":"/items/42"}'
 HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]

@@ -17,20 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.apis import RESPONSE_BODY, TARGET_PATH, route_shapes
-from benchmarks.common import (
-    LOOPBACK,
-    PYTHON,
-    Result,
-    Settings,
-    bench,
-    clock,
-    free_port,
-    rate_row,
-    run_client,
-    start_process,
-    stop_process,
-    wait_http,
-)
+from benchmarks.common import LOOPBACK, Result, Settings, bench, clock, rate_row, run_client
+from benchmarks.processes import PYTHON, free_port, start_process, stop_process, wait_http
 
 ROUTES = 50
 HANDLER_SOURCE = f"""

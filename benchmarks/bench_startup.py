@@ -23,7 +23,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from benchmarks.common import PYTHON, ROOT, Client, Result, Settings, bench, clock, median
+from benchmarks.common import ROOT, Client, Result, Settings, bench, clock, median
+from benchmarks.processes import PYTHON
 
 FIRST_DEPLOY_TEST = textwrap.dedent('''
     import json, os, sys, time

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from benchmarks.common import LoopThread, Result, Settings, Usage, bench, clock, median, no_gc, server_usage
+from benchmarks.common import Result, Settings, Usage, bench, clock, median, no_gc, server_usage
+from benchmarks.processes import LoopThread
 
 MESSAGE = json.dumps({"action": "echo", "text": "hello"})
 

@@ -14,7 +14,8 @@ import asyncio
 import socket
 from typing import Any
 
-from benchmarks.common import LOOPBACK, LoopThread, stop_server
+from benchmarks.common import LOOPBACK
+from benchmarks.processes import LoopThread, stop_server
 
 
 def _write(transport: Any, data: bytes) -> None:
