@@ -104,21 +104,19 @@ class _Handoff(asyncio.Future):  # type: ignore[type-arg]
     def settle(self, result: InvokeResult) -> None:
         """Set ``result`` (unless cancelled meanwhile) and step on the waiting coroutine; call it
         from a loop callback."""
-        if self.done():
-            return
-        if self.timer is not None:
-            self.timer.cancel()
-        self.set_result(result)
-        resume = self.resume
-        if resume is not None:
-            self.resume = None
-            resume()
+        if not self.done():
+            self.set_result(result)
+            self._resume()
 
     def fail(self, exc: BaseException) -> None:
         """:meth:`settle` with an exception for the waiting coroutine."""
-        if self.done():
-            return
-        self.set_exception(exc)
+        if not self.done():
+            self.set_exception(exc)
+            self._resume()
+
+    def _resume(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
         resume = self.resume
         if resume is not None:
             self.resume = None

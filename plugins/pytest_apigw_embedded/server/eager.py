@@ -118,6 +118,15 @@ def _step(loop: asyncio.AbstractEventLoop, pending: _PendingTask, context: conte
         asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
 
 
+def _finish(finished: tuple[bool, Any], done: Callable[[Any], None],
+            failed: Callable[[BaseException], None]) -> None:
+    """Pass what :func:`_step` returned for a coroutine that ended to ``done`` or ``failed``."""
+    if finished[0]:
+        done(finished[1])
+    else:
+        failed(finished[1])
+
+
 def start(
     coro: Coroutine[Any, Any, T], done: Callable[[T], None], failed: Callable[[BaseException], None],
     *, batch: bool = False,
@@ -146,11 +155,8 @@ def start(
         return task
     pending = _PendingTask(batch)
     finished, waiting = _step(loop, pending, context, coro)
-    if finished is not None:  # answered in the first step: no Task at all
-        if finished[0]:
-            done(finished[1])
-        else:
-            failed(finished[1])
+    if finished is not None:  # answered in the first step: no Task, no stepper
+        _finish(finished, done, failed)
         return None
     return _Stepper(coro, context, loop, done, failed, pending).waits_on(waiting)
 
@@ -192,10 +198,7 @@ class _Stepper:
         """The step after a resumable future."""
         finished, waiting = _step(self.loop, self.pending, self.context, self.coro)
         if finished is not None:  # answered: no Task at all
-            if finished[0]:
-                self.done(finished[1])
-            else:
-                self.failed(finished[1])
+            _finish(finished, self.done, self.failed)
             return None
         return self.waits_on(waiting)
 
