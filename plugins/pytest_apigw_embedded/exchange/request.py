@@ -28,7 +28,7 @@ def new_request_id() -> str:
     return "%07x-%07x=" % (RANDOM.getrandbits(28), RANDOM.getrandbits(28))  # noqa: UP031 - the fastest
 
 
-@dataclass
+@dataclass(slots=True)
 class GatewayRequest:
     """An incoming request: method, paths, query, headers (in order, lower-cased), body."""
 
