@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_apigw_embedded.aws import ACCOUNT_ID
-from pytest_apigw_embedded.exchange.context import RequestContext, request_time
+from pytest_apigw_embedded.exchange.context import RequestContext, domain_of, request_time
 from pytest_apigw_embedded.exchange.headers import listed_in_connection
 from pytest_apigw_embedded.exchange.request import RANDOM, GatewayRequest
 from pytest_apigw_embedded.lambda_events.body import encode_body
@@ -51,7 +51,7 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
     ip = request.source_ip
     # what API Gateway sets itself (``forwarded_headers``'s ``_ADDED``, lower-cased)
     headers["content-length"] = str(len(request.body))
-    headers["x-amzn-trace-id"] = f"Root=1-{epoch_ms // 1000:08x}-{RANDOM.getrandbits(96):024x}"
+    headers["x-amzn-trace-id"] = "Root=1-%08x-%024x" % (epoch_ms // 1000, RANDOM.getrandbits(96))  # noqa: UP031
     headers["x-forwarded-for"] = f"{forwarded_for}, {ip}" if forwarded_for else ip
     headers["x-forwarded-port"] = str(request.port)
     headers["x-forwarded-proto"] = "http"
@@ -72,7 +72,8 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
         query = grouped(parse_query(query_string))
         if query:
             event["queryStringParameters"] = {k: ",".join(v) for k, v in query.items()}
-    domain_name, domain_prefix = ctx.domain()
+    # the Host header is in ``headers`` unless ``Connection`` named it (then ask the request)
+    domain_name, domain_prefix = ctx.domain() if connection else domain_of(headers.get("host"), ctx.api_id)
     context: dict[str, Any] = {
         "accountId": ACCOUNT_ID,
         "apiId": ctx.api_id,
