@@ -49,7 +49,7 @@ def http_date() -> bytes:
 
 
 def _date() -> tuple[int, str, bytes]:
-    """``(second, date text, b"date: <text>\r\n")``, computed once per second."""
+    """``(second, date text, b"date: <text>\\r\\n")``, computed once per second."""
     global _date_cache
     now = int(time.time())
     if _date_cache[0] != now:
@@ -81,14 +81,11 @@ def header_lines(headers: list[tuple[str, str]]) -> bytes | str:
     return encoded
 
 
-def response_head(response: GatewayResponse, request_id: str) -> bytes:
-    """The header lines of ``response`` on the wire (lower-case names, as uvicorn wrote them),
-    with ``date``, ``content-length`` and AWS's ``apigw-requestid``."""
-    lines = header_lines(response.headers)
-    if isinstance(lines, str):  # checked already by :meth:`HttpGateway.respond`
-        raise ValueError(lines)
+def response_head(lines: bytes, body: bytes, request_id: str) -> bytes:
+    """An answer's head on the wire after the status line: its checked header ``lines``
+    (:func:`header_lines`), ``date``, ``content-length`` and AWS's ``apigw-requestid``."""
     return b"".join((lines, _date()[2],
-                     f"content-length: {len(response.body)}\r\napigw-requestid: {request_id}\r\n".encode()))
+                     f"content-length: {len(body)}\r\napigw-requestid: {request_id}\r\n".encode()))
 
 
 async def send_response(send: Send, response: GatewayResponse, request_id: str) -> None:
@@ -130,8 +127,13 @@ class HttpGateway:
         """One request off the wire through the chain; the answer as the server writes it."""
         started = time.perf_counter()
         request = GatewayRequest.from_wire(wire)
-        response = await self.respond(request, started, too_large=wire.too_large)
-        return response.status, response_head(response, request.request_id), response.body
+        record = Invocation(self.api_id, "", request.line, request_id=request.request_id)
+        if wire.too_large:
+            response = self.too_large(record)
+        else:
+            response = await self.handle(request, record)
+        response, lines = self.checked(request, response, record, started)
+        return response.status, response_head(lines, response.body, request.request_id), response.body
 
     def abandoned(self, wire: WireRequest, received: int) -> None:
         """The client left before the whole body arrived: noted, nothing invoked."""
@@ -157,22 +159,34 @@ class HttpGateway:
                       ) -> GatewayResponse:
         """limits → :meth:`handle` → response checks, recorded in the invocation log."""
         record = Invocation(self.api_id, "", request.line, request_id=request.request_id)
-        if too_large:
-            record.error = f"payload over {MAX_PAYLOAD} bytes (413)"
-            response = responses.too_large()
-        else:
-            response = await self.handle(request, record)
-        problem = header_lines(response.headers)
-        if isinstance(problem, str):  # AWS answers a malformed integration response with a 500
-            record.error = f"malformed integration response: {problem}"
+        response = self.too_large(record) if too_large else await self.handle(request, record)
+        return self.checked(request, response, record, started)[0]
+
+    @staticmethod
+    def too_large(record: Invocation) -> GatewayResponse:
+        """A body over the payload limit: 413, nothing invoked."""
+        record.error = f"payload over {MAX_PAYLOAD} bytes (413)"
+        return responses.too_large()
+
+    def checked(self, request: GatewayRequest, response: GatewayResponse, record: Invocation,
+                started: float) -> tuple[GatewayResponse, bytes]:
+        """The response checks (a malformed integration response is answered 500, as AWS does),
+        then the record completed (status, latency, access-log line) and logged; the answer and
+        its header lines on the wire (:func:`header_lines`)."""
+        lines = header_lines(response.headers)
+        if isinstance(lines, str):
+            record.error = f"malformed integration response: {lines}"
             response = responses.internal_error()
+            fixed = header_lines(response.headers)
+            assert isinstance(fixed, bytes)  # the gateway's own answer
+            lines = fixed
         record.status = response.status
         record.duration_ms = (time.perf_counter() - started) * 1000
         compiled = self.stages.by_name.get(record.stage)
         if compiled is not None and compiled.stage.access_log_format is not None:
             self.write_access_log(request, response, record, compiled.stage)
         LOG.add(record)
-        return response
+        return response, lines
 
     def write_access_log(self, request: GatewayRequest, response: GatewayResponse,
                          record: Invocation, stage: Stage) -> None:
