@@ -85,7 +85,10 @@ class LeanHttpProtocol(asyncio.Protocol):
         self.busy = False
         #: The request being answered (``busy``), and the bound method its answer goes to.
         self._answering: WireRequest | None = None
+        # bound once (each request would make them anew)
+        self._serve = app.serve
         self._answered = self._respond
+        self._on_failure = self._failed
         self._closing = False
         self._reading_paused = False
         self._writing_paused = False
@@ -263,7 +266,7 @@ class LeanHttpProtocol(asyncio.Protocol):
             try:
                 # several connections: other requests may come in this loop turn, so a
                 # Lambda hand-off is gathered with theirs (``lambda_runtime/inprocess.py``)
-                task = eager.start(self.app.serve(request), self._answered, self._failed,
+                task = eager.start(self._serve(request), self._answered, self._on_failure,
                                    batch=len(self.state.connections) > 1)
             finally:
                 self._dispatching = False
