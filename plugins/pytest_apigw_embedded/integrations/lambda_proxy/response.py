@@ -55,8 +55,11 @@ def _header_pairs(headers: Any, name: str) -> list[tuple[str, str]]:
         return []
     if not isinstance(headers, dict):
         raise MalformedResponse(f"{name} must be an object, got {type(headers).__name__}")
-    return [(k.lower() if type(k) is str else str(k).lower(), v if isinstance(v, str) else json.dumps(v))
-            for k, v in headers.items()]
+    pairs = []  # a loop, not a comprehension: cheaper for the one or two headers most results carry
+    for k, v in headers.items():
+        name = k.lower() if type(k) is str else str(k).lower()
+        pairs.append((name, v if isinstance(v, str) else json.dumps(v)))
+    return pairs
 
 
 def _json_text(result: Any) -> bytes:
