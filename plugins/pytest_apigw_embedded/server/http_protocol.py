@@ -170,11 +170,14 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._headers_done = False
 
     def on_url(self, url: bytes) -> None:
-        self._count(len(url))  # may come in pieces: each is counted once
+        self._head_size += len(url)  # may come in pieces: each is counted once
+        if self._head_size > limits.MAX_REQUEST_HEAD:
+            self._head_too_big = True
+            raise limits.HeadTooBig
         self._url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._head_size += len(value)  # ``_count`` inlined: this runs for every header
+        self._head_size += len(value)
         if self._head_size > limits.MAX_REQUEST_HEAD:
             self._head_too_big = True
             raise limits.HeadTooBig
@@ -237,12 +240,6 @@ class LeanHttpProtocol(asyncio.Protocol):
             request.body = self._body[0] if len(self._body) == 1 else b"".join(self._body)
         self._body = []
         self.pipeline.append(request)
-
-    def _count(self, size: int) -> None:
-        self._head_size += size
-        if self._head_size > limits.MAX_REQUEST_HEAD:
-            self._head_too_big = True
-            raise limits.HeadTooBig
 
     # -------------------------------------------------------------------- answering
 
