@@ -103,16 +103,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--access-log", action="store_true",
+                        help="the stage logs in the console's JSON format, a route-coverage collector on "
+                             "(the lambda_proxy_logged row)")
     args = parser.parse_args(argv)
 
     import uvloop
     from pytest_apigw_embedded.backend import EmbeddedBackend, served
     from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
+    from pytest_apigw.access_log import HTTP_JSON_FORMAT
+    from pytest_apigw.coverage.collect import Collector
+
     backend = EmbeddedBackend()
     backend.start()
+    collector = Collector()
     try:
-        app = served(backend.deploy(make_api(50))).app
+        api = make_api(50)
+        if args.access_log:
+            api.stages[0].access_log_format = HTTP_JSON_FORMAT
+        deployment = backend.deploy(api)
+        if args.access_log:
+            collector.deployed(deployment)
+            collector.start()
+        app = served(deployment).app
 
         async def invoke(function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
             return InvokeResult(payload=function.handler(event, None))
@@ -137,6 +151,8 @@ def main(argv: list[str] | None = None) -> None:
 
         rates = sorted(uvloop.run(run()))
     finally:
+        if args.access_log:
+            collector.stop()
         backend.close()
     print(f"chain CPU per request over {args.rounds} rounds of {args.requests}: best {rates[0]:.2f} µs, "
           f"first quartile {rates[len(rates) // 4]:.2f} µs, median {rates[len(rates) // 2]:.2f} µs")
