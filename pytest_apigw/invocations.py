@@ -142,7 +142,8 @@ class InvocationLog:
         self._bytes = 0
         self._lock = threading.Lock()
         self._added = 0
-        self._listeners: list[Callable[[Invocation], None]] = []
+        #: Replaced, never changed in place: ``add`` reads it without copying.
+        self._listeners: tuple[Callable[[Invocation], None], ...] = ()
 
     def add(self, invocation: Invocation) -> None:
         """Record one invocation, trimmed (the oldest are dropped past ``limit`` entries or the
@@ -157,9 +158,6 @@ class InvocationLog:
                 while items and (len(items) > self._limit or self._bytes > self._budget):
                     self._bytes -= items.popleft()[1]
             listeners = self._listeners
-            if not listeners:
-                return
-            listeners = list(listeners)
         for listener in listeners:
             listener(invocation)
 
@@ -167,12 +165,14 @@ class InvocationLog:
         """Call ``listener(invocation)`` for every invocation added from now on (in the thread
         that adds it); returns the function that unsubscribes."""
         with self._lock:
-            self._listeners.append(listener)
+            self._listeners = (*self._listeners, listener)
 
         def unsubscribe() -> None:
             with self._lock:
                 if listener in self._listeners:
-                    self._listeners.remove(listener)
+                    kept = list(self._listeners)
+                    kept.remove(listener)
+                    self._listeners = tuple(kept)
 
         return unsubscribe
 
