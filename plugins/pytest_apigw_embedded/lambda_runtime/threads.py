@@ -192,13 +192,16 @@ class HandlerThreads:
             job.done = done
             return True
 
-    def abandon(self, job: Job) -> None:
+    def abandon(self, job: Job) -> bool:
         """The caller no longer wants ``job``'s result: a queued job never runs; a running job's
-        thread is written off and replaced when work is waiting."""
+        thread is written off and replaced when work is waiting. True when the job was taken
+        back so; False when it had finished (its ``done`` is called, or has been) or was
+        abandoned already."""
         with self._lock:
             if job.state == QUEUED:
                 job.state = ABANDONED
-            elif job.state == RUNNING:
+                return True
+            if job.state == RUNNING:
                 job.state = ABANDONED
                 if job.thread is not None and job.thread in self._healthy:
                     self._healthy.discard(job.thread)
@@ -206,6 +209,8 @@ class HandlerThreads:
                     if self._idle < 0 and not self._closed:
                         self._spawn()  # takes one waiting job at once
                         self._idle += 1
+                return True
+            return False
 
     def _work(self) -> None:
         # On Lambda a handler runs in the runtime's main thread, where asyncio.get_event_loop()
