@@ -75,6 +75,7 @@ class LeanHttpProtocol(asyncio.Protocol):
             self.parser.set_dangerous_leniencies(lenient_data_after_close=True)
         self.transport: asyncio.Transport | None = None
         self._fd = -1  # the socket's descriptor: answers are written to it directly (direct_write)
+        self._own_fd = -1
         self.client: tuple[str, int] = ("127.0.0.1", 0)
         self.server_port = 0
         #: The request being received (head begun, message not complete).
@@ -107,6 +108,7 @@ class LeanHttpProtocol(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's TCPTransport
         self._fd = direct_write.socket_fd(transport)
+        self._own_fd = direct_write.own_fd(self._fd)  # for answers written from another thread
         self.state.connections.add(self)
         peer = transport.get_extra_info("peername")
         if peer:
@@ -122,6 +124,8 @@ class LeanHttpProtocol(asyncio.Protocol):
 
     def _lost(self) -> None:
         self.state.connections.discard(self)
+        direct_write.close_fd(self._own_fd)
+        self._own_fd = -1
         self._deadline = None
         if self._timer is not None:
             self._timer.cancel()
@@ -317,27 +321,29 @@ class LeanHttpProtocol(asyncio.Protocol):
         with self.lock:
             transport = self.transport
             if (request.keep_alive and not self._closing and not self.pipeline and not self._writing_paused
-                    and not self._reading_paused and self._fd >= 0 and self.current is None
+                    and not self._reading_paused and self._own_fd >= 0 and self.current is None
                     and self._timer is not None and transport is not None and not transport.is_closing()
                     and not transport.get_write_buffer_size()):
                 data = self._answer(request, response, True)
                 deadline = time.monotonic() + KEEP_ALIVE  # the clock of uvloop's and asyncio's loop.time()
                 if self._timer_at <= deadline:
-                    self.busy = False
-                    self._deadline = deadline
                     try:
-                        sent = os.write(self._fd, data)
+                        sent = os.write(self._own_fd, data)
                     except OSError:  # would block, reset: the transport's own write deals with it
                         sent = 0
-                    if sent < len(data):
+                    if sent == len(data):
+                        self.busy = False
+                        self._deadline = deadline
+                    else:  # still busy: the loop writes the rest, then goes on with the queue
                         self.loop.call_soon_threadsafe(self._write_rest, data[sent:])
                     return
         self.loop.call_soon_threadsafe(self._respond, request, response)
 
     def _write_rest(self, data: bytes) -> None:
         with self.lock:
-            if self.transport is not None and not self.transport.is_closing():
-                self.transport.write(data)
+            self._write(data)
+            self.busy = False
+            self._next()
 
     def _failed(self, exc: BaseException) -> None:
         """The app raised (a bug, or cancelled at stop): uvicorn's plain 500, then close."""
