@@ -32,8 +32,10 @@ def gated(event: dict[str, Any], context: Any) -> dict[str, Any]:
     query = event.get("queryStringParameters") or {}
     if "sleep" in query:
         time.sleep(float(query["sleep"]))
-    return {"statusCode": 200, "headers": {"content-type": "application/json"},
-            "body": json.dumps({"path": event["rawPath"], "thread": threading.current_thread().name})}
+    answer = {"path": event["rawPath"], "thread": threading.current_thread().name}
+    if "big" in query:  # more than a socket takes at once
+        answer["filler"] = "x" * int(query["big"])
+    return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(answer)}
 
 
 @pytest.fixture
@@ -175,3 +177,26 @@ def test_a_sooner_timeout_moves_the_shared_timer_and_the_connection_goes_on(apig
         assert head.startswith(b"HTTP/1.1 200 ") and json.loads(body)["path"] == "/patient"
     timed_out = [r for r in LOG.since(0) if r.api_id == deployment.api_id and r.status == 500]
     assert timed_out and "timed out after 1.00 seconds" in (timed_out[-1].error or "")
+
+
+def test_a_big_answer_the_socket_takes_in_parts_stays_ahead_of_the_next_request(deployment):
+    """The kernel takes part of the answer (the client reads nothing for a while); the loop
+    writes the rest, and a request sent meanwhile is answered only after it, whole and in order."""
+    big = 5_000_000
+    parts = urlsplit(deployment.url)
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)  # before connecting: a small window
+        sock.settimeout(20)
+        sock.connect((parts.hostname, parts.port))
+        buffer = bytearray()
+        sock.sendall(b"GET /warm HTTP/1.1\r\nHost: x\r\n\r\n")  # the first answer arms the keep-alive timer
+        assert _read(sock, buffer)[0].startswith(b"HTTP/1.1 200 ")
+        sock.sendall(f"GET /big?big={big} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        time.sleep(0.3)  # nothing read yet: the answer is stuck in part
+        sock.sendall(b"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+        head, body = _read(sock, buffer)
+        assert head.startswith(b"HTTP/1.1 200 ")
+        first = json.loads(body)
+        assert first["path"] == "/big" and len(first["filler"]) == big
+        head, body = _read(sock, buffer)
+        assert json.loads(body)["path"] == "/next" and buffer == bytearray()
