@@ -249,8 +249,8 @@ def test_many_connections_at_once(deployment):
 
 def test_a_request_that_never_waits_gets_no_task(deployment):
     """A 404 (nothing to wait for) is answered inside the read callback: the loop's task
-    factory is never called for it; nor for a request whose handler sleeps on one connection
-    (the handler's thread finishes it), while a coroutine run on the loop does get a Task."""
+    factory is never called for it; nor for a request whose handler outlasts the hand-off wait
+    (followed through a resumable future), while a coroutine run on the loop does get a Task."""
     loop = deployment.backend.loop.loop
     created: list[str] = []
 

@@ -22,16 +22,6 @@ order through resumable futures (:class:`_Handoff`: the request's coroutine is s
 a Task). Those still running after the wait are followed asynchronously, and those queued behind
 a running one in its batch are queued again on their own, so any free thread takes them.
 
-The last step of a request, on one connection (the server says so: ``eager.start(...,
-elsewhere=True)``, and no batch), when the integration marks the invocation as the request's
-last await (:data:`LAST_AWAIT`): the loop hands the call over and goes back to its sockets at
-once; the handler's thread, when the handler returns, steps the request on itself (response
-mapping, the invocation record, the answer written to the socket by the server), so neither the
-loop nor a pipe of finished jobs is woken for it. Its timeout is kept by one loop timer for all
-such calls (:class:`_Deadlines`), armed for the soonest; a call that outlasts it is answered
-from the loop, and its job taken back (:meth:`HandlerThreads.abandon`) so the handler's thread
-never answers too. A handler calling the same backend meets a free loop.
-
 A function's layers (``layers.py``) are extracted once and their Python folders put on
 ``sys.path`` before its handler is imported, after its own code, as on Lambda; they are taken off
 again when no prepared function uses them (``release``) and at :meth:`InProcessRuntime.close`.
@@ -49,7 +39,6 @@ import os
 import sys
 import time
 import warnings
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_runtime import environ, logs
@@ -78,10 +67,6 @@ if TYPE_CHECKING:
 HANDOFF_WAIT = 0.002
 #: Calls of a function that outlasted :data:`HANDOFF_WAIT` made without waiting at all.
 SKIP_AFTER_SLOW = 16
-#: Set to True by an integration right before the last await of a request's chain (nothing is
-#: awaited after it until the answer is written): the handler's thread may then finish the
-#: request. :meth:`InProcessRuntime.invoke` reads and clears it.
-LAST_AWAIT: contextvars.ContextVar[bool] = contextvars.ContextVar("pytest_apigw_last_await", default=False)
 
 
 def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[str, str], lines: list[str]) -> InvokeResult:  # noqa: E501
@@ -115,10 +100,6 @@ class _Handoff(asyncio.Future):  # type: ignore[type-arg]
     resume: Callable[[], None] | None = None
     #: The timeout timer of an invocation followed asynchronously.
     timer: asyncio.TimerHandle | None = None
-    #: Set by the eager runner when the next step may run in the thread that has the result.
-    resume_elsewhere: Callable[[], None] | None = None
-    #: Called by the eager runner once it waits on this future (then cleared here).
-    eager_waited: Callable[[], None] | None = None
 
     def settle(self, result: InvokeResult) -> None:
         """Set ``result`` (unless cancelled meanwhile) and step on the waiting coroutine; call it
@@ -137,7 +118,6 @@ class _Handoff(asyncio.Future):  # type: ignore[type-arg]
         if self.timer is not None:
             self.timer.cancel()
         resume = self.resume
-        self.resume_elsewhere = None
         if resume is not None:
             self.resume = None
             resume()
@@ -156,63 +136,6 @@ class _Call:
         self.timeout = timeout
         self.started = started
         self.lines = lines
-
-
-def _timed_out(call: _Call) -> InvokeResult:
-    """What a call that outlasted its timeout answers."""
-    return InvokeResult(timed_out=True, error_type="Sandbox.Timedout",
-                        error_message=f"Task timed out after {call.timeout:.2f} seconds",
-                        logs=list(call.lines))
-
-
-class _Deadlines:
-    """The timeouts of the calls a handler's thread finishes (one loop's): one timer for all,
-    armed for the soonest deadline, moved only when a sooner one comes (so a steady stream of
-    calls costs a dictionary entry each, no timer). Calls are forgotten from any thread."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, expire: Callable[[_Call], None]) -> None:
-        self.loop = loop
-        self._expire = expire
-        #: Each call's deadline (``time.monotonic()``).
-        self.calls: dict[_Call, float] = {}
-        self._timer: asyncio.TimerHandle | None = None
-        self._at = 0.0
-
-    def watch(self, call: _Call) -> None:
-        """Expire ``call`` at its deadline unless it is forgotten first (in the loop's thread)."""
-        deadline = call.started + call.timeout
-        self.calls[call] = deadline
-        if self._timer is None or deadline < self._at:
-            self._arm(deadline)
-
-    def forget(self, call: _Call) -> None:
-        """``call`` is answered (from any thread)."""
-        self.calls.pop(call, None)
-
-    def _arm(self, deadline: float) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._at = deadline
-        self._timer = self.loop.call_later(max(0.0, deadline - time.monotonic()), self._fire)
-
-    def _fire(self) -> None:
-        self._timer = None
-        now = time.monotonic()
-        soonest = 0.0
-        for call, deadline in list(self.calls.items()):
-            if deadline <= now:
-                self.calls.pop(call, None)
-                self._expire(call)
-            elif not soonest or deadline < soonest:
-                soonest = deadline
-        if soonest:
-            self._arm(soonest)
-
-    def close(self) -> None:
-        """Stop the timer (the loop is closing)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
 
 
 def _same_module(origin: str, where: str) -> bool:
@@ -257,8 +180,6 @@ class InProcessRuntime:
         self._skip_wait: dict[Function, int] = {}
         #: Invocations of the current loop turn, handed off together at its end (``_flush``).
         self._batches: dict[asyncio.AbstractEventLoop, list[_Call]] = {}
-        #: The timeouts of calls finished in the handler's thread, per loop.
-        self._deadlines: dict[asyncio.AbstractEventLoop, _Deadlines] = {}
         environ.install()
         logging.getLogger().addHandler(logs.HANDLER)
 
@@ -298,19 +219,12 @@ class InProcessRuntime:
         context = LambdaContext.for_function(function, self._log_stream)
         lines: list[str] = []
         logs.capture_console()  # print() and stderr into this invocation's log lines
-        last = LAST_AWAIT.get()
-        if last:
-            LAST_AWAIT.set(False)
         run = contextvars.copy_context().run
         job = Job(run, (_call, handler, event, context, variables, lines), None)
         loop = asyncio.get_running_loop()
-        batch = self._batches.get(loop)
-        task = asyncio.current_task(loop)
-        if batch is None and getattr(task, "eager_elsewhere", False) and last and not task.eager_batch:  # type: ignore[union-attr]  # noqa: E501
-            return await self._finish_elsewhere(_Call(job, _Handoff(loop=loop), function, timeout, started,
-                                                      lines), loop)
         skip = self._skip_wait.get(function)
-        if batch is None and not skip and not getattr(task, "eager_batch", False):
+        batch = self._batches.get(loop)
+        if batch is None and not skip and not getattr(asyncio.current_task(loop), "eager_batch", False):
             # one request at a time: wait here (no future, no loop turn); most are answered so
             self._threads.submit_job(job)
             wait = min(HANDOFF_WAIT, timeout)
@@ -338,61 +252,6 @@ class InProcessRuntime:
             self._threads.abandon(job)
             raise
         return result
-
-    async def _finish_elsewhere(self, call: _Call, loop: asyncio.AbstractEventLoop) -> InvokeResult:
-        """Hand ``call`` over; the handler's thread steps the request on when it returns
-        (:meth:`_answer_elsewhere`), the loop only if it times out first."""
-        deadlines = self._deadlines.get(loop)
-        if deadlines is None:
-            self._deadlines[loop] = deadlines = _Deadlines(loop, self._expire)
-        job = call.job
-        job.done = partial(self._answer_elsewhere, call, deadlines)
-        # handed over once the runner waits (``eager_waited``): a handler returning before it
-        # would find no ``resume_elsewhere`` yet and have to go through the loop
-        call.handoff.eager_waited = partial(self._submit_elsewhere, call)
-        deadlines.watch(call)  # also answers a call the runner never waited on (never handed over)
-        try:
-            result: InvokeResult = await call.handoff
-        except asyncio.CancelledError:  # the client or the deployment went away: abandon it too
-            deadlines.forget(call)
-            self._threads.abandon(job)
-            raise
-        return result
-
-    def _submit_elsewhere(self, call: _Call) -> None:
-        handoff = call.handoff
-        handoff.eager_waited = None
-        handoff.get_loop().call_soon(self._submit_now, call)
-
-    def _submit_now(self, call: _Call) -> None:
-        handoff = call.handoff
-        try:
-            self._threads.submit_job(call.job)
-        except RuntimeError as exc:  # the pool is closed: fails as a submit would (next loop turn)
-            handoff.get_loop().call_soon(handoff.fail, exc)
-
-    def _answer_elsewhere(self, call: _Call, deadlines: _Deadlines, result: InvokeResult) -> None:
-        """In the handler's thread, its handler returned: step the request on here when the
-        loop's runner allows it (the future's ``resume_elsewhere``), else through the loop."""
-        deadlines.forget(call)
-        handoff = call.handoff
-        step = handoff.resume_elsewhere
-        if step is None or handoff.done():  # not waited on that way (yet): the loop passes it on
-            deadlines.loop.call_soon_threadsafe(self._settle, handoff, result)
-            return
-        handoff.resume_elsewhere = handoff.resume = None
-        try:
-            handoff.set_result(result)
-            step()
-        except Exception as exc:  # noqa: BLE001 - reported by the loop; the thread goes on
-            deadlines.loop.call_soon_threadsafe(deadlines.loop.call_exception_handler, {
-                "message": "answering a Lambda result failed", "exception": exc})
-
-    def _expire(self, call: _Call) -> None:
-        """``call`` outlasted its timeout (in the loop's thread): answered timed out, unless its
-        handler's thread finished it just now (then that thread answers)."""
-        if self._threads.abandon(call.job):  # never runs later; a running one's thread is written off
-            self._settle(call.handoff, _timed_out(call))
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         """The hand-off of this loop turn's invocations: one batch to one handler thread, a
@@ -452,14 +311,18 @@ class InProcessRuntime:
         if not self._threads.then(job, done):  # finished just now
             self._settle(handoff, job.result)
             return
+        timeout, lines = call.timeout, call.lines
 
         def expire() -> None:
             if handoff.done():
                 return
             self._threads.abandon(job)  # never runs later; a running one's thread is written off
-            self._settle(handoff, _timed_out(call))
+            self._settle(handoff, InvokeResult(
+                timed_out=True, error_type="Sandbox.Timedout",
+                error_message=f"Task timed out after {timeout:.2f} seconds", logs=list(lines),
+            ))
 
-        handoff.timer = loop.call_later(max(0.0, call.started + call.timeout - time.monotonic()), expire)
+        handoff.timer = loop.call_later(max(0.0, call.started + timeout - time.monotonic()), expire)
 
     async def release(self, functions: Iterable[Function]) -> None:
         """Forget what was prepared for ``functions`` (no deployment uses them any more), so the
@@ -483,9 +346,6 @@ class InProcessRuntime:
         """Stop the worker threads (a handler still running past its timeout is left to finish
         on its own: threads cannot be killed) and restore the globals."""
         self._threads.close()
-        for deadlines in self._deadlines.values():
-            deadlines.close()
-        self._deadlines.clear()
         logging.getLogger().removeHandler(logs.HANDLER)
         environ.uninstall()
         self._handlers.clear()

@@ -192,16 +192,13 @@ class HandlerThreads:
             job.done = done
             return True
 
-    def abandon(self, job: Job) -> bool:
+    def abandon(self, job: Job) -> None:
         """The caller no longer wants ``job``'s result: a queued job never runs; a running job's
-        thread is written off and replaced when work is waiting. True when the job was taken
-        back so; False when it had finished (its ``done`` is called, or has been) or was
-        abandoned already."""
+        thread is written off and replaced when work is waiting."""
         with self._lock:
             if job.state == QUEUED:
                 job.state = ABANDONED
-                return True
-            if job.state == RUNNING:
+            elif job.state == RUNNING:
                 job.state = ABANDONED
                 if job.thread is not None and job.thread in self._healthy:
                     self._healthy.discard(job.thread)
@@ -209,8 +206,6 @@ class HandlerThreads:
                     if self._idle < 0 and not self._closed:
                         self._spawn()  # takes one waiting job at once
                         self._idle += 1
-                return True
-            return False
 
     def _work(self) -> None:
         # On Lambda a handler runs in the runtime's main thread, where asyncio.get_event_loop()
@@ -244,18 +239,17 @@ class HandlerThreads:
                     job.result = result  # before the state: wait() reads the state unlocked
                     job.state, done = FINISHED, job.done
                     job.fn = job.args = job.thread = None
-                    # idle already: waking the caller (or answering for it, in ``done``) is the
-                    # last step before the next get(), with no lock taken in between
-                    self._idle += 1
+                    if done is None:  # idle already: waking the waiting caller is the last step
+                        self._idle += 1  # before the next get() (no lock taken in between)
                 if done is None:
                     job = result = None  # an idle thread holds no handler, event or result
                     self._notify()
                     continue
-                try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
+                with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
                     done(result)
-                except RuntimeError:  # the event loop that wanted it is gone
-                    pass
                 job = result = done = None
+                with self._lock:
+                    self._idle += 1
         finally:
             asyncio.set_event_loop(None)
             loop.close()

@@ -27,29 +27,6 @@ def socket_fd(transport: Any) -> int:
     return sock.fileno() if sock is not None else -1
 
 
-def own_fd(fd: int) -> int:
-    """A descriptor of the same socket as ``fd`` (``os.dup``) for writes from another thread;
-    ``-1`` when ``fd`` is. The transport closes its own descriptor in the loop's thread whenever
-    the connection ends (an EOF, a reset), possibly while the other thread is inside ``write``:
-    its number could then be reused by a new connection, this one cannot (close it with
-    :func:`close_fd` when the connection is lost; until then the peer sees no FIN)."""
-    if fd < 0:
-        return -1
-    try:
-        return os.dup(fd)
-    except OSError:
-        return -1
-
-
-def close_fd(fd: int) -> None:
-    """Close a descriptor made by :func:`own_fd` (nothing for ``-1``)."""
-    if fd >= 0:
-        try:  # noqa: SIM105 (once per connection; no contextlib import for it)
-            os.close(fd)
-        except OSError:
-            pass
-
-
 def write(transport: Any, fd: int, data: bytes) -> None:
     """Write ``data`` to ``transport`` (whose :func:`socket_fd` is ``fd``), directly when it can."""
     # A closing transport's descriptor may already be closed and its number reused by another

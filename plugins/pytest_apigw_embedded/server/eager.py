@@ -15,15 +15,6 @@ A future whose class sets ``eager_resumable = True`` promises to call its ``resu
 (when set) in a loop callback right after its result is set: a coroutine waiting only on such
 futures (the in-process Lambda hand-off of ``lambda_runtime/inprocess.py``, batched per loop
 turn) is stepped on from there, still without a Task.
-
-A caller whose ``done`` and ``failed`` cope with being called from another thread says so
-(``start(..., elsewhere=True)``); the stepper then also sets the future's ``resume_elsewhere``,
-which the thread that produced the result may call instead of going through the loop: the next
-step runs in that thread (without a current task; whatever it then waits on, or a cancellation
-asked meanwhile, goes back to the loop). The in-process Lambda runtime uses it to write an
-answer from the handler's thread without waking the loop (``lambda_runtime/inprocess.py``).
-Such a future's ``eager_waited`` (when set) is called once the runner waits on it, so the other
-thread is only started when the runner is ready for it.
 """
 
 from __future__ import annotations
@@ -40,13 +31,11 @@ class _PendingTask:
     """``current_task()`` during the first step: records what is asked of the task until the
     real one exists, then forwards everything to it."""
 
-    def __init__(self, batch: bool = False, elsewhere: bool = False) -> None:
+    def __init__(self, batch: bool = False) -> None:
         self._task: asyncio.Task[Any] | None = None
         self._cancels: list[Any] = []
         #: What ``start(..., batch=...)`` was told (read by code the coroutine calls).
         self.eager_batch = batch
-        #: What ``start(..., elsewhere=...)`` was told (read by code the coroutine calls).
-        self.eager_elsewhere = elsewhere
 
     def bind(self, task: asyncio.Task[Any]) -> None:
         self._task = task
@@ -129,20 +118,6 @@ def _step(loop: asyncio.AbstractEventLoop, pending: _PendingTask, context: conte
         asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
 
 
-def _step_here(context: contextvars.Context, coro: Coroutine[Any, Any, Any]
-               ) -> tuple[tuple[bool, Any] | None, Any]:
-    """:func:`_step` in a thread that is not the loop's: no current task is entered (the loop's
-    thread may be in one of its own)."""
-    try:
-        return None, context.run(coro.send, None)
-    except StopIteration as stop:
-        return (True, stop.value), None
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
-        return (False, exc), None
-
-
 def _finish(finished: tuple[bool, Any], done: Callable[[Any], None],
             failed: Callable[[BaseException], None]) -> None:
     """Pass what :func:`_step` returned for a coroutine that ended to ``done`` or ``failed``."""
@@ -154,7 +129,7 @@ def _finish(finished: tuple[bool, Any], done: Callable[[Any], None],
 
 def start(
     coro: Coroutine[Any, Any, T], done: Callable[[T], None], failed: Callable[[BaseException], None],
-    *, batch: bool = False, elsewhere: bool = False,
+    *, batch: bool = False,
 ) -> asyncio.Task[Any] | None:
     """Run ``coro``'s first step now; ``done(result)`` or ``failed(exc)`` when it ends (at
     once if it never waited, else at the end of the Task carrying it). Returns that Task, or ``None``
@@ -162,8 +137,7 @@ def start(
     Call it from a loop callback, not inside a Task (inside one, the coroutine simply gets a Task
     of its own). ``batch``: other requests may well arrive in this loop turn (the stand-in
     ``current_task()`` says so in ``eager_batch``), so work handed to another thread is better
-    gathered and handed over at the end of the turn than waited for now. ``elsewhere``: ``done``
-    and ``failed`` may be called from another thread (see the module's docstring)."""
+    gathered and handed over at the end of the turn than waited for now."""
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()
     if asyncio.current_task(loop) is not None:
@@ -179,7 +153,7 @@ def start(
 
         task.add_done_callback(settle)
         return task
-    pending = _PendingTask(batch, elsewhere)
+    pending = _PendingTask(batch)
     finished, waiting = _step(loop, pending, context, coro)
     if finished is not None:  # answered in the first step: no Task, no stepper
         _finish(finished, done, failed)
@@ -214,20 +188,6 @@ class _Stepper:
         else:
             self.step()
 
-    def resume_elsewhere(self) -> None:
-        """:meth:`resume`, called from a thread that is not the loop's (``start(...,
-        elsewhere=True)``): the next step runs here; ``done`` or ``failed`` too when it is the
-        last. A cancellation asked meanwhile, or a further wait, goes back to the loop."""
-        waiting, self.waiting = self.waiting, None
-        if self.pending._cancels:
-            self.loop.call_soon_threadsafe(self._carry, waiting)
-            return
-        finished, waiting = _step_here(self.context, self.coro)
-        if finished is not None:
-            _finish(finished, self.done, self.failed)
-        else:
-            self.loop.call_soon_threadsafe(self.waits_on, waiting)
-
     def _carry(self, waiting: Any) -> asyncio.Task[Any]:
         carried = self.loop.create_task(_carry(self.coro, waiting, self.done, self.failed),
                                         context=self.context)
@@ -248,21 +208,8 @@ class _Stepper:
             waiting._asyncio_future_blocking = False
             self.waiting = waiting
             waiting.resume = self.resume
-            if self.pending.eager_elsewhere:
-                waiting.resume_elsewhere = self.resume_elsewhere
-            _waited(waiting)
             return None
-        carried = self._carry(waiting)
-        _waited(waiting)
-        return carried
-
-
-def _waited(future: Any) -> None:
-    """Tell a resumable future that sets ``eager_waited`` it is now waited on (how: its
-    ``resume`` and ``resume_elsewhere``, or a Task), so it may start what will set its result."""
-    waited = getattr(future, "eager_waited", None)
-    if waited is not None:
-        waited()
+        return self._carry(waiting)
 
 
 async def _carry(coro: Coroutine[Any, Any, T], waiting: Any, done: Callable[[T], None],

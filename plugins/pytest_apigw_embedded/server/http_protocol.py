@@ -10,11 +10,6 @@ requests; pipelined requests answered in order, one at a time; ``HEAD`` answered
 body; chunked request bodies; ``Expect: 100-continue``; ``connection: close`` when the client
 asked for it or spoke HTTP/1.0; uvicorn's answers to a malformed request (400) and to a WebSocket
 upgrade, which HTTP APIs refuse (403); a graceful stop (:meth:`LeanServer.stop`).
-
-An answer may be finished in an in-process Lambda handler's thread (``eager.start(...,
-elsewhere=True)``, see ``lambda_runtime/inprocess.py``): :meth:`LeanHttpProtocol._respond_elsewhere`
-writes it there when nothing else is to be done (keep-alive, nothing queued, nothing buffered),
-else hands it to the loop. The loop's callbacks hold the connection's ``lock`` meanwhile.
 """
 
 from __future__ import annotations
@@ -22,9 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import threading
-import time
 from collections import deque
 from email.utils import formatdate
 from functools import partial
@@ -75,7 +67,6 @@ class LeanHttpProtocol(asyncio.Protocol):
             self.parser.set_dangerous_leniencies(lenient_data_after_close=True)
         self.transport: asyncio.Transport | None = None
         self._fd = -1  # the socket's descriptor: answers are written to it directly (direct_write)
-        self._own_fd = -1
         self.client: tuple[str, int] = ("127.0.0.1", 0)
         self.server_port = 0
         #: The request being received (head begun, message not complete).
@@ -99,16 +90,12 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._deadline: float | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
-        #: Held by the loop's callbacks and by an answer written from another thread.
-        self.lock = threading.RLock()
-        self._loop_thread = threading.get_ident()
 
     # -------------------------------------------------------------------- connection events
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's TCPTransport
         self._fd = direct_write.socket_fd(transport)
-        self._own_fd = direct_write.own_fd(self._fd)  # for answers written from another thread
         self.state.connections.add(self)
         peer = transport.get_extra_info("peername")
         if peer:
@@ -119,13 +106,7 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._expire_in(limits.IDLE_TIMEOUT)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        with self.lock:
-            self._lost()
-
-    def _lost(self) -> None:
         self.state.connections.discard(self)
-        direct_write.close_fd(self._own_fd)
-        self._own_fd = -1
         self._deadline = None
         if self._timer is not None:
             self._timer.cancel()
@@ -143,19 +124,17 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._writing_paused = True
 
     def resume_writing(self) -> None:
-        with self.lock:
-            self._writing_paused = False
-            self._next()
+        self._writing_paused = False
+        self._next()
 
     def data_received(self, data: bytes) -> None:
         # What is answered while handling these bytes goes out in one write at the end, after
         # the bookkeeping: the client, woken by it, finds the loop about to let go of the GIL.
-        with self.lock:
-            self._batch = []
-            try:
-                self._received(data)
-            finally:
-                self._flush()
+        self._batch = []
+        try:
+            self._received(data)
+        finally:
+            self._flush()
 
     def _received(self, data: bytes) -> None:
         self._deadline = None
@@ -272,7 +251,7 @@ class LeanHttpProtocol(asyncio.Protocol):
                 # several connections: other requests may come in this loop turn, so a
                 # Lambda hand-off is gathered with theirs (``lambda_runtime/inprocess.py``)
                 task = eager.start(self.app.serve(request), partial(self._respond, request), self._failed,
-                                   batch=len(self.state.connections) > 1, elsewhere=True)
+                                   batch=len(self.state.connections) > 1)
             finally:
                 self._dispatching = False
             if task is not None:
@@ -291,65 +270,24 @@ class LeanHttpProtocol(asyncio.Protocol):
             elif current is None and self._deadline is None:
                 self._expire_in(KEEP_ALIVE)
 
-    @staticmethod
-    def _answer(request: WireRequest, response: WireResponse, keep_alive: bool) -> bytes:
+    def _respond(self, request: WireRequest, response: WireResponse) -> None:
         status, head, body = response
+        keep_alive = request.keep_alive and not self._closing
         parts = [STATUS_LINES.get(status) or status_line(status), head]
         if not keep_alive:
             parts.append(b"connection: close\r\n")
         parts.append(b"\r\n")
         if request.method != "HEAD":
             parts.append(body)
-        return b"".join(parts)
-
-    def _respond(self, request: WireRequest, response: WireResponse) -> None:
-        if threading.get_ident() != self._loop_thread:  # finished in a Lambda handler's thread
-            self._respond_elsewhere(request, response)
-            return
-        keep_alive = request.keep_alive and not self._closing
-        self._write(self._answer(request, response, keep_alive))
+        self._write(b"".join(parts))
         self.busy = False
         if not keep_alive:
             self._close()
         elif not self._dispatching:  # answered later (the app waited): go on with the queue
             self._next()
 
-    def _respond_elsewhere(self, request: WireRequest, response: WireResponse) -> None:
-        """:meth:`_respond` from another thread: the answer written there when the connection
-        stays open with nothing queued or buffered (the keep-alive deadline moved without
-        touching the loop's timer when it is armed for sooner), else handed to the loop."""
-        with self.lock:
-            transport = self.transport
-            if (request.keep_alive and not self._closing and not self.pipeline and not self._writing_paused
-                    and not self._reading_paused and self._own_fd >= 0 and self.current is None
-                    and self._timer is not None and transport is not None and not transport.is_closing()
-                    and not transport.get_write_buffer_size()):
-                data = self._answer(request, response, True)
-                deadline = time.monotonic() + KEEP_ALIVE  # the clock of uvloop's and asyncio's loop.time()
-                if self._timer_at <= deadline:
-                    try:
-                        sent = os.write(self._own_fd, data)
-                    except OSError:  # would block, reset: the transport's own write deals with it
-                        sent = 0
-                    if sent == len(data):
-                        self.busy = False
-                        self._deadline = deadline
-                    else:  # still busy: the loop writes the rest, then goes on with the queue
-                        self.loop.call_soon_threadsafe(self._write_rest, data[sent:])
-                    return
-        self.loop.call_soon_threadsafe(self._respond, request, response)
-
-    def _write_rest(self, data: bytes) -> None:
-        with self.lock:
-            self._write(data)
-            self.busy = False
-            self._next()
-
     def _failed(self, exc: BaseException) -> None:
         """The app raised (a bug, or cancelled at stop): uvicorn's plain 500, then close."""
-        if threading.get_ident() != self._loop_thread:
-            self.loop.call_soon_threadsafe(self._failed, exc)
-            return
         if not isinstance(exc, asyncio.CancelledError):
             _LOG.error("the HTTP API gateway failed on a request", exc_info=exc)
         self._write(_RESPONSE_500)
@@ -387,11 +325,10 @@ class LeanHttpProtocol(asyncio.Protocol):
 
     def shutdown(self) -> None:
         """Graceful stop: close now when idle, else after the answer being prepared."""
-        with self.lock:
-            self._closing = True
-            self.pipeline.clear()
-            if not self.busy:
-                self._close()
+        self._closing = True
+        self.pipeline.clear()
+        if not self.busy:
+            self._close()
 
     # -------------------------------------------------------------------- timeouts
 
@@ -406,10 +343,6 @@ class LeanHttpProtocol(asyncio.Protocol):
             self._timer = self.loop.call_at(deadline, self._on_timer)
 
     def _on_timer(self) -> None:
-        with self.lock:
-            self._timed()
-
-    def _timed(self) -> None:
         self._timer = None
         deadline = self._deadline
         if deadline is None:

@@ -23,7 +23,6 @@ from pytest_apigw_embedded.integrations.lambda_proxy.response import (
 )
 from pytest_apigw_embedded.lambda_events.event_v1 import build_event_v1
 from pytest_apigw_embedded.lambda_events.event_v2 import build_event_v2
-from pytest_apigw_embedded.lambda_runtime.inprocess import LAST_AWAIT
 
 if TYPE_CHECKING:
     from pytest_apigw_embedded.services import Services
@@ -53,7 +52,6 @@ def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
             record.error = (f"the event is {size} bytes, over Lambda's {MAX_LAMBDA_REQUEST}-byte "
                             "request payload limit: the function was not invoked")
             return responses.too_large()
-        LAST_AWAIT.set(True)  # the chain awaits nothing after this: the handler's thread may answer
         result = await runtime.invoke(function, event, timeout)
         record.logs = result.logs
         if result.timed_out:
