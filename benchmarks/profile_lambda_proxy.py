@@ -11,18 +11,31 @@ With ``--no-profile`` nothing is profiled: each run times ``--requests`` GETs th
 and as many against the floor (``bench_floor.RawServer``, same client, alternating order) and
 prints, per request, the CPU (each thread's CPU clock) and context switches (``/proc``) of the
 gateway's loop thread, of its handler threads and of the floor's thread; then the medians.
+
+With ``--ab VARIANT`` (and ``--no-profile``) the gateway is measured against itself in the same
+process and on the same connection, in alternating runs (``b a a b b a ...``), so both sides see
+the same load on a shared machine: CPU of the server threads and of the client thread and switches
+per request, the medians of each side and of the per-pair differences. ``VARIANT`` is
+``module:NAME=VALUE`` (a module attribute set to a Python literal for the ``b`` runs, e.g.
+``pytest_apigw_embedded.lambda_runtime.inprocess:HANDOFF_WAIT=0.0005``) or ``inline``: handlers
+called in the loop's thread, no hand-off at all (unsafe: a handler calling its own API would
+deadlock; a measurement of what the thread hop costs, nothing more).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import cProfile
+import importlib
 import os
 import pstats
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -128,6 +141,80 @@ def measure(requests: int, runs: int, routes: int) -> None:
               f"{median([r[0][0] / r[1][0] for r in rows]):.2f}")
 
 
+def _variant(spec: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """``(apply, undo)`` of an ``--ab`` variant (see the module's docstring)."""
+    if spec == "inline":
+        from pytest_apigw_embedded.lambda_runtime import threads
+
+        cls = threads.HandlerThreads
+        saved = (cls.submit_job, cls.wait)
+
+        def submit_inline(self: Any, job: Any) -> None:
+            job.state = threads.RUNNING
+            job.result = job.fn(*job.args)
+            job.state = threads.FINISHED
+
+        def wait_inline(self: Any, job: Any, timeout: float) -> bool:
+            return bool(job.state == threads.FINISHED)
+
+        def apply_inline() -> None:
+            cls.submit_job, cls.wait = submit_inline, wait_inline  # type: ignore[method-assign]
+
+        def undo_inline() -> None:
+            cls.submit_job, cls.wait = saved  # type: ignore[method-assign]
+
+        return apply_inline, undo_inline
+    where, _, assignment = spec.partition(":")
+    name, _, literal = assignment.partition("=")
+    module = importlib.import_module(where)
+    before, after = getattr(module, name), ast.literal_eval(literal)
+    return (lambda: setattr(module, name, after)), (lambda: setattr(module, name, before))
+
+
+def measure_ab(requests: int, runs: int, routes: int, spec: str) -> None:
+    """``--ab``: the gateway as it is (``a``) against ``spec`` (``b``), alternating."""
+    from pytest_apigw_embedded.backend import EmbeddedBackend
+
+    apply, undo = _variant(spec)
+    backend = EmbeddedBackend()
+    backend.start()
+    me = threading.current_thread()
+    rows: dict[bool, list[list[float]]] = {True: [], False: []}
+    try:
+        deployment = backend.deploy(make_api(routes))
+        gateway = Client(deployment.url.rstrip("/") + TARGET_PATH)
+        for _ in range(300):
+            assert gateway.get()[0] == 200
+        for run in range(2 * runs):
+            variant = run % 4 in (0, 3)  # b a a b b a ...: neither side always goes first
+            (apply if variant else undo)()
+            for _ in range(50):
+                gateway.get()
+            loop_threads = [t for t in _others([]) if not t.name.startswith("apigw-lambda")]
+            handlers = [t for t in threading.enumerate() if t.name.startswith("apigw-lambda")]
+            row = _timed(gateway, requests, [loop_threads, handlers, [me]])
+            rows[variant].append(row)
+            print(f"{'b' if variant else 'a'} {row[0]:,.0f} req/s; CPU µs/req loop {row[1]:.0f} handlers "
+                  f"{row[2]:.0f} client {row[3]:.0f}; switches/req loop {row[4]:.2f} handlers {row[5]:.2f} "
+                  f"client {row[6]:.2f}", flush=True)
+        gateway.close()
+    finally:
+        undo()
+        backend.close()
+    for variant in (False, True):
+        m = [median([r[i] for r in rows[variant]]) for i in range(7)]
+        print(f"median {'b' if variant else 'a'}: {m[0]:,.0f} req/s; CPU µs/req server {m[1] + m[2]:.0f} "
+              f"(loop {m[1]:.0f}, handlers {m[2]:.0f}), client {m[3]:.0f}; switches/req server "
+              f"{m[4] + m[5]:.2f} (loop {m[4]:.2f}, handlers {m[5]:.2f}), client {m[6]:.2f}")
+    pairs = list(zip(rows[True], rows[False], strict=True))
+    cpu = median([b[1] + b[2] - a[1] - a[2] for b, a in pairs])
+    client = median([b[3] - a[3] for b, a in pairs])
+    switches = median([b[4] + b[5] - a[4] - a[5] for b, a in pairs])
+    ratio = median([b[0] / a[0] for b, a in pairs])
+    print(f"{spec}: per-pair medians, b - a: server CPU {cpu:+.0f} µs/req, client CPU {client:+.0f} µs/req, "
+          f"server switches {switches:+.2f}/req; req/s b/a {ratio:.2f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=5000)
@@ -136,7 +223,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--routes", type=int, default=50)
     parser.add_argument("--no-profile", action="store_true", help="CPU and switches per thread, no profiler")
     parser.add_argument("--runs", type=int, default=1, help="with --no-profile: alternating runs")
+    parser.add_argument("--ab", metavar="VARIANT", help="with --no-profile: the gateway against itself "
+                        "with VARIANT (module:NAME=VALUE, or inline), alternating")
     args = parser.parse_args(argv)
+    if args.no_profile and args.ab:
+        measure_ab(args.requests, args.runs, args.routes, args.ab)
+        return
     if args.no_profile:
         measure(args.requests, args.runs, args.routes)
         return
