@@ -1,6 +1,6 @@
 """Profile the embedded gateway's HTTP proxy / ALB path, and measure CPU per request per thread.
 
-    python benchmarks/profile_http_proxy.py [--route proxy|alb|direct] [--requests N] [--top N]
+    python benchmarks/profile_http_proxy.py [--route proxy|alb|relay|direct] [--requests N] [--top N]
                                             [--sort tottime|cumtime] [--no-profile] [--runs N] [--cpu]
 
 The upstream is ``bench_http_proxy``'s (uvicorn, fixed JSON, its own uvloop thread), started
@@ -8,7 +8,9 @@ before the profiler is installed so only the gateway's threads are profiled; the
 (``benchmarks.common.Client``, this thread) is not profiled either. With ``--no-profile`` nothing
 is profiled: each run prints the CPU µs per request of the gateway, upstream and client threads
 (their CPU clocks) and their context switches per request (``/proc``), then the medians over
-``--runs`` runs: the figures to compare on a busy machine (req/s is not).
+``--runs`` runs: the figures to compare on a busy machine (req/s is not). ``--route relay``
+measures the byte relay (``relay.py``) in the gateway's place: its thread's figures are the floor
+of the gateway thread's (the "gateway" column is the relay's thread then).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.bench_floor import UvicornServer  # noqa: E402
 from benchmarks.bench_http_proxy import _api  # noqa: E402
 from benchmarks.common import Client, median, no_gc  # noqa: E402
+from benchmarks.relay import ByteRelay  # noqa: E402
 
 PROFILES: list[tuple[str, cProfile.Profile]] = []
 _lock = threading.Lock()
@@ -64,7 +67,7 @@ def _others(known: list[threading.Thread]) -> list[threading.Thread]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--route", choices=("proxy", "alb", "direct"), default="proxy")
+    parser.add_argument("--route", choices=("proxy", "alb", "relay", "direct"), default="proxy")
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
@@ -82,12 +85,17 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_profile:
         threading.setprofile(_start_profile)
     backend = EmbeddedBackend()
-    backend.start()
+    relay: ByteRelay | None = None
+    if args.route == "relay":  # the relay's loop thread stands where the gateway's would
+        relay = ByteRelay(upstream.port)
+    else:
+        backend.start()
     gateway_threads = _others(upstream_threads)
     stats: pstats.Stats | None = None
     try:
-        base = backend.deploy(_api(upstream)).url.rstrip("/")
-        url = {"proxy": f"{base}/proxy/items/42", "alb": f"{base}/items/42", "direct": upstream.url}
+        base = backend.deploy(_api(upstream)).url.rstrip("/") if relay is None else ""
+        url = {"proxy": f"{base}/proxy/items/42", "alb": f"{base}/items/42", "direct": upstream.url,
+               "relay": relay.url("/items/42") if relay is not None else ""}
         client = Client(url[args.route])
         for _ in range(300):
             assert client.get()[0] == 200
@@ -119,6 +127,8 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 stats.add(profile)
     finally:
+        if relay is not None:
+            relay.close()
         backend.close()
         upstream.close()
     if args.runs > 1:

@@ -79,7 +79,8 @@ class RoundRobin:
 
     def served(self, connection: tuple[str, int], endpoint: Endpoint) -> None:
         """``endpoint`` answered a request of client ``connection``: it is healthy."""
-        self.health.mark_up(endpoint)
+        if self.health.any_down():
+            self.health.mark_up(endpoint)
 
 
 class PerConnection(RoundRobin):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httptools
@@ -60,10 +61,6 @@ class TooLarge(Broken):
     """The upstream's response body passed :data:`MAX_RESPONSE_BYTES`."""
 
 
-class _Stale(Broken):
-    """A connection closed before any byte of the response: a reused one may be retried."""
-
-
 def encode_request(method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
     """The request head (and body) as bytes; ``content-length`` is added when there is a body or
     the method usually has one. Header text must not hold CR or LF (``ValueError``)."""
@@ -80,18 +77,41 @@ def encode_request(method: str, target: str, headers: list[tuple[str, str]], bod
     return head + body if body else head
 
 
+class Waiter(asyncio.Future[Response]):
+    """One exchange's response (or fault). Resumable (``server/eager.py``): a request's
+    coroutine waiting on it is stepped on right where the response completes (the connection's
+    read callback), with no Task and no loop turn; a Task awaiting it is woken as usual."""
+
+    eager_resumable = True
+    #: Set by the eager runner while a coroutine waits on this future.
+    resume: Callable[[], None] | None = None
+
+    def wake(self) -> None:
+        """Step on the coroutine waiting without a Task, if any (from a loop callback only)."""
+        resume = self.resume
+        if resume is not None:
+            self.resume = None
+            resume()
+
+
 class _Connection(asyncio.Protocol):
-    """One upstream connection; :meth:`exchange` sends a request and resolves with the response."""
+    """One upstream connection; :meth:`exchange` sends a request whose response goes to a
+    :class:`Waiter`. The connection settles its own exchanges: a whole response puts it back in
+    the pool (or closes it) before the waiter gets it; a fault drops it."""
 
     def __init__(self, client: UpstreamClient, key: PoolKey) -> None:
         self.client, self.key = client, key
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpResponseParser(self)
-        self.waiter: asyncio.Future[Response] | None = None
+        self.waiter: Waiter | None = None
         self.closed = False
         self.keep_alive = False
         self.idle_since = 0.0
         self._head = self._fresh_parser = False
+        #: The request in flight (sent again on a new connection if this reused one turns out
+        #: closed before answering) and whether this connection came from the pool.
+        self._data = b""
+        self.reused = False
         #: The plain TCP socket's descriptor, written to directly (-1: TLS; ``direct_write``).
         self.fd = -1
         #: The exchange in flight must be answered by then (loop time), or ``None``.
@@ -108,8 +128,8 @@ class _Connection(asyncio.Protocol):
         self.body_size = 0
         self.received = self.headers_done = self.framed = False
 
-    def exchange(self, data: bytes, head: bool, deadline: float) -> asyncio.Future[Response]:
-        """Write ``data`` (a whole request); the future gets the response, or a fault (a
+    def exchange(self, waiter: Waiter, data: bytes, head: bool, deadline: float, *, reused: bool) -> None:
+        """Write ``data`` (a whole request); ``waiter`` gets the response, or a fault (a
         ``TimeoutError`` when there is none by ``deadline``, loop time)."""
         self.deadline = deadline
         if self._timer is None or deadline < self._timer_at:
@@ -120,12 +140,14 @@ class _Connection(asyncio.Protocol):
         if self._fresh_parser:  # a HEAD response left the parser expecting a body
             self.parser = httptools.HttpResponseParser(self)
             self._fresh_parser = False
-        self._reset()
-        self._head, self.keep_alive = head, False
-        self.waiter = waiter = self.client.loop.create_future()
+        self.headers = []
+        self.body = []
+        self.body_size = 0
+        self.received = self.headers_done = self.framed = False
+        self._head, self.keep_alive, self.reused, self._data = head, False, reused, data
+        self.waiter = waiter
         assert self.transport is not None
         direct_write.write(self.transport, self.fd, data)
-        return waiter
 
     @property
     def open(self) -> bool:
@@ -155,14 +177,30 @@ class _Connection(asyncio.Protocol):
 
     def expire(self) -> None:
         """The deadline passed: fail the exchange with ``TimeoutError`` and drop the connection."""
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(TimeoutError())
+        self.deadline = None
         self.keep_alive = False
+        waiter = self.waiter
         if self.transport is not None:
             self.transport.abort()
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(TimeoutError())
+            waiter.wake()
+
+    def _done(self, status: int) -> None:
+        """A whole response (``status``): the connection goes back to the pool (or is closed),
+        then the waiter gets the response (woken by :meth:`data_received`)."""
+        waiter = self.waiter
+        headers, self.headers = self.headers, []  # bytes after the response must not touch these
+        body = self.body
+        self.body = []
+        self.deadline = None
+        self.client._release(self)
+        assert waiter is not None
+        waiter.set_result((status, headers, b"".join(body)))
 
     def _fail(self, exc: Exception) -> None:
-        self.keep_alive = False
+        """The exchange failed (woken by the caller): not reused, closed."""
+        self.drop()
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_exception(exc)
 
@@ -185,10 +223,13 @@ class _Connection(asyncio.Protocol):
             self.close()
         except httptools.HttpParserError as exc:
             self._fail(Broken(f"not an HTTP response: {exc}"))
-            self.close()
+        # Outside the parser: the coroutine stepped on here may send on this very connection.
+        if waiter.done():
+            waiter.wake()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        deadline, self.deadline = self.deadline, None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -199,9 +240,13 @@ class _Connection(asyncio.Protocol):
         if exc is None and self.headers_done and not self.framed:  # close-delimited body
             waiter.set_result((self.parser.get_status_code(), self.headers, b"".join(self.body)))
         elif not self.received:
-            waiter.set_exception(_Stale(f"connection closed before a response ({exc or 'EOF'})"))
+            if self.reused:  # closed by the server while idle: once more, on a new connection
+                self.client._send_new(waiter, self.key, self._data, self._head, deadline or 0.0)
+                return
+            waiter.set_exception(Broken(f"connection closed before a response ({exc or 'EOF'})"))
         else:
             waiter.set_exception(Broken(f"connection closed mid-response ({exc or 'EOF'})"))
+        waiter.wake()
 
     # httptools callbacks
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -212,12 +257,13 @@ class _Connection(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         self.headers_done = True
-        status = self.parser.get_status_code()
-        if self._head and status >= 200:  # HEAD: the headers are the whole response
-            self.keep_alive = self.parser.should_keep_alive()
-            self._fresh_parser = True
-            if self.waiter is not None and not self.waiter.done():
-                self.waiter.set_result((status, self.headers, b""))
+        if self._head:
+            status = self.parser.get_status_code()
+            if status >= 200:  # HEAD: the headers are the whole response
+                self.keep_alive = self.parser.should_keep_alive()
+                self._fresh_parser = True
+                if self.waiter is not None and not self.waiter.done():
+                    self._done(status)
 
     def on_body(self, body: bytes) -> None:
         if self.body_size > MAX_RESPONSE_BYTES:
@@ -241,8 +287,9 @@ class _Connection(asyncio.Protocol):
             self._reset()
             self.received = True
             return
-        self.keep_alive = self.parser.should_keep_alive()
-        waiter.set_result((status, self.headers, b"".join(self.body)))
+        # a 101 was relayed as it is: the connection is not HTTP any more
+        self.keep_alive = status != 101 and self.parser.should_keep_alive()
+        self._done(status)
 
 
 class UpstreamClient:
@@ -252,6 +299,8 @@ class UpstreamClient:
         self._idle: dict[PoolKey, list[_Connection]] = {}
         self._open: set[_Connection] = set()
         self._contexts: dict[str | None, ssl.SSLContext] = {}
+        #: Tasks opening a connection for a waiting exchange.
+        self._connecting: set[asyncio.Task[None]] = set()
         self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # set on first use
 
     def ssl_context(self, ca_pem: str | None) -> ssl.SSLContext:
@@ -271,47 +320,61 @@ class UpstreamClient:
     ) -> Response:
         """Send one request (``target``: ``/path?query``; ``headers`` include ``host``) and read
         the whole response within ``timeout`` seconds (connecting included)."""
+        data = encode_request(method, target, headers, body)
+        response: Response = await self.send((host, port, tls, server_hostname), data, head=method == "HEAD",
+                                             timeout=timeout)
+        return response
+
+    def send(self, key: PoolKey, data: bytes, *, head: bool, timeout: float) -> Waiter:
+        """Start sending ``data`` (a whole request, :func:`encode_request`) to ``key``'s
+        ``(host, port, TLS context, server name)``; the returned future gets the whole response
+        within ``timeout`` seconds (connecting included), or the fault. Await it right away
+        (called in a coroutine on the loop): an idle connection is written to now."""
+        loop = self.loop
+        if loop is None:
+            loop = self.loop = asyncio.get_running_loop()
         if timeout <= 0:
             raise TimeoutError
-        if self.loop is None:
-            self.loop = asyncio.get_running_loop()
-        data = encode_request(method, target, headers, body)
-        key: PoolKey = (host, port, tls, server_hostname)
-        deadline = self.loop.time() + timeout
-        head = method == "HEAD"
-        connection = self._take(key)
-        fresh = connection is None
-        while True:
-            if connection is None:
-                connection = await self._connect(key, deadline)
-            try:
-                response = await connection.exchange(data, head, deadline)
-            except _Stale as exc:
-                connection.drop()
-                if fresh:
-                    raise Broken(str(exc)) from None
-                connection, fresh = None, True  # closed by the server while idle: once more, anew
-                continue
-            except BaseException:
-                connection.drop()
-                raise
-            connection.deadline = None
-            self._release(connection)
-            return response
-
-    def _take(self, key: PoolKey) -> _Connection | None:
+        waiter = Waiter(loop=loop)
+        now = loop.time()
+        deadline = now + timeout
         idle = self._idle.get(key)
-        now = self.loop.time()
-        while idle:
+        while idle:  # the most recently used idle connection first
             connection = idle.pop()
             if connection.open and now - connection.idle_since < IDLE_FOR:
-                return connection
+                connection.exchange(waiter, data, head, deadline, reused=True)
+                return waiter
             connection.close()
-        return None
+        self._send_new(waiter, key, data, head, deadline)
+        return waiter
+
+    def _send_new(self, waiter: Waiter, key: PoolKey, data: bytes, head: bool, deadline: float) -> None:
+        """Send on a new connection (opened by a Task): the exchange goes on from there."""
+        task = self.loop.create_task(self._open_and_send(waiter, key, data, head, deadline))
+        self._connecting.add(task)
+        task.add_done_callback(self._connecting.discard)
+
+    async def _open_and_send(self, waiter: Waiter, key: PoolKey, data: bytes, head: bool,
+                             deadline: float) -> None:
+        try:
+            connection = await self._connect(key, deadline)
+        except BaseException as exc:
+            if not waiter.done():
+                waiter.set_exception(exc)
+                self.loop.call_soon(waiter.wake)  # not from inside this Task: a loop callback
+            if not isinstance(exc, Exception):
+                raise
+            return
+        if waiter.done():  # cancelled meanwhile: nobody waits for an answer
+            connection.close()
+            return
+        connection.exchange(waiter, data, head, deadline, reused=False)
 
     def _release(self, connection: _Connection) -> None:
-        idle = self._idle.setdefault(connection.key, [])
-        if connection.keep_alive and connection.open and len(idle) < MAX_IDLE:
+        idle = self._idle.get(connection.key)
+        if idle is None:
+            idle = self._idle[connection.key] = []
+        if connection.keep_alive and len(idle) < MAX_IDLE and connection.open:
             connection.idle_since = self.loop.time()
             connection.waiter = None
             idle.append(connection)
@@ -347,6 +410,8 @@ class UpstreamClient:
 
     async def aclose(self) -> None:
         """Close every connection (at backend close)."""
+        for task in list(self._connecting):
+            task.cancel()
         for connection in list(self._open):
             connection.close()
         self._idle.clear()
