@@ -94,10 +94,16 @@ class Waiter(asyncio.Future[Response]):
             resume()
 
 
+def _decoded(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """Header pairs as the parser gave them → lower-case names, latin-1 text."""
+    return [(name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw]
+
+
 class _Connection(asyncio.Protocol):
     """One upstream connection; :meth:`exchange` sends a request whose response goes to a
-    :class:`Waiter`. The connection settles its own exchanges: a whole response puts it back in
-    the pool (or closes it) before the waiter gets it; a fault drops it."""
+    :class:`Waiter`. The connection settles its own exchanges, once the parser has taken a read
+    (:meth:`data_received`): a whole response puts it back in the pool (or closes it) and then
+    goes to the waiter; a fault drops it. The parser's callbacks only note what they see."""
 
     def __init__(self, client: UpstreamClient, key: PoolKey) -> None:
         self.client, self.key = client, key
@@ -123,10 +129,12 @@ class _Connection(asyncio.Protocol):
         self._reset()
 
     def _reset(self) -> None:
-        self.headers: list[tuple[str, str]] = []
+        #: The response's headers as parsed (bytes), its body pieces, its status once complete.
+        self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
         self.body_size = 0
-        self.received = self.headers_done = self.framed = False
+        self.status = 0
+        self.received = self.headers_done = False
 
     def exchange(self, waiter: Waiter, data: bytes, head: bool, deadline: float, *, reused: bool) -> None:
         """Write ``data`` (a whole request); ``waiter`` gets the response, or a fault (a
@@ -142,8 +150,8 @@ class _Connection(asyncio.Protocol):
             self._fresh_parser = False
         self.headers = []
         self.body = []
-        self.body_size = 0
-        self.received = self.headers_done = self.framed = False
+        self.body_size = self.status = 0
+        self.received = self.headers_done = False
         self._head, self.keep_alive, self.reused, self._data = head, False, reused, data
         self.waiter = waiter
         assert self.transport is not None
@@ -186,18 +194,6 @@ class _Connection(asyncio.Protocol):
             waiter.set_exception(TimeoutError())
             waiter.wake()
 
-    def _done(self, status: int) -> None:
-        """A whole response (``status``): the connection goes back to the pool (or is closed),
-        then the waiter gets the response (woken by :meth:`data_received`)."""
-        waiter = self.waiter
-        headers, self.headers = self.headers, []  # bytes after the response must not touch these
-        body = self.body
-        self.body = []
-        self.deadline = None
-        self.client._release(self)
-        assert waiter is not None
-        waiter.set_result((status, headers, b"".join(body)))
-
     def _fail(self, exc: Exception) -> None:
         """The exchange failed (woken by the caller): not reused, closed."""
         self.drop()
@@ -222,8 +218,31 @@ class _Connection(asyncio.Protocol):
             self.keep_alive = False  # a 101 was relayed as it is; the connection is not HTTP now
             self.close()
         except httptools.HttpParserError as exc:
-            self._fail(Broken(f"not an HTTP response: {exc}"))
-        # Outside the parser: the coroutine stepped on here may send on this very connection.
+            if self.status:  # bytes after a whole response: it stands, the connection does not
+                self.keep_alive = False
+                self.close()
+            else:
+                self._fail(Broken(f"not an HTTP response: {exc}"))
+        status = self.status
+        if status and not waiter.done():  # a whole response: pool the connection, then answer
+            self.status = 0
+            self.deadline = None
+            client = self.client
+            idle = client._idle.get(self.key)
+            if idle is None:
+                idle = client._idle[self.key] = []
+            transport = self.transport
+            if self.keep_alive and len(idle) < MAX_IDLE and not self.closed and transport is not None \
+                    and not transport.is_closing():
+                self.idle_since = client.loop.time()
+                self.waiter = None
+                idle.append(self)
+            else:
+                self.close()
+            body = self.body
+            waiter.set_result((status, _decoded(self.headers), body[0] if len(body) == 1 else b"".join(body)))
+        # After the parser is done with this read: the coroutine stepped on may send again on
+        # this very connection.
         if waiter.done():
             waiter.wake()
 
@@ -237,8 +256,9 @@ class _Connection(asyncio.Protocol):
         waiter = self.waiter
         if waiter is None or waiter.done():
             return
-        if exc is None and self.headers_done and not self.framed:  # close-delimited body
-            waiter.set_result((self.parser.get_status_code(), self.headers, b"".join(self.body)))
+        framed = any(name.lower() in (b"content-length", b"transfer-encoding") for name, _ in self.headers)
+        if exc is None and self.headers_done and not framed:  # close-delimited body
+            waiter.set_result((self.parser.get_status_code(), _decoded(self.headers), b"".join(self.body)))
         elif not self.received:
             if self.reused:  # closed by the server while idle: once more, on a new connection
                 self.client._send_new(waiter, self.key, self._data, self._head, deadline or 0.0)
@@ -250,10 +270,7 @@ class _Connection(asyncio.Protocol):
 
     # httptools callbacks
     def on_header(self, name: bytes, value: bytes) -> None:
-        key = name.decode("latin-1").lower()
-        if key == "content-length" or key == "transfer-encoding":
-            self.framed = True
-        self.headers.append((key, value.decode("latin-1")))
+        self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         self.headers_done = True
@@ -262,8 +279,7 @@ class _Connection(asyncio.Protocol):
             if status >= 200:  # HEAD: the headers are the whole response
                 self.keep_alive = self.parser.should_keep_alive()
                 self._fresh_parser = True
-                if self.waiter is not None and not self.waiter.done():
-                    self._done(status)
+                self.status = status
 
     def on_body(self, body: bytes) -> None:
         if self.body_size > MAX_RESPONSE_BYTES:
@@ -279,8 +295,7 @@ class _Connection(asyncio.Protocol):
         self.body.append(body)
 
     def on_message_complete(self) -> None:
-        waiter = self.waiter
-        if waiter is None or waiter.done():
+        if self.status:  # a HEAD response, complete with its headers
             return
         status = self.parser.get_status_code()
         if status < 200 and status != 101:  # 100 Continue and friends: the answer follows
@@ -289,7 +304,7 @@ class _Connection(asyncio.Protocol):
             return
         # a 101 was relayed as it is: the connection is not HTTP any more
         self.keep_alive = status != 101 and self.parser.should_keep_alive()
-        self._done(status)
+        self.status = status
 
 
 class UpstreamClient:
@@ -369,17 +384,6 @@ class UpstreamClient:
             connection.close()
             return
         connection.exchange(waiter, data, head, deadline, reused=False)
-
-    def _release(self, connection: _Connection) -> None:
-        idle = self._idle.get(connection.key)
-        if idle is None:
-            idle = self._idle[connection.key] = []
-        if connection.keep_alive and len(idle) < MAX_IDLE and connection.open:
-            connection.idle_since = self.loop.time()
-            connection.waiter = None
-            idle.append(connection)
-        else:
-            connection.close()
 
     async def _connect(self, key: PoolKey, deadline: float) -> _Connection:
         host, port, tls, server_hostname = key
