@@ -28,27 +28,28 @@ class Health:
     """Which targets are out of rotation, until when."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._down: dict[Endpoint, float] = {}
+        #: Targets out of rotation → until when (empty, the usual case, is checked inline).
+        self.down: dict[Endpoint, float] = {}
         self._clock = clock
 
     def mark_down(self, endpoint: Endpoint) -> None:
-        self._down[endpoint] = self._clock() + DOWN_FOR
+        self.down[endpoint] = self._clock() + DOWN_FOR
 
     def mark_up(self, endpoint: Endpoint) -> None:
-        self._down.pop(endpoint, None)
+        self.down.pop(endpoint, None)
 
     def healthy(self, endpoint: Endpoint) -> bool:
-        until = self._down.get(endpoint)
+        until = self.down.get(endpoint)
         if until is None:
             return True
         if until <= self._clock():
-            del self._down[endpoint]
+            del self.down[endpoint]
             return True
         return False
 
     def any_down(self) -> bool:
         """Whether some target is (or was until lately) out of rotation."""
-        return bool(self._down)
+        return bool(self.down)
 
     def order(self, endpoints: list[Endpoint]) -> list[Endpoint]:
         """``endpoints`` with the ones out of rotation moved to the end (tried last)."""
@@ -65,9 +66,9 @@ class RoundRobin:
 
     def candidates(self, endpoints: list[Endpoint], connection: tuple[str, int]) -> list[Endpoint]:
         """Healthy targets in rotation order (the rotation skips the unhealthy), then the rest."""
-        if not self.health.any_down():  # the usual case: all in rotation
-            if not endpoints:
-                return []
+        if not self.health.down:  # the usual case: all in rotation
+            if len(endpoints) < 2:  # nothing to rotate
+                return endpoints
             start = next(self._counter) % len(endpoints)
             return endpoints[start:] + endpoints[:start]
         ordered = self.health.order(endpoints)
@@ -79,7 +80,7 @@ class RoundRobin:
 
     def served(self, connection: tuple[str, int], endpoint: Endpoint) -> None:
         """``endpoint`` answered a request of client ``connection``: it is healthy."""
-        if self.health.any_down():
+        if self.health.down:
             self.health.mark_up(endpoint)
 
 

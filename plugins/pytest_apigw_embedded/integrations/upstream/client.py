@@ -64,11 +64,11 @@ class TooLarge(Broken):
 def encode_request(method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
     """The request head (and body) as bytes; ``content-length`` is added when there is a body or
     the method usually has one. Header text must not hold CR or LF (``ValueError``)."""
-    lines = [f"{method} {target} HTTP/1.1", *[f"{k}: {v}" for k, v in headers]]
-    if body or method not in _BODYLESS:
-        lines.append(f"content-length: {len(body)}")
-    text = "\r\n".join(lines) + "\r\n\r\n"
-    if text.count("\n") != len(lines) + 1 or text.count("\r") != len(lines) + 1:
+    length = f"content-length: {len(body)}\r\n" if body or method not in _BODYLESS else ""
+    fields = "".join([f"{k}: {v}\r\n" for k, v in headers])
+    text = f"{method} {target} HTTP/1.1\r\n{fields}{length}\r\n"
+    lines = len(headers) + (3 if length else 2)
+    if text.count("\n") != lines or text.count("\r") != lines:
         raise ValueError("CR or LF in an upstream request line or header")
     try:
         head = text.encode("latin-1")
