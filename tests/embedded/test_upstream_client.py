@@ -286,3 +286,48 @@ def test_request_encoding():
     assert encode_request("PUT", "/", [("x", "é")], b"{}").endswith(b"x: \xe9\r\ncontent-length: 2\r\n\r\n{}")
     with pytest.raises(ValueError):
         encode_request("GET", "/", [("x", "a\r\nevil: 1")], b"")
+
+
+async def _eagerly(client: UpstreamClient, server: Scripted, path: str, **kwargs: Any) -> tuple[Any, bool]:
+    """``_get`` run as the gateway runs a request (``server/eager.py``, from a loop callback):
+    ``(response or the exception, whether a Task had to carry it)``."""
+    from pytest_apigw_embedded.server import eager
+
+    loop = asyncio.get_running_loop()
+    outcome: asyncio.Future[Any] = loop.create_future()
+    carried: list[bool] = []
+
+    def begin() -> None:
+        task = eager.start(_get(client, server, path, **kwargs), outcome.set_result, outcome.set_result)
+        carried.append(task is not None)
+
+    loop.call_soon(begin)
+    return await outcome, carried[0]
+
+
+def test_a_pooled_exchange_is_stepped_on_from_the_read_callback_without_a_task(run):
+    async def test(client, server):
+        first, carried = await _eagerly(client, server, "/ok")  # connecting: a Task opens it
+        assert first == (200, [("content-length", "2")], b"ok")
+        for path, answer in (("/ok", b"ok"), ("/chunked", b"hello world"), ("/ok", b"ok")):
+            response, carried = await _eagerly(client, server, path)
+            assert response[2] == answer
+            assert not carried  # the Waiter resumed the coroutine itself: no Task
+        assert server.connections == 1
+
+    run(test)
+
+
+def test_faults_reach_a_coroutine_stepped_without_a_task(run):
+    async def test(client, server):
+        assert (await _eagerly(client, server, "/ok"))[0][2] == b"ok"
+        retried, _ = await _eagerly(client, server, "/flaky")  # reused, closed unanswered: once more
+        assert retried[2] == b"ok" and server.connections == 2
+        partial, carried = await _eagerly(client, server, "/partial")
+        assert isinstance(partial, Broken) and "mid-response" in str(partial) and not carried
+        (garbage, _), (silent, _) = await _eagerly(client, server, "/garbage"), \
+            await _eagerly(client, server, "/silent", timeout=0.2)
+        assert isinstance(garbage, Broken) and isinstance(silent, TimeoutError)
+        assert (await _eagerly(client, server, "/ok"))[0][2] == b"ok"  # the pool still works
+
+    run(test)
