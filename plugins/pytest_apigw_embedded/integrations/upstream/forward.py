@@ -32,6 +32,7 @@ from pytest_apigw_embedded.integrations.upstream.client import (
     ConnectFailed,
     TlsFailed,
     UpstreamClient,
+    encode_fields,
     encode_request,
 )
 from pytest_apigw_embedded.integrations.upstream.headers import response_headers
@@ -69,6 +70,13 @@ class Hop:
         self.label = label
 
 
+def _with_host(out: Outgoing, method: str, target: str, host: str, body: bytes) -> bytes:
+    """``out`` encoded with a ``host`` header for the chosen target (``ip:port``) last."""
+    if out.fields is not None:
+        return encode_fields(method, target, f"{out.fields[0]}host: {host}\r\n", out.fields[1] + 1, body)
+    return encode_request(method, target, [*out.headers, ("host", host)], body)
+
+
 async def forward(
     services: Services, out: Outgoing, endpoints: list[Endpoint], *, ctx: RequestContext, hop: Hop,
     scheme: str = "http",
@@ -89,8 +97,13 @@ async def forward(
     deadline = time.monotonic() + timeout
     method, target, body = out.method, out.target, out.body
     head = method == "HEAD"
-    has_host = "host" in map(_NAME, out.headers)  # no Python frame per header
-    data = encode_request(method, target, out.headers, body) if has_host else b""
+    fields = out.fields
+    if fields is not None:  # rendered already: the target's host is added unless there is one
+        has_host = "\nhost: " in fields[0] or fields[0].startswith("host: ")
+        data = encode_fields(method, target, fields[0], fields[1], body) if has_host else b""
+    else:
+        has_host = "host" in map(_NAME, out.headers)  # no Python frame per header
+        data = encode_request(method, target, out.headers, body) if has_host else b""
     refused: list[str] = []
     for endpoint in endpoints:
         host = f"{endpoint[0]}:{endpoint[1]}"
@@ -98,7 +111,7 @@ async def forward(
         try:
             waiter = client.send(
                 (endpoint[0], endpoint[1], context, server_name),
-                data or encode_request(method, target, [*out.headers, ("host", host)], body), head=head,
+                data or _with_host(out, method, target, host, body), head=head,
                 timeout=deadline - time.monotonic() if refused else timeout,
             )
             status, raw, answer = await waiter

@@ -22,6 +22,9 @@ class Outgoing:
     query: str
     headers: list[tuple[str, str]]
     body: bytes
+    #: The same headers already rendered as lines, with their count (the usual request, no
+    #: parameter mapping: ``headers.request_fields``), then ``headers`` is empty; else ``None``.
+    fields: tuple[str, int] | None = None
 
     @property
     def target(self) -> str:

@@ -11,7 +11,7 @@ from pytest_apigw_embedded.exchange.responses import GatewayResponse
 from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
 from pytest_apigw_embedded.integrations.upstream.client import upstream_client
 from pytest_apigw_embedded.integrations.upstream.forward import REFUSED, Hop, forward
-from pytest_apigw_embedded.integrations.upstream.headers import request_headers
+from pytest_apigw_embedded.integrations.upstream.headers import request_fields, request_headers
 from pytest_apigw_embedded.integrations.upstream.mapping import apply_request
 from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing
 
@@ -50,13 +50,21 @@ class Pipeline:
         returned sends it (no coroutine of its own around ``forward``'s)."""
         # The scheme and port the client used with the gateway (plain HTTP on loopback here;
         # AWS's endpoints are https/443).
-        out = Outgoing(self.method or request.method, path,
-                       request.query_string if query is None else query,
-                       request_headers(request.headers, host=host, source_ip=request.source_ip, proto="http",
-                                       port=request.port),
-                       request.body)
-        if self.request_mapping is not None:
-            apply_request(self.request_mapping, out, ctx)
+        query = request.query_string if query is None else query
+        mapping = self.request_mapping
+        out = None
+        if mapping is None:  # the usual case: the header lines rendered in one pass
+            fields = request_fields(request.headers, host=host, source_ip=request.source_ip, proto="http",
+                                    port=request.port)
+            if fields is not None:
+                out = Outgoing(self.method or request.method, path, query, [], request.body, fields)
+        if out is None:
+            out = Outgoing(self.method or request.method, path, query,
+                           request_headers(request.headers, host=host, source_ip=request.source_ip,
+                                           proto="http", port=request.port),
+                           request.body)
+            if mapping is not None:
+                apply_request(mapping, out, ctx)
         balancer = self.balancer
         if balancer is not None:
             endpoints = balancer.candidates(endpoints, (request.source_ip, request.source_port))
