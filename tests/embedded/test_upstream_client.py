@@ -338,7 +338,8 @@ def test_faults_reach_a_coroutine_stepped_without_a_task(run):
 
 _NAMES = st.sampled_from(["host", "accept", "content-length", "te", "x-forwarded-port", "x-forwarded-proto",
                           "user-agent", "x-forwarded-host", "transfer-encoding", "cookie", "upgrade"])
-_VALUES = st.text(st.characters(min_codepoint=32, max_codepoint=255, blacklist_characters="\x7f"), max_size=12)
+_VALUES = st.text(st.characters(min_codepoint=32, max_codepoint=255, blacklist_characters="\x7f"),
+                  max_size=12)
 
 
 @settings(max_examples=200, deadline=None)
@@ -361,7 +362,8 @@ def test_the_one_pass_request_lines_are_the_general_rules_byte_for_byte(headers,
     # a private integration's host (the chosen target) goes last, as the general rules put it
     fast = Outgoing(method, "/p", "", [], body, fields)
     slow = Outgoing(method, "/p", "", general, body)
-    assert _with_host(fast, method, "/p", "10.1.1.1:80", body) == _with_host(slow, method, "/p", "10.1.1.1:80", body)
+    target = "10.1.1.1:80"
+    assert _with_host(fast, method, "/p", target, body) == _with_host(slow, method, "/p", target, body)
 
 
 @pytest.mark.parametrize("name", ["connection", "x-forwarded-for", "x-amzn-trace-id"])
