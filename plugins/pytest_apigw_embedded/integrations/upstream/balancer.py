@@ -60,6 +60,9 @@ class Health:
 class RoundRobin:
     """Each request goes to the next healthy target (ALB; Cloud Map instances)."""
 
+    #: Whether :meth:`served` must hear of every answer (else only while a target is down).
+    pins_connections = False
+
     def __init__(self) -> None:
         self.health = Health()
         self._counter = itertools.count()
@@ -87,6 +90,8 @@ class RoundRobin:
 class PerConnection(RoundRobin):
     """Every request of one client connection goes to the same target (an NLB balances TCP
     connections, not requests); new connections are spread round robin."""
+
+    pins_connections = True
 
     def __init__(self) -> None:
         super().__init__()

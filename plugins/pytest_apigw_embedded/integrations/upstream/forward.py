@@ -129,8 +129,9 @@ async def forward(
         except (Broken, OSError) as exc:
             record.error = f"upstream {host} broke the exchange: {type(exc).__name__}: {exc}"
             return BROKEN()
-        if hop.balancer is not None:
-            hop.balancer.served((ctx.request.source_ip, ctx.request.source_port), endpoint)
+        balancer = hop.balancer
+        if balancer is not None and (balancer.pins_connections or balancer.health.down):
+            balancer.served((ctx.request.source_ip, ctx.request.source_port), endpoint)
         response = GatewayResponse(status, response_headers(raw), answer)
         if hop.response_mapping is not None:
             return apply_response(hop.response_mapping, response, ctx)
