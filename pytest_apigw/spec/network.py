@@ -219,6 +219,11 @@ class Listener(Construct):
         self._target_groups: Tracked[TargetGroup] = Tracked(groups)
         _changed()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy (``copy``, ``pickle``) works its endpoints out afresh: the version it was
+        cached at means nothing to another process."""
+        return {**self.__dict__, "_endpoints": (-1, [])}
+
     def endpoints(self) -> list[tuple[str, int]]:
         """Every ``(ip, port)`` reached through this listener (a new list; worked out again
         only after targets changed somewhere: the embedded backend reads it per request)."""
