@@ -52,6 +52,7 @@ from pytest_apigw_embedded.lambda_runtime.context import (
     LambdaContext,
     lambda_environment,
     new_log_stream,
+    new_request_id,
 )
 from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult, handler_traceback
@@ -112,7 +113,12 @@ class _Handoff(asyncio.Future):  # type: ignore[type-arg]
         from a loop callback."""
         if not self.done():
             self.set_result(result)
-            self._resume()
+            if self.timer is not None:
+                self.timer.cancel()
+            resume = self.resume
+            if resume is not None:
+                self.resume = None
+                resume()
 
     def fail(self, exc: BaseException) -> None:
         """:meth:`settle` with an exception for the waiting coroutine."""
@@ -129,18 +135,26 @@ class _Handoff(asyncio.Future):  # type: ignore[type-arg]
             resume()
 
 
-class _Call:
-    """One invocation on its way: the pool's job, the future, what its timeout needs."""
+class _Call(Job):
+    """One invocation on its way: the pool's job itself (one object per request, not two), plus
+    the future and what its timeout needs (``begun``: when it was asked for)."""
 
-    __slots__ = ("job", "handoff", "function", "timeout", "started", "lines")
+    __slots__ = ("handoff", "function", "timeout", "begun", "lines")
 
-    def __init__(self, job: Job, handoff: _Handoff, function: Function, timeout: float, started: float,
-                 lines: list[str]) -> None:
-        self.job = job
-        self.handoff = handoff
+    handoff: _Handoff
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], function: Function, timeout: float,
+                 begun: float, lines: list[str]) -> None:
+        self.fn = fn
+        self.args = args
+        self.done = None
+        self.state = QUEUED
+        self.thread = None
+        self.result = None
+        self.started = 0.0
         self.function = function
         self.timeout = timeout
-        self.started = started
+        self.begun = begun
         self.lines = lines
 
 
@@ -172,13 +186,19 @@ def _warn_shadowed(function: Function, modules: dict[str, str]) -> None:
         )
 
 
+def _settle_failed(loop: asyncio.AbstractEventLoop, exc: Exception) -> None:
+    loop.call_exception_handler({"message": "passing on a Lambda result failed", "exception": exc})
+
+
 class InProcessRuntime:
     """Invokes in-process handlers on a shared thread pool."""
 
     def __init__(self, max_workers: int = 32) -> None:
         self._threads = HandlerThreads(max_workers)
         self._log_stream = new_log_stream()
-        self._handlers: dict[Function, tuple[Handler, dict[str, str]]] = {}
+        #: Per prepared function: its handler, its variables, and its context's constant parts
+        #: (name, memory size as text, lifetime in ms).
+        self._handlers: dict[Function, tuple[Handler, dict[str, str], str, str, float]] = {}
         self._layers = LayerFolders()
         #: Layer folders this runtime put on ``sys.path``, and the prepared functions using each.
         self._layer_paths: dict[str, set[Function]] = {}
@@ -194,7 +214,8 @@ class InProcessRuntime:
         if function not in self._handlers:
             variables = {**lambda_environment(function, self._log_stream), **function.environment}
             self._import_layers(function)
-            self._handlers[function] = (function.resolve(), variables)
+            self._handlers[function] = (function.resolve(), variables, function.function_name,
+                                        str(function.memory_size), function.timeout * 1000)
 
     def _import_layers(self, function: Function) -> None:
         """Put ``function``'s layer folders on ``sys.path``, right after its code folder."""
@@ -216,36 +237,38 @@ class InProcessRuntime:
         """Invoke ``function`` with ``event``; past ``timeout`` (default: the function's) the
         result has ``timed_out=True``."""
         timeout = function.timeout if timeout is None else timeout
-        started = time.monotonic()
+        begun = time.monotonic()
         prepared = self._handlers.get(function)
         if prepared is None:
             self.prepare(function)
             prepared = self._handlers[function]
-        handler, variables = prepared
-        context = LambdaContext.for_function(function, self._log_stream)
+        handler, variables, name, memory, lifetime_ms = prepared
+        # LambdaContext.for_function's, from what prepare() worked out once
+        context = LambdaContext(name, memory, self._log_stream, time.time() * 1000 + lifetime_ms,
+                                new_request_id())
         lines: list[str] = []
-        logs.capture_console()  # print() and stderr into this invocation's log lines
-        run = contextvars.copy_context().run
-        job = Job(run, (_call, handler, event, context, variables, lines), None)
+        call = _Call(contextvars.copy_context().run, (_call, handler, event, context, variables, lines),
+                     function, timeout, begun, lines)
         loop = asyncio.get_running_loop()
         skip = self._skip_wait.get(function)
         batch = self._batches.get(loop)
         if batch is None and not skip and not getattr(asyncio.current_task(loop), "eager_batch", False):
             # one request at a time: wait here (no future, no loop turn); most are answered so
-            self._threads.submit_job(job)
+            logs.capture_console()  # print() and stderr into this invocation's log lines
+            self._threads.submit_job(call)
             wait = min(HANDOFF_WAIT, timeout)
-            if self._threads.wait(job, wait):
-                answered: InvokeResult = job.result
+            if self._threads.wait(call, wait):
+                answered: InvokeResult = call.result
                 return answered
-            if job.state == RUNNING and time.monotonic() - job.started >= wait / 2:
+            if call.state == RUNNING and time.monotonic() - call.started >= wait / 2:
                 self._skip_wait[function] = SKIP_AFTER_SLOW  # the handler itself is slow
             skip = -1  # submitted: follow it
-        handoff = _Handoff(loop=loop)
-        call = _Call(job, handoff, function, timeout, started, lines)
+        call.handoff = handoff = _Handoff(loop=loop)
         if skip:  # slow lately (no hand-off wait), or outlasted it: the asynchronous way
             if skip > 0:
                 self._skip_wait[function] = skip - 1
-                self._threads.submit_job(job)
+                logs.capture_console()
+                self._threads.submit_job(call)
             self._follow(call, loop)
         else:  # handed over with this loop turn's other invocations (``_flush``)
             if batch is None:
@@ -255,7 +278,7 @@ class InProcessRuntime:
         try:
             result: InvokeResult = await handoff
         except asyncio.CancelledError:  # the client or the deployment went away: abandon it too
-            self._threads.abandon(job)
+            self._threads.abandon(call)
             raise
         return result
 
@@ -264,9 +287,9 @@ class InProcessRuntime:
         wait of at most :data:`HANDOFF_WAIT` in this thread, the answers passed on in order;
         invocations still running (or queued behind one) are then followed asynchronously."""
         batch = self._batches.pop(loop)
-        jobs = [call.job for call in batch]
+        logs.capture_console()  # once for the batch: print() and stderr into each one's log lines
         try:
-            self._threads.submit_batch(jobs)
+            self._threads.submit_batch(batch)
         except RuntimeError as exc:  # the pool is closed: each request fails as a submit would
             for call in batch:
                 call.handoff.fail(exc)
@@ -275,27 +298,29 @@ class InProcessRuntime:
         for call in batch:
             if call.timeout < wait:
                 wait = call.timeout
-        if self._threads.wait_all(jobs, wait):
+        if self._threads.wait_all(batch, wait):
             for call in batch:
-                if call.job.state == FINISHED:  # not abandoned (its request was cancelled)
-                    self._settle(call.handoff, call.job.result)
+                if call.state == FINISHED:  # not abandoned (its request was cancelled)
+                    try:
+                        call.handoff.settle(call.result)
+                    except Exception as exc:  # noqa: BLE001 - one answer failing must not strand the batch
+                        _settle_failed(loop, exc)
             return
         now = time.monotonic()
         for call in batch:
-            job = call.job
-            if job.state == FINISHED:
-                self._settle(call.handoff, job.result)
+            if call.state == FINISHED:
+                self._settle(call.handoff, call.result)
                 continue
-            if job.state == ABANDONED:  # its request was cancelled meanwhile
+            if call.state == ABANDONED:  # its request was cancelled meanwhile
                 continue
-            if job.state == RUNNING and now - job.started >= wait / 2:
+            if call.state == RUNNING and now - call.started >= wait / 2:
                 # the handler itself outlasted the wait (not a thread scheduled late)
                 self._skip_wait[call.function] = SKIP_AFTER_SLOW
-            elif job.state == QUEUED:
+            elif call.state == QUEUED:
                 # Behind a slow one, or its thread not started yet (a busy machine): any free
                 # thread may take it. Without this, a batch whose thread had not begun when the
                 # wait ended kept its later jobs behind the first one even if that one hung.
-                self._threads.requeue(job)
+                self._threads.requeue(call)
             self._follow(call, loop)
 
     @staticmethod
@@ -303,32 +328,31 @@ class InProcessRuntime:
         try:
             handoff.settle(result)
         except Exception as exc:  # noqa: BLE001 - one answer failing must not strand the batch
-            handoff.get_loop().call_exception_handler(
-                {"message": "passing on a Lambda result failed", "exception": exc})
+            _settle_failed(handoff.get_loop(), exc)
 
     def _follow(self, call: _Call, loop: asyncio.AbstractEventLoop) -> None:
         """Follow ``call`` the asynchronous way: its result passed to the loop when it comes,
         a timed-out answer (and the job abandoned) at its timeout."""
-        job, handoff = call.job, call.handoff
+        handoff = call.handoff
 
         def done(result: InvokeResult) -> None:
             loop.call_soon_threadsafe(self._settle, handoff, result)
 
-        if not self._threads.then(job, done):  # finished just now
-            self._settle(handoff, job.result)
+        if not self._threads.then(call, done):  # finished just now
+            self._settle(handoff, call.result)
             return
         timeout, lines = call.timeout, call.lines
 
         def expire() -> None:
             if handoff.done():
                 return
-            self._threads.abandon(job)  # never runs later; a running one's thread is written off
+            self._threads.abandon(call)  # never runs later; a running one's thread is written off
             self._settle(handoff, InvokeResult(
                 timed_out=True, error_type="Sandbox.Timedout",
                 error_message=f"Task timed out after {timeout:.2f} seconds", logs=list(lines),
             ))
 
-        handoff.timer = loop.call_later(max(0.0, call.started + timeout - time.monotonic()), expire)
+        handoff.timer = loop.call_later(max(0.0, call.begun + timeout - time.monotonic()), expire)
 
     async def release(self, functions: Iterable[Function]) -> None:
         """Forget what was prepared for ``functions`` (no deployment uses them any more), so the

@@ -27,7 +27,7 @@ import select
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 _STOP = object()
@@ -115,7 +115,7 @@ class HandlerThreads:
             self._claim_worker()
         self._jobs.put(job)
 
-    def submit_batch(self, jobs: list[Job]) -> None:
+    def submit_batch(self, jobs: Sequence[Job]) -> None:
         """Hand ``jobs`` (made with :class:`Job`, ``done`` None) to one worker, to run in order
         with a single wake-up each way: the worker notes the whole batch finished once, after
         the last. :meth:`wait_all` waits for them; :meth:`requeue` hands a job still queued
@@ -124,7 +124,7 @@ class HandlerThreads:
             if self._closed:
                 raise RuntimeError("the handler thread pool is closed")
             self._claim_worker()
-        self._jobs.put(jobs)
+        self._jobs.put(jobs if jobs.__class__ is list else list(jobs))
 
     def requeue(self, job: Job) -> None:
         """Queue ``job`` (still queued in a batch) on its own too: whichever thread reaches it
@@ -143,7 +143,7 @@ class HandlerThreads:
         else:
             self._idle -= 1
 
-    def wait_all(self, jobs: list[Job], timeout: float) -> bool:
+    def wait_all(self, jobs: Sequence[Job], timeout: float) -> bool:
         """Block this thread up to ``timeout`` seconds for every job of ``jobs`` to finish (or
         be abandoned); True when they have (as :meth:`wait`, for one caller thread)."""
         end = 0.0
@@ -262,30 +262,47 @@ class HandlerThreads:
 
     def _run_batch(self, jobs: list[Any], me: threading.Thread) -> bool:
         """Run the jobs of a batch still queued, in order; False when this thread was written
-        off (one of them was abandoned while it ran)."""
+        off (one of them was abandoned while it ran). One lock round per job: a job's end and
+        the next one's claim are noted together, and the last one's end with the idle count."""
         notify = False
-        for job in jobs:
-            with self._lock:
-                if job.state != QUEUED:  # abandoned, or taken by another thread (requeued)
-                    continue
+        lock = self._lock
+        i, n = 0, len(jobs)
+        lock.acquire()
+        try:
+            while True:
+                while i < n and jobs[i].state != QUEUED:  # abandoned, or taken by another thread
+                    i += 1
+                if i == n:
+                    self._idle += 1
+                    break
+                job = jobs[i]
+                i += 1
                 job.state, job.thread = RUNNING, me
-            job.started = time.monotonic()
-            result = job.fn(*job.args)
-            with self._lock:
+                lock.release()
+                job.started = time.monotonic()
+                try:
+                    result = job.fn(*job.args)
+                finally:
+                    lock.acquire()
                 if job.state == ABANDONED:
                     self._written_off.discard(me)
                     return False
-                job.result = result
+                job.result = result  # before the state: wait_all() reads the state unlocked
                 job.state, done = FINISHED, job.done
                 job.fn = job.args = job.thread = None
-            if done is None:
-                notify = True
-            else:
-                with contextlib.suppress(RuntimeError):
-                    done(result)
-            result = done = None
-        with self._lock:
-            self._idle += 1
+                result = None
+                if done is None:
+                    notify = True
+                    continue
+                lock.release()
+                try:
+                    with contextlib.suppress(RuntimeError):  # the event loop that wanted it is gone
+                        done(job.result)
+                finally:
+                    done = None
+                    lock.acquire()
+        finally:
+            lock.release()
         if notify:
             self._notify()
         return True

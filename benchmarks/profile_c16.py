@@ -1,0 +1,94 @@
+"""Profile (or time) the Lambda proxy under 16 keep-alive connections loaded from another process.
+
+    python benchmarks/profile_c16.py [--conns 16] [--seconds 3] [--top 40] [--sort tottime]
+    python benchmarks/profile_c16.py --no-profile --runs 7    # server CPU µs/req, switches/req, req/s
+
+With profiling, every server thread (the event loop's and the Lambda pool's) gets its own
+``cProfile.Profile`` (``threading.setprofile``, installed before the backend starts); the stats
+are merged, and call counts are printed per answered request. Without, each run loads the
+``lambda_proxy`` deployment (50 routes, in-process handler) through ``bench_concurrency``'s load
+client and prints req/s, server CPU and context switches per request; then the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.apis import make_api  # noqa: E402
+from benchmarks.bench_concurrency import LoadClient, _port  # noqa: E402
+from benchmarks.common import median, server_usage  # noqa: E402
+
+PROFILES: list[cProfile.Profile] = []
+_lock = threading.Lock()
+
+
+def _start_profile(*_: object) -> None:
+    profile = cProfile.Profile()
+    with _lock:
+        PROFILES.append(profile)
+    profile.enable()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--conns", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--no-profile", action="store_true")
+    args = parser.parse_args()
+    if not args.no_profile:
+        threading.setprofile(_start_profile)
+    from pytest_apigw_embedded.backend import EmbeddedBackend
+
+    backend = EmbeddedBackend()
+    backend.start()
+    client = LoadClient()
+    try:
+        port = _port(backend.deploy(make_api(50)).url)
+        client.run(port, args.conns, 0.5, 0.2)  # warm
+        if args.no_profile:
+            rows = []
+            for _ in range(args.runs):
+                before = server_usage(exclude=[client.proc.pid])
+                result = client.run(port, args.conns, args.seconds, 0.2)
+                used = server_usage(exclude=[client.proc.pid]) - before
+                n = max(result["total"], 1)
+                row = (result["requests"] / result["seconds"], used.cpu / n * 1e6, used.switches / n)
+                rows.append(row)
+                print(f"{row[0]:,.0f} req/s, CPU {row[1]:.1f} µs/req, {row[2]:.2f} switches/req", flush=True)
+            print(f"median of {len(rows)}: {median([r[0] for r in rows]):,.0f} req/s, "
+                  f"CPU {median([r[1] for r in rows]):.1f} µs/req, "
+                  f"{median([r[2] for r in rows]):.2f} switches/req")
+            return
+        for profile in PROFILES:
+            profile.clear()  # type: ignore[attr-defined]
+        result = client.run(port, args.conns, args.seconds, 0.0)
+        for profile in PROFILES:
+            profile.disable()
+    finally:
+        client.close()
+        backend.close()
+    threading.setprofile(None)  # type: ignore[arg-type]
+    n = max(result["total"], 1)
+    stats = pstats.Stats(*PROFILES) if PROFILES else None
+    assert stats is not None
+    print(f"{n} requests; calls per request (ncalls / {n}) in the 'ncalls' column's ratio below")
+    stats.sort_stats(args.sort).print_stats(args.top)
+    total_calls = sum(v[1] for v in stats.stats.values())  # type: ignore[attr-defined]
+    print(f"function calls per request (server threads): {total_calls / n:.1f}")
+
+
+if __name__ == "__main__":
+    main()
