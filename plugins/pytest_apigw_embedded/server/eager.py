@@ -28,14 +28,30 @@ T = TypeVar("T")
 
 
 class _PendingTask:
-    """``current_task()`` during the first step: records what is asked of the task until the
-    real one exists, then forwards everything to it."""
+    """``current_task()`` while the coroutine runs without a Task, and what steps it meanwhile:
+    records what is asked of the task until the real one exists, then forwards everything to it.
 
-    def __init__(self, batch: bool = False) -> None:
+    One object per request (it was two: the stand-in and a stepper). The coroutine is stepped
+    without a Task for as long as it only waits on resumable futures (``eager_resumable``): each
+    such future calls ``resume`` right after its result is set, in a loop callback, and the next
+    step runs there. Anything else it waits on gets a Task (:meth:`_carry`)."""
+
+    __slots__ = ("_task", "_cancels", "eager_batch", "_coro", "_context", "_loop", "_done", "_failed",
+                 "_waiting")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], context: contextvars.Context,
+                 loop: asyncio.AbstractEventLoop, done: Callable[[Any], None],
+                 failed: Callable[[BaseException], None], batch: bool = False) -> None:
         self._task: asyncio.Task[Any] | None = None
         self._cancels: list[Any] = []
         #: What ``start(..., batch=...)`` was told (read by code the coroutine calls).
         self.eager_batch = batch
+        self._coro = coro
+        self._context = context
+        self._loop = loop
+        self._done = done
+        self._failed = failed
+        self._waiting: Any = None
 
     def bind(self, task: asyncio.Task[Any]) -> None:
         self._task = task
@@ -70,10 +86,59 @@ class _PendingTask:
         return self._task.done() if self._task is not None else False
 
     def __getattr__(self, name: str) -> Any:
-        task = self.__dict__.get("_task")
+        try:
+            task = object.__getattribute__(self, "_task")
+        except AttributeError:
+            task = None
         if task is None:
             raise AttributeError(f"{name!r}: the request's task does not exist yet (first step)")
         return getattr(task, name)
+
+    def step(self) -> asyncio.Task[Any] | None:
+        """One step of the coroutine in its context, this object as the current task; then
+        ``done``/``failed`` when it ended (after the stand-in left), or wait for what it yielded:
+        resumed by it when resumable, else a Task (returned)."""
+        loop = self._loop
+        _enter_task(loop, self)
+        try:
+            waiting = self._context.run(self._coro.send, None)
+        except StopIteration as stop:
+            _leave_task(loop, self)
+            self._done(stop.value)
+            return None
+        except (KeyboardInterrupt, SystemExit):
+            _leave_task(loop, self)
+            raise
+        except BaseException as exc:
+            _leave_task(loop, self)
+            self._failed(exc)
+            return None
+        _leave_task(loop, self)
+        if getattr(waiting, "eager_resumable", False) and not self._cancels and not waiting.done():
+            waiting._asyncio_future_blocking = False
+            self._waiting = waiting
+            waiting.resume = self.resume
+            return None
+        return self._carry(waiting)
+
+    def resume(self) -> None:
+        """The resumable future waited on has its result: the next step (in a Task if a
+        cancellation was asked meanwhile, so the coroutine gets it as a Task would give it)."""
+        waiting, self._waiting = self._waiting, None
+        if self._cancels:
+            self._carry(waiting)
+        else:
+            self.step()
+
+    def _carry(self, waiting: Any) -> asyncio.Task[Any]:
+        carried = self._loop.create_task(_carry(self._coro, waiting, self._done, self._failed),
+                                         context=self._context)
+        self.bind(carried)
+        return carried
+
+
+_enter_task: Callable[[asyncio.AbstractEventLoop, Any], None] = asyncio.tasks._enter_task
+_leave_task: Callable[[asyncio.AbstractEventLoop, Any], None] = asyncio.tasks._leave_task
 
 
 async def _rest(coro: Coroutine[Any, Any, T], waiting: Any) -> T:
@@ -99,32 +164,6 @@ async def _rest(coro: Coroutine[Any, Any, T], waiting: Any) -> T:
             waiting = coro.send(None)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
-
-
-def _step(loop: asyncio.AbstractEventLoop, pending: _PendingTask, context: contextvars.Context,
-          coro: Coroutine[Any, Any, Any]) -> tuple[tuple[bool, Any] | None, Any]:
-    """One step of ``coro`` in ``context`` with ``pending`` as the current task: ``((True,
-    result) | (False, exception) | None, what it waits on)``."""
-    asyncio.tasks._enter_task(loop, pending)  # type: ignore[arg-type]
-    try:
-        return None, context.run(coro.send, None)
-    except StopIteration as stop:
-        return (True, stop.value), None
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
-        return (False, exc), None
-    finally:
-        asyncio.tasks._leave_task(loop, pending)  # type: ignore[arg-type]
-
-
-def _finish(finished: tuple[bool, Any], done: Callable[[Any], None],
-            failed: Callable[[BaseException], None]) -> None:
-    """Pass what :func:`_step` returned for a coroutine that ended to ``done`` or ``failed``."""
-    if finished[0]:
-        done(finished[1])
-    else:
-        failed(finished[1])
 
 
 def start(
@@ -153,63 +192,7 @@ def start(
 
         task.add_done_callback(settle)
         return task
-    pending = _PendingTask(batch)
-    finished, waiting = _step(loop, pending, context, coro)
-    if finished is not None:  # answered in the first step: no Task, no stepper
-        _finish(finished, done, failed)
-        return None
-    return _Stepper(coro, context, loop, done, failed, pending).waits_on(waiting)
-
-
-class _Stepper:
-    """Steps one coroutine without a Task for as long as it only waits on resumable futures
-    (``eager_resumable``): each such future calls ``resume`` right after its result is set, in
-    a loop callback, and the next step runs there. Anything else it waits on gets a Task."""
-
-    __slots__ = ("coro", "context", "loop", "done", "failed", "pending", "waiting")
-
-    def __init__(self, coro: Coroutine[Any, Any, Any], context: contextvars.Context,
-                 loop: asyncio.AbstractEventLoop, done: Callable[[Any], None],
-                 failed: Callable[[BaseException], None], pending: _PendingTask) -> None:
-        self.coro = coro
-        self.context = context
-        self.loop = loop
-        self.done = done
-        self.failed = failed
-        self.pending = pending
-        self.waiting: Any = None
-
-    def resume(self) -> None:
-        """The resumable future waited on has its result: the next step (in a Task if a
-        cancellation was asked meanwhile, so the coroutine gets it as a Task would give it)."""
-        waiting, self.waiting = self.waiting, None
-        if self.pending._cancels:
-            self._carry(waiting)
-        else:
-            self.step()
-
-    def _carry(self, waiting: Any) -> asyncio.Task[Any]:
-        carried = self.loop.create_task(_carry(self.coro, waiting, self.done, self.failed),
-                                        context=self.context)
-        self.pending.bind(carried)
-        return carried
-
-    def step(self) -> asyncio.Task[Any] | None:
-        """The step after a resumable future."""
-        finished, waiting = _step(self.loop, self.pending, self.context, self.coro)
-        if finished is not None:  # answered: no Task at all
-            _finish(finished, self.done, self.failed)
-            return None
-        return self.waits_on(waiting)
-
-    def waits_on(self, waiting: Any) -> asyncio.Task[Any] | None:
-        """The coroutine yielded ``waiting``: resumed by it when resumable, else a Task."""
-        if getattr(waiting, "eager_resumable", False) and not self.pending._cancels and not waiting.done():
-            waiting._asyncio_future_blocking = False
-            self.waiting = waiting
-            waiting.resume = self.resume
-            return None
-        return self._carry(waiting)
+    return _PendingTask(coro, context, loop, done, failed, batch).step()
 
 
 async def _carry(coro: Coroutine[Any, Any, T], waiting: Any, done: Callable[[T], None],
