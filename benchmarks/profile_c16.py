@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import pstats
 import sys
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +38,26 @@ def _start_profile(*_: object) -> None:
     with _lock:
         PROFILES.append(profile)
     profile.enable()
+
+
+class GcClock:
+    """Garbage collections and the seconds they took (every thread), through ``gc.callbacks``."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._began = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.count += 1
+            self.seconds += time.perf_counter() - self._began  # wall time: preemption counts too
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._note)
 
 
 def main() -> None:
@@ -61,13 +83,17 @@ def main() -> None:
         if args.no_profile:
             rows = []
             for _ in range(args.runs):
+                clock = GcClock()
                 before = server_usage(exclude=[client.proc.pid])
                 result = client.run(port, args.conns, args.seconds, 0.2)
                 used = server_usage(exclude=[client.proc.pid]) - before
+                clock.close()
                 n = max(result["total"], 1)
                 row = (result["requests"] / result["seconds"], used.cpu / n * 1e6, used.switches / n)
                 rows.append(row)
-                print(f"{row[0]:,.0f} req/s, CPU {row[1]:.1f} µs/req, {row[2]:.2f} switches/req", flush=True)
+                print(f"{row[0]:,.0f} req/s, CPU {row[1]:.1f} µs/req, {row[2]:.2f} switches/req; "
+                      f"{clock.count / n:.3f} collections/req, {clock.seconds / n * 1e6:.1f} µs/req in gc",
+                      flush=True)
             print(f"median of {len(rows)}: {median([r[0] for r in rows]):,.0f} req/s, "
                   f"CPU {median([r[1] for r in rows]):.1f} µs/req, "
                   f"{median([r[2] for r in rows]):.2f} switches/req")

@@ -127,3 +127,9 @@ def activate(variables: dict[str, str]) -> None:
     Call it in a copied context (``contextvars.copy_context().run``): it is never reset.
     """
     _overlay.set(_Overlay(variables))
+
+
+#: The context variable :func:`activate` sets and its value's class, for a caller that sets it
+#: itself (the in-process runtime, per invocation: a function call fewer).
+OVERLAY = _overlay
+Overlay = _Overlay

@@ -70,6 +70,10 @@ if TYPE_CHECKING:
 
     from pytest_apigw.spec.function import Function, Handler
 
+_Overlay = environ.Overlay
+_set_overlay = environ.OVERLAY.set
+_set_lines = logs.CURRENT.set
+
 #: Seconds the event loop waits in its own thread for a handler before going asynchronous.
 HANDOFF_WAIT = 0.002
 #: Calls of a function that outlasted :data:`HANDOFF_WAIT` made without waiting at all.
@@ -77,8 +81,8 @@ SKIP_AFTER_SLOW = 16
 
 
 def _call(handler: Handler, event: Any, context: LambdaContext, variables: dict[str, str], lines: list[str]) -> InvokeResult:  # noqa: E501
-    environ.activate(variables)
-    logs.collect_into(lines)
+    _set_overlay(_Overlay(variables))  # environ.activate(variables), a call fewer
+    _set_lines(lines)  # logs.collect_into(lines)
     try:
         payload = handler(event, context)
         if payload.__class__ is not dict and asyncio.iscoroutine(payload):  # a dict: 3 calls fewer

@@ -39,6 +39,8 @@ def collect_into(lines: list[str]) -> None:
 
 
 HANDLER = InvocationLogHandler()
+#: The context variable :func:`collect_into` sets (for a caller that sets it itself).
+CURRENT = _current
 
 
 class ConsoleTee:

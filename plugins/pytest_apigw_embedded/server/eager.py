@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -97,7 +98,13 @@ class _PendingTask:
     def step(self) -> asyncio.Task[Any] | None:
         """One step of the coroutine in its context, this object as the current task; then
         ``done``/``failed`` when it ended (after the stand-in left), or wait for what it yielded:
-        resumed by it when resumable, else a Task (returned)."""
+        resumed by it when resumable, else a Task (returned). Also what a resumable future
+        calls (``resume``) once its result is set: a cancellation asked meanwhile then goes to a
+        Task (:meth:`_carry`), so the coroutine gets it as a Task would give it."""
+        if self._cancels:
+            waiting, self._waiting = self._waiting, None
+            return self._carry(waiting)
+        self._waiting = None
         loop = self._loop
         _enter_task(loop, self)
         try:
@@ -117,18 +124,9 @@ class _PendingTask:
         if getattr(waiting, "eager_resumable", False) and not self._cancels and not waiting.done():
             waiting._asyncio_future_blocking = False
             self._waiting = waiting
-            waiting.resume = self.resume
+            waiting.resume = self.step
             return None
         return self._carry(waiting)
-
-    def resume(self) -> None:
-        """The resumable future waited on has its result: the next step (in a Task if a
-        cancellation was asked meanwhile, so the coroutine gets it as a Task would give it)."""
-        waiting, self._waiting = self._waiting, None
-        if self._cancels:
-            self._carry(waiting)
-        else:
-            self.step()
 
     def _carry(self, waiting: Any) -> asyncio.Task[Any]:
         carried = self._loop.create_task(_carry(self._coro, waiting, self._done, self._failed),
@@ -139,6 +137,11 @@ class _PendingTask:
 
 _enter_task: Callable[[asyncio.AbstractEventLoop, Any], None] = asyncio.tasks._enter_task
 _leave_task: Callable[[asyncio.AbstractEventLoop, Any], None] = asyncio.tasks._leave_task
+#: On 3.11 ``asyncio.current_task()`` is a Python function reading this dict (by loop): read it
+#: directly (from 3.12 on the function is C and cheap).
+_current_tasks: dict[asyncio.AbstractEventLoop, Any] | None = (
+    asyncio.tasks._current_tasks if sys.version_info < (3, 12) else None  # type: ignore[attr-defined]
+)
 
 
 async def _rest(coro: Coroutine[Any, Any, T], waiting: Any) -> T:
@@ -179,7 +182,7 @@ def start(
     gathered and handed over at the end of the turn than waited for now."""
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()
-    if asyncio.current_task(loop) is not None:
+    if (_current_tasks.get(loop) if _current_tasks is not None else asyncio.current_task(loop)) is not None:
         task = loop.create_task(coro, context=context)
 
         def settle(finished: asyncio.Task[T]) -> None:
