@@ -178,19 +178,9 @@ BUGGY_EMBEDDED = textwrap.dedent(
 )
 
 
-def injection_profiles(max_examples: int = 30) -> str:
-    """Conftest source registering ``injection`` and ``injection-shrink`` (``max_examples``
-    generated examples), and drawing without the literals of the project's modules.
-
-    Hypothesis mixes the literals of every "local" module (this project's) into what it draws,
-    so a derandomized run still drew differently whenever any module of the project changed: the
-    shrink demo's draws (which must meet the bug within ``max_examples`` and shrink it) depended on
-    unrelated code. Without them a derandomized run draws the same examples until the strategies,
-    the case or Hypothesis change. (An internal of Hypothesis: if it moves, the runs draw as
-    before.)"""
-    return f'''
-from hypothesis import HealthCheck as _HealthCheck, Phase as _Phase, settings as _settings
-
+#: Conftest source: Hypothesis draws without the literals of the project's modules (see
+#: :func:`injection_profiles`; an internal of Hypothesis: if it moves, runs draw as before).
+WITHOUT_PROJECT_LITERALS = '''
 try:
     from hypothesis.internal.conjecture import providers as _providers
     from hypothesis.internal.constants_ast import Constants as _Constants
@@ -199,7 +189,21 @@ try:
         _providers._get_local_constants = _Constants
 except ImportError:
     pass
+'''
 
+
+def injection_profiles(max_examples: int = 30) -> str:
+    """Conftest source registering ``injection`` and ``injection-shrink`` (``max_examples``
+    generated examples), and drawing without the literals of the project's modules.
+
+    Hypothesis mixes the literals of every "local" module (this project's) into what it draws,
+    so a derandomized run still drew differently whenever any module of the project changed: the
+    shrink demo's draws (which must meet the bug within ``max_examples`` and shrink it) depended on
+    unrelated code. Without them a derandomized run draws the same examples until the strategies,
+    the case or Hypothesis change (:data:`WITHOUT_PROJECT_LITERALS`)."""
+    return f'''
+from hypothesis import HealthCheck as _HealthCheck, Phase as _Phase, settings as _settings
+{WITHOUT_PROJECT_LITERALS}
 _settings.register_profile("injection", deadline=None, derandomize=True, database=None,
                            phases=[_Phase.explicit], suppress_health_check=list(_HealthCheck))
 _settings.register_profile("injection-shrink", max_examples={max_examples}, deadline=None, derandomize=False,
