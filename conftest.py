@@ -22,7 +22,7 @@ if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTEST_APIG
 #: Fixtures whose tests take seconds, mostly waiting (a pytest subprocess, a MiniStack deployment).
 LONG_FIXTURES = frozenset({"pytester", "ministack", "localstack"})
 #: Modules with a test of several seconds that neither uses those fixtures nor is marked ``slow``
-#: (the conformance suite's integration timeouts sleep about 8 s; 1000 deploy cycles; the benchmark
+#: (the conformance suite's integration timeouts sleep about 8 s; 350 deploy cycles; the benchmark
 #: harness; 300 generated requests).
 LONG_MODULES = frozenset({
     "pytest_apigw/contract/test_timeouts.py", "tests/embedded/test_isolation_leaks.py",
