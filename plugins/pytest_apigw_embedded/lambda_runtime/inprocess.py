@@ -15,6 +15,12 @@ once and never deadlocks the gateway; a function whose handler itself outlasted 
 one whose thread was merely scheduled late) is not waited for on its next :data:`SKIP_AFTER_SLOW`
 calls.
 
+The hop costs about 25-33 µs of server CPU per request (two wake-ups: the handler thread's and
+the loop's; ``benchmarks/profile_lambda_proxy.py --no-profile --ab inline``). Tried and measured
+against it, not kept (``benchmarks/README.md``, "The in-process Lambda hand-off"): the handler's
+thread finishing the request itself (one wake-up fewer, no CPU or req/s gained), a spin before
+the poll (worse: under the GIL the spinner competes with the handler it waits for).
+
 With several connections open (the server says so: ``eager.start(..., batch=True)``), the
 invocations of one loop turn are gathered and handed over at its end (:meth:`_flush`): one batch
 to one handler thread (one wake-up each way), one wait for all of them, the answers passed on in
