@@ -3,11 +3,85 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar, SupportsIndex, TypeVar
 
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec._base import Construct, expect_items, expect_text
+
+T = TypeVar("T")
+
+#: Bumped by every change to any listener's target groups or targets (``Tracked`` lists, a
+#: group's ``port``): a listener's :meth:`Listener.endpoints` is worked out again only then.
+_version = 0
+
+
+def targets_version() -> int:
+    """The count of changes to targets so far (any listener): equal counts, same endpoints."""
+    return _version
+
+
+def _changed() -> None:
+    global _version
+    _version += 1
+
+
+class Tracked(list[T]):
+    """A list that notes each change (:func:`targets_version`): ``TargetGroup.targets`` and
+    ``Listener.target_groups``, so targets registered after a deploy are seen, as on AWS,
+    without a listener's endpoints being rebuilt for every request."""
+
+    def append(self, item: T) -> None:
+        super().append(item)
+        _changed()
+
+    def extend(self, items: Iterable[T]) -> None:
+        super().extend(items)
+        _changed()
+
+    def insert(self, index: SupportsIndex, item: T) -> None:
+        super().insert(index, item)
+        _changed()
+
+    def remove(self, item: T) -> None:
+        super().remove(item)
+        _changed()
+
+    def pop(self, index: SupportsIndex = -1) -> T:
+        item = super().pop(index)
+        _changed()
+        return item
+
+    def clear(self) -> None:
+        super().clear()
+        _changed()
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        super().sort(*args, **kwargs)
+        _changed()
+
+    def reverse(self) -> None:
+        super().reverse()
+        _changed()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        super().__setitem__(index, value)
+        _changed()
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        _changed()
+
+    def __iadd__(self, items: Iterable[T]) -> Tracked[T]:  # type: ignore[override,misc]
+        super().__iadd__(items)
+        _changed()
+        return self
+
+    def __imul__(self, count: SupportsIndex) -> Tracked[T]:
+        super().__imul__(count)
+        _changed()
+        return self
 
 
 def valid_port(owner: str, name: str, port: object) -> int:
@@ -75,6 +149,26 @@ class TargetGroup(Construct):
                 raise self.error(f"targets must be IpTarget(ip, port), got {target!r}")
         self.targets = list(targets)
 
+    @property
+    def port(self) -> int:
+        """The default port of targets that name none."""
+        return self._port
+
+    @port.setter
+    def port(self, port: int) -> None:
+        self._port = port
+        _changed()
+
+    @property
+    def targets(self) -> list[IpTarget]:
+        """The group's targets (a list: appending to it registers a target)."""
+        return self._targets
+
+    @targets.setter
+    def targets(self, targets: Iterable[IpTarget]) -> None:
+        self._targets: Tracked[IpTarget] = Tracked(targets)
+        _changed()
+
     def endpoints(self) -> list[tuple[str, int]]:
         """Every ``(ip, port)`` this group sends to."""
         return [(t.ip, t.port or self.port) for t in self.targets]
@@ -93,7 +187,9 @@ class Listener(Construct):
         self.protocol = protocol or self.protocols[0]
         if self.protocol not in self.protocols:
             raise self.error(f"protocol {self.protocol!r} is not one of {', '.join(self.protocols)}")
-        self.target_groups: list[TargetGroup] = []
+        self.target_groups = []
+        #: ``(targets_version(), endpoints)`` when last worked out.
+        self._endpoints: tuple[int, list[tuple[str, int]]] = (-1, [])
         #: The ARN of an imported listener (``from_listener_attributes``); empty otherwise.
         self.listener_arn = ""
 
@@ -113,9 +209,30 @@ class Listener(Construct):
         self.target_groups.append(group)
         return group
 
+    @property
+    def target_groups(self) -> list[TargetGroup]:
+        """The listener's target groups (a list: appending to it adds a group)."""
+        return self._target_groups
+
+    @target_groups.setter
+    def target_groups(self, groups: Iterable[TargetGroup]) -> None:
+        self._target_groups: Tracked[TargetGroup] = Tracked(groups)
+        _changed()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy (``copy``, ``pickle``) works its endpoints out afresh: the version it was
+        cached at means nothing to another process."""
+        return {**self.__dict__, "_endpoints": (-1, [])}
+
     def endpoints(self) -> list[tuple[str, int]]:
-        """Every ``(ip, port)`` reached through this listener."""
-        return [ep for group in self.target_groups for ep in group.endpoints()]
+        """Every ``(ip, port)`` reached through this listener (a new list; worked out again
+        only after targets changed somewhere: the embedded backend reads it per request)."""
+        version, endpoints = self._endpoints
+        if version != _version:
+            version = _version
+            endpoints = [ep for group in self.target_groups for ep in group.endpoints()]
+            self._endpoints = (version, endpoints)
+        return endpoints.copy()
 
     @classmethod
     def from_listener_attributes(cls, id: str, *, listener_arn: str = "", port: int = 80) -> Listener:  # noqa: A002,E501

@@ -27,6 +27,7 @@ from pytest_apigw import (
     VpcLink,
 )
 from pytest_apigw.invocations import LOG
+from pytest_apigw.spec.network import TargetGroup
 from tests.embedded.upstream_servers import running_upstreams
 
 
@@ -115,6 +116,28 @@ def test_a_target_that_stops_is_skipped_and_one_that_starts_is_used(apigw, upstr
     c = upstreams.echo("c")
     listener.add_targets("More", targets=[IpTarget("127.0.0.1", c.port)])  # registered after deploy
     assert set(_served_by(url, 6)) == {"a", "c"}
+
+
+def test_target_changes_after_deploy_are_seen_though_endpoints_are_cached(apigw, upstreams):
+    """A listener's endpoints are worked out once per change to its targets (not per request):
+    every way of changing them after the deploy still reaches the next request."""
+    a, b, c, d = upstreams.echo("a"), upstreams.echo("b"), upstreams.echo("c"), upstreams.echo("d")
+    listener = _alb(a.port)
+    group = listener.target_groups[0]
+    url = apigw.deploy(HttpApi("Alb", default_integration=HttpAlbIntegration(listener=listener))).url + "/x"
+    assert set(_served_by(url, 3)) == {"a"}  # the endpoints are cached from here on
+    group.targets.append(IpTarget("127.0.0.1", b.port))  # the group's own list, changed in place
+    assert set(_served_by(url, 4)) == {"a", "b"}
+    group.targets.remove(group.targets[0])
+    assert set(_served_by(url, 3)) == {"b"}
+    group.targets[0] = IpTarget("127.0.0.1")  # no port of its own: the group's port ...
+    group.port = c.port  # ... which changes too
+    assert set(_served_by(url, 3)) == {"c"}
+    listener.target_groups.append(TargetGroup("Extra", port=80, targets=[IpTarget("127.0.0.1", d.port)],
+                                              protocol="HTTP"))
+    assert set(_served_by(url, 4)) == {"c", "d"}
+    group.targets = []  # a new list altogether
+    assert set(_served_by(url, 3)) == {"d"}
 
 
 def test_stage_segment_is_kept_in_the_path_sent_to_private_backends(apigw, upstreams):

@@ -15,11 +15,14 @@ from typing import Any
 import pytest
 import trustme
 import uvloop
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_apigw_embedded.integrations.upstream.client import (
     Broken,
     ConnectFailed,
     TlsFailed,
     UpstreamClient,
+    encode_fields,
     encode_request,
 )
 
@@ -286,3 +289,86 @@ def test_request_encoding():
     assert encode_request("PUT", "/", [("x", "é")], b"{}").endswith(b"x: \xe9\r\ncontent-length: 2\r\n\r\n{}")
     with pytest.raises(ValueError):
         encode_request("GET", "/", [("x", "a\r\nevil: 1")], b"")
+
+
+async def _eagerly(client: UpstreamClient, server: Scripted, path: str, **kwargs: Any) -> tuple[Any, bool]:
+    """``_get`` run as the gateway runs a request (``server/eager.py``, from a loop callback):
+    ``(response or the exception, whether a Task had to carry it)``."""
+    from pytest_apigw_embedded.server import eager
+
+    loop = asyncio.get_running_loop()
+    outcome: asyncio.Future[Any] = loop.create_future()
+    carried: list[bool] = []
+
+    def begin() -> None:
+        task = eager.start(_get(client, server, path, **kwargs), outcome.set_result, outcome.set_result)
+        carried.append(task is not None)
+
+    loop.call_soon(begin)
+    return await outcome, carried[0]
+
+
+def test_a_pooled_exchange_is_stepped_on_from_the_read_callback_without_a_task(run):
+    async def test(client, server):
+        first, carried = await _eagerly(client, server, "/ok")  # connecting: a Task opens it
+        assert first == (200, [("content-length", "2")], b"ok")
+        for path, answer in (("/ok", b"ok"), ("/chunked", b"hello world"), ("/ok", b"ok")):
+            response, carried = await _eagerly(client, server, path)
+            assert response[2] == answer
+            assert not carried  # the Waiter resumed the coroutine itself: no Task
+        assert server.connections == 1
+
+    run(test)
+
+
+def test_faults_reach_a_coroutine_stepped_without_a_task(run):
+    async def test(client, server):
+        assert (await _eagerly(client, server, "/ok"))[0][2] == b"ok"
+        retried, _ = await _eagerly(client, server, "/flaky")  # reused, closed unanswered: once more
+        assert retried[2] == b"ok" and server.connections == 2
+        partial, carried = await _eagerly(client, server, "/partial")
+        assert isinstance(partial, Broken) and "mid-response" in str(partial) and not carried
+        (garbage, _), (silent, _) = await _eagerly(client, server, "/garbage"), \
+            await _eagerly(client, server, "/silent", timeout=0.2)
+        assert isinstance(garbage, Broken) and isinstance(silent, TimeoutError)
+        assert (await _eagerly(client, server, "/ok"))[0][2] == b"ok"  # the pool still works
+
+    run(test)
+
+
+_NAMES = st.sampled_from(["host", "accept", "content-length", "te", "x-forwarded-port", "x-forwarded-proto",
+                          "user-agent", "x-forwarded-host", "transfer-encoding", "cookie", "upgrade"])
+_VALUES = st.text(st.characters(min_codepoint=32, max_codepoint=255, blacklist_characters="\x7f"),
+                  max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(headers=st.lists(st.tuples(_NAMES, _VALUES), max_size=8), host=st.none() | st.just("example.com"),
+       method=st.sampled_from(["GET", "POST", "HEAD"]), body=st.sampled_from([b"", b"{}"]))
+def test_the_one_pass_request_lines_are_the_general_rules_byte_for_byte(headers, host, method, body):
+    from pytest_apigw_embedded.integrations.upstream import headers as rules
+    from pytest_apigw_embedded.integrations.upstream.forward import _with_host
+    from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing
+
+    trace, rules.trace_id = rules.trace_id, lambda: "Root=1-00000000-000000000000000000000000"
+    try:
+        args = {"host": host, "source_ip": "10.0.0.9", "proto": "http", "port": 8080}
+        fields = rules.request_fields(headers, **args)
+        general = rules.request_headers(headers, **args)
+    finally:
+        rules.trace_id = trace
+    assert fields is not None  # none of the headers that need the general rules
+    assert encode_fields(method, "/p?q=1", *fields, body) == encode_request(method, "/p?q=1", general, body)
+    # a private integration's host (the chosen target) goes last, as the general rules put it
+    fast = Outgoing(method, "/p", "", [], body, fields)
+    slow = Outgoing(method, "/p", "", general, body)
+    target = "10.1.1.1:80"
+    assert _with_host(fast, method, "/p", target, body) == _with_host(slow, method, "/p", target, body)
+
+
+@pytest.mark.parametrize("name", ["connection", "x-forwarded-for", "x-amzn-trace-id"])
+def test_headers_with_rules_of_their_own_take_the_general_path(name):
+    from pytest_apigw_embedded.integrations.upstream.headers import request_fields
+
+    assert request_fields([("accept", "*/*"), (name, "x")], host=None, source_ip="1.2.3.4", proto="http",
+                          port=80) is None

@@ -28,27 +28,28 @@ class Health:
     """Which targets are out of rotation, until when."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._down: dict[Endpoint, float] = {}
+        #: Targets out of rotation → until when (empty, the usual case, is checked inline).
+        self.down: dict[Endpoint, float] = {}
         self._clock = clock
 
     def mark_down(self, endpoint: Endpoint) -> None:
-        self._down[endpoint] = self._clock() + DOWN_FOR
+        self.down[endpoint] = self._clock() + DOWN_FOR
 
     def mark_up(self, endpoint: Endpoint) -> None:
-        self._down.pop(endpoint, None)
+        self.down.pop(endpoint, None)
 
     def healthy(self, endpoint: Endpoint) -> bool:
-        until = self._down.get(endpoint)
+        until = self.down.get(endpoint)
         if until is None:
             return True
         if until <= self._clock():
-            del self._down[endpoint]
+            del self.down[endpoint]
             return True
         return False
 
     def any_down(self) -> bool:
         """Whether some target is (or was until lately) out of rotation."""
-        return bool(self._down)
+        return bool(self.down)
 
     def order(self, endpoints: list[Endpoint]) -> list[Endpoint]:
         """``endpoints`` with the ones out of rotation moved to the end (tried last)."""
@@ -59,15 +60,18 @@ class Health:
 class RoundRobin:
     """Each request goes to the next healthy target (ALB; Cloud Map instances)."""
 
+    #: Whether :meth:`served` must hear of every answer (else only while a target is down).
+    pins_connections = False
+
     def __init__(self) -> None:
         self.health = Health()
         self._counter = itertools.count()
 
     def candidates(self, endpoints: list[Endpoint], connection: tuple[str, int]) -> list[Endpoint]:
         """Healthy targets in rotation order (the rotation skips the unhealthy), then the rest."""
-        if not self.health.any_down():  # the usual case: all in rotation
-            if not endpoints:
-                return []
+        if not self.health.down:  # the usual case: all in rotation
+            if len(endpoints) < 2:  # nothing to rotate
+                return endpoints
             start = next(self._counter) % len(endpoints)
             return endpoints[start:] + endpoints[:start]
         ordered = self.health.order(endpoints)
@@ -79,12 +83,15 @@ class RoundRobin:
 
     def served(self, connection: tuple[str, int], endpoint: Endpoint) -> None:
         """``endpoint`` answered a request of client ``connection``: it is healthy."""
-        self.health.mark_up(endpoint)
+        if self.health.down:
+            self.health.mark_up(endpoint)
 
 
 class PerConnection(RoundRobin):
     """Every request of one client connection goes to the same target (an NLB balances TCP
     connections, not requests); new connections are spread round robin."""
+
+    pins_connections = True
 
     def __init__(self) -> None:
         super().__init__()

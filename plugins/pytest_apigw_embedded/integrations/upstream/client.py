@@ -5,6 +5,12 @@ One :class:`UpstreamClient` per backend (``services.shared``) keeps idle connect
 allows keep-alive. Bodies are read whole (no streaming); ``Content-Length``, chunked and
 close-delimited responses are understood, as are responses without a body (HEAD, 1xx, 204, 304).
 
+No coroutine per exchange: :meth:`UpstreamClient.send` writes the request on a pooled connection
+at once and returns a :class:`Waiter`, which the connection settles in its read callback; the
+gateway's eager runner (``server/eager.py``) steps the waiting request on from there, so a proxied
+request on a pooled connection needs no Task and no extra loop turn (only opening a connection
+takes a Task). :meth:`UpstreamClient.request` is the same as a coroutine.
+
 Why not aiohttp: on loopback keep-alive (uvloop) it cost ~4× what this client costs per request,
 ~40% of the gateway thread's time on a proxied request. Faults are exceptions ``forward`` maps:
 :class:`ConnectFailed` (nothing accepted the connection), :class:`TlsFailed` (handshake or
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httptools
@@ -60,18 +67,19 @@ class TooLarge(Broken):
     """The upstream's response body passed :data:`MAX_RESPONSE_BYTES`."""
 
 
-class _Stale(Broken):
-    """A connection closed before any byte of the response: a reused one may be retried."""
-
-
 def encode_request(method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
     """The request head (and body) as bytes; ``content-length`` is added when there is a body or
     the method usually has one. Header text must not hold CR or LF (``ValueError``)."""
-    lines = [f"{method} {target} HTTP/1.1", *[f"{k}: {v}" for k, v in headers]]
-    if body or method not in _BODYLESS:
-        lines.append(f"content-length: {len(body)}")
-    text = "\r\n".join(lines) + "\r\n\r\n"
-    if text.count("\n") != len(lines) + 1 or text.count("\r") != len(lines) + 1:
+    return encode_fields(method, target, "".join([f"{k}: {v}\r\n" for k, v in headers]), len(headers), body)
+
+
+def encode_fields(method: str, target: str, fields: str, count: int, body: bytes) -> bytes:
+    """:func:`encode_request` of header lines already rendered (``fields``: ``count`` lines of
+    ``name: value\r\n``)."""
+    length = f"content-length: {len(body)}\r\n" if body or method not in _BODYLESS else ""
+    text = f"{method} {target} HTTP/1.1\r\n{fields}{length}\r\n"
+    lines = count + (3 if length else 2)
+    if text.count("\n") != lines or text.count("\r") != lines:
         raise ValueError("CR or LF in an upstream request line or header")
     try:
         head = text.encode("latin-1")
@@ -80,18 +88,47 @@ def encode_request(method: str, target: str, headers: list[tuple[str, str]], bod
     return head + body if body else head
 
 
+class Waiter(asyncio.Future[Response]):
+    """One exchange's response (or fault). Resumable (``server/eager.py``): a request's
+    coroutine waiting on it is stepped on right where the response completes (the connection's
+    read callback), with no Task and no loop turn; a Task awaiting it is woken as usual."""
+
+    eager_resumable = True
+    #: Set by the eager runner while a coroutine waits on this future.
+    resume: Callable[[], None] | None = None
+
+    def wake(self) -> None:
+        """Step on the coroutine waiting without a Task, if any (from a loop callback only)."""
+        resume = self.resume
+        if resume is not None:
+            self.resume = None
+            resume()
+
+
+def _decoded(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """Header pairs as the parser gave them → lower-case names, latin-1 text."""
+    return [(name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw]
+
+
 class _Connection(asyncio.Protocol):
-    """One upstream connection; :meth:`exchange` sends a request and resolves with the response."""
+    """One upstream connection; :meth:`exchange` sends a request whose response goes to a
+    :class:`Waiter`. The connection settles its own exchanges, once the parser has taken a read
+    (:meth:`data_received`): a whole response puts it back in the pool (or closes it) and then
+    goes to the waiter; a fault drops it. The parser's callbacks only note what they see."""
 
     def __init__(self, client: UpstreamClient, key: PoolKey) -> None:
         self.client, self.key = client, key
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpResponseParser(self)
-        self.waiter: asyncio.Future[Response] | None = None
+        self.waiter: Waiter | None = None
         self.closed = False
         self.keep_alive = False
         self.idle_since = 0.0
         self._head = self._fresh_parser = False
+        #: The request in flight (sent again on a new connection if this reused one turns out
+        #: closed before answering) and whether this connection came from the pool.
+        self._data = b""
+        self.reused = False
         #: The plain TCP socket's descriptor, written to directly (-1: TLS; ``direct_write``).
         self.fd = -1
         #: The exchange in flight must be answered by then (loop time), or ``None``.
@@ -103,13 +140,15 @@ class _Connection(asyncio.Protocol):
         self._reset()
 
     def _reset(self) -> None:
-        self.headers: list[tuple[str, str]] = []
+        #: The response's headers as parsed (bytes), its body pieces, its status once complete.
+        self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
         self.body_size = 0
-        self.received = self.headers_done = self.framed = False
+        self.status = 0
+        self.received = self.headers_done = False
 
-    def exchange(self, data: bytes, head: bool, deadline: float) -> asyncio.Future[Response]:
-        """Write ``data`` (a whole request); the future gets the response, or a fault (a
+    def exchange(self, waiter: Waiter, data: bytes, head: bool, deadline: float, *, reused: bool) -> None:
+        """Write ``data`` (a whole request); ``waiter`` gets the response, or a fault (a
         ``TimeoutError`` when there is none by ``deadline``, loop time)."""
         self.deadline = deadline
         if self._timer is None or deadline < self._timer_at:
@@ -120,12 +159,14 @@ class _Connection(asyncio.Protocol):
         if self._fresh_parser:  # a HEAD response left the parser expecting a body
             self.parser = httptools.HttpResponseParser(self)
             self._fresh_parser = False
-        self._reset()
-        self._head, self.keep_alive = head, False
-        self.waiter = waiter = self.client.loop.create_future()
+        self.headers = []
+        self.body = []
+        self.body_size = self.status = 0
+        self.received = self.headers_done = False
+        self._head, self.keep_alive, self.reused, self._data = head, False, reused, data
+        self.waiter = waiter
         assert self.transport is not None
         direct_write.write(self.transport, self.fd, data)
-        return waiter
 
     @property
     def open(self) -> bool:
@@ -155,14 +196,18 @@ class _Connection(asyncio.Protocol):
 
     def expire(self) -> None:
         """The deadline passed: fail the exchange with ``TimeoutError`` and drop the connection."""
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(TimeoutError())
+        self.deadline = None
         self.keep_alive = False
+        waiter = self.waiter
         if self.transport is not None:
             self.transport.abort()
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(TimeoutError())
+            waiter.wake()
 
     def _fail(self, exc: Exception) -> None:
-        self.keep_alive = False
+        """The exchange failed (woken by the caller): not reused, closed."""
+        self.drop()
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_exception(exc)
 
@@ -184,11 +229,37 @@ class _Connection(asyncio.Protocol):
             self.keep_alive = False  # a 101 was relayed as it is; the connection is not HTTP now
             self.close()
         except httptools.HttpParserError as exc:
-            self._fail(Broken(f"not an HTTP response: {exc}"))
-            self.close()
+            if self.status:  # bytes after a whole response: it stands, the connection does not
+                self.keep_alive = False
+                self.close()
+            else:
+                self._fail(Broken(f"not an HTTP response: {exc}"))
+        status = self.status
+        if status and not waiter.done():  # a whole response: pool the connection, then answer
+            self.status = 0
+            self.deadline = None
+            client = self.client
+            idle = client._idle.get(self.key)
+            if idle is None:
+                idle = client._idle[self.key] = []
+            transport = self.transport
+            if self.keep_alive and len(idle) < MAX_IDLE and not self.closed and transport is not None \
+                    and not transport.is_closing():
+                self.idle_since = client.loop.time()
+                self.waiter = None
+                idle.append(self)
+            else:
+                self.close()
+            body = self.body
+            waiter.set_result((status, _decoded(self.headers), body[0] if len(body) == 1 else b"".join(body)))
+        # After the parser is done with this read: the coroutine stepped on may send again on
+        # this very connection.
+        if waiter.done():
+            waiter.wake()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        deadline, self.deadline = self.deadline, None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -196,28 +267,30 @@ class _Connection(asyncio.Protocol):
         waiter = self.waiter
         if waiter is None or waiter.done():
             return
-        if exc is None and self.headers_done and not self.framed:  # close-delimited body
-            waiter.set_result((self.parser.get_status_code(), self.headers, b"".join(self.body)))
+        framed = any(name.lower() in (b"content-length", b"transfer-encoding") for name, _ in self.headers)
+        if exc is None and self.headers_done and not framed:  # close-delimited body
+            waiter.set_result((self.parser.get_status_code(), _decoded(self.headers), b"".join(self.body)))
         elif not self.received:
-            waiter.set_exception(_Stale(f"connection closed before a response ({exc or 'EOF'})"))
+            if self.reused:  # closed by the server while idle: once more, on a new connection
+                self.client._send_new(waiter, self.key, self._data, self._head, deadline or 0.0)
+                return
+            waiter.set_exception(Broken(f"connection closed before a response ({exc or 'EOF'})"))
         else:
             waiter.set_exception(Broken(f"connection closed mid-response ({exc or 'EOF'})"))
+        waiter.wake()
 
     # httptools callbacks
     def on_header(self, name: bytes, value: bytes) -> None:
-        key = name.decode("latin-1").lower()
-        if key == "content-length" or key == "transfer-encoding":
-            self.framed = True
-        self.headers.append((key, value.decode("latin-1")))
+        self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         self.headers_done = True
-        status = self.parser.get_status_code()
-        if self._head and status >= 200:  # HEAD: the headers are the whole response
-            self.keep_alive = self.parser.should_keep_alive()
-            self._fresh_parser = True
-            if self.waiter is not None and not self.waiter.done():
-                self.waiter.set_result((status, self.headers, b""))
+        if self._head:
+            status = self.parser.get_status_code()
+            if status >= 200:  # HEAD: the headers are the whole response
+                self.keep_alive = self.parser.should_keep_alive()
+                self._fresh_parser = True
+                self.status = status
 
     def on_body(self, body: bytes) -> None:
         if self.body_size > MAX_RESPONSE_BYTES:
@@ -233,16 +306,16 @@ class _Connection(asyncio.Protocol):
         self.body.append(body)
 
     def on_message_complete(self) -> None:
-        waiter = self.waiter
-        if waiter is None or waiter.done():
+        if self.status:  # a HEAD response, complete with its headers
             return
         status = self.parser.get_status_code()
         if status < 200 and status != 101:  # 100 Continue and friends: the answer follows
             self._reset()
             self.received = True
             return
-        self.keep_alive = self.parser.should_keep_alive()
-        waiter.set_result((status, self.headers, b"".join(self.body)))
+        # a 101 was relayed as it is: the connection is not HTTP any more
+        self.keep_alive = status != 101 and self.parser.should_keep_alive()
+        self.status = status
 
 
 class UpstreamClient:
@@ -252,6 +325,8 @@ class UpstreamClient:
         self._idle: dict[PoolKey, list[_Connection]] = {}
         self._open: set[_Connection] = set()
         self._contexts: dict[str | None, ssl.SSLContext] = {}
+        #: Tasks opening a connection for a waiting exchange.
+        self._connecting: set[asyncio.Task[None]] = set()
         self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # set on first use
 
     def ssl_context(self, ca_pem: str | None) -> ssl.SSLContext:
@@ -271,52 +346,55 @@ class UpstreamClient:
     ) -> Response:
         """Send one request (``target``: ``/path?query``; ``headers`` include ``host``) and read
         the whole response within ``timeout`` seconds (connecting included)."""
+        data = encode_request(method, target, headers, body)
+        response: Response = await self.send((host, port, tls, server_hostname), data, head=method == "HEAD",
+                                             timeout=timeout)
+        return response
+
+    def send(self, key: PoolKey, data: bytes, *, head: bool, timeout: float) -> Waiter:
+        """Start sending ``data`` (a whole request, :func:`encode_request`) to ``key``'s
+        ``(host, port, TLS context, server name)``; the returned future gets the whole response
+        within ``timeout`` seconds (connecting included), or the fault. Await it right away
+        (called in a coroutine on the loop): an idle connection is written to now."""
+        loop = self.loop
+        if loop is None:
+            loop = self.loop = asyncio.get_running_loop()
         if timeout <= 0:
             raise TimeoutError
-        if self.loop is None:
-            self.loop = asyncio.get_running_loop()
-        data = encode_request(method, target, headers, body)
-        key: PoolKey = (host, port, tls, server_hostname)
-        deadline = self.loop.time() + timeout
-        head = method == "HEAD"
-        connection = self._take(key)
-        fresh = connection is None
-        while True:
-            if connection is None:
-                connection = await self._connect(key, deadline)
-            try:
-                response = await connection.exchange(data, head, deadline)
-            except _Stale as exc:
-                connection.drop()
-                if fresh:
-                    raise Broken(str(exc)) from None
-                connection, fresh = None, True  # closed by the server while idle: once more, anew
-                continue
-            except BaseException:
-                connection.drop()
-                raise
-            connection.deadline = None
-            self._release(connection)
-            return response
-
-    def _take(self, key: PoolKey) -> _Connection | None:
+        waiter = Waiter(loop=loop)
+        now = loop.time()
+        deadline = now + timeout
         idle = self._idle.get(key)
-        now = self.loop.time()
-        while idle:
+        while idle:  # the most recently used idle connection first
             connection = idle.pop()
             if connection.open and now - connection.idle_since < IDLE_FOR:
-                return connection
+                connection.exchange(waiter, data, head, deadline, reused=True)
+                return waiter
             connection.close()
-        return None
+        self._send_new(waiter, key, data, head, deadline)
+        return waiter
 
-    def _release(self, connection: _Connection) -> None:
-        idle = self._idle.setdefault(connection.key, [])
-        if connection.keep_alive and connection.open and len(idle) < MAX_IDLE:
-            connection.idle_since = self.loop.time()
-            connection.waiter = None
-            idle.append(connection)
-        else:
+    def _send_new(self, waiter: Waiter, key: PoolKey, data: bytes, head: bool, deadline: float) -> None:
+        """Send on a new connection (opened by a Task): the exchange goes on from there."""
+        task = self.loop.create_task(self._open_and_send(waiter, key, data, head, deadline))
+        self._connecting.add(task)
+        task.add_done_callback(self._connecting.discard)
+
+    async def _open_and_send(self, waiter: Waiter, key: PoolKey, data: bytes, head: bool,
+                             deadline: float) -> None:
+        try:
+            connection = await self._connect(key, deadline)
+        except BaseException as exc:
+            if not waiter.done():
+                waiter.set_exception(exc)
+                self.loop.call_soon(waiter.wake)  # not from inside this Task: a loop callback
+            if not isinstance(exc, Exception):
+                raise
+            return
+        if waiter.done():  # cancelled meanwhile: nobody waits for an answer
             connection.close()
+            return
+        connection.exchange(waiter, data, head, deadline, reused=False)
 
     async def _connect(self, key: PoolKey, deadline: float) -> _Connection:
         host, port, tls, server_hostname = key
@@ -347,6 +425,8 @@ class UpstreamClient:
 
     async def aclose(self) -> None:
         """Close every connection (at backend close)."""
+        for task in list(self._connecting):
+            task.cancel()
         for connection in list(self._open):
             connection.close()
         self._idle.clear()

@@ -26,19 +26,22 @@ from typing import TYPE_CHECKING
 
 from pytest_apigw_embedded.exchange import responses
 from pytest_apigw_embedded.exchange.responses import GatewayResponse
-from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint
+from pytest_apigw_embedded.integrations.upstream.balancer import Endpoint, RoundRobin
 from pytest_apigw_embedded.integrations.upstream.client import (
     Broken,
     ConnectFailed,
     TlsFailed,
-    upstream_client,
+    UpstreamClient,
+    encode_fields,
+    encode_request,
 )
 from pytest_apigw_embedded.integrations.upstream.headers import response_headers
+from pytest_apigw_embedded.integrations.upstream.mapping import apply_response
 from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing
 
 if TYPE_CHECKING:
-    from pytest_apigw.invocations import Invocation
     from pytest_apigw.spec.integrations.tls import TlsConfig
+    from pytest_apigw_embedded.exchange.context import RequestContext
     from pytest_apigw_embedded.services import Services
 
 REFUSED = responses.service_unavailable
@@ -48,40 +51,74 @@ TLS_FAILED = responses.internal_error
 _NAME = itemgetter(0)
 
 
+class Hop:
+    """What every request of one integration shares on its way upstream, worked out at deploy:
+    the backend's client, the timeout, TLS, the balancer, the answer when every target refuses,
+    the response mapping and the label of the invocation record (``"ALB listener 'L': "``)."""
+
+    __slots__ = ("client", "timeout", "tls", "balancer", "all_refused", "response_mapping", "label")
+
+    def __init__(self, client: UpstreamClient, *, timeout: float, tls: TlsConfig | None = None,
+                 balancer: RoundRobin | None = None, all_refused: Callable[[], GatewayResponse] = REFUSED,
+                 response_mapping: dict[int, dict[str, str]] | None = None, label: str = "") -> None:
+        self.client = client
+        self.timeout = timeout
+        self.tls = tls
+        self.balancer = balancer
+        self.all_refused = all_refused
+        self.response_mapping = response_mapping or None
+        self.label = label
+
+
+def _with_host(out: Outgoing, method: str, target: str, host: str, body: bytes) -> bytes:
+    """``out`` encoded with a ``host`` header for the chosen target (``ip:port``) last."""
+    if out.fields is not None:
+        return encode_fields(method, target, f"{out.fields[0]}host: {host}\r\n", out.fields[1] + 1, body)
+    return encode_request(method, target, [*out.headers, ("host", host)], body)
+
+
 async def forward(
-    services: Services, out: Outgoing, endpoints: list[Endpoint], *, record: Invocation, timeout: float,
-    scheme: str = "http", tls: TlsConfig | None = None, on_down: Callable[[Endpoint], None] | None = None,
-    on_served: Callable[[Endpoint], None] | None = None,
-    on_response: Callable[[GatewayResponse], GatewayResponse] | None = None,
-    all_refused: Callable[[], GatewayResponse] = REFUSED, label: str = "",
+    services: Services, out: Outgoing, endpoints: list[Endpoint], *, ctx: RequestContext, hop: Hop,
+    scheme: str = "http",
 ) -> GatewayResponse:
-    """Try ``endpoints`` in order until one accepts; its response (through ``on_response``,
-    e.g. response parameter mapping), or the fault's answer. The invocation record notes the
-    request sent (``label`` first)."""
+    """Try ``endpoints`` in order until one accepts; its response (through the response mapping
+    for its status, if any), or the fault's answer. The invocation record notes the request
+    sent (the hop's label first). One coroutine down to the connection: the client's
+    :class:`~pytest_apigw_embedded.integrations.upstream.client.Waiter` is awaited here."""
+    record = ctx.invocation
     if not endpoints:
         record.error = "no target to send to (no registered targets or instances)"
         return REFUSED()
-    client = upstream_client(services)
+    client = hop.client
+    tls = hop.tls
     context = client.ssl_context(tls.ca_pem if tls else None) if scheme == "https" else None
     server_name = tls.server_name_to_verify if tls else None
+    timeout = hop.timeout
     deadline = time.monotonic() + timeout
-    has_host = "host" in map(_NAME, out.headers)  # no Python frame per header
-    target = out.target
+    method, target, body = out.method, out.target, out.body
+    head = method == "HEAD"
+    fields = out.fields
+    if fields is not None:  # rendered already: the target's host is added unless there is one
+        has_host = "\nhost: " in fields[0] or fields[0].startswith("host: ")
+        data = encode_fields(method, target, fields[0], fields[1], body) if has_host else b""
+    else:
+        has_host = "host" in map(_NAME, out.headers)  # no Python frame per header
+        data = encode_request(method, target, out.headers, body) if has_host else b""
     refused: list[str] = []
     for endpoint in endpoints:
         host = f"{endpoint[0]}:{endpoint[1]}"
-        headers = out.headers if has_host else [*out.headers, ("host", host)]
-        record.integration = f"{label}{out.method} {scheme}://{host}{target}"
+        record.integration = f"{hop.label}{method} {scheme}://{host}{target}"
         try:
-            status, raw, body = await client.request(
-                endpoint[0], endpoint[1], out.method, target, headers, out.body,
-                timeout=deadline - time.monotonic() if refused else timeout, tls=context,
-                server_hostname=server_name,
+            waiter = client.send(
+                (endpoint[0], endpoint[1], context, server_name),
+                data or _with_host(out, method, target, host, body), head=head,
+                timeout=deadline - time.monotonic() if refused else timeout,
             )
+            status, raw, answer = await waiter
         except ConnectFailed as exc:
             refused.append(f"{host} ({exc})")
-            if on_down is not None:
-                on_down(endpoint)
+            if hop.balancer is not None:
+                hop.balancer.health.mark_down(endpoint)
             continue
         except TimeoutError:
             record.error = f"upstream {host} did not answer within {timeout:g} s"
@@ -92,9 +129,12 @@ async def forward(
         except (Broken, OSError) as exc:
             record.error = f"upstream {host} broke the exchange: {type(exc).__name__}: {exc}"
             return BROKEN()
-        if on_served is not None:
-            on_served(endpoint)
-        response = GatewayResponse(status, response_headers(raw), body)
-        return on_response(response) if on_response is not None else response
+        balancer = hop.balancer
+        if balancer is not None and (balancer.pins_connections or balancer.health.down):
+            balancer.served((ctx.request.source_ip, ctx.request.source_port), endpoint)
+        response = GatewayResponse(status, response_headers(raw), answer)
+        if hop.response_mapping is not None:
+            return apply_response(hop.response_mapping, response, ctx)
+        return response
     record.error = "every target refused the connection: " + "; ".join(refused)
-    return all_refused()
+    return hop.all_refused()

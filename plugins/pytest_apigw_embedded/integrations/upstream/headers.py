@@ -45,6 +45,22 @@ def request_headers(
     return out
 
 
+def request_fields(
+    headers: list[tuple[str, str]], *, host: str | None, source_ip: str, proto: str, port: int
+) -> tuple[str, int] | None:
+    """:func:`request_headers` rendered as header lines (``name: value\r\n`` each) in one pass,
+    with their count; ``None`` when the client sent a header that needs more than a copy
+    (``Connection``, ``X-Forwarded-For``, ``X-Amzn-Trace-Id``): :func:`request_headers` then."""
+    names = list(map(_NAME, headers))
+    if "connection" in names or "x-forwarded-for" in names or "x-amzn-trace-id" in names:
+        return None
+    kept = [f"{k}: {v}\r\n" for k, v in headers if k not in _REPLACED]
+    if host is not None:
+        kept.append(f"host: {host}\r\n")
+    return (f"{''.join(kept)}x-forwarded-for: {source_ip}\r\nx-forwarded-proto: {proto}\r\n"
+            f"x-forwarded-port: {port}\r\nx-amzn-trace-id: {trace_id()}\r\n", len(kept) + 4)
+
+
 def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The upstream's response headers (lower-case names) for the client: hop-by-hop and
     ``content-length`` dropped (the gateway writes its own length)."""

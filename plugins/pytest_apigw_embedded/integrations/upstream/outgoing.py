@@ -6,9 +6,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode
 
-from pytest_apigw_embedded.exchange.request import GatewayRequest
-from pytest_apigw_embedded.integrations.upstream.headers import request_headers
-
 #: Characters kept as they are when a decoded path is put back into a URL.
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
 #: A value made only of characters ``quote`` keeps (letters, digits, :data:`PATH_SAFE`) is
@@ -16,7 +13,7 @@ PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _ENCODED = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=\-._~]*\Z")
 
 
-@dataclass
+@dataclass(slots=True)
 class Outgoing:
     """Method, encoded path and query, headers (lower-case names) and body for the upstream."""
 
@@ -25,6 +22,9 @@ class Outgoing:
     query: str
     headers: list[tuple[str, str]]
     body: bytes
+    #: The same headers already rendered as lines, with their count (the usual request, no
+    #: parameter mapping: ``headers.request_fields``), then ``headers`` is empty; else ``None``.
+    fields: tuple[str, int] | None = None
 
     @property
     def target(self) -> str:
@@ -50,21 +50,6 @@ class Outgoing:
         if value is not None:
             pairs.append((name, value))
         self.query = urlencode(pairs, quote_via=quote)
-
-
-def method_for(spec_method: str, request: GatewayRequest) -> str:
-    """``ANY`` keeps the client's method; otherwise the integration's."""
-    return request.method if spec_method == "ANY" else spec_method
-
-
-def outgoing(request: GatewayRequest, *, method: str, path: str, host: str | None) -> Outgoing:
-    """The upstream request for ``request``, sent to ``path``; ``host`` for the Host header
-    (``None``: the chosen target's ``ip:port``)."""
-    # The scheme and port the client used with the gateway (plain HTTP on loopback here; AWS's
-    # endpoints are https/443).
-    headers = request_headers(request.headers, host=host, source_ip=request.source_ip, proto="http",
-                              port=request.port)
-    return Outgoing(method_for(method, request), path, request.query_string, headers, request.body)
 
 
 def quote_path(decoded: str) -> str:
