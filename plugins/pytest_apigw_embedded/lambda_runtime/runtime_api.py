@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
 PREFIX = "/2018-06-01/runtime/"
@@ -93,7 +95,17 @@ _decode = json.JSONDecoder().decode
 
 
 def payload_of(body: bytes) -> Any:
-    """The handler's answer: JSON when it is JSON, else the text as sent."""
+    """The handler's answer: JSON when it is JSON, else the text as sent. orjson reads strict
+    UTF-8 JSON; what it refuses (``NaN``, integers past 64 bits, other encodings, text) is read
+    as ``json`` reads it."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return stdlib_payload_of(body)
+
+
+def stdlib_payload_of(body: bytes) -> Any:
+    """:func:`payload_of` with the standard library's ``json`` alone."""
     try:
         if body[:1] in (b"{", b"[", b'"') and body[1:2] != b"\x00":
             # What json.loads(bytes) would detect as UTF-8, without detecting it.
