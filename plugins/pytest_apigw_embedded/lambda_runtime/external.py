@@ -41,7 +41,8 @@ def encode_event(event: Any) -> bytes:
     """The event as the runtime reads it: compact UTF-8 JSON. orjson encodes a gateway's event
     about ten times faster than ``json`` (1 µs against 10); what it refuses (integers past 64
     bits, keys that are not strings, lone surrogates, dataclasses, ...) goes through ``json``
-    as before, with its result or its error."""
+    as before, with its result or its error. Unlike ``json``, non-ASCII text is written as UTF-8
+    (not ``\\u`` escapes; the same JSON) and NaN as ``null`` (JSON has no NaN)."""
     try:
         return orjson.dumps(event, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
