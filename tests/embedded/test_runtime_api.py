@@ -297,3 +297,16 @@ def test_the_event_is_utf8_json(played):
         assert rt.post(f"/invocation/{request_id}/response",
                        content=b'{"statusCode": 200, "body": "ok"}').status_code == 202
     assert caller.result().text == "ok"
+
+
+def test_a_runtime_url_with_a_query_is_the_same_resource(played):
+    # Plain paths skip URL parsing; a query string still names the same resource (its path).
+    deployment, fn, base = played
+    caller = Caller(f"{deployment.url}/go")
+    with httpx.Client(base_url=base(), timeout=30) as rt:
+        next_ = rt.get("/invocation/next?client=test")
+        assert next_.status_code == 200
+        request_id = next_.headers["lambda-runtime-aws-request-id"]
+        assert rt.post(f"/invocation/{request_id}/response?x=1",
+                       content=b'{"statusCode": 200, "body": "queried"}').status_code == 202
+    assert caller.result().text == "queried"
