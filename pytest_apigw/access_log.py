@@ -70,10 +70,13 @@ def check_format(label: str, fmt: Any) -> str | None:
 
 
 def _text(value: Any) -> str:
-    if value.__class__ is str:
+    kind = value.__class__
+    if kind is str:
         return value or NO_VALUE
     if value is None:
         return NO_VALUE
+    if kind is int:  # statuses, lengths, latencies: before the ABC check below, which is slow
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -104,12 +107,20 @@ def compile_format(fmt: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(pieces[0::2]), tuple(pieces[1::2])
 
 
+@functools.lru_cache(maxsize=256)
+def _steps(fmt: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``(first literal, ((name, literal after it), ...))`` of :func:`compile_format`."""
+    literals, names = compile_format(fmt)
+    return literals[0], tuple(zip(names, literals[1:], strict=True))
+
+
 def render(fmt: str, values: Mapping[str, Any]) -> str:
     """``fmt`` with every ``$context.x`` replaced by its value from ``values`` (``-`` when absent)."""
-    literals, names = compile_format(fmt)
-    out = [literals[0]]
-    for name, literal in zip(names, literals[1:], strict=True):
+    first, steps = _steps(fmt)
+    out = [first]
+    append = out.append  # this runs once per variable of every logged request
+    for name, literal in steps:
         value = values[name] if name in values else lookup(values, name)
-        out.append(_text(value))
-        out.append(literal)
+        append(value if value.__class__ is str and value else _text(value))
+        append(literal)
     return "".join(out)

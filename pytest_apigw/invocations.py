@@ -29,7 +29,7 @@ def _cut(text: str, keep: int = KEEP_CHARS) -> str:
     return f"{text[:keep]}... ({len(text) - keep} more characters cut)"
 
 
-@dataclass
+@dataclass(slots=True)
 class Invocation:
     """One request through a deployment: the route it matched, the event, the outcome."""
 
@@ -63,24 +63,35 @@ class Invocation:
         """Cut the event's and the result's body, the log text and the traceback to
         :data:`KEEP_CHARS` (event and result are copied, never changed: a handler may still hold
         them); the characters kept."""
-        size = len(self.request_line) + len(self.error or "")
+        size = len(self.request_line)
+        if self.error:
+            size += len(self.error)
         event = self.event
-        if isinstance(event, dict) and isinstance(event.get("body"), str):
-            if len(event["body"]) > KEEP_CHARS:
-                self.event = {**event, "body": _cut(event["body"])}
-            size += len(self.event["body"]) + 2048  # the rest of a proxy event
-        elif event is not None:
-            size += 2048
+        if event is not None:
+            size += 2048  # the rest of a proxy event
+            if isinstance(event, dict):
+                body = event.get("body")
+                if isinstance(body, str):
+                    if len(body) > KEEP_CHARS:
+                        body = _cut(body)
+                        self.event = {**event, "body": body}
+                    size += len(body)
         result = self.result
-        if isinstance(result, dict) and isinstance(result.get("body"), str):
-            if len(result["body"]) > KEEP_CHARS:
-                self.result = {**result, "body": _cut(result["body"])}
-            size += len(self.result["body"]) + 512
-        elif isinstance(result, str):
-            self.result = _cut(result) if len(result) > KEEP_CHARS else result
-            size += len(self.result)
-        elif result is not None:
-            size += 512
+        if result is not None:
+            if isinstance(result, dict):
+                size += 512
+                body = result.get("body")
+                if isinstance(body, str):
+                    if len(body) > KEEP_CHARS:
+                        body = _cut(body)
+                        self.result = {**result, "body": body}
+                    size += len(body)
+            elif isinstance(result, str):
+                if len(result) > KEEP_CHARS:
+                    self.result = result = _cut(result)
+                size += len(result)
+            else:
+                size += 512
         if self.logs:
             text = "".join(self.logs)
             if len(text) > KEEP_CHARS:
@@ -131,19 +142,22 @@ class InvocationLog:
         self._bytes = 0
         self._lock = threading.Lock()
         self._added = 0
-        self._listeners: list[Callable[[Invocation], None]] = []
+        #: Replaced, never changed in place: ``add`` reads it without copying.
+        self._listeners: tuple[Callable[[Invocation], None], ...] = ()
 
     def add(self, invocation: Invocation) -> None:
         """Record one invocation, trimmed (the oldest are dropped past ``limit`` entries or the
         byte budget), and tell the listeners."""
         size = invocation.trimmed()
         with self._lock:
-            self._items.append((invocation, size))
+            items = self._items
+            items.append((invocation, size))
             self._bytes += size
             self._added += 1
-            while self._items and (len(self._items) > self._limit or self._bytes > self._budget):
-                self._bytes -= self._items.popleft()[1]
-            listeners = list(self._listeners) if self._listeners else ()
+            if len(items) > self._limit or self._bytes > self._budget:
+                while items and (len(items) > self._limit or self._bytes > self._budget):
+                    self._bytes -= items.popleft()[1]
+            listeners = self._listeners
         for listener in listeners:
             listener(invocation)
 
@@ -151,12 +165,14 @@ class InvocationLog:
         """Call ``listener(invocation)`` for every invocation added from now on (in the thread
         that adds it); returns the function that unsubscribes."""
         with self._lock:
-            self._listeners.append(listener)
+            self._listeners = (*self._listeners, listener)
 
         def unsubscribe() -> None:
             with self._lock:
                 if listener in self._listeners:
-                    self._listeners.remove(listener)
+                    kept = list(self._listeners)
+                    kept.remove(listener)
+                    self._listeners = tuple(kept)
 
         return unsubscribe
 

@@ -1,6 +1,9 @@
 """The payload 2.0 event, field for field, as a real client's request produces it."""
 
 import base64
+import http.client
+import json
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -101,3 +104,28 @@ def test_client_x_forwarded_for_is_kept(apigw, echo_api):
     deployment = apigw.deploy(echo_api("/echo"))
     event = httpx.get(f"{deployment.url}/echo", headers={"X-Forwarded-For": "203.0.113.9"}).json()
     assert event["headers"]["x-forwarded-for"] == "203.0.113.9, 127.0.0.1"
+
+
+def test_headers_named_by_connection_leave_cookies_and_forwarded_for_too(apigw, echo_api):
+    """A name ``Connection`` lists is connection-specific whatever it is (RFC 9110 §7.6.1): a
+    listed ``Cookie`` gives no ``cookies``, a listed ``X-Forwarded-For`` leaves only the caller's IP,
+    and the other headers keep their order and their comma-joined repeats."""
+    parts = urlsplit(apigw.deploy(echo_api("/echo")).url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        conn.putrequest("GET", parts.path + "/echo", skip_accept_encoding=True)
+        for name, value in [("X-A", "1"), ("Cookie", "a=1"),
+                            ("Connection", "Cookie, x-forwarded-for, X-Gone"),
+                            ("X-Forwarded-For", "203.0.113.9"), ("X-Gone", "no"), ("X-A", "2")]:
+            conn.putheader(name, value)
+        conn.endheaders()
+        event = json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+    assert "cookies" not in event
+    headers = event["headers"]
+    assert headers["x-forwarded-for"] == "127.0.0.1"
+    assert headers["x-a"] == "1,2"
+    assert not {"cookie", "connection", "x-gone"} & set(headers)
+    assert list(headers)[:2] == ["host", "x-a"]
+    assert event["requestContext"]["domainName"] == headers["host"]

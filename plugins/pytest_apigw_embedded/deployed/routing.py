@@ -91,17 +91,32 @@ class Router:
 
     def match(self, method: str, path: str) -> RouteMatch | None:
         """The route for ``method`` and ``path`` (stage-relative, raw), or ``None``: 404."""
-        literal = self._literal.get(path or "/") if "%" not in path else None
-        if literal is not None:
-            hit = literal.get(method) or literal.get(ANY)
-            if hit is not None:
-                return RouteMatch(hit, {})
-        if path in ("", "/"):
-            parts: list[str] = []
-        elif "%" in path:
-            parts = [unquote(p) for p in path.split("/")[1:]]
-        else:  # nothing to decode
-            parts = path.split("/")[1:]
+        if "%" in path:
+            parts = [unquote(p) for p in path.split("/")[1:]] if path not in ("", "/") else []
+        else:
+            literal = self._literal.get(path or "/")
+            if literal is not None:
+                hit = literal.get(method) or literal.get(ANY)
+                if hit is not None:
+                    return RouteMatch(hit, {})
+            parts = path.split("/")[1:] if path not in ("", "/") else []
+        # The walk's first try (a literal before a ``{param}`` at each depth) without recursion:
+        # when it ends on a route for the method, the full search would have found that one.
+        node = self._root
+        values: list[str] = []
+        for segment in parts:
+            child = node.literals.get(segment)
+            if child is None:
+                child = node.param
+                if child is None or not segment:
+                    break
+                values.append(segment)
+            node = child
+        else:
+            methods = node.methods
+            exact = methods.get(method) or methods.get(ANY)
+            if exact is not None:  # the names and values line up: one of each per {param}
+                return RouteMatch(exact[0], dict(zip(exact[1], values)) if values else {})  # noqa: B905
         greedy: list[tuple[int, Greedy, list[str]]] = []
         found = self._full(self._root, parts, 0, method, [], greedy)
         if found is not None:

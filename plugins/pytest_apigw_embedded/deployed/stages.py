@@ -125,11 +125,14 @@ class StageTable(DeployedStages[HttpApi, Integration, StageRoutes]):
         """``(stage, stage-relative path)`` for a request path, or ``None`` (404)."""
         if self.version != self.api.version:  # :meth:`refresh`'s test, without its call
             self.refresh()
+        by_name = self.by_name
+        default = by_name.get(DEFAULT_STAGE)
+        if default is not None and len(by_name) == 1:  # only ``$default``: every path is its own
+            return default, raw_path
         first, _, rest = raw_path[1:].partition("/")
-        named = self.by_name.get(first) if first and first != DEFAULT_STAGE else None
+        named = by_name.get(first) if first and first != DEFAULT_STAGE else None
         if named is not None:
             return named, "/" + rest
-        default = self.by_name.get(DEFAULT_STAGE)
         if default is not None:
             return default, raw_path
         return None

@@ -10,17 +10,18 @@ AWS's names.
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from pytest_apigw.access_log import render
 from pytest_apigw.invocations import Invocation
 from pytest_apigw_embedded.aws import ACCOUNT_ID
+from pytest_apigw_embedded.exchange.context import domain_of, request_time
 
 
 def clf_time(epoch_ms: int) -> str:
-    """``02/Dec/2026:06:11:50 +0000``: the CLF time ``$context.requestTime`` holds."""
-    return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(epoch_ms / 1000))
+    """``02/Dec/2026:06:11:50 +0000``: the CLF time ``$context.requestTime`` holds (the Lambda
+    event's ``requestContext.time``, formatted once per second)."""
+    return request_time(epoch_ms // 1000)
 
 
 def _ms(value: float | None) -> int | None:
@@ -40,7 +41,8 @@ def _gateway_message(record: Invocation, body: bytes) -> str | None:
 
 def _authorizer_values(event: Any) -> dict[str, Any]:
     """``authorizer.*`` from the event the integration got (2.0: ``jwt`` / ``lambda``; 1.0: flat)."""
-    context = event.get("requestContext", {}).get("authorizer") if isinstance(event, dict) else None
+    request_context = event.get("requestContext") if isinstance(event, dict) else None
+    context = request_context.get("authorizer") if isinstance(request_context, dict) else None
     if not isinstance(context, dict):
         return {}
     values: dict[str, Any] = {}
@@ -56,20 +58,22 @@ def _authorizer_values(event: Any) -> dict[str, Any]:
 def http_values(api_id: str, request: Any, status: int, body: bytes, record: Invocation,
                 domain_name: str) -> dict[str, Any]:
     """Every HTTP API variable the emulator knows for this request."""
-    routed = record.route_key is not None and not record.route_key.startswith("(")
-    host = domain_name.split(":")[0]
-    first = host.split(".")[0]
-    message = _gateway_message(record, body)
-    integration_error = record.error if record.authorized is not False and status >= 500 else None
+    key = record.route_key
+    refused = record.authorized is False
+    failed = record.error is not None or refused
+    message = _gateway_message(record, body) if failed else None
+    integration_error = record.error if not refused and status >= 500 else None
     authorizer = _authorizer_values(record.event)
-    if record.authorized is False:
+    if refused:
         authorizer["error"] = record.error
+    integration_status = record.integration_status
+    latency = _ms(record.integration_latency_ms)
     return {
         "accountId": ACCOUNT_ID,
         "apiId": api_id,
         "authorizer": authorizer,
         "domainName": domain_name,
-        "domainPrefix": api_id if first.isdigit() or host == "localhost" else first,
+        "domainPrefix": domain_of(domain_name, api_id)[1],
         "error.message": message,
         "error.messageString": None if message is None else json.dumps(message),
         "extendedRequestId": request.request_id,
@@ -77,20 +81,20 @@ def http_values(api_id: str, request: Any, status: int, body: bytes, record: Inv
         "identity.sourceIp": request.source_ip,
         "identity.userAgent": request.header("user-agent"),
         "integration.error": integration_error,
-        "integration.integrationStatus": record.integration_status,
-        "integration.latency": _ms(record.integration_latency_ms),
-        "integration.status": record.integration_status,
+        "integration.integrationStatus": integration_status,
+        "integration.latency": latency,
+        "integration.status": integration_status,
         "integrationErrorMessage": integration_error,
-        "integrationLatency": _ms(record.integration_latency_ms),
-        "integrationStatus": record.integration_status,
+        "integrationLatency": latency,
+        "integrationStatus": integration_status,
         "path": request.raw_path,
         "protocol": request.protocol,
         "requestId": request.request_id,
-        "requestTime": clf_time(request.time_epoch_ms),
+        "requestTime": request_time(request.time_epoch_ms // 1000),
         "requestTimeEpoch": request.time_epoch_ms,
         "responseLatency": _ms(record.duration_ms),
         "responseLength": len(body),
-        "routeKey": record.route_key if routed else None,
+        "routeKey": key if key is not None and key[:1] != "(" else None,  # "(...)": not a route
         "stage": record.stage or None,
         "status": status,
     }

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from pytest_apigw_embedded.services import Services
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestContext:
     """Everything about one request that is not the request itself."""
 
@@ -50,19 +50,19 @@ class RequestContext:
     @property
     def domain_name(self) -> str:
         """The ``Host`` the client used (AWS: the API's domain)."""
-        return (self._domain or self._find_domain())[0]
+        return self.domain()[0]
 
     @property
     def domain_prefix(self) -> str:
         """The first label of the domain; the API id when the host is an IP address."""
-        return (self._domain or self._find_domain())[1]
+        return self.domain()[1]
 
-    def _find_domain(self) -> tuple[str, str]:
-        name = self.request.header("host") or f"{self.api_id}.execute-api.us-east-1.amazonaws.com"
-        host = name.split(":")[0]
-        first = host.split(".")[0]
-        self._domain = (name, self.api_id if first.isdigit() or host == "localhost" else first)
-        return self._domain
+    def domain(self) -> tuple[str, str]:
+        """``(domainName, domainPrefix)``, worked out once per request (and once per host)."""
+        found = self._domain
+        if found is None:
+            found = self._domain = domain_of(self.request.header("host"), self.api_id)
+        return found
 
     @property
     def request_time(self) -> str:
@@ -71,6 +71,24 @@ class RequestContext:
 
 
 _time_cache: tuple[int, str] = (-1, "")
+#: ``(Host, api id)`` → ``(domainName, domainPrefix)``: tests send a handful of hosts.
+_domains: dict[tuple[str | None, str], tuple[str, str]] = {}
+
+
+def domain_of(host_header: str | None, api_id: str) -> tuple[str, str]:
+    """``(domainName, domainPrefix)`` for a request's ``Host`` (the API's AWS domain without
+    one): the prefix is the first label, or the API id when the host is an IP or ``localhost``."""
+    key = (host_header, api_id)
+    found = _domains.get(key)
+    if found is None:
+        name = host_header or f"{api_id}.execute-api.us-east-1.amazonaws.com"
+        host = name.split(":")[0]
+        first = host.split(".")[0]
+        found = (name, api_id if first.isdigit() or host == "localhost" else first)
+        if len(_domains) >= 1024:  # bounded: a test sending many hosts starts it afresh
+            _domains.clear()
+        _domains[key] = found
+    return found
 
 
 def request_time(epoch_seconds: int) -> str:

@@ -42,4 +42,4 @@ def strip_hop_by_hop(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def trace_id() -> str:
     """``Root=1-<epoch hex>-<24 hex>``, the shape of AWS's ``x-amzn-trace-id``."""
-    return f"Root=1-{int(time.time()):08x}-{RANDOM.getrandbits(96):024x}"
+    return "Root=1-%08x-%024x" % (int(time.time()), RANDOM.getrandbits(96))  # noqa: UP031 - the fastest

@@ -37,6 +37,11 @@ def invalid_header(headers: list[tuple[str, str]]) -> str | None:
     return None
 
 
+#: A request body up to this size cannot take an event past :data:`MAX_LAMBDA_REQUEST` (base64
+#: grows it by 4/3, the rest of an event stays under 64 KiB): its size need not be computed.
+SMALL_LAMBDA_BODY = (MAX_LAMBDA_REQUEST - 64 * 1024) * 3 // 4 - 4
+
+
 def lambda_request_size(event: dict[str, Any], body_size: int) -> int:
     """The event's size as Lambda counts it (its JSON), computed exactly only when a cheap upper
     bound could pass :data:`MAX_LAMBDA_REQUEST` (so small requests cost nothing)."""

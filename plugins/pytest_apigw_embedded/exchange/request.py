@@ -18,14 +18,17 @@ RANDOM = random.Random()
 os.register_at_fork(after_in_child=RANDOM.seed)
 
 
+#: ``requestContext.http.protocol`` for the HTTP versions the server speaks.
+_PROTOCOLS = {"1.1": "HTTP/1.1", "1.0": "HTTP/1.0"}
+
+
 def new_request_id() -> str:
     """An id in the shape of AWS's ``apigw-requestid``: 16 characters, the last ``=``
     (``LV7fzho-PHcEJPw=`` in aws-lambda-go's recorded ``apigw-v2-request-no-authorizer.json``)."""
-    raw = f"{RANDOM.getrandbits(56):014x}"
-    return f"{raw[:7]}-{raw[7:]}="
+    return "%07x-%07x=" % (RANDOM.getrandbits(28), RANDOM.getrandbits(28))  # noqa: UP031 - the fastest
 
 
-@dataclass
+@dataclass(slots=True)
 class GatewayRequest:
     """An incoming request: method, paths, query, headers (in order, lower-cased), body."""
 
@@ -78,19 +81,12 @@ class GatewayRequest:
     def from_wire(cls, wire: WireRequest) -> GatewayRequest:
         """Build from what the lean server parsed (the body too, unless it was over the limit)."""
         raw_path = wire.raw_path
-        return cls(
-            method=wire.method,
-            raw_path=raw_path,
-            path=unquote(raw_path) if "%" in raw_path else raw_path,
-            query_string=wire.query_string,
-            headers=wire.headers,
-            header_names=wire.header_names,
-            body=b"" if wire.too_large else wire.body,
-            source_ip=wire.client[0],
-            protocol=f"HTTP/{wire.http_version}",
-            port=wire.server_port,
-            source_port=wire.client[1],
-            time_epoch_ms=int(time.time() * 1000),
+        client = wire.client
+        return cls(  # positional (the fields' order): this runs for every request
+            wire.method, raw_path, unquote(raw_path) if "%" in raw_path else raw_path, wire.query_string,
+            wire.headers, wire.header_names, b"" if wire.too_large else wire.body, client[0],
+            _PROTOCOLS.get(wire.http_version) or f"HTTP/{wire.http_version}", wire.server_port,
+            new_request_id(), int(time.time() * 1000), "/", client[1],
         )
 
     def header(self, name: str) -> str | None:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class GatewayResponse:
     """Status, headers (a list: names may repeat, e.g. ``set-cookie``) and body bytes."""
 

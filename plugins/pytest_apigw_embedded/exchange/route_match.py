@@ -9,9 +9,10 @@ if TYPE_CHECKING:
     from pytest_apigw.spec.http_api import HttpRoute
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RouteMatch:
-    """The selected route and its URL-decoded path parameters."""
+    """The selected route and its URL-decoded path parameters (read-only by convention: not
+    ``frozen``, whose ``__init__`` costs twice as much, and one is made per request)."""
 
     route: HttpRoute
     path_parameters: dict[str, str]

@@ -1,14 +1,25 @@
-"""The payload format 2.0 event (``http-api-develop-integrations-lambda.md``)."""
+"""The payload format 2.0 event (``http-api-develop-integrations-lambda.md``).
+
+Built in one pass over the request's headers (this runs for every Lambda proxy request): the
+rules are those of :func:`~pytest_apigw_embedded.lambda_events.headers.forwarded_headers`
+(which payload 1.0 uses), applied while the event's ``headers`` map is filled.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pytest_apigw_embedded.exchange.context import RequestContext, request_time
-from pytest_apigw_embedded.exchange.request import GatewayRequest
+from pytest_apigw_embedded.aws import ACCOUNT_ID
+from pytest_apigw_embedded.exchange.context import RequestContext, domain_of, request_time
+from pytest_apigw_embedded.exchange.headers import listed_in_connection
+from pytest_apigw_embedded.exchange.request import RANDOM, GatewayRequest
 from pytest_apigw_embedded.lambda_events.body import encode_body
-from pytest_apigw_embedded.lambda_events.headers import forwarded_headers
+from pytest_apigw_embedded.lambda_events.headers import DROPPED
 from pytest_apigw_embedded.lambda_events.query import grouped, parse_query
+
+#: Client headers that do not go into ``headers`` as they came: dropped ones, ``Cookie`` (into
+#: ``cookies``) and ``X-Forwarded-For`` (the caller's IP appended).
+_SPECIAL = DROPPED | {"cookie", "x-forwarded-for"}
 
 
 def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, Any]:
@@ -16,54 +27,84 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
     keys comma-joined; keys with nothing to carry are left out, as a recorded AWS event shows."""
     headers: dict[str, str] = {}
     cookies: list[str] = []
-    for name, value in forwarded_headers(request, ctx, lower=True):
-        if name == "cookie":
-            cookies.extend(c.strip() for c in value.split(";") if c.strip())
-        elif name in headers:
-            headers[name] = f"{headers[name]},{value}"
-        else:
-            headers[name] = value
+    forwarded_for = None
+    connection = False
+    for name, value in request.headers:
+        if name in _SPECIAL:
+            if name == "cookie":
+                cookies.extend(c.strip() for c in value.split(";") if c.strip())
+            elif name == "x-forwarded-for":
+                forwarded_for = value if forwarded_for is None else f"{forwarded_for}, {value}"
+            elif name == "connection":
+                connection = True
+            continue
+        previous = headers.get(name)
+        headers[name] = value if previous is None else f"{previous},{value}"
+    if connection:  # the names it lists are connection-specific too: not passed on (rare)
+        for name in listed_in_connection(request.headers):
+            headers.pop(name, None)
+            if name == "cookie":
+                cookies = []
+            elif name == "x-forwarded-for":
+                forwarded_for = None
+    epoch_ms = request.time_epoch_ms
+    ip = request.source_ip
+    # what API Gateway sets itself (``forwarded_headers``'s ``_ADDED``, lower-cased)
+    headers["content-length"] = str(len(request.body))
+    headers["x-amzn-trace-id"] = "Root=1-%08x-%024x" % (epoch_ms // 1000, RANDOM.getrandbits(96))  # noqa: UP031
+    headers["x-forwarded-for"] = f"{forwarded_for}, {ip}" if forwarded_for else ip
+    headers["x-forwarded-port"] = str(request.port)
+    headers["x-forwarded-proto"] = "http"
     route_key = ctx.match.key
     stage = ctx.stage
+    query_string = request.query_string
+    path = request.path
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route_key,
-        "rawPath": request.path,
-        "rawQueryString": request.query_string,
+        "rawPath": path,
+        "rawQueryString": query_string,
     }
     if cookies:
         event["cookies"] = cookies
     event["headers"] = headers
-    query = grouped(parse_query(request.query_string)) if request.query_string else None
-    if query:
-        event["queryStringParameters"] = {k: ",".join(v) for k, v in query.items()}
-    event["requestContext"] = {
-        "accountId": ctx.account_id,
+    if query_string:
+        query = grouped(parse_query(query_string))
+        if query:
+            event["queryStringParameters"] = {k: ",".join(v) for k, v in query.items()}
+    # the Host header is in ``headers`` unless ``Connection`` named it (then ask the request)
+    domain_name, domain_prefix = ctx.domain() if connection else domain_of(headers.get("host"), ctx.api_id)
+    context: dict[str, Any] = {
+        "accountId": ACCOUNT_ID,
         "apiId": ctx.api_id,
-        "domainName": ctx.domain_name,
-        "domainPrefix": ctx.domain_prefix,
+        "domainName": domain_name,
+        "domainPrefix": domain_prefix,
         "http": {
             "method": request.method,
-            "path": request.path,
+            "path": path,
             "protocol": request.protocol,
-            "sourceIp": request.source_ip,
+            "sourceIp": ip,
             "userAgent": headers.get("user-agent", ""),
         },
         "requestId": request.request_id,
         "routeKey": route_key,
         "stage": stage.stage_name,
-        "time": request_time(request.time_epoch_ms // 1000),
-        "timeEpoch": request.time_epoch_ms,
+        "time": request_time(epoch_ms // 1000),
+        "timeEpoch": epoch_ms,
     }
+    event["requestContext"] = context
     authorizer = ctx.authorizer
     if authorizer:
-        event["requestContext"]["authorizer"] = authorizer
-    if request.body:
-        event["body"], event["isBase64Encoded"] = encode_body(request.body, headers.get("content-type"))
+        context["authorizer"] = authorizer
+    body = request.body
+    if body:
+        event["body"], event["isBase64Encoded"] = encode_body(body, headers.get("content-type"))
     else:
         event["isBase64Encoded"] = False
-    if ctx.match.path_parameters:
-        event["pathParameters"] = dict(ctx.match.path_parameters)
-    if stage.stage_variables:
-        event["stageVariables"] = dict(stage.stage_variables)
+    parameters = ctx.match.path_parameters
+    if parameters:
+        event["pathParameters"] = dict(parameters)
+    variables = stage.stage_variables
+    if variables:
+        event["stageVariables"] = dict(variables)
     return event

@@ -7,7 +7,7 @@ from pytest_apigw_embedded.exchange.headers import HOP_BY_HOP, listed_in_connect
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 
 #: Never passed on from the client: set by the gateway, or connection-specific.
-_DROPPED = HOP_BY_HOP | {"content-length", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id"}
+DROPPED = HOP_BY_HOP | {"content-length", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id"}
 
 
 _ADDED = ("Content-Length", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto")
@@ -31,7 +31,7 @@ def forwarded_headers(
             listed = listed_in_connection(headers)
             break
     for index, (key, value) in enumerate(headers):
-        if key in _DROPPED or key in listed:
+        if key in DROPPED or key in listed:
             continue
         if key == "x-forwarded-for":
             forwarded_for = value if forwarded_for is None else f"{forwarded_for}, {value}"

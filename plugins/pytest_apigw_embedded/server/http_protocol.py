@@ -19,7 +19,6 @@ import contextlib
 import logging
 from collections import deque
 from email.utils import formatdate
-from functools import partial
 from typing import Any
 
 import httptools
@@ -38,6 +37,10 @@ _RESPONSE_400 = (STATUS_LINES[400] + b"content-type: text/plain; charset=utf-8\r
 _RESPONSE_500 = (STATUS_LINES[500] + b"content-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n"
                  b"connection: close\r\n\r\nInternal Server Error")
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+#: Request header names the server itself reads (hop-by-hop ones).
+_NOTED = frozenset(("connection", "upgrade", "expect"))
+#: The method names as the parser gives them, decoded once.
+_METHODS = {name.encode(): name for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
 
 
 def _forbidden_upgrade() -> bytes:
@@ -80,6 +83,12 @@ class LeanHttpProtocol(asyncio.Protocol):
         #: Whole requests waiting for their turn; ``busy`` while one is being answered.
         self.pipeline: deque[WireRequest] = deque()
         self.busy = False
+        #: The request being answered (``busy``), and the bound method its answer goes to.
+        self._answering: WireRequest | None = None
+        # bound once (each request would make them anew)
+        self._serve = app.serve
+        self._answered = self._respond
+        self._on_failure = self._failed
         self._closing = False
         self._reading_paused = False
         self._writing_paused = False
@@ -132,25 +141,23 @@ class LeanHttpProtocol(asyncio.Protocol):
         # the bookkeeping: the client, woken by it, finds the loop about to let go of the GIL.
         self._batch = []
         try:
-            self._received(data)
+            self._deadline = None
+            try:
+                self.parser.feed_data(data)
+            except httptools.HttpParserUpgrade:
+                pass  # the upgrade request is queued (refused in turn); what follows it is ignored
+            except httptools.HttpParserError:
+                self._reject_malformed()
+                return
+            transport = self.transport
+            if self.current is not None and transport is not None and not transport.is_closing():
+                self._expire_in(limits.IDLE_TIMEOUT)  # a request is still arriving: silence is bounded
+            if len(self.pipeline) > MAX_PIPELINED and not self._reading_paused and transport is not None:
+                self._reading_paused = True
+                transport.pause_reading()
+            self._next()
         finally:
             self._flush()
-
-    def _received(self, data: bytes) -> None:
-        self._deadline = None
-        try:
-            self.parser.feed_data(data)
-        except httptools.HttpParserUpgrade:
-            pass  # the upgrade request is queued (refused in turn); what follows it is ignored
-        except httptools.HttpParserError:
-            self._reject_malformed()
-            return
-        if self.current is not None and self.transport is not None and not self.transport.is_closing():
-            self._expire_in(limits.IDLE_TIMEOUT)  # a request is still arriving: silence is bounded
-        if len(self.pipeline) > MAX_PIPELINED and not self._reading_paused and self.transport is not None:
-            self._reading_paused = True
-            self.transport.pause_reading()
-        self._next()
 
     # -------------------------------------------------------------------- parser callbacks
 
@@ -163,11 +170,14 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._headers_done = False
 
     def on_url(self, url: bytes) -> None:
-        self._count(len(url))  # may come in pieces: each is counted once
+        self._head_size += len(url)  # may come in pieces: each is counted once
+        if self._head_size > limits.MAX_REQUEST_HEAD:
+            self._head_too_big = True
+            raise limits.HeadTooBig
         self._url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._head_size += len(value)  # ``_count`` inlined: this runs for every header
+        self._head_size += len(value)
         if self._head_size > limits.MAX_REQUEST_HEAD:
             self._head_too_big = True
             raise limits.HeadTooBig
@@ -182,25 +192,33 @@ class LeanHttpProtocol(asyncio.Protocol):
         assert request is not None
         parser = self.parser
         version = parser.get_http_version()
-        request.method = parser.get_method().decode("ascii")
+        method = parser.get_method()
+        request.method = _METHODS.get(method) or method.decode("ascii")
         request.http_version = version
         request.keep_alive = version != "1.0" and parser.should_keep_alive()
         self._headers_done = True
         connection: list[str] = []
         upgrade = None
         for name, value in request.headers:
-            if name == "connection":
-                connection = [token.strip().lower() for token in value.split(",")]
-            elif name == "upgrade":
-                upgrade = value.lower()
-            elif name == "expect" and value.lower() == "100-continue":
-                request.expect_continue = True
-        if parser.should_upgrade() and upgrade == "websocket" and "upgrade" in connection:
+            if name in _NOTED:
+                if name == "connection":
+                    connection = [token.strip().lower() for token in value.split(",")]
+                elif name == "upgrade":
+                    upgrade = value.lower()
+                elif name == "expect" and value.lower() == "100-continue":
+                    request.expect_continue = True
+        if upgrade == "websocket" and "upgrade" in connection and parser.should_upgrade():
             request.upgrade = True
             return
-        url = httptools.parse_url(self._url)
-        request.raw_path = (url.path or b"").decode("latin-1")
-        request.query_string = (url.query or b"").decode("latin-1")
+        url = self._url
+        if url[:1] == b"/" and b"#" not in url:  # origin form, the usual: no URL parser needed
+            path, _, query = url.partition(b"?")
+            request.raw_path = path.decode("latin-1")
+            request.query_string = query.decode("latin-1")
+        else:
+            parsed = httptools.parse_url(url)
+            request.raw_path = (parsed.path or b"").decode("latin-1")
+            request.query_string = (parsed.query or b"").decode("latin-1")
         if request.expect_continue and not self.busy and not self.pipeline:
             self._write(_CONTINUE)
             request.expect_continue = False
@@ -223,12 +241,6 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._body = []
         self.pipeline.append(request)
 
-    def _count(self, size: int) -> None:
-        self._head_size += size
-        if self._head_size > limits.MAX_REQUEST_HEAD:
-            self._head_too_big = True
-            raise limits.HeadTooBig
-
     # -------------------------------------------------------------------- answering
 
     def _next(self) -> None:
@@ -247,10 +259,11 @@ class LeanHttpProtocol(asyncio.Protocol):
                 self._write(_CONTINUE)  # its body arrived anyway: the client did not wait
             self.busy = True
             self._dispatching = True
+            self._answering = request
             try:
                 # several connections: other requests may come in this loop turn, so a
                 # Lambda hand-off is gathered with theirs (``lambda_runtime/inprocess.py``)
-                task = eager.start(self.app.serve(request), partial(self._respond, request), self._failed,
+                task = eager.start(self._serve(request), self._answered, self._on_failure,
                                    batch=len(self.state.connections) > 1)
             finally:
                 self._dispatching = False
@@ -270,16 +283,20 @@ class LeanHttpProtocol(asyncio.Protocol):
             elif current is None and self._deadline is None:
                 self._expire_in(KEEP_ALIVE)
 
-    def _respond(self, request: WireRequest, response: WireResponse) -> None:
+    def _respond(self, response: WireResponse) -> None:
+        """The answer to the request being answered (``_answering``: one at a time)."""
+        request = self._answering
+        assert request is not None
+        self._answering = None
         status, head, body = response
         keep_alive = request.keep_alive and not self._closing
-        parts = [STATUS_LINES.get(status) or status_line(status), head]
-        if not keep_alive:
-            parts.append(b"connection: close\r\n")
-        parts.append(b"\r\n")
-        if request.method != "HEAD":
-            parts.append(body)
-        self._write(b"".join(parts))
+        line = STATUS_LINES.get(status) or status_line(status)
+        if request.method == "HEAD":
+            body = b""
+        if keep_alive:
+            self._write(b"".join((line, head, b"\r\n", body)))
+        else:
+            self._write(b"".join((line, head, b"connection: close\r\n\r\n", body)))
         self.busy = False
         if not keep_alive:
             self._close()
@@ -292,6 +309,7 @@ class LeanHttpProtocol(asyncio.Protocol):
             _LOG.error("the HTTP API gateway failed on a request", exc_info=exc)
         self._write(_RESPONSE_500)
         self.busy = False
+        self._answering = None
         self._close()
 
     def _reject_malformed(self) -> None:
@@ -315,7 +333,9 @@ class LeanHttpProtocol(asyncio.Protocol):
         """Write what was batched (and stop batching)."""
         batch, self._batch = self._batch, None
         if batch:
-            self._write(batch[0] if len(batch) == 1 else b"".join(batch))
+            transport = self.transport
+            if transport is not None and not transport.is_closing():
+                direct_write.write(transport, self._fd, batch[0] if len(batch) == 1 else b"".join(batch))
 
     def _close(self) -> None:
         self._flush()

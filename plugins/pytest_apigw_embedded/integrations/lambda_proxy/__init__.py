@@ -10,6 +10,7 @@ from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.limits import (
     MAX_LAMBDA_REQUEST,
     MAX_LAMBDA_RESPONSE,
+    SMALL_LAMBDA_BODY,
     lambda_request_size,
     lambda_response_size,
 )
@@ -47,11 +48,13 @@ def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
             return responses.internal_error()
         event = make_event(request, ctx)
         record.event = event
-        size = lambda_request_size(event, len(request.body))
-        if size > MAX_LAMBDA_REQUEST:  # Lambda refuses the invocation (RequestEntityTooLarge)
-            record.error = (f"the event is {size} bytes, over Lambda's {MAX_LAMBDA_REQUEST}-byte "
-                            "request payload limit: the function was not invoked")
-            return responses.too_large()
+        body_size = len(request.body)
+        if body_size > SMALL_LAMBDA_BODY:  # a smaller body cannot make the event too big
+            size = lambda_request_size(event, body_size)
+            if size > MAX_LAMBDA_REQUEST:  # Lambda refuses the invocation (RequestEntityTooLarge)
+                record.error = (f"the event is {size} bytes, over Lambda's {MAX_LAMBDA_REQUEST}-byte "
+                                "request payload limit: the function was not invoked")
+                return responses.too_large()
         result = await runtime.invoke(function, event, timeout)
         record.logs = result.logs
         if result.timed_out:
@@ -61,18 +64,18 @@ def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
             if function.timeout <= spec.timeout:
                 return responses.internal_error()
             return responses.service_unavailable()
-        if result.failed:
+        if result.error_type is not None:  # ``result.failed``, timeouts handled above
             record.error = f"{result.error_type}: {result.error_message}"
             record.traceback = result.traceback
             return responses.internal_error()
-        record.result = result.payload
-        size = lambda_response_size(result.payload)
+        record.result = payload = result.payload
+        size = lambda_response_size(payload)
         if size > MAX_LAMBDA_RESPONSE:
             record.error = (f"the function's response is {size} bytes, over Lambda's "
                             f"{MAX_LAMBDA_RESPONSE}-byte response payload limit")
             return responses.internal_error()
         try:
-            return map_response(result.payload)
+            return map_response(payload)
         except MalformedResponse as exc:
             record.error = f"malformed Lambda response: {exc}"
             return responses.internal_error()

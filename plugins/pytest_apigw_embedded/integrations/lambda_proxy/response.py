@@ -55,7 +55,11 @@ def _header_pairs(headers: Any, name: str) -> list[tuple[str, str]]:
         return []
     if not isinstance(headers, dict):
         raise MalformedResponse(f"{name} must be an object, got {type(headers).__name__}")
-    return [(str(k).lower(), v if isinstance(v, str) else json.dumps(v)) for k, v in headers.items()]
+    pairs = []  # a loop, not a comprehension: cheaper for the one or two headers most results carry
+    for k, v in headers.items():
+        name = k.lower() if type(k) is str else str(k).lower()
+        pairs.append((name, v if isinstance(v, str) else json.dumps(v)))
+    return pairs
 
 
 def _json_text(result: Any) -> bytes:
@@ -84,7 +88,13 @@ def map_response_v2(result: Any) -> GatewayResponse:
             break
     else:
         headers.append(("content-type", DEFAULT_CONTENT_TYPE))
-    return GatewayResponse(_status(result["statusCode"]), headers, _body(result))
+    status = result["statusCode"]
+    if type(status) is not int or not 100 <= status <= 599:  # the usual case needs no more checks
+        status = _status(status)
+    body = result.get("body")
+    if type(body) is str and not result.get("isBase64Encoded"):  # likewise
+        return GatewayResponse(status, headers, body.encode("utf-8"))
+    return GatewayResponse(status, headers, _body(result))
 
 
 def map_response_v1(result: Any) -> GatewayResponse:
