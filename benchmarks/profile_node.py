@@ -1,6 +1,7 @@
 """Where a warm Node.js invocation's time goes: latency and CPU per request, side by side.
 
     python benchmarks/profile_node.py [--requests N] [--rounds N] [--cprofile] [--top N]
+    python benchmarks/profile_node.py --ab OLD_BOOTSTRAP.mjs [--requests N] [--rounds N]
 
 Deploys the ``node_warm`` row's API (a Node.js ``hello`` through the Lambda Runtime API and the
 in-process Python ``hello``), then in alternating rounds prints, per request: the median and
@@ -8,6 +9,12 @@ in-process Python ``hello``), then in alternating rounds prints, per request: th
 thread (``/proc``), the CPU of the Node.js process, and the context switches of each. CPU per
 request is far steadier than req/s on a shared machine. ``--cprofile`` profiles the gateway's
 event-loop thread over the Node.js requests and prints its top functions.
+
+``--ab OLD_BOOTSTRAP.mjs`` compares two variants in alternating rounds in one process, on two
+Node.js functions of one API: ``before`` (that bootstrap, e.g. ``git show
+HEAD~3:plugins/pytest_apigw_embedded/lambda_runtime/node/bootstrap.mjs > /tmp/old.mjs``, and the
+standard library's ``json`` for the event and the answer) and ``after`` (the project's bootstrap
+and its encoders as they are). The load of a shared machine then weighs on both alike.
 """
 
 from __future__ import annotations
@@ -57,7 +64,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--cprofile", action="store_true", help="profile the loop thread (node requests)")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--ab", metavar="OLD_BOOTSTRAP", type=Path,
+                        help="compare that bootstrap + stdlib json (before) with the current (after)")
     args = parser.parse_args(argv)
+    if args.ab is not None:
+        _ab(args.ab, args.requests, args.rounds)
+        return
 
     from pytest_apigw_embedded.backend import EmbeddedBackend
 
@@ -117,6 +129,59 @@ def main(argv: list[str] | None = None) -> None:
     if profile is not None:
         p = pstats.Stats(profile)
         p.sort_stats("tottime").print_stats(args.top)
+
+
+def _ab(old_bootstrap: Path, requests: int, rounds: int) -> None:
+    from pytest_apigw_embedded.backend import EmbeddedBackend
+    from pytest_apigw_embedded.lambda_runtime import external, node, runtime_api
+
+    variants = {
+        "before": (old_bootstrap.resolve(), external.stdlib_encode_event, runtime_api.stdlib_payload_of),
+        "after": (node.BOOTSTRAP, external.encode_event, runtime_api.payload_of),
+    }
+    backend = EmbeddedBackend()
+    backend.start()
+    current = node.BOOTSTRAP
+    try:
+        functions = {name: _node(f"ab{name}") for name in variants}
+        deployments, clients, pids = [], {}, {}
+        for name, function in functions.items():
+            node.BOOTSTRAP = variants[name][0]  # read when the function is prepared (at deploy)
+            deployment = backend.deploy(_api(f"ab{name}", {"/node/{id}": function}))
+            deployments.append(deployment)
+            clients[name] = Client(deployment.url.rstrip("/") + "/node/42")
+        node.BOOTSTRAP = current
+        for name, client in clients.items():
+            for _ in range(300):
+                client.get()
+            pool = backend.services.lambda_runtime(functions[name]).instances(functions[name])
+            assert pool is not None
+            (pids[name],) = pool.pids()
+        stats: dict[str, dict[str, list[float]]] = {
+            name: {"lat": [], "gw_cpu": [], "node_cpu": []} for name in variants}
+        chunk = max(1, requests // rounds)
+        with no_gc():
+            for r in range(rounds):
+                for name in variants if r % 2 == 0 else reversed(list(variants)):
+                    _, encode, payload = variants[name]
+                    external.encode_event, runtime_api.payload_of = encode, payload  # type: ignore[assignment]
+                    lat, gw, nd = _round(clients[name], chunk, pids[name])
+                    stats[name]["lat"].extend(lat)
+                    stats[name]["gw_cpu"].append(gw.cpu / chunk * 1e6)
+                    stats[name]["node_cpu"].append(nd.cpu / chunk * 1e6)
+        for client in clients.values():
+            client.close()
+        for deployment in deployments:
+            backend.destroy(deployment)
+    finally:
+        node.BOOTSTRAP = current
+        external.encode_event, runtime_api.payload_of = variants["after"][1], variants["after"][2]
+        backend.close()
+    print(f"{'':8} {'lat p50 µs':>10} {'p90':>7} {'gw cpu µs':>10} {'node cpu':>9}")
+    for name, s in stats.items():
+        lat = sorted(s["lat"])
+        print(f"{name:8} {lat[len(lat) // 2] * 1e6:10.0f} {lat[len(lat) * 9 // 10] * 1e6:7.0f} "
+              f"{statistics.median(s['gw_cpu']):10.0f} {statistics.median(s['node_cpu']):9.0f}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,18 @@ KEEP_CHARS = 16_384
 BYTE_BUDGET = 16 * 1024 * 1024
 
 
+def _cut_body(payload: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """``payload`` with its ``body`` text cut to :data:`KEEP_CHARS` (a copy when cut), and the
+    body characters kept."""
+    body = payload.get("body")
+    if not isinstance(body, str):
+        return payload, 0
+    if len(body) > KEEP_CHARS:
+        body = _cut(body)
+        payload = {**payload, "body": body}
+    return payload, len(body)
+
+
 def _cut(text: str, keep: int = KEEP_CHARS) -> str:
     if len(text) <= keep:
         return text
@@ -70,22 +82,13 @@ class Invocation:
         if event is not None:
             size += 2048  # the rest of a proxy event
             if isinstance(event, dict):
-                body = event.get("body")
-                if isinstance(body, str):
-                    if len(body) > KEEP_CHARS:
-                        body = _cut(body)
-                        self.event = {**event, "body": body}
-                    size += len(body)
+                self.event, kept = _cut_body(event)
+                size += kept
         result = self.result
         if result is not None:
             if isinstance(result, dict):
-                size += 512
-                body = result.get("body")
-                if isinstance(body, str):
-                    if len(body) > KEEP_CHARS:
-                        body = _cut(body)
-                        self.result = {**result, "body": body}
-                    size += len(body)
+                self.result, kept = _cut_body(result)
+                size += 512 + kept
             elif isinstance(result, str):
                 if len(result) > KEEP_CHARS:
                     self.result = result = _cut(result)

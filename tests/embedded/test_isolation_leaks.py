@@ -14,6 +14,8 @@ from pytest_apigw.invocations import LOG
 from tests.embedded.handlers import isolated
 
 MIB = 1024 * 1024
+#: Measured deploy/teardown cycles after the warm-up's 50 (test_350_deploy_teardown_cycles...).
+CYCLES = 300
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts read /proc")
 
@@ -113,7 +115,12 @@ def test_200_deployments_leave_threads_fds_and_processes_flat(apigw):
     assert end["fds"] <= start["fds"] + 4
 
 
-def test_1000_deploy_teardown_cycles_with_1_mib_bodies_keep_rss_flat(apigw):
+def test_350_deploy_teardown_cycles_with_1_mib_bodies_keep_rss_flat(apigw):
+    """RSS grows by less than 69 KiB a cycle after warm-up: a kept 1 MiB body (or anything near
+    its size) fails at once. Measured growth: 6 MiB after 300 cycles, 17-18 MiB after 950 (the
+    invocation log filling its budget), so the bound keeps a margin of three. 950 cycles, as this
+    test once ran, had the same per-cycle bound (64 MiB) at three times the CPU; objects a
+    deployment keeps are counted exactly by ``test_handlers_and_what_they_hold_are_freed...``."""
     body = b"a" * MIB
     client = httpx.Client(timeout=10, headers={"content-type": "text/plain"})
 
@@ -124,13 +131,13 @@ def test_1000_deploy_teardown_cycles_with_1_mib_bodies_keep_rss_flat(apigw):
     for _ in range(50):  # warm-up: allocator pools, thread stacks, caches
         cycle()
     start, rss = _counts(), _rss()
-    for _ in range(950):
+    for _ in range(CYCLES):
         cycle()
     client.close()
     end, grown = _counts(), _rss() - rss
     entries, kept = LOG.size
     assert kept <= 16 * MIB  # the invocation log's byte budget holds within a test
-    assert grown < 64 * MIB, f"RSS grew {grown / MIB:.0f} MiB over 950 cycles"
+    assert grown < CYCLES * 69 * 1024, f"RSS grew {grown / MIB:.0f} MiB over {CYCLES} cycles"
     assert end["children"] == start["children"]
     assert end["threads"] <= start["threads"] + 2
     assert end["fds"] <= start["fds"] + 4

@@ -267,3 +267,46 @@ def test_an_answer_is_json_in_any_encoding_json_allows(played, encoding):
                        content=answer.encode(encoding)).status_code == 202
     response = caller.result()
     assert response.status_code == 201 and response.text == "crème brûlée"
+
+
+def test_an_answer_orjson_refuses_is_read_as_json_reads_it(played):
+    # An integer past 64 bits: the quick reader (orjson) refuses it, json reads it exactly; a
+    # payload without statusCode is the response body (payload format 2.0), encoded again.
+    deployment, fn, base = played
+    caller = Caller(f"{deployment.url}/go")
+    big = 123456789012345678901234567890
+    with httpx.Client(base_url=base(), timeout=30) as rt:
+        request_id = rt.get("/invocation/next").headers["lambda-runtime-aws-request-id"]
+        assert rt.post(f"/invocation/{request_id}/response",
+                       content=b'{"n": %d}' % big).status_code == 202
+    response = caller.result()
+    assert response.status_code == 200 and json.loads(response.text) == {"n": big}
+
+
+def test_the_event_is_utf8_json(played):
+    # The event reaches the runtime as UTF-8 JSON (non-ASCII text as it is, or escaped: JSON
+    # allows both; the runtime's JSON reader must get the same text back).
+    deployment, fn, base = played
+    caller = Caller(f"{deployment.url}/go?q=cr%C3%A8me")
+    with httpx.Client(base_url=base(), timeout=30) as rt:
+        next_ = rt.get("/invocation/next")
+        event = json.loads(next_.content.decode("utf-8"))
+        assert next_.headers["content-type"] == "application/json"
+        assert event["queryStringParameters"] == {"q": "crème"}
+        request_id = next_.headers["lambda-runtime-aws-request-id"]
+        assert rt.post(f"/invocation/{request_id}/response",
+                       content=b'{"statusCode": 200, "body": "ok"}').status_code == 202
+    assert caller.result().text == "ok"
+
+
+def test_a_runtime_url_with_a_query_is_the_same_resource(played):
+    # Plain paths skip URL parsing; a query string still names the same resource (its path).
+    deployment, fn, base = played
+    caller = Caller(f"{deployment.url}/go")
+    with httpx.Client(base_url=base(), timeout=30) as rt:
+        next_ = rt.get("/invocation/next?client=test")
+        assert next_.status_code == 200
+        request_id = next_.headers["lambda-runtime-aws-request-id"]
+        assert rt.post(f"/invocation/{request_id}/response?x=1",
+                       content=b'{"statusCode": 200, "body": "queried"}').status_code == 202
+    assert caller.result().text == "queried"

@@ -18,6 +18,7 @@ import textwrap
 import pytest
 
 from pytest_apigw import capabilities
+from tests.support.injection import WITHOUT_PROJECT_LITERALS
 
 FAKE_BACKEND = textwrap.dedent(
     '''
@@ -90,7 +91,7 @@ INJECTION_PROFILE = textwrap.dedent(
         "injection", max_examples=30, deadline=None, derandomize=True, database=None,
         phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     '''
-)
+) + WITHOUT_PROJECT_LITERALS  # derandomized draws that do not shift with unrelated modules
 
 #: A case whose API has a named stage with stage variables, served with payload 1.0 and 2.0.
 STAGED = "test_stages_and_cookies.py::test_named_stage_keeps_its_segment_in_the_event"

@@ -10,7 +10,9 @@ spec as usual. Each bug reaches one capability only, so bugs of different cases 
 Profiles: ``injection``: the cases' explicit examples only (``pytest_apigw/contract/explicit.py``:
 the edge cases AWS documents, which meet every bug here whatever Hypothesis would draw), no
 example database; the same run without a bug is the control. ``injection-shrink``: generated
-examples only, shrunk, for the test that reads a shrunk report (a deploy per step: slow).
+examples only, from a fixed seed, shrunk, for the test that reads a shrunk report (a deploy per
+step: slow).
+Both draw without the literals of the project's modules (:func:`injection_profiles`).
 """
 
 from __future__ import annotations
@@ -176,26 +178,54 @@ BUGGY_EMBEDDED = textwrap.dedent(
 )
 
 
+#: Conftest source: Hypothesis draws without the literals of the project's modules (see
+#: :func:`injection_profiles`; an internal of Hypothesis: if it moves, runs draw as before).
+WITHOUT_PROJECT_LITERALS = '''
+try:
+    from hypothesis.internal.conjecture import providers as _providers
+    from hypothesis.internal.constants_ast import Constants as _Constants
+
+    if callable(getattr(_providers, "_get_local_constants", None)):
+        _providers._get_local_constants = _Constants
+except ImportError:
+    pass
+'''
+
+
 def injection_profiles(max_examples: int = 30) -> str:
     """Conftest source registering ``injection`` and ``injection-shrink`` (``max_examples``
-    generated examples)."""
+    generated examples), and drawing without the literals of the project's modules.
+
+    Hypothesis mixes the literals of every "local" module (this project's) into what it draws,
+    so a derandomized run still drew differently whenever any module of the project changed: the
+    shrink demo's draws (which must meet the bug within ``max_examples`` and shrink it) depended on
+    unrelated code. Without them a derandomized run draws the same examples until the strategies,
+    the case or Hypothesis change (:data:`WITHOUT_PROJECT_LITERALS`)."""
     return f'''
 from hypothesis import HealthCheck as _HealthCheck, Phase as _Phase, settings as _settings
-
+{WITHOUT_PROJECT_LITERALS}
 _settings.register_profile("injection", deadline=None, derandomize=True, database=None,
                            phases=[_Phase.explicit], suppress_health_check=list(_HealthCheck))
-_settings.register_profile("injection-shrink", max_examples={max_examples}, deadline=None, derandomize=True,
+_settings.register_profile("injection-shrink", max_examples={max_examples}, deadline=None, derandomize=False,
                            database=None, phases=[_Phase.generate, _Phase.shrink],
                            suppress_health_check=list(_HealthCheck))
 '''
 
 
+#: The seed of ``injection-shrink`` runs. Its draws meet the ALB bug at the 10th example (of 30)
+#: and shrink it in about 290 steps; seeds 0-5 took 2-30 s of CPU (seed 3 never met the bug in 30
+#: examples), so the seed is fixed rather than left to Hypothesis. Another may be needed when the
+#: strategies or the case change what they draw.
+SHRINK_SEED = 1
+
+
 def run_injected(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, cases: list[str], *,
                  bugs: str = "", gaps: str = "", profile: str = "injection") -> pytest.RunResult:
     """``pytest --apigw`` over ``cases`` in a subprocess, the embedded backend with ``bugs``
-    injected and ``gaps`` declared."""
+    injected and ``gaps`` declared (``injection-shrink`` runs draw from :data:`SHRINK_SEED`)."""
     pytester.makeconftest(BUGGY_EMBEDDED + injection_profiles())
     monkeypatch.setenv("CONTRACT_BUGS", bugs)
     monkeypatch.setenv("CONTRACT_GAPS", gaps)
+    seed = [f"--hypothesis-seed={SHRINK_SEED}"] if profile == "injection-shrink" else []
     return pytester.runpytest_subprocess("--apigw", "-p", "no:randomly", f"--hypothesis-profile={profile}",
-                                         "-rfx", *cases, timeout=300)
+                                         *seed, "-rfx", *cases, timeout=300)

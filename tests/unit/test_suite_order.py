@@ -46,3 +46,52 @@ def test_modules_known_to_take_seconds_come_first() -> None:
                                                  get_closest_marker=lambda marker: None)]
     conftest.pytest_collection_modifyitems(None, items)
     assert [i.name for i in items] == ["t", "a"]
+
+
+def _cdk_fixture():
+    import aws_cdk  # noqa: F401 - only named: the grouping reads the code, never runs it
+
+
+def _plain_fixture():
+    return 1
+
+
+def test_tests_building_cdk_stacks_are_grouped_through_their_code_or_fixtures() -> None:
+    def by_name():
+        from aws_cdk import aws_lambda  # noqa: F401
+
+    def by_importorskip():
+        import pytest
+        pytest.importorskip("aws_cdk")
+
+    def plain():
+        return "aws"
+
+    fixtures = {"stack": [SimpleNamespace(func=_cdk_fixture)], "tmp": [SimpleNamespace(func=_plain_fixture)]}
+
+    def item(function, *names: str) -> SimpleNamespace:
+        return SimpleNamespace(function=function, fixturenames=list(names),
+                               _fixtureinfo=SimpleNamespace(name2fixturedefs=fixtures))
+
+    assert conftest._uses_cdk(item(by_name)) and conftest._uses_cdk(item(by_importorskip))
+    assert conftest._uses_cdk(item(plain, "tmp", "stack"))
+    assert not conftest._uses_cdk(item(plain, "tmp")) and not conftest._uses_cdk(item(plain))
+
+
+def test_a_lost_group_suffix_is_written_into_the_structured_node_id() -> None:
+    """pytest 9.2 reads node ids from ``item._id``; xdist 3.8 writes ``item._nodeid`` only."""
+    from _pytest.nodeid import NodeId
+
+    class Item(SimpleNamespace):
+        @property
+        def nodeid(self) -> str:
+            return str(self._id)
+
+    grouped, plain, done = (Item(_id=NodeId.parse(f"tests/t.py::{name}"), marks=marks)
+                            for name, marks in (("a[x]", ["cdk"]), ("b", []), ("c@cdk", ["cdk"])))
+    for item in (grouped, plain, done):
+        item.iter_markers = lambda name, item=item: [SimpleNamespace(args=(group,), kwargs={})
+                                                     for group in item.marks]
+    conftest._GroupsInNodeIds().pytest_collection_modifyitems([grouped, plain, done])
+    assert [grouped.nodeid, plain.nodeid, done.nodeid] == ["tests/t.py::a[x]@cdk", "tests/t.py::b",
+                                                           "tests/t.py::c@cdk"]

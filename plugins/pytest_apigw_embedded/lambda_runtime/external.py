@@ -14,6 +14,8 @@ import json
 import os
 from typing import Any
 
+import orjson
+
 from pytest_apigw_embedded.lambda_runtime import custom, node
 from pytest_apigw_embedded.lambda_runtime.context import lambda_environment, new_log_stream
 from pytest_apigw_embedded.lambda_runtime.instances import FunctionInstances, Launch
@@ -29,8 +31,27 @@ FALLBACK_CREDENTIALS = {
 }
 
 
-#: The event as the runtime reads it: compact JSON (one encoder, not one per ``json.dumps`` call).
-_encode_event = json.JSONEncoder(separators=(",", ":")).encode
+#: The standard library's compact encoder, for what orjson leaves to it (see :func:`encode_event`).
+_json_encode = json.JSONEncoder(separators=(",", ":")).encode
+#: Types orjson would encode but ``json`` refuses: handed back, so such an event fails as before.
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def encode_event(event: Any) -> bytes:
+    """The event as the runtime reads it: compact UTF-8 JSON. orjson encodes a gateway's event
+    about ten times faster than ``json`` (1 µs against 10); what it refuses (integers past 64
+    bits, keys that are not strings, lone surrogates, dataclasses, ...) goes through ``json``
+    as before, with its result or its error. Unlike ``json``, non-ASCII text is written as UTF-8
+    (not ``\\u`` escapes; the same JSON) and NaN as ``null`` (JSON has no NaN)."""
+    try:
+        return orjson.dumps(event, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return stdlib_encode_event(event)
+
+
+def stdlib_encode_event(event: Any) -> bytes:
+    """:func:`encode_event` with the standard library's ``json`` alone."""
+    return _json_encode(event).encode()
 
 
 def process_environment(function: Any, log_stream: str) -> dict[str, str]:
@@ -74,7 +95,7 @@ class ExternalRuntime:
         """Invoke ``function`` with ``event`` (JSON) on one of its instances."""
         self.prepare(function)
         limit = function.timeout if timeout is None else timeout
-        body = _encode_event(event).encode()
+        body = encode_event(event)
         return await self._functions[function].invoke(body, limit)
 
     def instances(self, function: Any) -> FunctionInstances | None:

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
@@ -92,8 +95,24 @@ def error_result(body: bytes, header_type: str | None, fallback: str) -> InvokeR
 _decode = json.JSONDecoder().decode
 
 
+#: 19 digits in a row: maybe an integer past 64 bits, which orjson reads as a float (json exactly).
+_LONG_DIGITS = re.compile(rb"\d{19}")
+
+
 def payload_of(body: bytes) -> Any:
-    """The handler's answer: JSON when it is JSON, else the text as sent."""
+    """The handler's answer: JSON when it is JSON, else the text as sent. orjson reads strict
+    UTF-8 JSON about four times faster than ``json``; what it refuses (``NaN``, lone surrogates,
+    other encodings, text) or may read otherwise (19 digits or more) is read as ``json`` reads it."""
+    if _LONG_DIGITS.search(body) is None:
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return stdlib_payload_of(body)
+
+
+def stdlib_payload_of(body: bytes) -> Any:
+    """:func:`payload_of` with the standard library's ``json`` alone."""
     try:
         if body[:1] in (b"{", b"[", b'"') and body[1:2] != b"\x00":
             # What json.loads(bytes) would detect as UTF-8, without detecting it.

@@ -153,7 +153,10 @@ class _Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         method = self.parser.get_method().decode()
-        path = httptools.parse_url(self.url).path.decode()
+        url = self.url
+        # A runtime's URLs are plain paths: parse only what has a query, a fragment or a host.
+        plain = url[:1] == b"/" and b"?" not in url and b"#" not in url
+        path = (url if plain else httptools.parse_url(url).path).decode()
         body, too_large, headers = b"".join(self.body), self.size > MAX_PAYLOAD_SIZE, self.headers
         self._reset()
         answer = self.api.handle(method, path, body, too_large, headers, self._deliver)
