@@ -222,6 +222,7 @@ class HandlerThreads:
                 if item.__class__ is list:
                     if not self._run_batch(item, me):
                         return
+                    item = None  # an idle thread holds no batch (its calls, results, futures)
                     continue
                 job, item = item, None
                 with self._lock:
