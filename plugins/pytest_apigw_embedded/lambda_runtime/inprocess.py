@@ -117,12 +117,7 @@ class _Handoff(asyncio.Future):  # type: ignore[type-arg]
         from a loop callback."""
         if not self.done():
             self.set_result(result)
-            if self.timer is not None:
-                self.timer.cancel()
-            resume = self.resume
-            if resume is not None:
-                self.resume = None
-                resume()
+            self._resume()
 
     def fail(self, exc: BaseException) -> None:
         """:meth:`settle` with an exception for the waiting coroutine."""
