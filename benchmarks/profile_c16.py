@@ -13,11 +13,8 @@ client and prints req/s, server CPU and context switches per request; then the m
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
-import pstats
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -28,16 +25,9 @@ if str(ROOT) not in sys.path:
 from benchmarks.apis import make_api  # noqa: E402
 from benchmarks.bench_concurrency import LoadClient, _port  # noqa: E402
 from benchmarks.common import median, server_usage  # noqa: E402
+from benchmarks.thread_profiles import ThreadProfiles  # noqa: E402
 
-PROFILES: list[cProfile.Profile] = []
-_lock = threading.Lock()
-
-
-def _start_profile(*_: object) -> None:
-    profile = cProfile.Profile()
-    with _lock:
-        PROFILES.append(profile)
-    profile.enable()
+PROFILER = ThreadProfiles()
 
 
 class GcClock:
@@ -71,7 +61,7 @@ def main() -> None:
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
     if not args.no_profile:
-        threading.setprofile(_start_profile)
+        PROFILER.install()
     from pytest_apigw_embedded.backend import EmbeddedBackend
 
     backend = EmbeddedBackend()
@@ -98,17 +88,13 @@ def main() -> None:
                   f"CPU {median([r[1] for r in rows]):.1f} µs/req, "
                   f"{median([r[2] for r in rows]):.2f} switches/req")
             return
-        for profile in PROFILES:
-            profile.clear()  # type: ignore[attr-defined]
+        PROFILER.restart()
         result = client.run(port, args.conns, args.seconds, 0.0)
-        for profile in PROFILES:
-            profile.disable()
+        stats = PROFILER.stop()
     finally:
         client.close()
         backend.close()
-    threading.setprofile(None)  # type: ignore[arg-type]
     n = max(result["total"], 1)
-    stats = pstats.Stats(*PROFILES) if PROFILES else None
     assert stats is not None
     print(f"{n} requests; calls per request (ncalls / {n}) in the 'ncalls' column's ratio below")
     stats.sort_stats(args.sort).print_stats(args.top)

@@ -20,7 +20,6 @@ more).
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
 import pstats
 import sys
@@ -36,19 +35,9 @@ from benchmarks.bench_floor import BODY, UvicornServer  # noqa: E402
 from benchmarks.bench_http_proxy import _api  # noqa: E402
 from benchmarks.common import Client, median, no_gc  # noqa: E402
 from benchmarks.relay import ByteRelay  # noqa: E402
+from benchmarks.thread_profiles import ThreadProfiles  # noqa: E402
 
-PROFILES: list[tuple[str, cProfile.Profile]] = []
-_lock = threading.Lock()
-#: Profile with each thread's CPU clock (``--cpu``): time waiting for the GIL or the CPU is left out.
-CPU_TIMER = False
-
-
-def _start_profile(*_: object) -> None:
-    """First profile event in a new thread: switch that thread to its own cProfile."""
-    profile = cProfile.Profile(time.thread_time) if CPU_TIMER else cProfile.Profile()
-    with _lock:
-        PROFILES.append((threading.current_thread().name, profile))
-    profile.enable()
+PROFILER = ThreadProfiles()
 
 
 def _thread_usage(threads: list[threading.Thread]) -> tuple[float, int]:
@@ -103,8 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--cpu", action="store_true", help="profile CPU time (thread clock), not wall time")
     args = parser.parse_args(argv)
-    global CPU_TIMER
-    CPU_TIMER = args.cpu
+    PROFILER.cpu_timer = args.cpu
 
     from pytest_apigw_embedded.backend import EmbeddedBackend
 
@@ -113,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     upstream = UvicornServer()
     upstream_threads = _others([])
     if not args.no_profile:
-        threading.setprofile(_start_profile)
+        PROFILER.install()
     backend = EmbeddedBackend()
     relay: ByteRelay | None = None
     if args.route == "relay":  # the relay's loop thread stands where the gateway's would
@@ -129,8 +117,7 @@ def main(argv: list[str] | None = None) -> None:
         client = Client(url[args.route])
         for _ in range(300):
             assert client.get()[0] == 200
-        for _, profile in PROFILES:  # start counting now: drop startup and warm-up
-            profile.clear()
+        PROFILER.restart()
         rows: list[tuple[float, ...]] = []
         split: list[tuple[float, float]] = []  # the gateway threads' user and system µs/request
         groups = (gateway_threads, upstream_threads, [threading.current_thread()])
@@ -154,13 +141,7 @@ def main(argv: list[str] | None = None) -> None:
                   f"{switches[0]:.1f}, upstream {switches[1]:.1f}, client {switches[2]:.1f}; gateway user "
                   f"{split[-1][0]:.0f}, system {split[-1][1]:.0f}", flush=True)
         client.close()
-        threading.setprofile(None)  # type: ignore[arg-type]
-        for _, profile in PROFILES:
-            profile.disable()
-            if stats is None:
-                stats = pstats.Stats(profile)
-            else:
-                stats.add(profile)
+        stats = PROFILER.stop()
     finally:
         if relay is not None:
             relay.close()

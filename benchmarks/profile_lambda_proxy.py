@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import argparse
 import ast
-import cProfile
 import importlib
 import os
-import pstats
 import sys
 import threading
 import time
@@ -43,17 +41,9 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.apis import TARGET_PATH, make_api  # noqa: E402
 from benchmarks.common import Client, median, no_gc  # noqa: E402
+from benchmarks.thread_profiles import ThreadProfiles  # noqa: E402
 
-PROFILES: list[tuple[str, cProfile.Profile]] = []
-_lock = threading.Lock()
-
-
-def _start_profile(*_: object) -> None:
-    """First profile event in a new thread: switch that thread to its own cProfile."""
-    profile = cProfile.Profile()
-    with _lock:
-        PROFILES.append((threading.current_thread().name, profile))
-    profile.enable()
+PROFILER = ThreadProfiles()
 
 
 def _thread_usage(threads: list[threading.Thread]) -> tuple[float, int]:
@@ -235,7 +225,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from pytest_apigw_embedded.backend import EmbeddedBackend
 
-    threading.setprofile(_start_profile)
+    PROFILER.install()
     backend = EmbeddedBackend()
     backend.start()
     try:
@@ -243,26 +233,17 @@ def main(argv: list[str] | None = None) -> None:
         client = Client(deployment.url.rstrip("/") + TARGET_PATH)
         for _ in range(200):
             client.get()
-        for _, profile in PROFILES:  # start counting now: drop startup and warm-up
-            profile.clear()
+        PROFILER.restart()
         start = time.perf_counter()
         for _ in range(args.requests):
             client.get()
         seconds = time.perf_counter() - start
         client.close()
-        threading.setprofile(None)  # type: ignore[arg-type]
-        stats: pstats.Stats | None = None
-        names = []
-        for name, profile in PROFILES:
-            names.append(name)
-            if stats is None:
-                stats = pstats.Stats(profile)
-            else:
-                stats.add(profile)
+        stats = PROFILER.stop()
     finally:
         backend.close()
     print(f"{args.requests} requests in {seconds:.2f} s under the profiler "
-          f"({args.requests / seconds:,.0f} req/s); threads: {', '.join(sorted(set(names)))}")
+          f"({args.requests / seconds:,.0f} req/s); threads: {', '.join(PROFILER.names())}")
     if stats is not None:
         stats.sort_stats(args.sort).print_stats(args.top)
         total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
