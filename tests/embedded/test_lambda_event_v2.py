@@ -6,8 +6,11 @@ import json
 from urllib.parse import urlsplit
 
 import httpx
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from pytest_apigw import HttpStage
+from pytest_apigw import Function, HttpApi, HttpStage, LambdaProxyIntegration
+from tests.embedded.conftest import echo
 
 
 def test_recorded_shape_of_a_plain_get(apigw, echo_api):
@@ -129,3 +132,41 @@ def test_headers_named_by_connection_leave_cookies_and_forwarded_for_too(apigw, 
     assert not {"cookie", "connection", "x-gone"} & set(headers)
     assert list(headers)[:2] == ["host", "x-a"]
     assert event["requestContext"]["domainName"] == headers["host"]
+
+
+_NAMES = ("X-A", "X-B", "X-Forwarded-For", "X-Forwarded-Proto", "X-Amzn-Trace-Id", "Connection")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(headers=st.lists(st.tuples(st.sampled_from(_NAMES),
+                                  st.lists(st.sampled_from(("x-a", "x-b", "x-forwarded-for", "v", "w")),
+                                           min_size=1, max_size=3).map(", ".join)), max_size=6))
+@example(headers=[("X-A", "1"), ("Connection", "x-a, x-forwarded-for"), ("X-Forwarded-For", "v"),
+                  ("X-B", "2")])
+def test_headers_follow_the_same_rules_as_payload_1_0(apigw_session, headers):
+    """The 2.0 event builds its headers in one pass of its own (``event_v2.py``); they must stay
+    what :func:`forwarded_headers` gives payload 1.0 (and the HTTP proxy): the same names, values
+    and order, lower-cased and comma-joined, the trace id aside."""
+    api = HttpApi("SameRules")
+    for path, version in (("/v1", "1.0"), ("/v2", "2.0")):
+        api.add_routes(path=path, methods=["GET"], integration=LambdaProxyIntegration(
+            handler=Function(f"Echo{version[0]}", handler=echo), payload_format_version=version))
+    with apigw_session.deployed(api) as deployment:
+        parts = urlsplit(deployment.url)
+        events = []
+        for path in ("/v1", "/v2"):
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+            try:
+                conn.putrequest("GET", parts.path + path, skip_accept_encoding=True)
+                for name, value in headers:
+                    conn.putheader(name, value)
+                conn.endheaders()
+                events.append(json.loads(conn.getresponse().read()))
+            finally:
+                conn.close()
+    v1, v2 = events
+    expected = {name.lower(): ",".join(values) for name, values in v1["multiValueHeaders"].items()}
+    expected.pop("x-amzn-trace-id")
+    got = dict(v2["headers"])
+    got.pop("x-amzn-trace-id")
+    assert list(got.items()) == list(expected.items())

@@ -40,6 +40,9 @@ def strip_hop_by_hop(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return without(headers, HOP_BY_HOP)
 
 
-def trace_id() -> str:
-    """``Root=1-<epoch hex>-<24 hex>``, the shape of AWS's ``x-amzn-trace-id``."""
-    return "Root=1-%08x-%024x" % (int(time.time()), RANDOM.getrandbits(96))  # noqa: UP031 - the fastest
+def trace_id(epoch_s: int | None = None) -> str:
+    """``Root=1-<epoch hex>-<24 hex>``, the shape of AWS's ``x-amzn-trace-id`` (``epoch_s``: the
+    request's second, when the caller has it; else now)."""
+    if epoch_s is None:
+        epoch_s = int(time.time())
+    return "Root=1-%08x-%024x" % (epoch_s, RANDOM.getrandbits(96))  # noqa: UP031 - the fastest
