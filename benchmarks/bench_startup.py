@@ -1,10 +1,20 @@
-"""Start-up rows: the first ``apigw.deploy`` of a pytest session, and process cold starts.
+"""Start-up rows: the session's start, its first ``apigw.deploy``, and process cold starts.
 
 ``first_deploy`` runs a real pytest session in a fresh interpreter (``-p no:cacheprovider``,
 this checkout's plugin) whose one test times its first deployment of a one-route Lambda-proxy
 API: getting the backend (importing and making it), starting its loop, then ``apigw.deploy``
 (gateway, listener and whatever they import on first use). Median of several sessions;
-target ≤ 30 ms; the note splits the three parts.
+target ≤ 30 ms; the note splits the three parts and gives the session's CPU for them.
+
+``session_start``: what loading the plugins costs a pytest session that deploys nothing: the CPU
+of a session (interpreter start to its one test) with pytest-apigw's plugins minus the same
+session with them disabled (``-p no:apigw ...``), the two alternating; the note gives the modules
+the plugins import.
+
+Both session rows run with the bytecode cache, as an installed package has it (``pip`` compiles
+on install; one untimed session first writes what is missing, whatever
+``PYTHONDONTWRITEBYTECODE`` says). ``PYTEST_APIGW_NO_BYTECODE=1`` measures without it: every
+module compiled from source (an empty ``PYTHONPYCACHEPREFIX``, nothing written).
 
 ``process_cold_start``: ``backend.deploy`` of a new ``isolation="process"`` function and its
 first 200 over ``http.client`` (worker made, handler module imported, first invocation), with
@@ -22,6 +32,7 @@ import subprocess
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import ROOT, Client, Result, Settings, bench, clock, median
 from benchmarks.processes import PYTHON
@@ -41,6 +52,7 @@ FIRST_DEPLOY_TEST = textwrap.dedent('''
         api.add_routes(path="/first", methods=[HttpMethod.GET],
                        integration=LambdaProxyIntegration(handler=Function("F", handler=handler)))
         modules = len(sys.modules)
+        cpu = time.process_time()
         start = time.perf_counter()
         backend = request.getfixturevalue("apigw_backend")
         made = time.perf_counter()
@@ -48,23 +60,56 @@ FIRST_DEPLOY_TEST = textwrap.dedent('''
         started = time.perf_counter()
         apigw.deploy(api)
         done = time.perf_counter()
-        with open(os.environ["BENCH_FIRST_DEPLOY_OUT"], "w") as out:
+        with open(os.environ["BENCH_STARTUP_OUT"], "w") as out:
             json.dump({"backend": made - start, "start": started - made, "deploy": done - started,
-                       "total": done - start, "modules": len(sys.modules) - modules}, out)
+                       "total": done - start, "cpu": time.process_time() - cpu,
+                       "modules": len(sys.modules) - modules}, out)
 ''')
 
+SESSION_START_TEST = textwrap.dedent('''
+    import json, os, sys, time
 
-def _first_deploy_once(folder: Path) -> dict[str, float]:
+
+    def test_session_start():
+        with open(os.environ["BENCH_STARTUP_OUT"], "w") as out:
+            json.dump({"cpu": time.process_time(), "modules": sorted(sys.modules)}, out)
+''')
+
+#: ``-p no:NAME`` for each of this project's pytest11 entry points (``session_start``'s baseline).
+WITHOUT_PLUGINS = ("-p", "no:apigw", "-p", "no:apigw_embedded", "-p", "no:apigw_localstack")
+#: Set (to anything) to measure the session rows without the bytecode cache.
+NO_BYTECODE = "PYTEST_APIGW_NO_BYTECODE"
+
+
+def _session_env(folder: Path, out: Path) -> dict[str, str]:
+    """A measured session's environment: bytecode cached and written, unless :data:`NO_BYTECODE`."""
+    env = {**os.environ, "BENCH_STARTUP_OUT": str(out), "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    if os.environ.get(NO_BYTECODE):
+        empty = folder / "no-pycache"
+        empty.mkdir(exist_ok=True)
+        env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(empty))
+    return env
+
+
+def _bytecode_note() -> str:
+    if os.environ.get(NO_BYTECODE):
+        return "no bytecode cache"
+    return f"bytecode cached ({NO_BYTECODE}=1: without)"
+
+
+def _session(folder: Path, test: str, *args: str) -> dict[str, Any]:
+    """Run one pytest session on ``folder / test`` and return what its test wrote."""
     out = folder / "result.json"
-    env = {**os.environ, "BENCH_FIRST_DEPLOY_OUT": str(out), "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-x",
-         str(folder / "test_first_deploy.py")],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=120,
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-x", *args,
+         str(folder / test)],
+        cwd=folder, env=_session_env(folder, out), capture_output=True, text=True, timeout=120,
     )
     if proc.returncode != 0 or not out.exists():
-        raise RuntimeError(f"the first-deploy session failed: {proc.stdout[-800:]}{proc.stderr[-800:]}")
-    result: dict[str, float] = json.loads(out.read_text())
+        raise RuntimeError(f"the {test} session failed: {proc.stdout[-800:]}{proc.stderr[-800:]}")
+    result: dict[str, Any] = json.loads(out.read_text())
     out.unlink()
     return result
 
@@ -75,14 +120,42 @@ def first_deploy(settings: Settings) -> Result:
     with tempfile.TemporaryDirectory(prefix="bench-first-deploy-") as tmp:
         folder = Path(tmp)
         (folder / "test_first_deploy.py").write_text(FIRST_DEPLOY_TEST)
-        samples = [_first_deploy_once(folder) for _ in range(runs)]
-    part = {key: median([s[key] for s in samples]) * 1000 for key in ("backend", "start", "deploy", "total")}
+        _session(folder, "test_first_deploy.py")  # untimed: writes the bytecode still missing
+        samples = [_session(folder, "test_first_deploy.py") for _ in range(runs)]
+    part = {key: median([s[key] for s in samples]) * 1000
+            for key in ("backend", "start", "deploy", "total", "cpu")}
     totals = [s["total"] * 1000 for s in samples]
     return Result(
         "first_deploy", part["total"], "ms", limit=("<=", 30), spread=(min(totals), max(totals)),
         note=f"first apigw.deploy of a pytest session, median of {runs} sessions: backend made "
              f"{part['backend']:.1f} ms (imports), loop started {part['start']:.1f} ms, deploy "
-             f"{part['deploy']:.1f} ms; {median([s['modules'] for s in samples]):.0f} modules imported",
+             f"{part['deploy']:.1f} ms; CPU {part['cpu']:.1f} ms; "
+             f"{median([s['modules'] for s in samples]):.0f} modules imported; {_bytecode_note()}",
+    )
+
+
+@bench("session_start", order=69)
+def session_start(settings: Settings) -> Result:
+    runs = settings.repeats(7, 3)
+    with_plugins: list[dict[str, Any]] = []
+    without: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-session-start-") as tmp:
+        folder = Path(tmp)
+        (folder / "test_session_start.py").write_text(SESSION_START_TEST)
+        _session(folder, "test_session_start.py")  # untimed: writes the bytecode still missing
+        for _ in range(runs):
+            with_plugins.append(_session(folder, "test_session_start.py"))
+            without.append(_session(folder, "test_session_start.py", *WITHOUT_PLUGINS))
+    cpu_with = median([s["cpu"] for s in with_plugins]) * 1000
+    cpu_without = median([s["cpu"] for s in without]) * 1000
+    costs = [(a["cpu"] - b["cpu"]) * 1000 for a, b in zip(with_plugins, without, strict=True)]
+    modules = set(with_plugins[-1]["modules"]) - set(without[-1]["modules"])
+    own = sum(name.split(".")[0].startswith("pytest_apigw") for name in modules)
+    return Result(
+        "session_start", cpu_with - cpu_without, "ms", spread=(min(costs), max(costs)),
+        note=f"CPU the plugins add to a pytest session's start: median of {runs} sessions with them "
+             f"({cpu_with:.0f} ms) minus {runs} without ({cpu_without:.0f} ms); {len(modules)} more "
+             f"modules imported ({own} of this project); {_bytecode_note()}",
     )
 
 

@@ -87,9 +87,11 @@ class Apigw:
         the API has it, else its first stage).
         """
         from pytest_apigw.spec import HttpApi, WebSocketApi
-        from pytest_apigw.templates.deployable import deployable_api
 
-        api = deployable_api(api)
+        if not isinstance(api, HttpApi | WebSocketApi):  # the templates package loads only for these
+            from pytest_apigw.templates.deployable import deployable_api
+
+            api = deployable_api(api)
         if not isinstance(api, HttpApi | WebSocketApi):
             raise SpecError(
                 "apigw.deploy", f"expected an HttpApi or WebSocketApi, got {type(api).__name__} {api!r}"

@@ -16,8 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pytest_apigw.client_events import ClientEvent
-from pytest_apigw.contract.model.routing import select_route
-from pytest_apigw.contract.model.websocket import select_websocket_route
+
+# The reference model (``pytest_apigw.contract.model``) is imported where a request is attributed,
+# not here: this module is loaded at session start, the model (and what it imports) on first use.
 
 #: What the report says the counts of such an API came from.
 SOURCE = "client-side: requests through the fixture's clients only"
@@ -60,12 +61,17 @@ def _preflight_answered_by_gateway(api: Any, event: ClientEvent, path: str) -> b
         return False
     if "origin" not in headers or "access-control-request-method" not in headers:
         return False
+    from pytest_apigw.contract.model.routing import select_route
+
     return select_route(list(api.routes), "OPTIONS", path).key is None
 
 
 def attribute(api: Any, stage_urls: dict[str, str], event: ClientEvent) -> Hit | None:
     """The route ``event`` counts for, or ``None`` when it is no route request at all (a
     preflight the gateway answers, a URL outside the deployment's stages)."""
+    from pytest_apigw.contract.model.routing import select_route
+    from pytest_apigw.contract.model.websocket import select_websocket_route
+
     if event.kind == "http":
         path = stage_path(stage_urls, event.url)
         if path is None or _preflight_answered_by_gateway(api, event, path):
