@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import random
 import string
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from pytest_apigw_embedded.websocket.app import WebSocketGateway
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+#: API ids from the OS's randomness (``secrets`` would import ``hmac`` etc. for nothing here).
+_RANDOM = random.SystemRandom()
 
 #: Objects of these modules are walked; anything else (handlers, user objects) is a leaf.
 _SPEC_PACKAGE = "pytest_apigw.spec"
@@ -54,7 +56,7 @@ def functions_of(api: Any) -> set[Function]:
 
 def new_api_id() -> str:
     """A 10-character id like AWS's (``a1b2c3d4e5``)."""
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
+    return "".join(_RANDOM.choices(_ID_ALPHABET, k=10))
 
 
 class Served(NamedTuple):

@@ -10,36 +10,37 @@ route) -> Outcome`` coroutine: :mod:`.jwt_` (JWT), :mod:`.lambda_` (Lambda ``REQ
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, overload
 
 from pytest_apigw import capabilities
 from pytest_apigw.spec.authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpRouteAuthorizer
 from pytest_apigw.spec.websocket_authorizers import WebSocketLambdaAuthorizer, WebSocketRouteAuthorizer
-from pytest_apigw_embedded.authorizers.outcome import Outcome
-from pytest_apigw_embedded.authorizers.protocol import HttpAuthorizer, WebSocketAuthorizer
 from pytest_apigw_embedded.exchange import responses
-from pytest_apigw_embedded.exchange.responses import GatewayResponse
 
+# The outcome and protocol modules are for type checking here: a deployment without authorizers
+# does not load them (the builders of each type import what they use).
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from pytest_apigw.spec.http_api import HttpApi
     from pytest_apigw.spec.websocket_api import WebSocketApi
+    from pytest_apigw_embedded.authorizers.outcome import Outcome
+    from pytest_apigw_embedded.authorizers.protocol import HttpAuthorizer, WebSocketAuthorizer
     from pytest_apigw_embedded.exchange.context import RequestContext
     from pytest_apigw_embedded.exchange.request import GatewayRequest
+    from pytest_apigw_embedded.exchange.responses import GatewayResponse
     from pytest_apigw_embedded.services import Services
+
+    #: What a spec is built into.
+    Built: TypeAlias = HttpAuthorizer | WebSocketAuthorizer
 
 #: A route authorizer spec of either API kind.
 AuthorizerSpec = HttpRouteAuthorizer | WebSocketRouteAuthorizer
-#: What a spec is built into.
-Built = HttpAuthorizer | WebSocketAuthorizer
 
 _ANSWERS = {401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error"}
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One authorizer type: the module (under this package) and its builder function, and the
     capability it gives the backend."""
 

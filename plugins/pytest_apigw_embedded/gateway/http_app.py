@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_apigw.invocations import LOG, Invocation
 from pytest_apigw_embedded.authorizers import Authorizers
 from pytest_apigw_embedded.deployed.stages import StageTable
-from pytest_apigw_embedded.exchange import access_log, responses
+from pytest_apigw_embedded.exchange import responses
 from pytest_apigw_embedded.exchange.asgi import MAX_PAYLOAD, ClientGone, Receive, Send, read_body
 from pytest_apigw_embedded.exchange.context import RequestContext
 from pytest_apigw_embedded.exchange.limits import invalid_header
@@ -192,6 +192,8 @@ class HttpGateway:
                          record: Invocation, stage: Stage) -> None:
         """``stage``'s access-log line (it has a format) in the record and ``access_log``."""
         assert stage.access_log_format is not None
+        from pytest_apigw_embedded.exchange import access_log  # loaded by the first stage that logs
+
         host = request.header("host") or f"{self.api_id}.execute-api.us-east-1.amazonaws.com"
         values = access_log.http_values(self.api_id, request, response.status, response.body, record, host)
         record.access_log = access_log.line(stage.access_log_format, values)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from pytest_apigw import capabilities
 from pytest_apigw.errors import DeployError
@@ -43,8 +42,7 @@ Builder = Callable[["HttpRouteIntegration | WebSocketRouteIntegration", "Service
                    "Integration | WebSocketIntegration"]
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One integration type: the module (under this package) that builds it, and the capability
     it gives the backend."""
 
