@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import string
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -15,7 +16,6 @@ from pytest_apigw_embedded.gateway.http_app import HttpGateway
 from pytest_apigw_embedded.server.listener import BIND_HOST, Listener
 from pytest_apigw_embedded.server.loop import LoopThread
 from pytest_apigw_embedded.services import Services
-from pytest_apigw_embedded.websocket import sdk_endpoint
 
 if TYPE_CHECKING:
     import pytest
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 #: API ids from the OS's randomness (``secrets`` would import ``hmac`` etc. for nothing here).
 _RANDOM = random.SystemRandom()
+#: ``websocket/sdk_endpoint.py``'s ``BOOT_DIR`` (the ``sitecustomize`` giving worker processes its
+#: hooks), named here so that a backend serving no WebSocket API does not import that module
+#: (``test_backend_wiring`` checks the workers get that very folder).
+_BOOT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "websocket", "_boot")
 
 #: Objects of these modules are walked; anything else (handlers, user objects) is a leaf.
 _SPEC_PACKAGE = "pytest_apigw.spec"
@@ -106,7 +110,7 @@ class EmbeddedBackend(Backend):
             self._loop = LoopThread()
             # worker processes get the hook that routes boto3's apigatewaymanagementapi calls
             # for loopback hosts to us (see websocket/sdk_endpoint.py)
-            self._services = Services(self._loop, worker_paths=[sdk_endpoint.BOOT_DIR])
+            self._services = Services(self._loop, worker_paths=[_BOOT_DIR])
 
     @property
     def loop(self) -> LoopThread:
@@ -125,6 +129,7 @@ class EmbeddedBackend(Backend):
     def make_app(self, api: Spec, api_id: str) -> HttpGateway | WebSocketGateway:
         """The ASGI app serving ``api``."""
         if isinstance(api, WebSocketApi):
+            from pytest_apigw_embedded.websocket import sdk_endpoint
             from pytest_apigw_embedded.websocket.app import WebSocketGateway
 
             if not self._sdk_hooks:  # in-process handlers' @connections calls reach us
@@ -204,6 +209,8 @@ class EmbeddedBackend(Backend):
             self._loop = None
             self._services = None
         if self._sdk_hooks:
+            from pytest_apigw_embedded.websocket import sdk_endpoint
+
             sdk_endpoint.uninstall_hooks()
             self._sdk_hooks = False
 

@@ -38,6 +38,7 @@ NOT_AFTER_HTTP_DEPLOY = (
     "pytest_apigw_embedded.exchange.access_log",  # no stage writes an access log
     "pytest_apigw_embedded.authorizers.outcome",  # no route has an authorizer
     "pytest_apigw_embedded.authorizers.protocol",
+    "pytest_apigw_embedded.websocket",  # the SDK hooks are installed by a WebSocket deploy
 )
 
 SESSION = textwrap.dedent(
