@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_apigw.coverage import data as model
 from pytest_apigw.coverage import route_log
-from pytest_apigw.coverage.collect import Collector
-from pytest_apigw.coverage.merge import merge
+
+if TYPE_CHECKING:  # imported by a session that asks for coverage (RouteCoverage), not at start
+    from pytest_apigw.coverage.collect import Collector
 
 #: ``workeroutput`` key carrying a worker's data (a JSON string) to the controller.
 WORKER_OUTPUT_KEY = "apigw_coverage"
@@ -81,7 +82,9 @@ class RouteCoverage:
         self.show = show
         self.reports = reports
         self.fail_under = fail_under
-        self.collector = Collector()
+        from pytest_apigw.coverage.collect import Collector
+
+        self.collector: Collector = Collector()
         self.collector.start()
         self.workers: list[dict[str, Any]] = []
         self.result: dict[str, Any] | None = None
@@ -119,6 +122,8 @@ class RouteCoverage:
         if self.is_worker:
             self.config.workeroutput[WORKER_OUTPUT_KEY] = json.dumps(own)  # type: ignore[attr-defined]
             return
+        from pytest_apigw.coverage.merge import merge
+
         self.result = merge([own, *self.workers])
         from pytest_apigw.coverage import report_html, report_json
 

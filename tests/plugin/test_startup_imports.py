@@ -24,6 +24,8 @@ NOT_AT_START = (
     "pytest_apigw_embedded.backend",
     "uvloop",
     "httptools",
+    "pytest_apigw.coverage.collect",  # route coverage is off
+    "pytest_apigw.coverage.merge",
 )
 
 #: Not imported by a first deploy of an HTTP API with a Lambda proxy integration and one request.
