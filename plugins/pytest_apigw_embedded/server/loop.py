@@ -25,13 +25,13 @@ class LoopThread:
     def __init__(self, name: str = "pytest-apigw-loop") -> None:
         self.loop = _new_loop()
         self._thread = threading.Thread(target=self._main, name=name, daemon=True)
-        self._ready = threading.Event()
+        # No wait for the loop to run: what :meth:`run` and :meth:`stop` submit meanwhile is
+        # queued (``call_soon_threadsafe``) and runs with its first iteration, so the caller goes
+        # on (importing what its first deploy needs) instead of waiting for one more thread switch.
         self._thread.start()
-        self._ready.wait()
 
     def _main(self) -> None:
         asyncio.set_event_loop(self.loop)
-        self.loop.call_soon(self._ready.set)
         self.loop.run_forever()
         # Stopped: finish what is still scheduled, then close.
         pending = asyncio.all_tasks(self.loop)
