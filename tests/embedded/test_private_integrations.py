@@ -192,6 +192,28 @@ def test_cloud_map_instances_filtered_by_attributes(apigw, upstreams):
     assert sorted(names) == ["prod1", "prod1", "prod2", "prod2"]
 
 
+def test_cloud_map_instances_changed_after_the_deploy_are_seen_though_cached(apigw, upstreams):
+    one, two, three = upstreams.echo("one"), upstreams.echo("two"), upstreams.echo("three")
+    vpc = Vpc("Vpc")
+    service = PrivateDnsNamespace("Ns", name="boundary.local", vpc=vpc).create_service("Orders")
+    service.register_ip_instance("i1", ipv4="127.0.0.1", port=one.port, custom_attributes={"stage": "prod"})
+    service.register_ip_instance("i2", ipv4="127.0.0.1", port=two.port, custom_attributes={"stage": "prod"})
+    api = HttpApi("CloudMap", default_integration=HttpServiceDiscoveryIntegration(
+        vpc_link=VpcLink("Link", vpc=vpc), service=service, attribute_filters={"stage": "prod"}))
+    url = apigw.deploy(api).url + "/x"
+    assert set(_served_by(url, 4)) == {"one", "two"}
+    assert service.deregister_instance("i1").port == one.port
+    assert _served_by(url, 3) == ["two"] * 3  # deregistered: no request goes there any more
+    with pytest.raises(SpecError, match="no instance 'i1'"):
+        service.deregister_instance("i1")
+    service.register_ip_instance("i1", ipv4="127.0.0.1", port=three.port, custom_attributes={"stage": "prod"})
+    assert set(_served_by(url, 4)) == {"two", "three"}  # registered again, elsewhere
+    service.instances = [i for i in service.instances if i.id == "i1"]  # the list replaced
+    assert _served_by(url, 2) == ["three"] * 2
+    service.instances.clear()
+    assert httpx.get(url).status_code == 503
+
+
 def test_private_tls_verifies_the_secure_server_name(apigw, upstreams):
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
