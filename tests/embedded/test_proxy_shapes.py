@@ -1,6 +1,7 @@
 """What the HTTP hop caches per shape (``upstream/headers.py``, ``upstream/client.py``) is never
 stale and never shared: request header lines rendered once per request shape (only the trace id
-new per request), upstream response headers decoded and filtered once per header set.
+new per request), upstream response headers decoded and filtered once per header set; and the
+one-variable URL template (``http_proxy.compile_url``) fills in what the general one does.
 
 Real requests over real sockets where the cache could go wrong across requests (same shape
 twice, shapes alternating, two integrations with the same client headers); Hypothesis compares
@@ -111,3 +112,25 @@ def test_decoded_response_headers_are_the_same_first_time_and_cached(raw):
     first = _decoded(list(raw))
     first.append(("x", "y"))
     assert first[:-1] == expected and _decoded(list(raw)) == expected
+
+
+_PARAM = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(head=st.sampled_from(["", "/", "/store/", "/a%20b/"]),
+       tail=st.sampled_from(["", "/x", "?q=1", ".json"]),
+       variable=st.sampled_from(["{proxy}", "{proxy+}", "{id}", "{file.name}", "${stageVariables.v}"]),
+       value=_PARAM)
+def test_a_one_variable_url_is_filled_in_as_the_general_template_does(head, tail, variable, value):
+    from types import SimpleNamespace
+
+    from pytest_apigw_embedded.integrations.http_proxy import _general, compile_url, parse_url
+
+    template = f"{head}{variable}{tail}"
+    general = _general(*parse_url(template))
+    name = parse_url(template)[1][0][1]
+    for params in ({name: value}, {}):
+        ctx = SimpleNamespace(match=SimpleNamespace(path_parameters=params), stage_variables=params)
+        assert compile_url(template)(ctx) == general(ctx)  # type: ignore[arg-type]
+    assert general(ctx) == head + tail  # type: ignore[arg-type]
