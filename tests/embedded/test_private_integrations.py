@@ -171,6 +171,23 @@ def test_nlb_pins_each_client_connection_to_one_target(apigw, upstreams):
     assert set().union(*per_connection) == {"a", "b", "c"}  # new connections spread
 
 
+def test_an_nlb_connection_stays_with_its_one_target_when_a_second_is_registered(apigw, upstreams):
+    first, second = upstreams.echo("first"), upstreams.echo("second")
+    listener = NetworkLoadBalancer("Nlb", vpc=Vpc("Vpc")).add_listener("Tcp", port=80)
+    group = listener.add_targets("Targets", targets=[IpTarget("127.0.0.1", first.port)])
+    url = apigw.deploy(HttpApi("Nlb", default_integration=HttpNlbIntegration(listener=listener))).url + "/x"
+    with httpx.Client() as client:
+        assert _served_by(url, 1, client) == ["first"]  # pinned to what served it, nothing to choose
+        group.targets.append(IpTarget("127.0.0.1", second.port))
+        assert _served_by(url, 4, client) == ["first"] * 4
+        others = [httpx.Client() for _ in range(2)]
+        try:
+            assert {_served_by(url, 1, other)[0] for other in others} == {"first", "second"}
+        finally:
+            for other in others:
+                other.close()
+
+
 def test_cloud_map_instances_filtered_by_attributes(apigw, upstreams):
     prod1, prod2, canary = upstreams.echo("prod1"), upstreams.echo("prod2"), upstreams.echo("canary")
     vpc = Vpc("Vpc")
