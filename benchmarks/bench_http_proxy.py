@@ -2,10 +2,11 @@
 
 The upstream is the floor's server (uvicorn + httptools, fixed JSON, in-process uvloop thread).
 ``http_proxy_direct`` calls it with the harness client; ``http_proxy`` (``HttpProxyIntegration``)
-and ``alb`` (``HttpAlbIntegration``, one target) call it through the embedded gateway's
-``$default`` route. ``http_proxy_relay`` (``relay.py``) is the cheapest proxy hop in the same
+and ``alb`` (``HttpAlbIntegration``, one target) call it through the embedded gateway;
+``cloud_map`` (``HttpServiceDiscoveryIntegration``, one instance, one attribute
+filter) the same way. ``http_proxy_relay`` (``relay.py``) is the cheapest proxy hop in the same
 arrangement, a byte relay on its own loop thread: what any in-process proxy costs here before any
-gateway work (informational, the proxied rows' notes give their ratio to it too). The four are
+gateway work (informational, the proxied rows' notes give their ratio to it too). The five are
 measured in alternating chunks (:func:`benchmarks.common.interleaved`); the ratio is the median of
 the per-round ratios. Target (issue 13): proxied ≥ 0.5× direct.
 """
@@ -30,16 +31,25 @@ def _api(upstream: UvicornServer):
         HttpAlbIntegration,
         HttpApi,
         HttpProxyIntegration,
+        HttpServiceDiscoveryIntegration,
         IpTarget,
+        PrivateDnsNamespace,
         Vpc,
+        VpcLink,
     )
 
-    listener = ApplicationLoadBalancer("Alb", vpc=Vpc("Vpc")).add_listener("L", port=80)
+    vpc = Vpc("Vpc")
+    listener = ApplicationLoadBalancer("Alb", vpc=vpc).add_listener("L", port=80)
     listener.add_targets("T", targets=[IpTarget("127.0.0.1", upstream.port)])
+    service = PrivateDnsNamespace("Ns", name="bench.local", vpc=vpc).create_service("Items")
+    service.register_ip_instance("i1", ipv4="127.0.0.1", port=upstream.port,
+                                 custom_attributes={"stage": "prod"})
     api = HttpApi("BenchProxy")
     api.add_routes(path="/proxy/{proxy+}", methods=["GET"],
                    integration=HttpProxyIntegration(url=f"http://127.0.0.1:{upstream.port}/{{proxy}}"))
     api.add_routes(path="/items/{id}", methods=["GET"], integration=HttpAlbIntegration(listener=listener))
+    api.add_routes(path="/svc/{proxy+}", methods=["GET"], integration=HttpServiceDiscoveryIntegration(
+        vpc_link=VpcLink("Link", vpc=vpc), service=service, attribute_filters={"stage": "prod"}))
     return api
 
 
@@ -54,7 +64,7 @@ def http_proxy(settings: Settings) -> list[Result]:
     try:
         base = backend.deploy(_api(upstream)).url.rstrip("/")
         urls = {"http_proxy_direct": upstream.url, "http_proxy": f"{base}/proxy/items/42",
-                "alb": f"{base}{PATH}", "http_proxy_relay": relay.url(PATH)}
+                "alb": f"{base}{PATH}", "cloud_map": f"{base}/svc{PATH}", "http_proxy_relay": relay.url(PATH)}
         totals, rounds = interleaved(
             urls, requests=settings.count(6000, 1500), rounds=4 if settings.quick else 8,
             warmup=settings.warmup, time_limit=3 * settings.time_limit,
@@ -75,7 +85,8 @@ def http_proxy(settings: Settings) -> list[Result]:
              f"{len(rounds)} rounds (ratio {spread[0]:.2f}-{spread[-1]:.2f})",
     ))
     for name, what in (("http_proxy", "HttpProxyIntegration, {proxy} URL"),
-                       ("alb", "HttpAlbIntegration, one target")):
+                       ("alb", "HttpAlbIntegration, one target"),
+                       ("cloud_map", "HttpServiceDiscoveryIntegration, one instance, an attribute filter")):
         spread = sorted(r[name] / r["http_proxy_direct"] for r in rounds)
         rows.append(rate_row(
             name, totals[name], vs="http_proxy_direct", target=TARGET,

@@ -278,8 +278,15 @@ class Client:
         self.headers = {"Host": f"{self.host}:{self.port}", "Accept": "*/*"}
 
     def get(self, path: str | None = None) -> tuple[int, bytes]:
-        self.conn.request("GET", path or self.path, headers=self.headers)
-        response = self.conn.getresponse()
+        """GET ``path`` (the URL's by default); once more on a new connection when the server
+        had closed the idle keep-alive one (an upstream's idle timeout while other rows ran)."""
+        try:
+            self.conn.request("GET", path or self.path, headers=self.headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.conn.close()
+            self.conn.request("GET", path or self.path, headers=self.headers)
+            response = self.conn.getresponse()
         body = response.read()
         if response.will_close:  # the server closed keep-alive: reconnect next time
             self.conn.close()

@@ -1,7 +1,8 @@
 """Profile the embedded gateway's HTTP proxy / ALB path, and measure CPU per request per thread.
 
-    python benchmarks/profile_http_proxy.py [--route proxy|alb|relay|chain|direct] [--requests N] [--top N]
-                                            [--sort tottime|cumtime] [--no-profile] [--runs N] [--cpu]
+    python benchmarks/profile_http_proxy.py [--route proxy|alb|cloud_map|relay|chain|direct]
+                                            [--requests N] [--top N] [--sort tottime|cumtime]
+                                            [--no-profile] [--runs N] [--cpu]
 
 The upstream is ``bench_http_proxy``'s (uvicorn, fixed JSON, its own uvloop thread), started
 before the profiler is installed so only the gateway's threads are profiled; the client
@@ -84,7 +85,8 @@ def _others(known: list[threading.Thread]) -> list[threading.Thread]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--route", choices=("proxy", "alb", "relay", "chain", "direct"), default="proxy")
+    parser.add_argument("--route", choices=("proxy", "alb", "cloud_map", "relay", "chain", "direct"),
+                        default="proxy")
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
@@ -113,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         base = backend.deploy(_api(upstream)).url.rstrip("/") if relay is None else ""
         url = {"proxy": f"{base}/proxy/items/42", "alb": f"{base}/items/42", "direct": upstream.url,
+               "cloud_map": f"{base}/svc/items/42",
                "relay": relay.url("/items/42") if relay is not None else "", "chain": f"{base}/items/42"}
         client = Client(url[args.route])
         for _ in range(300):

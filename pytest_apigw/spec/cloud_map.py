@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pytest_apigw.spec._base import Construct, string_map
-from pytest_apigw.spec.network import Vpc, valid_ipv4, valid_port
+from pytest_apigw.spec.network import Tracked, Vpc, changed_targets, valid_ipv4, valid_port
 
 #: A DNS name: labels of letters, digits and '-', joined by dots.
 _DNS_NAME_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?\Z")
@@ -14,7 +15,10 @@ _DNS_NAME_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,
 
 @dataclass(frozen=True)
 class Instance:
-    """A registered instance: ``AWS_INSTANCE_IPV4``/``AWS_INSTANCE_PORT`` plus custom attributes."""
+    """A registered instance: ``AWS_INSTANCE_IPV4``/``AWS_INSTANCE_PORT`` plus custom attributes
+    (to change them, deregister the instance and register it again, as ``RegisterInstance`` with
+    the same id does on AWS: the embedded backend notes changes to ``Service.instances``, not to
+    an instance's own attributes)."""
 
     id: str
     ipv4: str
@@ -23,7 +27,8 @@ class Instance:
 
 
 class Service(Construct):
-    """A Cloud Map service; ``register_ip_instance`` adds instances to discover."""
+    """A Cloud Map service; ``register_ip_instance`` adds instances to discover,
+    ``deregister_instance`` takes one away (before or after a deploy)."""
 
     kind = "Service"
 
@@ -31,7 +36,18 @@ class Service(Construct):
         super().__init__(id)
         self.namespace = namespace
         self.name = name or id.lower()
-        self.instances: list[Instance] = []
+        self.instances = []
+
+    @property
+    def instances(self) -> list[Instance]:
+        """The registered instances (a list whose every change is noted: the embedded backend
+        works out an integration's instances again only after one)."""
+        return self._instances
+
+    @instances.setter
+    def instances(self, instances: Iterable[Instance]) -> None:
+        self._instances: Tracked[Instance] = Tracked(instances)
+        changed_targets()
 
     def register_ip_instance(
         self,
@@ -51,6 +67,15 @@ class Service(Construct):
         )
         self.instances.append(instance)
         return instance
+
+    def deregister_instance(self, id: str) -> Instance:  # noqa: A002
+        """Deregister the instance ``id`` (``DeregisterInstance``): no request goes to it any
+        more; the instance is returned (``SpecError`` for an unknown id)."""
+        for instance in self.instances:
+            if instance.id == id:
+                self.instances.remove(instance)
+                return instance
+        raise self.error(f"no instance {id!r} is registered")
 
 
 class PrivateDnsNamespace(Construct):

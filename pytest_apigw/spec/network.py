@@ -12,75 +12,80 @@ from pytest_apigw.spec._base import Construct, expect_items, expect_text
 
 T = TypeVar("T")
 
-#: Bumped by every change to any listener's target groups or targets (``Tracked`` lists, a
-#: group's ``port``): a listener's :meth:`Listener.endpoints` is worked out again only then.
+#: Bumped by every change to any listener's target groups or targets, or to a Cloud Map
+#: service's instances (``Tracked`` lists, a group's ``port``): a listener's
+#: :meth:`Listener.endpoints` (and the embedded backend's view of a service's instances) is
+#: worked out again only then.
 _version = 0
 
 
 def targets_version() -> int:
-    """The count of changes to targets so far (any listener): equal counts, same endpoints."""
+    """The count of changes to targets so far (any listener or service): equal counts, same
+    endpoints."""
     return _version
 
 
-def _changed() -> None:
+def changed_targets() -> None:
+    """Note a change to targets or instances (what a :class:`Tracked` list does on each change;
+    call it when replacing one)."""
     global _version
     _version += 1
 
 
 class Tracked(list[T]):
-    """A list that notes each change (:func:`targets_version`): ``TargetGroup.targets`` and
-    ``Listener.target_groups``, so targets registered after a deploy are seen, as on AWS,
-    without a listener's endpoints being rebuilt for every request."""
+    """A list that notes each change (:func:`targets_version`): ``TargetGroup.targets``,
+    ``Listener.target_groups`` and ``Service.instances``, so targets registered after a deploy
+    are seen, as on AWS, without a listener's endpoints being rebuilt for every request."""
 
     def append(self, item: T) -> None:
         super().append(item)
-        _changed()
+        changed_targets()
 
     def extend(self, items: Iterable[T]) -> None:
         super().extend(items)
-        _changed()
+        changed_targets()
 
     def insert(self, index: SupportsIndex, item: T) -> None:
         super().insert(index, item)
-        _changed()
+        changed_targets()
 
     def remove(self, item: T) -> None:
         super().remove(item)
-        _changed()
+        changed_targets()
 
     def pop(self, index: SupportsIndex = -1) -> T:
         item = super().pop(index)
-        _changed()
+        changed_targets()
         return item
 
     def clear(self) -> None:
         super().clear()
-        _changed()
+        changed_targets()
 
     def sort(self, *args: Any, **kwargs: Any) -> None:
         super().sort(*args, **kwargs)
-        _changed()
+        changed_targets()
 
     def reverse(self) -> None:
         super().reverse()
-        _changed()
+        changed_targets()
 
     def __setitem__(self, index: Any, value: Any) -> None:
         super().__setitem__(index, value)
-        _changed()
+        changed_targets()
 
     def __delitem__(self, index: Any) -> None:
         super().__delitem__(index)
-        _changed()
+        changed_targets()
 
     def __iadd__(self, items: Iterable[T]) -> Tracked[T]:  # type: ignore[override,misc]
         super().__iadd__(items)
-        _changed()
+        changed_targets()
         return self
 
     def __imul__(self, count: SupportsIndex) -> Tracked[T]:
         super().__imul__(count)
-        _changed()
+        changed_targets()
         return self
 
 
@@ -157,7 +162,7 @@ class TargetGroup(Construct):
     @port.setter
     def port(self, port: int) -> None:
         self._port = port
-        _changed()
+        changed_targets()
 
     @property
     def targets(self) -> list[IpTarget]:
@@ -167,7 +172,7 @@ class TargetGroup(Construct):
     @targets.setter
     def targets(self, targets: Iterable[IpTarget]) -> None:
         self._targets: Tracked[IpTarget] = Tracked(targets)
-        _changed()
+        changed_targets()
 
     def endpoints(self) -> list[tuple[str, int]]:
         """Every ``(ip, port)`` this group sends to."""
@@ -217,7 +222,7 @@ class Listener(Construct):
     @target_groups.setter
     def target_groups(self, groups: Iterable[TargetGroup]) -> None:
         self._target_groups: Tracked[TargetGroup] = Tracked(groups)
-        _changed()
+        changed_targets()
 
     def __getstate__(self) -> dict[str, Any]:
         """A copy (``copy``, ``pickle``) works its endpoints out afresh: the version it was

@@ -171,6 +171,23 @@ def test_nlb_pins_each_client_connection_to_one_target(apigw, upstreams):
     assert set().union(*per_connection) == {"a", "b", "c"}  # new connections spread
 
 
+def test_an_nlb_connection_stays_with_its_one_target_when_a_second_is_registered(apigw, upstreams):
+    first, second = upstreams.echo("first"), upstreams.echo("second")
+    listener = NetworkLoadBalancer("Nlb", vpc=Vpc("Vpc")).add_listener("Tcp", port=80)
+    group = listener.add_targets("Targets", targets=[IpTarget("127.0.0.1", first.port)])
+    url = apigw.deploy(HttpApi("Nlb", default_integration=HttpNlbIntegration(listener=listener))).url + "/x"
+    with httpx.Client() as client:
+        assert _served_by(url, 1, client) == ["first"]  # pinned to what served it, nothing to choose
+        group.targets.append(IpTarget("127.0.0.1", second.port))
+        assert _served_by(url, 4, client) == ["first"] * 4
+        others = [httpx.Client() for _ in range(2)]
+        try:
+            assert {_served_by(url, 1, other)[0] for other in others} == {"first", "second"}
+        finally:
+            for other in others:
+                other.close()
+
+
 def test_cloud_map_instances_filtered_by_attributes(apigw, upstreams):
     prod1, prod2, canary = upstreams.echo("prod1"), upstreams.echo("prod2"), upstreams.echo("canary")
     vpc = Vpc("Vpc")
@@ -190,6 +207,28 @@ def test_cloud_map_instances_filtered_by_attributes(apigw, upstreams):
     service.register_ip_instance("i3", ipv4="127.0.0.1", port=prod2.port, custom_attributes={"stage": "prod"})
     names = _served_by(url + "/prod", 4)
     assert sorted(names) == ["prod1", "prod1", "prod2", "prod2"]
+
+
+def test_cloud_map_instances_changed_after_the_deploy_are_seen_though_cached(apigw, upstreams):
+    one, two, three = upstreams.echo("one"), upstreams.echo("two"), upstreams.echo("three")
+    vpc = Vpc("Vpc")
+    service = PrivateDnsNamespace("Ns", name="boundary.local", vpc=vpc).create_service("Orders")
+    service.register_ip_instance("i1", ipv4="127.0.0.1", port=one.port, custom_attributes={"stage": "prod"})
+    service.register_ip_instance("i2", ipv4="127.0.0.1", port=two.port, custom_attributes={"stage": "prod"})
+    api = HttpApi("CloudMap", default_integration=HttpServiceDiscoveryIntegration(
+        vpc_link=VpcLink("Link", vpc=vpc), service=service, attribute_filters={"stage": "prod"}))
+    url = apigw.deploy(api).url + "/x"
+    assert set(_served_by(url, 4)) == {"one", "two"}
+    assert service.deregister_instance("i1").port == one.port
+    assert _served_by(url, 3) == ["two"] * 3  # deregistered: no request goes there any more
+    with pytest.raises(SpecError, match="no instance 'i1'"):
+        service.deregister_instance("i1")
+    service.register_ip_instance("i1", ipv4="127.0.0.1", port=three.port, custom_attributes={"stage": "prod"})
+    assert set(_served_by(url, 4)) == {"two", "three"}  # registered again, elsewhere
+    service.instances = [i for i in service.instances if i.id == "i1"]  # the list replaced
+    assert _served_by(url, 2) == ["three"] * 2
+    service.instances.clear()
+    assert httpx.get(url).status_code == 503
 
 
 def test_private_tls_verifies_the_secure_server_name(apigw, upstreams):

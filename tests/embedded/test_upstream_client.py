@@ -350,15 +350,19 @@ def test_the_one_pass_request_lines_are_the_general_rules_byte_for_byte(headers,
     from pytest_apigw_embedded.integrations.upstream.forward import _with_host
     from pytest_apigw_embedded.integrations.upstream.outgoing import Outgoing
 
-    trace, rules.trace_id = rules.trace_id, lambda: "Root=1-00000000-000000000000000000000000"
+    current = ["Root=1-00000000-000000000000000000000000"]
+    trace, rules.trace_id = rules.trace_id, lambda: current[0]
     try:
         args = {"host": host, "source_ip": "10.0.0.9", "proto": "http", "port": 8080}
-        fields = rules.request_fields(headers, **args)
-        general = rules.request_headers(headers, **args)
+        # twice: rendered, then from the shape cache (with another trace id)
+        fields, general = rules.request_fields(headers, **args), rules.request_headers(headers, **args)
+        current[0] = "Root=1-00000001-000000000000000000000001"
+        cached, again = rules.request_fields(list(headers), **args), rules.request_headers(headers, **args)
     finally:
         rules.trace_id = trace
-    assert fields is not None  # none of the headers that need the general rules
+    assert fields is not None and cached is not None  # none of the headers that need the general rules
     assert encode_fields(method, "/p?q=1", *fields, body) == encode_request(method, "/p?q=1", general, body)
+    assert encode_fields(method, "/p?q=1", *cached, body) == encode_request(method, "/p?q=1", again, body)
     # a private integration's host (the chosen target) goes last, as the general rules put it
     fast = Outgoing(method, "/p", "", [], body, fields)
     slow = Outgoing(method, "/p", "", general, body)

@@ -1,12 +1,15 @@
 """``Listener.endpoints()`` is cached until targets change (``spec/network.py``): every way of
-changing them is seen, and a copy or an unpickled listener never trusts a cache from elsewhere."""
+changing them is seen, and a copy or an unpickled listener never trusts a cache from elsewhere.
+A Cloud Map service's instances count as targets too (``Service.instances``)."""
 
 from __future__ import annotations
 
 import copy
 import pickle
 
-from pytest_apigw import ApplicationLoadBalancer, IpTarget, Vpc
+import pytest
+
+from pytest_apigw import ApplicationLoadBalancer, IpTarget, PrivateDnsNamespace, SpecError, Vpc
 from pytest_apigw.spec.network import TargetGroup, targets_version
 
 
@@ -56,3 +59,27 @@ def test_copies_and_unpickled_listeners_work_their_endpoints_out_afresh(monkeypa
     for other in copies:
         assert other.endpoints() == [("10.0.0.1", 8000), ("10.0.0.2", 9)]
         assert isinstance(other.target_groups[0].targets, network.Tracked)
+
+
+def test_every_change_to_a_services_instances_is_counted():
+    from pytest_apigw.spec import network
+
+    service = PrivateDnsNamespace("Ns", name="n.local", vpc=Vpc("Vpc")).create_service("S")
+    changes = [
+        lambda: service.register_ip_instance("a", ipv4="10.0.0.1", port=80),
+        lambda: service.register_ip_instance("b", ipv4="10.0.0.2", port=80, custom_attributes={"k": "v"}),
+        lambda: service.deregister_instance("a"),
+        lambda: service.instances.append(service.instances[0]),
+        lambda: service.instances.pop(),
+        lambda: setattr(service, "instances", []),
+    ]
+    for change in changes:
+        before = targets_version()
+        change()
+        assert targets_version() > before
+    assert service.instances == [] and isinstance(service.instances, network.Tracked)
+    with pytest.raises(SpecError, match="no instance 'a'"):
+        service.deregister_instance("a")
+    service.register_ip_instance("c", ipv4="10.0.0.3", port=81)
+    for other in (copy.deepcopy(service), pickle.loads(pickle.dumps(service))):
+        assert [i.id for i in other.instances] == ["c"] and isinstance(other.instances, network.Tracked)

@@ -10,6 +10,7 @@ client, and not into a Lambda event (AWS's recorded events carry none: aws-lambd
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from pytest_apigw_embedded.exchange.request import RANDOM
 
@@ -19,7 +20,7 @@ HOP_BY_HOP = frozenset({
 })
 
 
-def listed_in_connection(headers: list[tuple[str, str]]) -> set[str]:
+def listed_in_connection(headers: Iterable[tuple[str, str]]) -> set[str]:
     """The header names ``Connection`` lists (also hop-by-hop); lower-case names in."""
     return {token.strip().lower()
             for name, value in headers if name == "connection" for token in value.split(",")}

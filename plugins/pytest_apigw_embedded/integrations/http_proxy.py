@@ -28,25 +28,50 @@ if TYPE_CHECKING:
 
 _VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}|\{([A-Za-z0-9_.\-]+?)(\+?)\}")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SLASH = "%2F"
+#: A URL template filled in for a request.
+Render = Callable[[RequestContext], str]
 
 
-def compile_url(template: str) -> Callable[[RequestContext], str]:
+def compile_url(template: str) -> Render:
     """The function filling ``template``'s stage variables and (URL-encoded) path parameters in
     for a request; the template is split here, at deploy: per request only the values are looked
     up, and a template without variables is returned as it is."""
-    if "{" not in template:
+    pieces, variables, tail = parse_url(template)
+    if not variables:
         return lambda ctx: template
+    if len(variables) == 1:
+        return _one_variable(pieces[0], *variables[0], tail)
+    return _general(pieces, variables, tail)
+
+
+def parse_url(template: str) -> tuple[list[str], list[tuple[bool, str, bool]], str]:
+    """``template`` split: the text before each variable, the variables (stage variable or
+    not, name, greedy) and the text after the last one."""
     pieces: list[str] = []
-    variables: list[tuple[bool, str, bool]] = []  # (stage variable, name, greedy)
+    variables: list[tuple[bool, str, bool]] = []
     end = 0
-    for match in _VARIABLE.finditer(template):
+    for match in _VARIABLE.finditer(template) if "{" in template else ():
         pieces.append(template[end:match.start()])
         stage, name = match.group(1) is not None, match.group(1) or match.group(2)
         variables.append((stage, name, not stage and bool(match.group(3) or name == "proxy")))
         end = match.end()
-    tail = template[end:]
-    if not variables:
-        return lambda ctx: template
+    return pieces, variables, template[end:]
+
+
+def _one_variable(head: str, stage: bool, name: str, greedy: bool, tail: str) -> Render:
+    """:func:`_general` for a template with one variable (``https://host/{proxy}``, the usual
+    case): one f-string per request."""
+    if stage:
+        return lambda ctx: f"{head}{ctx.stage_variables.get(name, '')}{tail}"
+    if greedy:
+        return lambda ctx: f"{head}{quote_path(ctx.match.path_parameters.get(name, ''))}{tail}"
+    return lambda ctx: \
+        f"{head}{quote_path(ctx.match.path_parameters.get(name, '')).replace('/', _SLASH)}{tail}"
+
+
+def _general(pieces: list[str], variables: list[tuple[bool, str, bool]], tail: str) -> Render:
+    """The render of any template: ``pieces[i]`` then variable ``i``'s value, ..., then ``tail``."""
 
     def render(ctx: RequestContext) -> str:
         params = ctx.match.path_parameters
@@ -58,7 +83,7 @@ def compile_url(template: str) -> Callable[[RequestContext], str]:
             elif greedy:
                 out.append(quote_path(params.get(name, "")))
             else:
-                out.append(quote_path(params.get(name, "")).replace("/", "%2F"))
+                out.append(quote_path(params.get(name, "")).replace("/", _SLASH))
         out.append(tail)
         return "".join(out)
 

@@ -45,6 +45,10 @@ _BODYLESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 PoolKey = tuple[str, int, "ssl.SSLContext | None", "str | None"]
 #: Status, headers (lower-case names, latin-1 text, in order), body.
 Response = tuple[int, list[tuple[str, str]], bytes]
+#: Header sets decoded so far (raw pairs → text), at most :data:`MAX_DECODED` (cleared when full:
+#: a ``Date`` header makes a new set each second).
+_DECODED: dict[tuple[tuple[bytes, bytes], ...], tuple[tuple[str, str], ...]] = {}
+MAX_DECODED = 256
 
 
 class UpstreamError(Exception):
@@ -106,8 +110,18 @@ class Waiter(asyncio.Future[Response]):
 
 
 def _decoded(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
-    """Header pairs as the parser gave them → lower-case names, latin-1 text."""
-    return [(name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw]
+    """Header pairs as the parser gave them → lower-case names, latin-1 text (decoded once per
+    distinct header set: an upstream answers with the same few)."""
+    key = tuple(raw)
+    try:
+        return list(_DECODED[key])
+    except KeyError:
+        pass
+    decoded = [(name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw]
+    if len(_DECODED) >= MAX_DECODED:
+        _DECODED.clear()
+    _DECODED[key] = tuple(decoded)
+    return decoded
 
 
 class _Connection(asyncio.Protocol):

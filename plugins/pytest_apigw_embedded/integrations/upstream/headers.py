@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from pytest_apigw_embedded.exchange.headers import HOP_BY_HOP, listed_in_connection, trace_id
+from pytest_apigw_embedded.exchange.headers import HOP_BY_HOP, listed_in_connection, trace_id, without
 
 #: Request headers the gateway replaces with its own.
 _REPLACED = HOP_BY_HOP | {"host", "content-length", "x-forwarded-for", "x-forwarded-proto",
@@ -45,12 +45,40 @@ def request_headers(
     return out
 
 
+#: Rendered header lines (all but the trace id) per request shape: the client's headers, host,
+#: source address, scheme and port (``None``: the shape takes the general rules). A client sends
+#: the same few header sets again and again; a shape is rendered once (cleared when full).
+_SHAPES: dict[tuple[object, ...], tuple[str, int] | None] = {}
+#: Response header sets (as the client decoded them) → what is relayed (cleared when full).
+_RELAYED: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+#: Entries each cache holds at most (a changing ``Date`` makes a new response set each second).
+MAX_CACHED = 256
+
+
 def request_fields(
     headers: list[tuple[str, str]], *, host: str | None, source_ip: str, proto: str, port: int
 ) -> tuple[str, int] | None:
-    """:func:`request_headers` rendered as header lines (``name: value\r\n`` each) in one pass,
-    with their count; ``None`` when the client sent a header that needs more than a copy
-    (``Connection``, ``X-Forwarded-For``, ``X-Amzn-Trace-Id``): :func:`request_headers` then."""
+    """:func:`request_headers` rendered as header lines (``name: value\r\n`` each) with their
+    count; ``None`` when the client sent a header that needs more than a copy (``Connection``,
+    ``X-Forwarded-For``, ``X-Amzn-Trace-Id``): :func:`request_headers` then. The lines are
+    rendered once per request shape (:data:`_SHAPES`); only the trace id is new per request."""
+    key = (tuple(headers), host, source_ip, proto, port)
+    try:
+        shape = _SHAPES[key]
+    except KeyError:
+        shape = _render_shape(headers, host=host, source_ip=source_ip, proto=proto, port=port)
+        if len(_SHAPES) >= MAX_CACHED:
+            _SHAPES.clear()
+        _SHAPES[key] = shape
+    if shape is None:
+        return None
+    return f"{shape[0]}x-amzn-trace-id: {trace_id()}\r\n", shape[1]
+
+
+def _render_shape(
+    headers: list[tuple[str, str]], *, host: str | None, source_ip: str, proto: str, port: int
+) -> tuple[str, int] | None:
+    """:func:`request_fields` but the trace id's line (which the count includes)."""
     names = list(map(_NAME, headers))
     if "connection" in names or "x-forwarded-for" in names or "x-amzn-trace-id" in names:
         return None
@@ -58,14 +86,20 @@ def request_fields(
     if host is not None:
         kept.append(f"host: {host}\r\n")
     return (f"{''.join(kept)}x-forwarded-for: {source_ip}\r\nx-forwarded-proto: {proto}\r\n"
-            f"x-forwarded-port: {port}\r\nx-amzn-trace-id: {trace_id()}\r\n", len(kept) + 4)
+            f"x-forwarded-port: {port}\r\n", len(kept) + 4)
 
 
 def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The upstream's response headers (lower-case names) for the client: hop-by-hop and
-    ``content-length`` dropped (the gateway writes its own length)."""
-    kept = [(k, v) for k, v in headers if k not in _NOT_RELAYED]
-    if len(kept) == len(headers) or "connection" not in map(_NAME, headers):  # the usual case
-        return kept
-    listed = listed_in_connection(headers)
-    return [(k, v) for k, v in kept if k not in listed]
+    ``content-length`` dropped (the gateway writes its own length). A new list each time (the
+    chain may add to it), filtered once per distinct header set (:data:`_RELAYED`)."""
+    key = tuple(headers)
+    try:
+        return list(_RELAYED[key])
+    except KeyError:
+        pass
+    relayed = without(headers, _NOT_RELAYED)
+    if len(_RELAYED) >= MAX_CACHED:
+        _RELAYED.clear()
+    _RELAYED[key] = tuple(relayed)
+    return relayed

@@ -66,6 +66,7 @@ class Pipeline:
             if mapping is not None:
                 apply_request(mapping, out, ctx)
         balancer = self.balancer
-        if balancer is not None:
+        # one target and no pinning: nothing to choose (a round robin of one keeps it as it is)
+        if balancer is not None and (len(endpoints) > 1 or balancer.pins_connections):
             endpoints = balancer.candidates(endpoints, (request.source_ip, request.source_port))
         return forward(self.services, out, endpoints, ctx=ctx, hop=self.hop, scheme=scheme)

@@ -31,9 +31,10 @@ def private_integration(
     all_refused: Callable[[], GatewayResponse] = REFUSED,
 ) -> Integration:
     """An integration that spreads requests over ``endpoints()`` (read per request, so targets
-    or instances registered after the deploy are used, as on AWS; a listener's are cached until
-    its targets change, ``Listener.endpoints``); ``all_refused`` answers when every target
-    refused the connection (the gateway's 503 otherwise)."""
+    or instances registered after the deploy are used, as on AWS; a listener's and a service's
+    are cached until targets change, ``targets_version``; the list is only read, never changed);
+    ``all_refused`` answers when every target refused the connection (the gateway's 503
+    otherwise)."""
     pipeline = Pipeline(spec, services, balancer, all_refused, label=f"{kind}: ")
     scheme = "https" if spec.tls_config is not None else "http"
 
