@@ -264,7 +264,7 @@ class LeanHttpProtocol(asyncio.Protocol):
                 # several connections: other requests may come in this loop turn, so a
                 # Lambda hand-off is gathered with theirs (``lambda_runtime/inprocess.py``)
                 task = eager.start(self._serve(request), self._answered, self._on_failure,
-                                   batch=len(self.state.connections) > 1)
+                                   batch=len(self.state.connections) > 1, loop=self.loop)
             finally:
                 self._dispatching = False
             if task is not None:
