@@ -52,7 +52,6 @@ from pytest_apigw_embedded.lambda_runtime.context import (
     LambdaContext,
     lambda_environment,
     new_log_stream,
-    new_request_id,
 )
 from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult, handler_traceback
@@ -237,8 +236,7 @@ class InProcessRuntime:
             prepared = self._handlers[function]
         handler, variables, name, memory, lifetime_ms = prepared
         # LambdaContext.for_function's, from what prepare() worked out once
-        context = LambdaContext(name, memory, self._log_stream, time.time() * 1000 + lifetime_ms,
-                                new_request_id())
+        context = LambdaContext(name, memory, self._log_stream, time.time() * 1000 + lifetime_ms)
         lines: list[str] = []
         call = _Call(contextvars.copy_context().run, (_call, handler, event, context, variables, lines),
                      function, timeout, begun, lines)
