@@ -82,13 +82,23 @@ class Invocation:
         if event is not None:
             size += 2048  # the rest of a proxy event
             if isinstance(event, dict):
-                self.event, kept = _cut_body(event)
-                size += kept
+                body = event.get("body")
+                if body.__class__ is str and (kept := len(body)) <= KEEP_CHARS:  # nothing to cut
+                    size += kept
+                elif body is not None:
+                    self.event, kept = _cut_body(event)
+                    size += kept
         result = self.result
         if result is not None:
             if isinstance(result, dict):
-                self.result, kept = _cut_body(result)
-                size += 512 + kept
+                body = result.get("body")
+                if body.__class__ is str and (kept := len(body)) <= KEEP_CHARS:  # the usual
+                    size += 512 + kept
+                elif body is not None:
+                    self.result, kept = _cut_body(result)
+                    size += 512 + kept
+                else:
+                    size += 512
             elif isinstance(result, str):
                 if len(result) > KEEP_CHARS:
                     self.result = result = _cut(result)

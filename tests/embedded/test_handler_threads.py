@@ -142,3 +142,48 @@ def test_a_requeued_job_runs_once_whichever_thread_reaches_it_first():
         assert threads.stats()["healthy"] <= 4
     finally:
         threads.close()
+
+
+def test_submit_wait_reuses_the_pools_poller_and_a_second_caller_makes_its_own():
+    threads = HandlerThreads(4)
+    try:
+        first = Job(lambda x: x + 1, (1,), None)
+        assert threads.submit_wait(first, 5.0) and first.result == 2
+        poller = threads._poller
+        assert poller is not None
+        again = Job(lambda: "again", (), None)
+        assert threads.submit_wait(again, 5.0) and again.result == "again"
+        assert threads._poller is poller  # one poller per pool, not one per call
+
+        # Another thread waits while this one does: it must not share the poller in use.
+        release = threading.Event()
+        slow = Job(lambda: release.wait(5) and "slow", (), None)
+        results: dict[str, object] = {}
+        waiter = threading.Thread(target=lambda: results.update(slow=threads.submit_wait(slow, 5.0)))
+        waiter.start()
+        deadline = time.monotonic() + 5
+        while threads._poller is not None and time.monotonic() < deadline:
+            time.sleep(0.001)  # the waiter has taken the pool's poller
+        quick = Job(lambda: "quick", (), None)
+        assert threads.submit_wait(quick, 5.0) and quick.result == "quick"  # a poller of its own
+        release.set()
+        waiter.join(5)
+        assert results == {"slow": True} and slow.result == "slow"
+        assert threads._poller is not None
+        timed_out = Job(time.sleep, (0.2,), None)
+        assert threads.submit_wait(timed_out, 0.01) is False and timed_out.state == RUNNING
+    finally:
+        threads.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        threads.submit_wait(Job(lambda: None, (), None), 1.0)
+
+
+def test_a_call_starts_as_a_job():
+    """The in-process runtime's ``_Call`` sets the Job fields itself (a call fewer per request):
+    the same fields, the same starting values."""
+    from pytest_apigw_embedded.lambda_runtime.inprocess import _Call
+
+    job = Job(print, (1,), None)
+    call = _Call(print, (1,), None, 1.0, 0.0, [])  # type: ignore[arg-type]
+    for name in Job.__slots__:
+        assert getattr(call, name) == getattr(job, name), name

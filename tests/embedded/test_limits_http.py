@@ -165,6 +165,23 @@ def test_lambda_response_over_6_mb_is_500(apigw):
     assert under.status_code == 200 and len(under.content) == 6_000_000
 
 
+def test_lambda_response_size_is_skipped_only_for_bodies_that_cannot_pass_the_limit(apigw):
+    """A short text body skips the size computation (``SMALL_LAMBDA_RESPONSE_BODY``): just past
+    it the size is computed as JSON, where a control character takes 6 bytes (``\\u0001``)."""
+    from pytest_apigw_embedded.exchange.limits import SMALL_LAMBDA_RESPONSE_BODY
+
+    api = HttpApi("Escaped")
+    api.add_routes(path="/e/{n}", methods=["GET"], integration=LambdaProxyIntegration(handler=Function(
+        "Escaped", handler=lambda e, c: {"statusCode": 200, "body": "\x01" * int(e["pathParameters"]["n"])})))
+    deployment = apigw.deploy(api)
+    for n in (SMALL_LAMBDA_RESPONSE_BODY, SMALL_LAMBDA_RESPONSE_BODY + 1):  # 6.2 MB as JSON: under
+        assert httpx.get(f"{deployment.url}/e/{n}", timeout=30).status_code == 200
+    mark = LOG.mark()
+    over = httpx.get(f"{deployment.url}/e/1050000", timeout=30)  # 6.3 MB as JSON, 1.05 MB of text
+    assert over.status_code == 500
+    assert "response payload limit" in LOG.since(mark)[-1].error
+
+
 def test_payload_over_10_mb_is_413(deployment):
     response = httpx.post(f"{deployment.url}/r", content=b"a" * (10 * 1024 * 1024 + 1), timeout=30)
     assert response.status_code == 413

@@ -19,7 +19,8 @@ def _loops() -> list[Any]:
     return [asyncio.new_event_loop, uvloop.new_event_loop]
 
 
-def _run_in_callback(new_loop: Any, coro_fn: Any) -> tuple[list[Any], list[BaseException], Any, Any]:
+def _run_in_callback(new_loop: Any, coro_fn: Any, *, pass_loop: bool = False
+                     ) -> tuple[list[Any], list[BaseException], Any, Any]:
     """Start ``coro_fn()`` eagerly from a loop callback (as a protocol would) and run the loop
     until it settles; ``(results, failures, task, loop)``."""
     loop = new_loop()
@@ -37,7 +38,7 @@ def _run_in_callback(new_loop: Any, coro_fn: Any) -> tuple[list[Any], list[BaseE
         settled.set_result(None) if not settled.done() else None
 
     def kick() -> None:
-        box["task"] = eager.start(coro_fn(), done, failed)
+        box["task"] = eager.start(coro_fn(), done, failed, **({"loop": loop} if pass_loop else {}))
         box["sync"] = bool(results or failures)
 
     loop.call_soon(kick)
@@ -254,3 +255,16 @@ def test_a_cancel_asked_in_the_first_step_reaches_the_coroutine_and_failed(new_l
     finally:
         loop.close()
     assert steps == ["finally ran"] and [type(f) for f in failures] == [asyncio.CancelledError]
+
+
+@pytest.mark.parametrize("new_loop", _loops())
+def test_the_callers_loop_may_be_passed_in_and_is_the_one_used(new_loop):
+    async def waits() -> Any:
+        first = asyncio.current_task()
+        await asyncio.sleep(0.001)  # a Task takes over, on the loop given
+        return first is not None, asyncio.get_running_loop()
+
+    results, failures, box, loop = _run_in_callback(new_loop, waits, pass_loop=True)
+    assert failures == []
+    assert results == [(True, loop)]
+    assert box["task"] is not None and box["task"].get_loop() is loop

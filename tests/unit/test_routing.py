@@ -97,3 +97,14 @@ def test_the_literal_lookup_picks_what_the_tree_walk_picks():
         fast, slow = router.match(method, path), walk_only.match(method, path)
         assert (fast and (fast.key, fast.path_parameters)) == (slow and (slow.key, slow.path_parameters)), (
             method, path)
+
+
+def test_route_match_key_is_the_matched_routes_key_and_matches_compare_by_value():
+    router = _router(*DOCS_TABLE)
+    for method, path in (("GET", "/pets/dog/1"), ("GET", "/pets/dog/7"), ("PUT", "/x"), ("GET", "/")):
+        match = router.match(method, path)
+        assert match is not None
+        assert match.key == match.route.key  # stored at match time, the route's own key
+        assert match == router.match(method, path)
+        assert "path_parameters" in repr(match)
+    assert router.match("GET", "/pets/dog/1") != router.match("GET", "/pets/dog/2")

@@ -50,11 +50,16 @@ def lambda_request_size(event: dict[str, Any], body_size: int) -> int:
     return len(json.dumps(event, separators=(",", ":")).encode("utf-8"))
 
 
+#: A result's body up to this many characters cannot take it past :data:`MAX_LAMBDA_RESPONSE`
+#: (JSON escapes grow a character to 6 bytes at most, the rest of a result stays under 64 KiB).
+SMALL_LAMBDA_RESPONSE_BODY = (MAX_LAMBDA_RESPONSE - 64 * 1024) // 6 - 1
+
+
 def lambda_response_size(payload: Any) -> int:
     """The function result's size as JSON, computed exactly only for results with a big body."""
     body = payload.get("body") if isinstance(payload, dict) else payload
     rough = len(body) if isinstance(body, str | bytes) else 0
-    if rough * 6 + 64 * 1024 < MAX_LAMBDA_RESPONSE:  # JSON escapes grow a char to 6 bytes at most
+    if rough <= SMALL_LAMBDA_RESPONSE_BODY:
         return rough
     try:
         return len(json.dumps(payload, separators=(",", ":"), default=str).encode("utf-8"))

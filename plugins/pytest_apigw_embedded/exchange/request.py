@@ -1,11 +1,10 @@
-"""The request as the gateway sees it, built once from the ASGI scope and body."""
+"""The request as the gateway sees it: made by the lean server, or built from an ASGI scope."""
 
 from __future__ import annotations
 
 import os
 import random
 import time
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -28,66 +27,88 @@ def new_request_id() -> str:
     return "%07x-%07x=" % (RANDOM.getrandbits(28), RANDOM.getrandbits(28))  # noqa: UP031 - the fastest
 
 
-@dataclass(slots=True)
-class GatewayRequest:
-    """An incoming request: method, paths, query, headers (in order, lower-cased), body."""
+class GatewayRequest(WireRequest):
+    """An incoming request: method, paths, query, headers (in order, lower-cased), body.
 
-    method: str
-    raw_path: str
-    path: str
-    query_string: str
-    headers: list[tuple[str, str]]
-    #: The header names as the client spelled them, aligned with ``headers``.
-    header_names: list[str]
-    body: bytes
-    source_ip: str
-    protocol: str
-    port: int
-    request_id: str = field(default_factory=new_request_id)
-    time_epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))
-    #: The stage-relative path (set by stage selection).
-    stage_path: str = "/"
-    #: The client's TCP port: with ``source_ip``, identifies its connection (NLB stickiness).
-    source_port: int = 0
+    The lean server makes it itself (``HttpGateway.request_type``) and fills in what the parser
+    sees; :meth:`complete` then works out what follows from that. Built from an ASGI scope by
+    :meth:`from_scope`, from a plain :class:`WireRequest` by :meth:`from_wire`."""
+
+    __slots__ = ("path", "source_ip", "protocol", "port", "request_id", "time_epoch_ms", "stage_path",
+                 "source_port")
+
+    def __init__(self, client: tuple[str, int] = ("127.0.0.1", 0), server_port: int = 0) -> None:
+        # WireRequest's fields and defaults, set here instead of through its ``__init__`` (a call
+        # fewer per request; ``test_gateway_request_starts_as_a_wire_request`` keeps them alike)
+        self.method = "GET"
+        self.raw_path = "/"
+        self.query_string = ""
+        self.headers: list[tuple[str, str]] = []
+        self.header_names: list[str] = []
+        self.body = b""
+        self.too_large = False
+        self.http_version = "1.1"
+        self.client = client
+        self.server_port = server_port
+        self.keep_alive = True
+        self.upgrade = False
+        self.expect_continue = False
+        #: The URL-decoded path (:meth:`complete`).
+        self.path = "/"
+        self.source_ip = client[0]
+        #: ``requestContext.http.protocol``: ``HTTP/1.1`` unless :meth:`complete` says otherwise.
+        self.protocol = "HTTP/1.1"
+        self.port = server_port
+        self.request_id = new_request_id()
+        self.time_epoch_ms = int(time.time() * 1000)
+        #: The stage-relative path (set by stage selection).
+        self.stage_path = "/"
+        #: The client's TCP port: with ``source_ip``, identifies its connection (NLB stickiness).
+        self.source_port = client[1]
+
+    def complete(self) -> GatewayRequest:
+        """Work out what follows from the parsed fields (the decoded path, the protocol); the
+        request itself."""
+        raw_path = self.raw_path
+        # Undocumented, seen on AWS: HTTP APIs hand integrations the URL-decoded path.
+        self.path = unquote(raw_path) if "%" in raw_path else raw_path
+        version = self.http_version
+        if version != "1.1":
+            self.protocol = _PROTOCOLS.get(version) or f"HTTP/{version}"
+        return self
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], body: bytes) -> GatewayRequest:
         """Build from an ASGI HTTP scope. ``path`` is decoded as HTTP APIs decode it."""
+        client = scope.get("client") or ("127.0.0.1", 0)
+        server = scope.get("server") or ("127.0.0.1", 0)
+        request = cls((client[0], client[1]), server[1])
         raw = scope.get("raw_path") or scope["path"].encode()
-        raw_path = raw.decode("latin-1")
+        request.raw_path = raw.decode("latin-1")
         # ASGI header names are lower-case already.
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        request.headers = headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         names = scope.get(HEADER_NAMES_KEY)
         if names is None or len(names) != len(headers):
             names = [name for name, _ in headers]
-        client = scope.get("client") or ("127.0.0.1", 0)
-        server = scope.get("server") or ("127.0.0.1", 0)
-        return cls(
-            method=scope["method"],
-            raw_path=raw_path,
-            # Undocumented, seen on AWS: HTTP APIs hand integrations the URL-decoded path.
-            path=unquote(raw_path),
-            query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=headers,
-            header_names=names,
-            body=body,
-            source_ip=client[0],
-            protocol=f"HTTP/{scope.get('http_version', '1.1')}",
-            port=server[1],
-            source_port=client[1],
-        )
+        request.header_names = names
+        request.method = scope["method"]
+        request.query_string = scope.get("query_string", b"").decode("latin-1")
+        request.body = body
+        request.http_version = scope.get("http_version", "1.1")
+        return request.complete()
 
     @classmethod
     def from_wire(cls, wire: WireRequest) -> GatewayRequest:
-        """Build from what the lean server parsed (the body too, unless it was over the limit)."""
-        raw_path = wire.raw_path
-        client = wire.client
-        return cls(  # positional (the fields' order): this runs for every request
-            wire.method, raw_path, unquote(raw_path) if "%" in raw_path else raw_path, wire.query_string,
-            wire.headers, wire.header_names, b"" if wire.too_large else wire.body, client[0],
-            _PROTOCOLS.get(wire.http_version) or f"HTTP/{wire.http_version}", wire.server_port,
-            new_request_id(), int(time.time() * 1000), "/", client[1],
-        )
+        """Build from a plain :class:`WireRequest` (the body too, unless it was over the limit)."""
+        request = cls(wire.client, wire.server_port)
+        request.method, request.raw_path, request.query_string = wire.method, wire.raw_path, wire.query_string
+        request.headers, request.header_names = wire.headers, wire.header_names
+        request.body = b"" if wire.too_large else wire.body
+        request.too_large, request.http_version = wire.too_large, wire.http_version
+        return request.complete()
+
+    def __repr__(self) -> str:
+        return f"GatewayRequest({self.line!r}, request_id={self.request_id!r})"
 
     def header(self, name: str) -> str | None:
         """All values of header ``name`` (lower-case) joined by commas, or ``None``."""

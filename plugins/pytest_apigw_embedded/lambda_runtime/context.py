@@ -6,7 +6,7 @@ import os
 import random
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.aws import ACCOUNT_ID, REGION
@@ -64,18 +64,46 @@ def new_request_id() -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class LambdaContext:
-    """What ``context`` is in a Python Lambda handler (awslambdaric's attributes)."""
+    """What ``context`` is in a Python Lambda handler (awslambdaric's attributes).
+
+    ``aws_request_id`` is made when first read (most handlers never read it), then kept: a
+    copy, a pickle, ``dataclasses.asdict``, ``==`` and ``repr`` all read it, so they see the
+    same id as the handler."""
 
     function_name: str
     memory_limit_in_mb: str
     log_stream_name: str
     deadline_ms: float
-    aws_request_id: str = field(default_factory=new_request_id)
-    function_version: str = "$LATEST"
-    identity: Any = None
-    client_context: Any = None
+    aws_request_id: str
+    function_version: str
+    identity: Any
+    client_context: Any
+
+    def __init__(self, function_name: str, memory_limit_in_mb: str, log_stream_name: str, deadline_ms: float,
+                 aws_request_id: str | None = None, function_version: str = "$LATEST", identity: Any = None,
+                 client_context: Any = None) -> None:
+        self.function_name = function_name
+        self.memory_limit_in_mb = memory_limit_in_mb
+        self.log_stream_name = log_stream_name
+        self.deadline_ms = deadline_ms
+        if aws_request_id is not None:  # else made when first read (``__getattr__``)
+            self.aws_request_id = aws_request_id
+        self.function_version = function_version
+        self.identity = identity
+        self.client_context = client_context
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for an attribute not set: ``aws_request_id`` before its first read.
+        if name == "aws_request_id":
+            made = self.aws_request_id = new_request_id()
+            return made
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        # every field read (the request id made if need be), so a copy or a pickle keeps it
+        return None, {name: getattr(self, name) for name in self.__slots__}
 
     @property
     def invoked_function_arn(self) -> str:
@@ -97,5 +125,5 @@ class LambdaContext:
         """A fresh context for one invocation of ``function`` (deadline from its timeout)."""
         return cls(
             function.function_name, str(function.memory_size), log_stream,
-            time.time() * 1000 + function.timeout * 1000, request_id or new_request_id(),
+            time.time() * 1000 + function.timeout * 1000, request_id or None,
         )

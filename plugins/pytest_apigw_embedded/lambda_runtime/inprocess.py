@@ -52,7 +52,6 @@ from pytest_apigw_embedded.lambda_runtime.context import (
     LambdaContext,
     lambda_environment,
     new_log_stream,
-    new_request_id,
 )
 from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult, handler_traceback
@@ -73,6 +72,12 @@ if TYPE_CHECKING:
 _Overlay = environ.Overlay
 _set_overlay = environ.OVERLAY.set
 _set_lines = logs.CURRENT.set
+_Tee = logs.ConsoleTee
+#: On 3.11 ``asyncio.current_task()`` is a Python function reading this table (by loop): read it
+#: directly where the current task is needed per request (from 3.12 the function is C: ``None``).
+_CURRENT_TASKS: dict[asyncio.AbstractEventLoop, Any] | None = (
+    asyncio.tasks._current_tasks if sys.version_info < (3, 12) else None  # type: ignore[attr-defined]
+)
 
 #: Seconds the event loop waits in its own thread for a handler before going asynchronous.
 HANDOFF_WAIT = 0.002
@@ -144,7 +149,15 @@ class _Call(Job):
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], function: Function, timeout: float,
                  begun: float, lines: list[str]) -> None:
-        Job.__init__(self, fn, args, None)
+        # Job's fields, set here instead of through its ``__init__`` (a call fewer per request;
+        # ``test_a_call_starts_as_a_job`` keeps them alike)
+        self.fn = fn
+        self.args = args
+        self.done = None
+        self.state = QUEUED
+        self.thread = None
+        self.result = None
+        self.started = 0.0
         self.function = function
         self.timeout = timeout
         self.begun = begun
@@ -237,20 +250,20 @@ class InProcessRuntime:
             prepared = self._handlers[function]
         handler, variables, name, memory, lifetime_ms = prepared
         # LambdaContext.for_function's, from what prepare() worked out once
-        context = LambdaContext(name, memory, self._log_stream, time.time() * 1000 + lifetime_ms,
-                                new_request_id())
+        context = LambdaContext(name, memory, self._log_stream, time.time() * 1000 + lifetime_ms)
         lines: list[str] = []
         call = _Call(contextvars.copy_context().run, (_call, handler, event, context, variables, lines),
                      function, timeout, begun, lines)
         loop = asyncio.get_running_loop()
         skip = self._skip_wait.get(function)
         batch = self._batches.get(loop)
-        if batch is None and not skip and not getattr(asyncio.current_task(loop), "eager_batch", False):
+        current = _CURRENT_TASKS.get(loop) if _CURRENT_TASKS is not None else asyncio.current_task(loop)
+        if batch is None and not skip and not getattr(current, "eager_batch", False):
             # one request at a time: wait here (no future, no loop turn); most are answered so
-            logs.capture_console()  # print() and stderr into this invocation's log lines
-            self._threads.submit_job(call)
-            wait = min(HANDOFF_WAIT, timeout)
-            if self._threads.wait(call, wait):
+            if sys.stdout.__class__ is not _Tee or sys.stderr.__class__ is not _Tee:
+                logs.capture_console()  # print() and stderr into this invocation's log lines
+            wait = HANDOFF_WAIT if timeout > HANDOFF_WAIT else timeout
+            if self._threads.submit_wait(call, wait):
                 answered: InvokeResult = call.result
                 return answered
             if call.state == RUNNING and time.monotonic() - call.started >= wait / 2:

@@ -92,6 +92,9 @@ class HandlerThreads:
         self._idle = 0
         self._lock = threading.Lock()
         self._closed = False
+        #: The poller of :meth:`submit_wait` (on ``_finished_read``), made once; ``None`` while
+        #: a caller uses it (another caller at that moment makes its own).
+        self._poller: Any = None
 
     def _spawn(self) -> None:  # under the lock
         thread = threading.Thread(target=self._work, name=f"{self._name}-{self._started}", daemon=True)
@@ -114,6 +117,23 @@ class HandlerThreads:
                 raise RuntimeError("the handler thread pool is closed")
             self._claim_worker()
         self._jobs.put(job)
+
+    def submit_wait(self, job: Job, timeout: float) -> bool:
+        """:meth:`submit_job` then :meth:`wait` (for one caller thread, as ``wait``), in one
+        call and with the pool's own poller instead of a new one per call."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the handler thread pool is closed")
+            self._claim_worker()
+            poller, self._poller = self._poller, None
+        self._jobs.put(job)
+        if poller is None:  # the first call, or another thread is waiting with it right now
+            poller = select.poll()
+            poller.register(self._finished_read, select.POLLIN)
+        try:
+            return self._wait(poller, job, timeout)
+        finally:
+            self._poller = poller
 
     def submit_batch(self, jobs: Sequence[Job]) -> None:
         """Hand ``jobs`` (made with :class:`Job`, ``done`` None) to one worker, to run in order
@@ -171,9 +191,13 @@ class HandlerThreads:
             return True
         poller = select.poll()
         poller.register(self._finished_read, select.POLLIN)
+        return self._wait(poller, job, timeout)
+
+    def _wait(self, poller: Any, job: Job, timeout: float) -> bool:
+        """:meth:`wait` with ``poller`` (registered on ``_finished_read``)."""
         end = time.monotonic() + timeout
+        left = timeout
         while job.state != FINISHED:
-            left = end - time.monotonic()
             if left <= 0 or not poller.poll(left * 1000):
                 return job.state == FINISHED
             try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
@@ -181,6 +205,9 @@ class HandlerThreads:
                 os.read(self._finished_read, 4096)
             except BlockingIOError:
                 pass
+            if job.state == FINISHED:  # the usual: no second look at the clock
+                return True
+            left = end - time.monotonic()
         return True
 
     def then(self, job: Job, done: Callable[[Any], None]) -> bool:

@@ -171,7 +171,7 @@ async def _rest(coro: Coroutine[Any, Any, T], waiting: Any) -> T:
 
 def start(
     coro: Coroutine[Any, Any, T], done: Callable[[T], None], failed: Callable[[BaseException], None],
-    *, batch: bool = False,
+    *, batch: bool = False, loop: asyncio.AbstractEventLoop | None = None,
 ) -> asyncio.Task[Any] | None:
     """Run ``coro``'s first step now; ``done(result)`` or ``failed(exc)`` when it ends (at
     once if it never waited, else at the end of the Task carrying it). Returns that Task, or ``None``
@@ -179,8 +179,11 @@ def start(
     Call it from a loop callback, not inside a Task (inside one, the coroutine simply gets a Task
     of its own). ``batch``: other requests may well arrive in this loop turn (the stand-in
     ``current_task()`` says so in ``eager_batch``), so work handed to another thread is better
-    gathered and handed over at the end of the turn than waited for now."""
-    loop = asyncio.get_running_loop()
+    gathered and handed over at the end of the turn than waited for now. ``loop``: the running
+    loop, when the caller has it at hand (on 3.11 ``get_running_loop()`` costs a ``getpid``
+    system call)."""
+    if loop is None:
+        loop = asyncio.get_running_loop()
     context = contextvars.copy_context()
     if (_current_tasks.get(loop) if _current_tasks is not None else asyncio.current_task(loop)) is not None:
         task = loop.create_task(coro, context=context)

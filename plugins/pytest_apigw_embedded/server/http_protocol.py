@@ -23,7 +23,7 @@ from typing import Any
 
 import httptools
 
-from pytest_apigw_embedded.server import direct_write, eager, limits
+from pytest_apigw_embedded.server import direct_write, eager, head, limits
 from pytest_apigw_embedded.server.wire import STATUS_LINES, WireApp, WireRequest, WireResponse, status_line
 
 #: Seconds a keep-alive connection may stay silent between requests (uvicorn's default).
@@ -37,8 +37,8 @@ _RESPONSE_400 = (STATUS_LINES[400] + b"content-type: text/plain; charset=utf-8\r
 _RESPONSE_500 = (STATUS_LINES[500] + b"content-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n"
                  b"connection: close\r\n\r\nInternal Server Error")
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
-#: Request header names the server itself reads (hop-by-hop ones).
-_NOTED = frozenset(("connection", "upgrade", "expect"))
+_HEADERS_GET = head.HEADERS.get
+_TARGETS_GET = head.TARGETS.get
 #: The method names as the parser gives them, decoded once.
 _METHODS = {name.encode(): name for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
 
@@ -80,6 +80,10 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._body: list[bytes] = []
         self._body_size = 0
         self._headers_done = False
+        #: The head has a header the server reads itself (``head.NOTED``).
+        self._noted = False
+        #: What each request is made as (the app's :class:`WireRequest` subclass).
+        self._request_type = app.request_type
         #: Whole requests waiting for their turn; ``busy`` while one is being answered.
         self.pipeline: deque[WireRequest] = deque()
         self.busy = False
@@ -162,12 +166,13 @@ class LeanHttpProtocol(asyncio.Protocol):
     # -------------------------------------------------------------------- parser callbacks
 
     def on_message_begin(self) -> None:
-        self.current = WireRequest(self.client, self.server_port)
+        self.current = self._request_type(self.client, self.server_port)
         self._url = b""
         self._head_size = 16  # method, spaces and HTTP version: at most 16 bytes besides the URL
         self._body = []
         self._body_size = 0
         self._headers_done = False
+        self._noted = False
 
     def on_url(self, url: bytes) -> None:
         self._head_size += len(url)  # may come in pieces: each is counted once
@@ -177,51 +182,57 @@ class LeanHttpProtocol(asyncio.Protocol):
         self._url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._head_size += len(value)
+        line = (name, value)
+        decoded = _HEADERS_GET(line) or head.decode_header(line)  # decoded once per distinct line
+        self._head_size += decoded[2]
         if self._head_size > limits.MAX_REQUEST_HEAD:
             self._head_too_big = True
             raise limits.HeadTooBig
         request = self.current
         assert request is not None
-        spelled = name.decode("latin-1")
-        request.header_names.append(spelled)
-        request.headers.append((spelled.lower(), value.decode("latin-1")))
+        request.header_names.append(decoded[0])
+        request.headers.append(decoded[1])
+        if decoded[3]:
+            self._noted = True
 
     def on_headers_complete(self) -> None:
         request = self.current
         assert request is not None
         parser = self.parser
-        version = parser.get_http_version()
         method = parser.get_method()
         request.method = _METHODS.get(method) or method.decode("ascii")
-        request.http_version = version
-        request.keep_alive = version != "1.0" and parser.should_keep_alive()
         self._headers_done = True
-        connection: list[str] = []
-        upgrade = None
-        for name, value in request.headers:
-            if name in _NOTED:
-                if name == "connection":
-                    connection = [token.strip().lower() for token in value.split(",")]
-                elif name == "upgrade":
-                    upgrade = value.lower()
-                elif name == "expect" and value.lower() == "100-continue":
-                    request.expect_continue = True
-        if upgrade == "websocket" and "upgrade" in connection and parser.should_upgrade():
-            request.upgrade = True
-            return
-        url = self._url
-        if url[:1] == b"/" and b"#" not in url:  # origin form, the usual: no URL parser needed
-            path, _, query = url.partition(b"?")
-            request.raw_path = path.decode("latin-1")
-            request.query_string = query.decode("latin-1")
-        else:
-            parsed = httptools.parse_url(url)
-            request.raw_path = (parsed.path or b"").decode("latin-1")
-            request.query_string = (parsed.query or b"").decode("latin-1")
+        # Keep-alive without a Connection (or Proxy-Connection) header is HTTP/1.1 (1.0 and 2.0
+        # are kept alive only when a header says so): the request's defaults, nothing to ask.
+        if (self._noted or not parser.should_keep_alive()) and self._hop_by_hop(request):
+            return  # a WebSocket upgrade (refused in turn)
+        target = _TARGETS_GET(self._url) or head.split_target(self._url)
+        request.raw_path, request.query_string = target
         if request.expect_continue and not self.busy and not self.pipeline:
             self._write(_CONTINUE)
             request.expect_continue = False
+
+    def _hop_by_hop(self, request: WireRequest) -> bool:
+        """The general path of a head: its HTTP version and keep-alive from the parser, the
+        headers the server reads (``Connection``, ``Upgrade``, ``Expect``); True for a WebSocket
+        upgrade (marked ``upgrade``)."""
+        parser = self.parser
+        version = parser.get_http_version()
+        request.http_version = version
+        request.keep_alive = version != "1.0" and parser.should_keep_alive()
+        connection: list[str] = []
+        upgrade = None
+        for name, value in request.headers:
+            if name == "connection":
+                connection = [token.strip().lower() for token in value.split(",")]
+            elif name == "upgrade":
+                upgrade = value.lower()
+            elif name == "expect" and value.lower() == "100-continue":
+                request.expect_continue = True
+        if upgrade == "websocket" and "upgrade" in connection and parser.should_upgrade():
+            request.upgrade = True
+            return True
+        return False
 
     def on_body(self, body: bytes) -> None:
         self._body_size += len(body)
@@ -264,7 +275,7 @@ class LeanHttpProtocol(asyncio.Protocol):
                 # several connections: other requests may come in this loop turn, so a
                 # Lambda hand-off is gathered with theirs (``lambda_runtime/inprocess.py``)
                 task = eager.start(self._serve(request), self._answered, self._on_failure,
-                                   batch=len(self.state.connections) > 1)
+                                   batch=len(self.state.connections) > 1, loop=self.loop)
             finally:
                 self._dispatching = False
             if task is not None:

@@ -1,8 +1,9 @@
 """What the lean HTTP/1.1 server (``http_protocol.py``) hands an app and takes back from it.
 
 A :class:`WireRequest` is one whole request as the parser saw it (names as the client spelled
-them, the body already read); the app answers with a :data:`WireResponse`: the status, the
-header lines already encoded (``b"name: value\\r\\n"`` each) and the body. The server adds the
+them, the body already read), made as the app's ``request_type``; the app answers with a
+:data:`WireResponse`: the status, the header lines already encoded (``b"name: value\\r\\n"``
+each) and the body. The server adds the
 status line, ``connection: close`` when the connection ends with this answer, and leaves the
 body out for ``HEAD``, so head and body go out in one write.
 """
@@ -64,6 +65,10 @@ class WireApp(Protocol):
 
     #: Body bytes kept per request; past it the body is read and dropped (``too_large``).
     body_limit: int
+    #: What the server makes each request as, ``request_type(client, server_port)`` at the
+    #: head's first byte: :class:`WireRequest` or the app's own subclass, so the app's request
+    #: object is built once, by the server, instead of copied from a WireRequest.
+    request_type: type[WireRequest]
 
     def serve(self, request: WireRequest) -> Coroutine[Any, Any, WireResponse]:
         """The answer to ``request`` (a coroutine: run eagerly, a Task only if it waits)."""

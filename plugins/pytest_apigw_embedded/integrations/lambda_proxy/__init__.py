@@ -11,6 +11,7 @@ from pytest_apigw_embedded.exchange.limits import (
     MAX_LAMBDA_REQUEST,
     MAX_LAMBDA_RESPONSE,
     SMALL_LAMBDA_BODY,
+    SMALL_LAMBDA_RESPONSE_BODY,
     lambda_request_size,
     lambda_response_size,
 )
@@ -69,11 +70,14 @@ def build(spec: LambdaProxyIntegration, services: Services) -> Integration:
             record.traceback = result.traceback
             return responses.internal_error()
         record.result = payload = result.payload
-        size = lambda_response_size(payload)
-        if size > MAX_LAMBDA_RESPONSE:
-            record.error = (f"the function's response is {size} bytes, over Lambda's "
-                            f"{MAX_LAMBDA_RESPONSE}-byte response payload limit")
-            return responses.internal_error()
+        body = payload.get("body") if payload.__class__ is dict else None
+        # a dict with a short text body (the usual answer) is obviously under the limit
+        if body.__class__ is not str or len(body) > SMALL_LAMBDA_RESPONSE_BODY:
+            size = lambda_response_size(payload)
+            if size > MAX_LAMBDA_RESPONSE:
+                record.error = (f"the function's response is {size} bytes, over Lambda's "
+                                f"{MAX_LAMBDA_RESPONSE}-byte response payload limit")
+                return responses.internal_error()
         try:
             return map_response(payload)
         except MalformedResponse as exc:
