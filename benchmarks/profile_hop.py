@@ -1,7 +1,7 @@
 """CPU per proxied request of the gateway thread alone: the chain plus the HTTP hop, no sockets.
 
     python benchmarks/profile_hop.py [--route alb|proxy|cloud_map ...] [--requests N] [--rounds N]
-                                     [--profile] [--top N]
+                                     [--profile] [--top N] [--chain]
 
 ``bench_http_proxy``'s API (``_api``: ``HttpProxyIntegration`` with a ``{proxy}`` URL, an ALB
 with one target, a Cloud Map service with one instance and an attribute filter) is deployed and
@@ -14,6 +14,9 @@ request is: parser callbacks → chain → integration → the upstream request'
 thread runs for a proxied request, without the system calls and thread switches that make the
 socket benchmarks noisy. Printed per route: this thread's CPU µs per request (best round, first quartile,
 median) and, with ``--profile``, a cProfile of one more round (call counts per request exact).
+``--chain`` measures the ``alb`` route with its integration answering at once (as
+``profile_http_proxy.py --route chain``): the chain alone, what a proxied request costs besides
+the hop.
 """
 
 from __future__ import annotations
@@ -75,9 +78,10 @@ def _request(path: str) -> bytes:
 
 
 def measure(app: Any, route: str, requests: int, rounds: int, profile: bool,
-            top: int) -> tuple[list[float], float]:
+            top: int, hop: bool = True) -> tuple[list[float], float]:
     """Proxy ``rounds`` × ``requests`` requests of ``route``; CPU µs per request of each round and
-    (``profile``) Python calls per request (else 0)."""
+    (``profile``) Python calls per request (else 0). ``hop=False``: the integration answers at
+    once (``--chain``), nothing goes upstream."""
     from pytest_apigw_embedded.integrations.upstream.client import upstream_client
     from pytest_apigw_embedded.server.http_protocol import LeanHttpProtocol, ServerState
 
@@ -93,7 +97,8 @@ def measure(app: Any, route: str, requests: int, rounds: int, profile: bool,
 
     def one() -> None:
         feed(request)
-        answer(ANSWER)
+        if hop:
+            answer(ANSWER)
 
     for _ in range(500):
         one()
@@ -130,13 +135,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--chain", action="store_true",
+                        help="the alb route's integration answering at once (no hop): the chain alone")
     args = parser.parse_args(argv)
 
     import uvloop
     from pytest_apigw_embedded.backend import EmbeddedBackend, served
 
     from benchmarks.bench_http_proxy import _api
+    from benchmarks.profile_http_proxy import _answer_at_once
 
+    if args.chain:
+        _answer_at_once()
+    routes = ["alb"] if args.chain else args.route or sorted(PATHS)
     backend = EmbeddedBackend()
     backend.start()
     try:
@@ -150,9 +161,10 @@ def main(argv: list[str] | None = None) -> None:
 
             def callback() -> None:
                 try:
-                    for route in args.route or sorted(PATHS):
-                        results[route] = measure(app, route, args.requests, args.rounds, args.profile,
-                                                 args.top)
+                    for route in routes:
+                        results["chain" if args.chain else route] = measure(
+                            app, route, args.requests, args.rounds, args.profile, args.top,
+                            hop=not args.chain)
                     done.set_result(None)
                 except BaseException as exc:  # noqa: BLE001 - reported by the await below
                     done.set_exception(exc)
