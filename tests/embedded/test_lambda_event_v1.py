@@ -233,10 +233,10 @@ def _echo_api(name="V1"):
     return api
 
 
-_HEADER_NAMES = ("X-A", "x-a", "X-a", "User-Agent", "user-agent", "X-Forwarded-For", "Content-Type",
+_HEADER_NAMES = ("X-A", "x-a", "X-a", "User-Agent", "user-agent", "X-Forwarded-For", "Content-Type", "HOST",
                  "Cookie", "X-Forwarded-Proto", "X-Amzn-Trace-Id", "Connection", "Transfer-Encoding-X")
 _TOKENS = st.sampled_from(("v", "w", "x-a", "cookie", "a=1; b=2", "text/plain", "application/octet-stream",
-                           "203.0.113.9", "é"))
+                           "203.0.113.9", "é", "user-agent", "host"))
 _QUERY_PARTS = st.sampled_from(("a=1", "a=2", "b", "b=", "c=x%20y", "c+d=e+f", "%C3%A9=1", "", "a=3"))
 
 
