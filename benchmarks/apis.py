@@ -42,14 +42,15 @@ def route_shapes(n: int) -> list[tuple[str, list[str]]]:
     return shapes[:n]
 
 
-def make_api(n_routes: int, *, name: str = "bench", functions: int = 5) -> HttpApi:
-    """An :class:`HttpApi` with ``n_routes`` Lambda-proxy routes (``functions`` Lambdas shared).
+def make_api(n_routes: int, *, name: str = "bench", functions: int = 5, payload: str = "2.0") -> HttpApi:
+    """An :class:`HttpApi` with ``n_routes`` Lambda-proxy routes (``functions`` Lambdas shared,
+    payload format ``payload``).
 
     Every path has its own integration, as a CDK app usually writes it.
     """
     api = HttpApi(f"{name}{n_routes}")
     fns = [Function(f"fn{i}", handler=hello) for i in range(max(1, functions))]
     for i, (path, methods) in enumerate(route_shapes(n_routes)):
-        integration = LambdaProxyIntegration(handler=fns[i % len(fns)])
+        integration = LambdaProxyIntegration(handler=fns[i % len(fns)], payload_format_version=payload)
         api.add_routes(path=path, methods=methods, integration=integration)
     return api

@@ -1,8 +1,9 @@
 """CPU per request of the gateway chain alone, without sockets or the Lambda thread hop.
 
-    python benchmarks/profile_chain.py [--requests N] [--rounds N] [--profile] [--top N]
+    python benchmarks/profile_chain.py [--requests N] [--rounds N] [--profile] [--top N] [--payload 1.0]
 
-The ``lambda_proxy`` row's request (``GET /items/42`` on the 50-route API, payload 2.0) is fed to
+The ``lambda_proxy`` row's request (``GET /items/42`` on the 50-route API, payload 2.0; ``--payload 1.0``:
+the ``lambda_proxy_v1`` row's) is fed to
 the lean server's protocol (``server/http_protocol.py``) through a stand-in transport, again and
 again, from a loop callback as the real server runs it: parser callbacks → ``HttpGateway.serve``
 (stage, route, event, response mapping, invocation record) → the answer's bytes. The function is
@@ -106,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--access-log", action="store_true",
                         help="the stage logs in the console's JSON format, a route-coverage collector on "
                              "(the lambda_proxy_logged row)")
+    parser.add_argument("--payload", choices=("1.0", "2.0"), default="2.0",
+                        help="the Lambda proxy payload format version (1.0: the lambda_proxy_v1 row)")
     args = parser.parse_args(argv)
 
     import uvloop
@@ -119,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     backend.start()
     collector = Collector()
     try:
-        api = make_api(50)
+        api = make_api(50, payload=args.payload)
         if args.access_log:
             api.stages[0].access_log_format = HTTP_JSON_FORMAT
         deployment = backend.deploy(api)

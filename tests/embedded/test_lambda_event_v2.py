@@ -144,9 +144,10 @@ _NAMES = ("X-A", "X-B", "X-Forwarded-For", "X-Forwarded-Proto", "X-Amzn-Trace-Id
 @example(headers=[("X-A", "1"), ("Connection", "x-a, x-forwarded-for"), ("X-Forwarded-For", "v"),
                   ("X-B", "2")])
 def test_headers_follow_the_same_rules_as_payload_1_0(apigw_session, headers):
-    """The 2.0 event builds its headers in one pass of its own (``event_v2.py``); they must stay
-    what :func:`forwarded_headers` gives payload 1.0 (and the HTTP proxy): the same names, values
-    and order, lower-cased and comma-joined, the trace id aside."""
+    """The 2.0 event builds its headers in one pass of its own (``event_v2.py``), as the 1.0
+    event does in its own (``event_v1.py``, checked against :func:`forwarded_headers`, the general
+    rules, in ``test_lambda_event_v1.py``); the two must carry the same headers: the same names,
+    values and order, lower-cased and comma-joined, the trace id aside."""
     api = HttpApi("SameRules")
     for path, version in (("/v1", "1.0"), ("/v2", "2.0")):
         api.add_routes(path=path, methods=["GET"], integration=LambdaProxyIntegration(

@@ -29,8 +29,8 @@ def test_quick_rows_produce_a_table(run_module, capsys):
     )
     out = capsys.readouterr().out
     by_name = {r.name: r for r in results}
-    expected = ["floor", "floor_uvicorn", "lambda_proxy", "deploy_10", "deploy_300", "route_match_10",
-                "route_match_300"]
+    expected = ["floor", "floor_uvicorn", "lambda_proxy", "lambda_proxy_v1", "deploy_10", "deploy_300",
+                "route_match_10", "route_match_300"]
     for name in expected:
         assert name in by_name, f"row {name} missing: {sorted(by_name)}"
         row = by_name[name]
@@ -41,7 +41,7 @@ def test_quick_rows_produce_a_table(run_module, capsys):
     # the ratio column is computed against the floor
     assert run_module.ratio(by_name["lambda_proxy"], by_name) > 0
     # throughput rows carry server CPU, context switches and the per-round spread
-    for name in ("floor", "floor_uvicorn", "lambda_proxy"):
+    for name in ("floor", "floor_uvicorn", "lambda_proxy", "lambda_proxy_v1"):
         row = by_name[name]
         assert row.cpu_us is not None and row.cpu_us > 0, name
         assert row.switches is not None and row.switches > 0, name

@@ -2,7 +2,8 @@
 
 Built in one pass over the request's headers (this runs for every Lambda proxy request): the
 rules are those of :func:`~pytest_apigw_embedded.lambda_events.headers.forwarded_headers`
-(which payload 1.0 uses), applied while the event's ``headers`` map is filled.
+(the general rules; payload 1.0 has a one-pass builder of its own too), applied while the
+event's ``headers`` map is filled.
 """
 
 from __future__ import annotations

@@ -100,8 +100,37 @@ def map_response_v2(result: Any) -> GatewayResponse:
 def map_response_v1(result: Any) -> GatewayResponse:
     """The client's response for a 1.0 integration result (``statusCode`` required).
 
-    A name in both ``headers`` and ``multiValueHeaders`` is sent with every value, the single
-    one first (AWS's HTTP API; REST APIs keep only the list)."""
+    The usual result (an ``int`` status, a ``str`` body not base64, ``headers`` with string names
+    and values or none, no ``multiValueHeaders``) is mapped here with no further checks; any other
+    goes through :func:`map_response_v1_general`, which gives the same answer for the usual one
+    (``tests/embedded/test_lambda_event_v1.py`` compares them)."""
+    if result.__class__ is dict:
+        status = result.get("statusCode")
+        body = result.get("body")
+        headers = result.get("headers")
+        if (status.__class__ is int and 100 <= status <= 599 and body.__class__ is str
+                and (headers is None or headers.__class__ is dict)
+                and not result.get("multiValueHeaders") and not result.get("isBase64Encoded")):
+            pairs = []
+            typed = False
+            for name, value in (headers or {}).items():
+                if name.__class__ is not str or value.__class__ is not str:
+                    break
+                name = name.lower()
+                if name == "content-type":
+                    typed = True
+                pairs.append((name, value))
+            else:
+                if not typed:
+                    pairs.append(("content-type", DEFAULT_CONTENT_TYPE))
+                return GatewayResponse(status, pairs, body.encode("utf-8"))
+    return map_response_v1_general(result)
+
+
+def map_response_v1_general(result: Any) -> GatewayResponse:
+    """:func:`map_response_v1` for any result: a name in both ``headers`` and
+    ``multiValueHeaders`` is sent with every value, the single one first (AWS's HTTP API; REST
+    APIs keep only the list)."""
     if not (isinstance(result, dict) and "statusCode" in result):
         raise MalformedResponse("a payload 1.0 response must be an object with statusCode")
     pairs = _header_pairs(result.get("headers"), "headers")
