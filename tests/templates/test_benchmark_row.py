@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_template_rows_run(capsys):
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from benchmarks import run
 
     results = {r.name: r for r in run.main(["--quick", "--only", "templates"], progress=False)}

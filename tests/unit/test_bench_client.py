@@ -4,11 +4,7 @@ had closed the idle keep-alive connection (as uvicorn does after its keep-alive 
 from __future__ import annotations
 
 import socket
-import sys
 import threading
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _one_answer_per_connection(listener: socket.socket, connections: list[int]) -> None:
@@ -26,8 +22,6 @@ def _one_answer_per_connection(listener: socket.socket, connections: list[int]) 
 
 
 def test_a_request_on_a_connection_the_server_closed_is_sent_again():
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from benchmarks.common import Client
 
     listener = socket.create_server(("127.0.0.1", 0))

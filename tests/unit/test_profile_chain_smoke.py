@@ -5,15 +5,9 @@ timed is asserted)."""
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_profile_chain_reports_cpu_and_calls_per_request(capsys):
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from benchmarks import profile_chain
 
     profile_chain.main(["--requests", "50", "--rounds", "2", "--profile", "--top", "60"])
@@ -25,8 +19,6 @@ def test_profile_chain_reports_cpu_and_calls_per_request(capsys):
 
 
 def test_profile_chain_runs_the_payload_1_0_request(capsys):
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from benchmarks import profile_chain
 
     profile_chain.main(["--requests", "50", "--rounds", "2", "--profile", "--top", "500", "--payload", "1.0"])

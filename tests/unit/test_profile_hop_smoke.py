@@ -5,15 +5,9 @@ counts come out (nothing timed is asserted)."""
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_profile_hop_reports_cpu_and_calls_per_request_for_each_route(capsys):
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from benchmarks import profile_hop
 
     profile_hop.main(["--requests", "50", "--rounds", "2", "--profile", "--top", "80"])
@@ -26,8 +20,6 @@ def test_profile_hop_reports_cpu_and_calls_per_request_for_each_route(capsys):
 
 
 def test_profile_hop_measures_the_chain_alone_with_chain(capsys):
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     import pytest_apigw_embedded.integrations.alb as alb
 
     from benchmarks import profile_hop
