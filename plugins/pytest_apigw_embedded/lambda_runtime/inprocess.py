@@ -17,7 +17,7 @@ calls.
 
 The hop costs about 25-33 µs of server CPU per request (two wake-ups: the handler thread's and
 the loop's; ``benchmarks/profile_lambda_proxy.py --no-profile --ab inline``). Tried and measured
-against it, not kept (``benchmarks/README.md``, "The in-process Lambda hand-off"): the handler's
+against it, not kept (``docs/performance.md``, "The in-process Lambda hand-off"): the handler's
 thread finishing the request itself (one wake-up fewer, no CPU or req/s gained), a spin before
 the poll (worse: under the GIL the spinner competes with the handler it waits for).
 
