@@ -28,7 +28,7 @@ FLOORS: dict[str, int] = {
     "exchange": 3,
     "services": 2,
     "server": 1, "lambda_runtime": 1,
-    "aws": 0, "__init__": 0,
+    "aws": 0, "bounded": 0, "__init__": 0,
 }
 
 

@@ -179,8 +179,8 @@ def test_submit_wait_reuses_the_pools_poller_and_a_second_caller_makes_its_own()
 
 
 def test_a_call_starts_as_a_job():
-    """The in-process runtime's ``_Call`` sets the Job fields itself (a call fewer per request):
-    the same fields, the same starting values."""
+    """The in-process runtime's ``_Call`` is a Job with more fields: it starts with the Job
+    fields' starting values."""
     from pytest_apigw_embedded.lambda_runtime.inprocess import _Call
 
     job = Job(print, (1,), None)

@@ -10,8 +10,8 @@ from pytest_apigw_embedded.server.wire import WireRequest
 
 
 def test_gateway_request_starts_as_a_wire_request():
-    """``GatewayRequest.__init__`` sets WireRequest's fields itself (a call fewer per request):
-    the same fields, the same defaults."""
+    """A ``GatewayRequest`` (what the server makes each request as) starts with WireRequest's
+    fields and defaults, plus its own."""
     wire, request = WireRequest(("10.0.0.1", 4321), 8080), GatewayRequest(("10.0.0.1", 4321), 8080)
     for name in WireRequest.__slots__:
         assert getattr(request, name) == getattr(wire, name), name

@@ -38,21 +38,7 @@ class GatewayRequest(WireRequest):
                  "source_port")
 
     def __init__(self, client: tuple[str, int] = ("127.0.0.1", 0), server_port: int = 0) -> None:
-        # WireRequest's fields and defaults, set here instead of through its ``__init__`` (a call
-        # fewer per request; ``test_gateway_request_starts_as_a_wire_request`` keeps them alike)
-        self.method = "GET"
-        self.raw_path = "/"
-        self.query_string = ""
-        self.headers: list[tuple[str, str]] = []
-        self.header_names: list[str] = []
-        self.body = b""
-        self.too_large = False
-        self.http_version = "1.1"
-        self.client = client
-        self.server_port = server_port
-        self.keep_alive = True
-        self.upgrade = False
-        self.expect_continue = False
+        WireRequest.__init__(self, client, server_port)
         #: The URL-decoded path (:meth:`complete`).
         self.path = "/"
         self.source_ip = client[0]

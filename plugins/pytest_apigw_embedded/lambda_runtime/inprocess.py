@@ -149,15 +149,7 @@ class _Call(Job):
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], function: Function, timeout: float,
                  begun: float, lines: list[str]) -> None:
-        # Job's fields, set here instead of through its ``__init__`` (a call fewer per request;
-        # ``test_a_call_starts_as_a_job`` keeps them alike)
-        self.fn = fn
-        self.args = args
-        self.done = None
-        self.state = QUEUED
-        self.thread = None
-        self.result = None
-        self.started = 0.0
+        Job.__init__(self, fn, args, None)
         self.function = function
         self.timeout = timeout
         self.begun = begun

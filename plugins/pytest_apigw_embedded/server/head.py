@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import httptools
 
+from pytest_apigw_embedded.bounded import remember
+
 #: Longest header line (name and value) and request target kept in the caches, in bytes.
 CACHED_LEN = 256
 #: Entries each cache holds before it starts afresh.
@@ -36,9 +38,7 @@ def decode_header(line: tuple[bytes, bytes]) -> Decoded:
     size = len(value)
     decoded = (spelled, (lower, value.decode("latin-1")), size, lower in NOTED)
     if size + len(name) <= CACHED_LEN:
-        if len(HEADERS) >= CACHE_SIZE:
-            HEADERS.clear()
-        HEADERS[line] = decoded
+        remember(HEADERS, line, decoded, CACHE_SIZE)
     return decoded
 
 
@@ -52,7 +52,5 @@ def split_target(url: bytes) -> tuple[str, str]:
         parsed = httptools.parse_url(url)
         found = ((parsed.path or b"").decode("latin-1"), (parsed.query or b"").decode("latin-1"))
     if len(url) <= CACHED_LEN:
-        if len(TARGETS) >= CACHE_SIZE:
-            TARGETS.clear()
-        TARGETS[url] = found
+        remember(TARGETS, url, found, CACHE_SIZE)
     return found

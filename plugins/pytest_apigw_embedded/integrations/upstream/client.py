@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import httptools
 
+from pytest_apigw_embedded.bounded import remember
 from pytest_apigw_embedded.server import direct_write
 
 if TYPE_CHECKING:
@@ -118,9 +119,7 @@ def _decoded(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
     except KeyError:
         pass
     decoded = [(name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw]
-    if len(_DECODED) >= MAX_DECODED:
-        _DECODED.clear()
-    _DECODED[key] = tuple(decoded)
+    remember(_DECODED, key, tuple(decoded), MAX_DECODED)
     return decoded
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
+from pytest_apigw_embedded.bounded import remember
 from pytest_apigw_embedded.exchange.headers import HOP_BY_HOP, listed_in_connection, trace_id, without
 
 #: Request headers the gateway replaces with its own.
@@ -67,9 +68,7 @@ def request_fields(
         shape = _SHAPES[key]
     except KeyError:
         shape = _render_shape(headers, host=host, source_ip=source_ip, proto=proto, port=port)
-        if len(_SHAPES) >= MAX_CACHED:
-            _SHAPES.clear()
-        _SHAPES[key] = shape
+        remember(_SHAPES, key, shape, MAX_CACHED)
     if shape is None:
         return None
     return f"{shape[0]}x-amzn-trace-id: {trace_id()}\r\n", shape[1]
@@ -99,7 +98,5 @@ def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     except KeyError:
         pass
     relayed = without(headers, _NOT_RELAYED)
-    if len(_RELAYED) >= MAX_CACHED:
-        _RELAYED.clear()
-    _RELAYED[key] = tuple(relayed)
+    remember(_RELAYED, key, tuple(relayed), MAX_CACHED)
     return relayed
