@@ -14,10 +14,9 @@ from typing import Any
 
 from pytest_apigw_embedded.aws import ACCOUNT_ID
 from pytest_apigw_embedded.exchange.context import RequestContext, request_time
-from pytest_apigw_embedded.exchange.headers import trace_id
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.lambda_events.body import encode_body
-from pytest_apigw_embedded.lambda_events.headers import DROPPED, forwarded_headers
+from pytest_apigw_embedded.lambda_events.headers import ADDED, DROPPED, added_values, forwarded_headers
 from pytest_apigw_embedded.lambda_events.query import grouped, parse_query
 
 #: Client headers that do not go into the maps as they came: dropped ones (``Connection`` among
@@ -63,12 +62,8 @@ def build_event_v1(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
     ip = request.source_ip
     if connection:  # the names it lists are connection-specific too: the general rules
         headers, multi = group_headers(forwarded_headers(request, ctx))
-    else:  # what API Gateway sets itself (``forwarded_headers``'s ``_ADDED``)
-        for added, value in (
-            ("Content-Length", str(len(request.body))), ("X-Amzn-Trace-Id", trace_id(epoch_ms // 1000)),
-            ("X-Forwarded-For", f"{forwarded_for}, {ip}" if forwarded_for else ip),
-            ("X-Forwarded-Port", str(request.port)), ("X-Forwarded-Proto", "http"),
-        ):
+    else:  # what API Gateway sets itself
+        for added, value in zip(ADDED, added_values(request, forwarded_for), strict=True):
             headers[added] = value
             multi[added] = [value]
     query_string = request.query_string

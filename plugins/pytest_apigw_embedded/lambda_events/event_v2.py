@@ -12,10 +12,10 @@ from typing import Any
 
 from pytest_apigw_embedded.aws import ACCOUNT_ID
 from pytest_apigw_embedded.exchange.context import RequestContext, domain_of, request_time
-from pytest_apigw_embedded.exchange.headers import listed_in_connection, trace_id
+from pytest_apigw_embedded.exchange.headers import listed_in_connection
 from pytest_apigw_embedded.exchange.request import GatewayRequest
 from pytest_apigw_embedded.lambda_events.body import encode_body
-from pytest_apigw_embedded.lambda_events.headers import DROPPED
+from pytest_apigw_embedded.lambda_events.headers import ADDED_LOWER, DROPPED, added_values
 from pytest_apigw_embedded.lambda_events.query import grouped, parse_query
 
 #: Client headers that do not go into ``headers`` as they came: dropped ones, ``Cookie`` (into
@@ -50,12 +50,8 @@ def build_event_v2(request: GatewayRequest, ctx: RequestContext) -> dict[str, An
                 forwarded_for = None
     epoch_ms = request.time_epoch_ms
     ip = request.source_ip
-    # what API Gateway sets itself (``forwarded_headers``'s ``_ADDED``, lower-cased)
-    headers["content-length"] = str(len(request.body))
-    headers["x-amzn-trace-id"] = trace_id(epoch_ms // 1000)
-    headers["x-forwarded-for"] = f"{forwarded_for}, {ip}" if forwarded_for else ip
-    headers["x-forwarded-port"] = str(request.port)
-    headers["x-forwarded-proto"] = "http"
+    # what API Gateway sets itself
+    headers.update(zip(ADDED_LOWER, added_values(request, forwarded_for), strict=True))
     route_key = ctx.match.key
     stage = ctx.stage
     query_string = request.query_string

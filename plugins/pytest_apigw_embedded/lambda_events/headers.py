@@ -10,8 +10,18 @@ from pytest_apigw_embedded.exchange.request import GatewayRequest
 DROPPED = HOP_BY_HOP | {"content-length", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id"}
 
 
-_ADDED = ("Content-Length", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto")
-_ADDED_LOWER = tuple(name.lower() for name in _ADDED)
+#: The headers API Gateway sets itself, in the order of AWS's recorded events.
+ADDED = ("Content-Length", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto")
+#: :data:`ADDED`, lower-cased (payload 2.0).
+ADDED_LOWER = tuple(name.lower() for name in ADDED)
+
+
+def added_values(request: GatewayRequest, forwarded_for: str | None) -> tuple[str, str, str, str, str]:
+    """The values of :data:`ADDED` for ``request``: ``forwarded_for`` is the client's own
+    ``X-Forwarded-For`` (``None``: it sent none), kept with the caller's IP appended."""
+    ip = request.source_ip
+    return (str(len(request.body)), trace_id(request.time_epoch_ms // 1000),
+            f"{forwarded_for}, {ip}" if forwarded_for else ip, str(request.port), "http")
 
 
 def forwarded_headers(
@@ -37,10 +47,5 @@ def forwarded_headers(
             forwarded_for = value if forwarded_for is None else f"{forwarded_for}, {value}"
             continue
         out.append((key if lower else spelled[index], value))
-    ip = request.source_ip
-    values = (
-        str(len(request.body)), trace_id(), f"{forwarded_for}, {ip}" if forwarded_for else ip,
-        str(request.port), "http",
-    )
-    out.extend(zip(_ADDED_LOWER if lower else _ADDED, values, strict=True))
+    out.extend(zip(ADDED_LOWER if lower else ADDED, added_values(request, forwarded_for), strict=True))
     return out
