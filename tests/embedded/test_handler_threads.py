@@ -3,6 +3,7 @@ waiting in its own thread, a job outlasting the wait, late finish notices, close
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -176,6 +177,39 @@ def test_submit_wait_reuses_the_pools_poller_and_a_second_caller_makes_its_own()
         threads.close()
     with pytest.raises(RuntimeError, match="closed"):
         threads.submit_wait(Job(lambda: None, (), None), 1.0)
+
+
+def test_a_waiter_whose_finish_notice_another_thread_took_still_sees_its_job_finish():
+    """Two threads waiting at once share the pipe of notices: one may read the byte meant for the
+    other (here a thief reads every byte as it comes). The robbed waiter must still see its job
+    finish at its next look, not sleep out its whole timeout (30 s here)."""
+    threads = HandlerThreads(2)
+    stop = threading.Event()
+
+    def thief() -> None:
+        import select
+
+        poller = select.poll()
+        poller.register(threads._finished_read, select.POLLIN)
+        while not stop.is_set():
+            if poller.poll(1):
+                with contextlib.suppress(BlockingIOError):
+                    os.read(threads._finished_read, 4096)
+
+    stealing = threading.Thread(target=thief)
+    stealing.start()
+    try:
+        job = threads.submit(lambda: time.sleep(0.05) or "done", ())
+        begun = time.monotonic()
+        assert threads.wait(job, 30.0) and job.result == "done"
+        batch = [Job(lambda: time.sleep(0.05) or "batched", (), None)]
+        threads.submit_batch(batch)
+        assert threads.wait_all(batch, 30.0) and batch[0].result == "batched"
+        assert time.monotonic() - begun < 10  # the notices were lost; the looks were not
+    finally:
+        stop.set()
+        stealing.join(5)
+        threads.close()
 
 
 def test_a_call_starts_as_a_job():

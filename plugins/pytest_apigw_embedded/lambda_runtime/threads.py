@@ -32,6 +32,10 @@ from typing import Any
 
 _STOP = object()
 QUEUED, RUNNING, FINISHED, ABANDONED = range(4)
+#: Longest sleep of a waiter between looks at its job: two threads waiting at once share the
+#: pipe of notices, and one may read (and so take) the byte meant for the other; it then finds
+#: its job finished at the next look instead of sleeping out its whole timeout.
+NOTICE_SLICE = 0.01
 
 
 class Job:
@@ -175,18 +179,19 @@ class HandlerThreads:
                     poller.register(self._finished_read, select.POLLIN)
                     end = time.monotonic() + timeout
                 left = end - time.monotonic()
-                if left <= 0 or not poller.poll(left * 1000):
+                if left <= 0:
                     return False
-                try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
-                    os.read(self._finished_read, 4096)
-                except BlockingIOError:
-                    pass
+                if poller.poll((left if left < NOTICE_SLICE else NOTICE_SLICE) * 1000):
+                    try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
+                        os.read(self._finished_read, 4096)
+                    except BlockingIOError:
+                        pass
         return True
 
     def wait(self, job: Job, timeout: float) -> bool:
         """Block this thread up to ``timeout`` seconds for ``job`` to finish; True when it has
         (its result is ``job.result``). Meant for one thread (the event loop's); others waiting
-        at the same time may take each other's notices and then wait out their timeout."""
+        at the same time may take each other's notices: each looks again every :data:`NOTICE_SLICE`."""
         if job.state == FINISHED:
             return True
         poller = select.poll()
@@ -198,15 +203,16 @@ class HandlerThreads:
         end = time.monotonic() + timeout
         left = timeout
         while job.state != FINISHED:
-            if left <= 0 or not poller.poll(left * 1000):
-                return job.state == FINISHED
-            try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
-                # the bytes of this and earlier jobs
-                os.read(self._finished_read, 4096)
-            except BlockingIOError:
-                pass
-            if job.state == FINISHED:  # the usual: no second look at the clock
-                return True
+            if left <= 0:
+                return False
+            if poller.poll((left if left < NOTICE_SLICE else NOTICE_SLICE) * 1000):
+                try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
+                    # the bytes of this and earlier jobs
+                    os.read(self._finished_read, 4096)
+                except BlockingIOError:
+                    pass
+                if job.state == FINISHED:  # the usual: no second look at the clock
+                    return True
             left = end - time.monotonic()
         return True
 
