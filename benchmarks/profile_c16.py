@@ -2,12 +2,19 @@
 
     python benchmarks/profile_c16.py [--conns 16] [--seconds 3] [--top 40] [--sort tottime]
     python benchmarks/profile_c16.py --no-profile --runs 7    # server CPU µs/req, switches/req, req/s
+    python benchmarks/profile_c16.py --no-profile --inline    # handlers called on the loop thread
 
 With profiling, every server thread (the event loop's and the Lambda pool's) gets its own
 ``cProfile.Profile`` (``threading.setprofile``, installed before the backend starts); the stats
 are merged, and call counts are printed per answered request. Without, each run loads the
 ``lambda_proxy`` deployment (50 routes, in-process handler) through ``bench_concurrency``'s load
 client and prints req/s, server CPU and context switches per request; then the medians.
+
+``--inline`` calls the handler in the event loop's thread (the in-process runtime's ``invoke``
+replaced, as ``profile_chain.py`` does): no hand-off to a handler thread at all, which the
+gateway never does (a handler calling its own API would deadlock it). It bounds what any hand-off
+could reach: measured 2026-12-03, 47-54 µs/req inline against 64-65 through the hand-off, where
+0.25× the floor at 16 connections needs about 44 (``docs/performance.md``).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import gc
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -50,6 +58,17 @@ class GcClock:
         gc.callbacks.remove(self._note)
 
 
+def call_inline() -> None:
+    """Every in-process invocation answered in the caller's thread, at once."""
+    from pytest_apigw_embedded.lambda_runtime import inprocess
+    from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
+
+    async def invoke(self: Any, function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
+        return InvokeResult(payload=function.handler(event, None))
+
+    inprocess.InProcessRuntime.invoke = invoke  # type: ignore[method-assign]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -59,7 +78,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--inline", action="store_true",
+                        help="call handlers on the loop thread (a bound, not how the gateway runs)")
     args = parser.parse_args()
+    if args.inline:
+        call_inline()
     if not args.no_profile:
         PROFILER.install()
     from pytest_apigw_embedded.backend import EmbeddedBackend
