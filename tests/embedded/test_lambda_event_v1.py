@@ -58,8 +58,9 @@ def test_v1_event_fields(apigw, echo_api):
 def test_v1_repeated_query_keys_and_headers_spellings_cookies(apigw, echo_api):
     """Repeated query keys: every value in ``multiValueQueryStringParameters``, the last in
     ``queryStringParameters``. Open question: that is what REST APIs do (the capture in
-    floci-io/floci#3548); the HTTP API docs' 1.0 sample has no repeated key to settle it for
-    HTTP APIs, so the REST behaviour is kept. Repeated headers group under the first spelling;
+    floci-io/floci#3548); the HTTP API docs' hand-written 1.0 sample shows the first value for a
+    repeated query key (and the last for a repeated header); with no HTTP API capture found, the
+    recorded REST behaviour is kept (docs/performance.md, "Payload 1.0"). Repeated headers group under the first spelling;
     ``Cookie`` stays a header (1.0 has no ``cookies`` field)."""
     deployment = apigw.deploy(echo_api("/q", version="1.0"))
     event = _send(deployment, "GET", "/q?k=1&k=2&k=3&x=%20y&flag",
