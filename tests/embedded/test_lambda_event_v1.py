@@ -60,8 +60,8 @@ def test_v1_repeated_query_keys_and_headers_spellings_cookies(apigw, echo_api):
     ``queryStringParameters``. Open question: that is what REST APIs do (the capture in
     floci-io/floci#3548); the HTTP API docs' hand-written 1.0 sample shows the first value for a
     repeated query key (and the last for a repeated header); with no HTTP API capture found, the
-    recorded REST behaviour is kept (docs/performance.md, "Payload 1.0"). Repeated headers group under the first spelling;
-    ``Cookie`` stays a header (1.0 has no ``cookies`` field)."""
+    recorded REST behaviour is kept (docs/performance.md, "Payload 1.0"). Repeated headers group
+    under the first spelling; ``Cookie`` stays a header (1.0 has no ``cookies`` field)."""
     deployment = apigw.deploy(echo_api("/q", version="1.0"))
     event = _send(deployment, "GET", "/q?k=1&k=2&k=3&x=%20y&flag",
                   [("X-Rep", "a"), ("x-rep", "b"), ("X-REP", "c"), ("Cookie", "a=1; b=2"),
