@@ -181,11 +181,7 @@ class HandlerThreads:
                 left = end - time.monotonic()
                 if left <= 0:
                     return False
-                if poller.poll((left if left < NOTICE_SLICE else NOTICE_SLICE) * 1000):
-                    try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
-                        os.read(self._finished_read, 4096)
-                    except BlockingIOError:
-                        pass
+                self._look(poller, left)
         return True
 
     def wait(self, job: Job, timeout: float) -> bool:
@@ -205,15 +201,20 @@ class HandlerThreads:
         while job.state != FINISHED:
             if left <= 0:
                 return False
-            if poller.poll((left if left < NOTICE_SLICE else NOTICE_SLICE) * 1000):
-                try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
-                    # the bytes of this and earlier jobs
-                    os.read(self._finished_read, 4096)
-                except BlockingIOError:
-                    pass
-                if job.state == FINISHED:  # the usual: no second look at the clock
-                    return True
+            if self._look(poller, left) and job.state == FINISHED:  # the usual: no second look at the clock
+                return True
             left = end - time.monotonic()
+        return True
+
+    def _look(self, poller: Any, left: float) -> bool:
+        """Sleep until a finish notice comes, for at most ``left`` seconds and
+        :data:`NOTICE_SLICE`; take the notices (this job's and earlier ones'). True when one came."""
+        if not poller.poll((left if left < NOTICE_SLICE else NOTICE_SLICE) * 1000):
+            return False
+        try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
+            os.read(self._finished_read, 4096)
+        except BlockingIOError:
+            pass
         return True
 
     def then(self, job: Job, done: Callable[[Any], None]) -> bool:
