@@ -10,11 +10,10 @@ are merged, and call counts are printed per answered request. Without, each run 
 ``lambda_proxy`` deployment (50 routes, in-process handler) through ``bench_concurrency``'s load
 client and prints req/s, server CPU and context switches per request; then the medians.
 
-``--inline`` calls the handler in the event loop's thread (the in-process runtime's ``invoke``
-replaced, as ``profile_chain.py`` does): no hand-off to a handler thread at all, which the
-gateway never does (a handler calling its own API would deadlock it). It bounds what any hand-off
-could reach: measured 2026-12-03, 47-54 µs/req inline against 64-65 through the hand-off, where
-0.25× the floor at 16 connections needs about 44 (``docs/performance.md``).
+``--inline`` calls the handler in the event loop's thread (``profile_chain.call_inline``): no
+hand-off to a handler thread at all, which the gateway never does (a handler calling its own API
+would deadlock it). It bounds what any hand-off could reach: measured 2026-12-03, 39-54 µs/req
+inline against 47-65 through the hand-off (``docs/performance.md``, "Without any hand-off").
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import gc
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -33,6 +31,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.apis import make_api  # noqa: E402
 from benchmarks.bench_concurrency import LoadClient, _port  # noqa: E402
 from benchmarks.common import median, server_usage  # noqa: E402
+from benchmarks.profile_chain import call_inline  # noqa: E402
 from benchmarks.thread_profiles import ThreadProfiles  # noqa: E402
 
 PROFILER = ThreadProfiles()
@@ -58,17 +57,6 @@ class GcClock:
         gc.callbacks.remove(self._note)
 
 
-def call_inline() -> None:
-    """Every in-process invocation answered in the caller's thread, at once."""
-    from pytest_apigw_embedded.lambda_runtime import inprocess
-    from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
-
-    async def invoke(self: Any, function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
-        return InvokeResult(payload=function.handler(event, None))
-
-    inprocess.InProcessRuntime.invoke = invoke  # type: ignore[method-assign]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -81,17 +69,18 @@ def main() -> None:
     parser.add_argument("--inline", action="store_true",
                         help="call handlers on the loop thread (a bound, not how the gateway runs)")
     args = parser.parse_args()
-    if args.inline:
-        call_inline()
     if not args.no_profile:
         PROFILER.install()
-    from pytest_apigw_embedded.backend import EmbeddedBackend
+    from pytest_apigw_embedded.backend import EmbeddedBackend, served
 
     backend = EmbeddedBackend()
     backend.start()
     client = LoadClient()
     try:
-        port = _port(backend.deploy(make_api(50)).url)
+        deployment = backend.deploy(make_api(50))
+        if args.inline:
+            call_inline(served(deployment).app)
+        port = _port(deployment.url)
         client.run(port, args.conns, 0.5, 0.2)  # warm
         if args.no_profile:
             rows = []

@@ -97,6 +97,19 @@ def measure(app: Any, requests: int, rounds: int, profile: bool, top: int) -> li
     return rates
 
 
+
+def call_inline(app: Any) -> None:
+    """Have the runtime of each route of ``app`` (a served HTTP gateway) answer every invocation
+    in the caller's thread, at once: no hand-off to a handler thread."""
+    from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
+
+    async def invoke(function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
+        return InvokeResult(payload=function.handler(event, None))
+
+    for route in app.stages.api.routes.values():
+        app.services.lambda_runtime(route.integration.handler).invoke = invoke
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -113,7 +126,6 @@ def main(argv: list[str] | None = None) -> None:
 
     import uvloop
     from pytest_apigw_embedded.backend import EmbeddedBackend, served
-    from pytest_apigw_embedded.lambda_runtime.result import InvokeResult
 
     from pytest_apigw.access_log import HTTP_JSON_FORMAT
     from pytest_apigw.coverage.collect import Collector
@@ -131,12 +143,7 @@ def main(argv: list[str] | None = None) -> None:
             collector.start()
         app = served(deployment).app
 
-        async def invoke(function: Any, event: Any, timeout: float | None = None) -> InvokeResult:
-            return InvokeResult(payload=function.handler(event, None))
-
-        for route in app.stages.api.routes.values():
-            runtime = app.services.lambda_runtime(route.integration.handler)
-            runtime.invoke = invoke  # type: ignore[method-assign]
+        call_inline(app)
 
         async def run() -> list[float]:
             # from a loop callback, as the server calls the protocol (not inside a Task)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import threading
 import time
 
@@ -187,8 +188,6 @@ def test_a_waiter_whose_finish_notice_another_thread_took_still_sees_its_job_fin
     stop = threading.Event()
 
     def thief() -> None:
-        import select
-
         poller = select.poll()
         poller.register(threads._finished_read, select.POLLIN)
         while not stop.is_set():
