@@ -30,6 +30,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pytest_apigw_embedded.lambda_runtime.placement import Placement, Seat
+
 _STOP = object()
 QUEUED, RUNNING, FINISHED, ABANDONED = range(4)
 #: Longest sleep of a waiter between looks at its job: two threads waiting at once share the
@@ -99,6 +101,8 @@ class HandlerThreads:
         #: The poller of :meth:`submit_wait` (on ``_finished_read``), made once; ``None`` while
         #: a caller uses it (another caller at that moment makes its own).
         self._poller: Any = None
+        #: Where a resting thread wakes (``placement.py``): on the CPU of a caller that waits.
+        self._placement = Placement()
 
     def _spawn(self) -> None:  # under the lock
         thread = threading.Thread(target=self._work, name=f"{self._name}-{self._started}", daemon=True)
@@ -129,6 +133,8 @@ class HandlerThreads:
             if self._closed:
                 raise RuntimeError("the handler thread pool is closed")
             self._claim_worker()
+            if self._placement.on:
+                self._placement.before_wake()
             poller, self._poller = self._poller, None
         self._jobs.put(job)
         if poller is None:  # the first call, or another thread is waiting with it right now
@@ -148,6 +154,8 @@ class HandlerThreads:
             if self._closed:
                 raise RuntimeError("the handler thread pool is closed")
             self._claim_worker()
+            if self._placement.on:
+                self._placement.before_wake()
         self._jobs.put(jobs if jobs.__class__ is list else list(jobs))
 
     def requeue(self, job: Job) -> None:
@@ -248,20 +256,23 @@ class HandlerThreads:
         me = threading.current_thread()
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        seat = self._placement.join()
         try:
             while True:
                 item = self._jobs.get()
                 if item is _STOP:
                     return
                 if item.__class__ is list:
-                    if not self._run_batch(item, me):
+                    if not self._run_batch(item, me, seat):
                         return
                     item = None  # an idle thread holds no batch (its calls, results, futures)
                     continue
                 job, item = item, None
                 with self._lock:
+                    if seat is not None:
+                        self._placement.woken(seat)
                     if job.state != QUEUED:  # answered while queued, or run from its batch
-                        self._idle += 1
+                        self._rest(seat)
                         job = None
                         continue
                     job.state, job.thread = RUNNING, me
@@ -275,7 +286,7 @@ class HandlerThreads:
                     job.state, done = FINISHED, job.done
                     job.fn = job.args = job.thread = None
                     if done is None:  # idle already: waking the waiting caller is the last step
-                        self._idle += 1  # before the next get() (no lock taken in between)
+                        self._rest(seat)  # before the next get() (no lock taken in between)
                 if done is None:
                     job = result = None  # an idle thread holds no handler, event or result
                     self._notify()
@@ -284,10 +295,19 @@ class HandlerThreads:
                     done(result)
                 job = result = done = None
                 with self._lock:
-                    self._idle += 1
+                    self._rest(seat)
         finally:
+            if seat is not None:
+                with self._lock:
+                    self._placement.leave(seat)
             asyncio.set_event_loop(None)
             loop.close()
+
+    def _rest(self, seat: Seat | None) -> None:
+        """This worker is idle again (called with the lock held, before its next ``get()``)."""
+        self._idle += 1
+        if seat is not None:
+            self._placement.resting(seat)
 
     def _notify(self) -> None:
         try:  # noqa: SIM105 (per request: ``contextlib.suppress`` costs 3 calls)
@@ -295,7 +315,7 @@ class HandlerThreads:
         except BlockingIOError:  # a full pipe already tells the waiter to look
             pass
 
-    def _run_batch(self, jobs: list[Any], me: threading.Thread) -> bool:
+    def _run_batch(self, jobs: list[Any], me: threading.Thread, seat: Seat | None) -> bool:
         """Run the jobs of a batch still queued, in order; False when this thread was written
         off (one of them was abandoned while it ran). One lock round per job: a job's end and
         the next one's claim are noted together, and the last one's end with the idle count."""
@@ -304,11 +324,13 @@ class HandlerThreads:
         i, n = 0, len(jobs)
         lock.acquire()
         try:
+            if seat is not None:
+                self._placement.woken(seat)
             while True:
                 while i < n and jobs[i].state != QUEUED:  # abandoned, or taken by another thread
                     i += 1
                 if i == n:
-                    self._idle += 1
+                    self._rest(seat)
                     break
                 job = jobs[i]
                 i += 1

@@ -1,0 +1,106 @@
+"""Where handler threads wake (``lambda_runtime/placement.py``), on real threads and the real
+kernel: a resting thread is pinned to the CPU of the thread handing it work, and lets go of the
+pin before any handler runs, so handlers (and the threads and processes they start) always have
+the whole CPU set. Needs Linux and at least two CPUs."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+from pytest_apigw_embedded.lambda_runtime import placement
+from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads, Job
+
+from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+
+pytestmark = pytest.mark.skipif(
+    placement.current_cpu is None or len(os.sched_getaffinity(0)) < 2,
+    reason="CPU placement needs Linux's sched_getcpu and at least two CPUs",
+)
+
+
+def _cpus_seen(event, context):
+    """The CPU sets of the handler's thread and of a thread it starts; with ``?child``, of a
+    process it starts too (slow: a handler that outlasts the hand-off wait is no longer waited
+    for, so only the last request asks for it)."""
+    started: list[list[int]] = []
+    thread = threading.Thread(target=lambda: started.append(sorted(os.sched_getaffinity(0))))
+    thread.start()
+    thread.join()
+    seen = {"cpus": sorted(os.sched_getaffinity(0)), "thread": started[0]}
+    if "child" in (event.get("queryStringParameters") or {}):
+        seen["child"] = [int(cpu) for cpu in subprocess.run(
+            [sys.executable, "-c", "import os; print(*sorted(os.sched_getaffinity(0)))"],
+            capture_output=True, text=True, check=True, timeout=30).stdout.split()]
+    return {"statusCode": 200, "body": json.dumps(seen)}
+
+
+def _pin_of(thread_id: int) -> set[int]:
+    return set(os.sched_getaffinity(thread_id))
+
+
+def test_a_resting_thread_is_pinned_to_its_wakers_cpu_and_runs_its_job_unpinned():
+    if not placement.enabled():
+        pytest.skip(f"{placement.ENV}=0 in the environment")
+    whole = set(os.sched_getaffinity(0))
+    threads = HandlerThreads(2)
+    try:
+        first = threads.submit(threading.get_native_id, ())
+        assert threads.wait(first, 5.0)
+        worker = first.result
+        deadline = time.monotonic() + 5
+        while not threads._placement._resting and time.monotonic() < deadline:  # back to rest
+            time.sleep(0.001)
+        with threads._lock:
+            threads._placement.before_wake()
+            here = placement.current_cpu()  # type: ignore[misc]
+            pinned = _pin_of(worker)
+        # pinned while it rests: to the CPU this thread ran on while handing work over
+        assert pinned == {threads._placement._cpu}
+        assert here in whole
+        job = threads.submit(lambda: (threading.get_native_id(), set(os.sched_getaffinity(0))), ())
+        assert threads.wait(job, 5.0)
+        ran_on, cpus = job.result
+        assert ran_on == worker and cpus == whole  # the pin is gone before the job runs
+    finally:
+        threads.close()
+
+
+def test_placement_is_off_when_the_environment_says_so(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(placement.ENV, "0")
+    whole = set(os.sched_getaffinity(0))
+    threads = HandlerThreads(2)
+    try:
+        assert not threads._placement.on
+        jobs = [Job(threading.get_native_id, (), None) for _ in range(4)]
+        for job in jobs:  # waited for, as the event loop waits: where placement would pin
+            assert threads.submit_wait(job, 5.0)
+        assert all(_pin_of(job.result) == whole for job in jobs)
+    finally:
+        threads.close()
+
+
+def test_handlers_and_what_they_start_get_the_whole_cpu_set(apigw):
+    whole = sorted(os.sched_getaffinity(0))
+    function = Function("Cpus", handler=_cpus_seen, timeout=30)
+    api = HttpApi("Placement")
+    api.add_routes(path="/cpus", methods=["GET"], integration=LambdaProxyIntegration(handler=function))
+    deployment = apigw.deploy(api)
+    url = f"{deployment.url}/cpus"
+    with httpx.Client(timeout=30) as client:  # one connection: each request waited for alone
+        single = [client.get(url) for _ in range(4)]
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:  # several: hand-offs in batches
+            batched = list(pool.map(lambda _: httpx.get(url, timeout=30), range(12)))
+        last = client.get(url, params={"child": "1"})  # a resting thread, pinned, then woken
+    for response in [*single, *batched, last]:
+        assert response.status_code == 200, response.text
+    seen = [response.json() for response in single + batched]
+    assert seen == [{"cpus": whole, "thread": whole}] * len(seen)
+    assert last.json() == {"cpus": whole, "thread": whole, "child": whole}
