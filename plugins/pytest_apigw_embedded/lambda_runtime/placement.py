@@ -2,11 +2,14 @@
 
 The event loop hands invocations to a handler thread and waits for them. With a second CPU idle,
 the kernel wakes the handler thread there: the event, the handler's objects and the answer then
-cross between the two CPUs' caches on every hand-off, and both threads run cold. Measured on a
-2-core machine (``benchmarks/profile_handoff.py``, batches of 16 trivial invocations): 10-14 µs
-of CPU per invocation with the handler thread waking where the kernel likes, 7-8 µs with it woken
-on the loop's CPU, 6.3 µs with the whole process on one CPU, 5.6-6.2 µs with no thread at all
-(``docs/performance.md``, "Where the handler thread wakes").
+cross between the two CPUs' caches on every hand-off, and both threads run cold (``perf``: the
+same Python took twice the CPU). Measured on a 2-core machine (``benchmarks/profile_handoff.py``,
+batches of 16 trivial invocations): 10-14 µs of CPU per invocation with the handler thread waking
+where the kernel likes, 6.8-6.9 µs with it woken on the loop's CPU, 6.3 µs with the whole process
+on one CPU, 5.6-6.2 µs with no thread at all; with the load from another process
+(``bench_concurrency``), the Lambda proxy went from 0.35-0.37× to 0.43-0.45× of the floor on one
+connection, 0.09-0.10× to 0.15× on 4, 0.21× to 0.22-0.24× on 16 (``docs/performance.md``,
+"Where the handler thread wakes").
 
 So, just before a hand-off, the handing thread pins the resting handler threads to its own CPU
 (:meth:`Placement.before_wake`); a handler thread lets go of the pin as soon as it is woken
