@@ -73,16 +73,49 @@ def test_a_resting_thread_is_pinned_to_its_wakers_cpu_and_runs_its_job_unpinned(
         threads.close()
 
 
+def _resting_pin_during_a_batch(threads: HandlerThreads) -> tuple[set[int], set[int]]:
+    """Two workers run a job each and rest; a batch then wakes one of them: the CPU set of the
+    other, still resting, read while the batch's job runs; and the whole set."""
+    release = threading.Event()
+    first = threads.submit(lambda: (release.wait(5), threading.get_native_id())[1], ())
+    second = threads.submit(threading.get_native_id, ())
+    assert threads.wait(second, 5.0)
+    release.set()
+    assert threads.wait(first, 5.0)
+    time.sleep(0.05)  # both back at rest
+    hold = threading.Event()
+    busy = Job(lambda: (hold.wait(5), threading.get_native_id())[1], (), None)
+    threads.submit_batch([busy])
+    deadline = time.monotonic() + 5
+    while busy.state == 0 and time.monotonic() < deadline:  # QUEUED: not taken yet
+        time.sleep(0.001)
+    try:
+        running = busy.thread.native_id if busy.thread is not None else None
+        other = second.result if running == first.result else first.result
+        return _pin_of(other), set(os.sched_getaffinity(0))
+    finally:
+        hold.set()
+        assert threads.wait_all([busy], 5.0)
+
+
+def test_a_batch_pins_the_other_resting_threads_to_its_callers_cpu():
+    if not placement.enabled():
+        pytest.skip(f"{placement.ENV}=0 in the environment")
+    threads = HandlerThreads(2)
+    try:
+        pinned, whole = _resting_pin_during_a_batch(threads)
+        assert len(pinned) == 1 and pinned < whole
+    finally:
+        threads.close()
+
+
 def test_placement_is_off_when_the_environment_says_so(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(placement.ENV, "0")
-    whole = set(os.sched_getaffinity(0))
     threads = HandlerThreads(2)
     try:
         assert not threads._placement.on
-        jobs = [Job(threading.get_native_id, (), None) for _ in range(4)]
-        for job in jobs:  # waited for, as the event loop waits: where placement would pin
-            assert threads.submit_wait(job, 5.0)
-        assert all(_pin_of(job.result) == whole for job in jobs)
+        pinned, whole = _resting_pin_during_a_batch(threads)
+        assert pinned == whole
     finally:
         threads.close()
 

@@ -8,15 +8,17 @@ batches of 16 trivial invocations): 10-14 µs of CPU per invocation with the han
 where the kernel likes, 6.8-6.9 µs with it woken on the loop's CPU, 6.3 µs with the whole process
 on one CPU, 5.6-6.2 µs with no thread at all; with the load from another process
 (``bench_concurrency``), the Lambda proxy went from 0.35-0.37× to 0.43-0.45× of the floor on one
-connection, 0.09-0.10× to 0.15× on 4, 0.21× to 0.22-0.24× on 16 (``docs/performance.md``,
-"Where the handler thread wakes").
+connection (not kept: see below), 0.09-0.10× to 0.14-0.15× on 4, 0.21× to 0.22-0.24× on 16
+(``docs/performance.md``, "Where the handler thread wakes").
 
-So, just before a hand-off, the handing thread pins the resting handler threads to its own CPU
-(:meth:`Placement.before_wake`); a handler thread lets go of the pin as soon as it is woken
-(:meth:`Placement.woken`), so handlers always run with the thread's whole CPU set: threads and
-processes they start inherit that set, and the kernel may move them anywhere while they run.
-Only a sleeping thread is ever pinned. (Letting each handler thread pin itself before it rests
-made the event loop's own wake-ups bounce between the CPUs: measured, and dropped.)
+So, just before it hands over a batch (several connections open; with one request at a time and
+the client in the same process, pinning cost more than it saved), the handing thread pins the
+resting handler threads to its own CPU (:meth:`Placement.before_wake`); a handler thread lets go
+of the pin as soon as it is woken (:meth:`Placement.woken`), so handlers always run with the
+thread's whole CPU set: threads and processes they start inherit that set, and the kernel may
+move them anywhere while they run. Only a sleeping thread is ever pinned. (Letting each handler
+thread pin itself before it rests made the event loop's own wake-ups bounce between the CPUs:
+measured, and dropped.)
 
 Off where the C library has no ``sched_getcpu``, where threads cannot set their affinity, for a
 thread that may use only one CPU, and with ``PYTEST_APIGW_CPU_PLACEMENT=0`` in the environment.

@@ -101,7 +101,7 @@ class HandlerThreads:
         #: The poller of :meth:`submit_wait` (on ``_finished_read``), made once; ``None`` while
         #: a caller uses it (another caller at that moment makes its own).
         self._poller: Any = None
-        #: Where a resting thread wakes (``placement.py``): on the CPU of a caller that waits.
+        #: Where a resting thread wakes (``placement.py``): on the CPU of a batch's caller.
         self._placement = Placement()
 
     def _spawn(self) -> None:  # under the lock
@@ -133,8 +133,6 @@ class HandlerThreads:
             if self._closed:
                 raise RuntimeError("the handler thread pool is closed")
             self._claim_worker()
-            if self._placement.on:
-                self._placement.before_wake()
             poller, self._poller = self._poller, None
         self._jobs.put(job)
         if poller is None:  # the first call, or another thread is waiting with it right now
@@ -155,6 +153,8 @@ class HandlerThreads:
                 raise RuntimeError("the handler thread pool is closed")
             self._claim_worker()
             if self._placement.on:
+                # Batches only (several connections): with one request at a time and the client
+                # in this process, pinning cost more CPU than it saved (docs/performance.md).
                 self._placement.before_wake()
         self._jobs.put(jobs if jobs.__class__ is list else list(jobs))
 
