@@ -82,7 +82,10 @@ def _resting_pin_during_a_batch(threads: HandlerThreads) -> tuple[set[int], set[
     assert threads.wait(second, 5.0)
     release.set()
     assert threads.wait(first, 5.0)
-    time.sleep(0.05)  # both back at rest
+    deadline = time.monotonic() + 5
+    while threads._idle < 2 and time.monotonic() < deadline:  # both back at rest
+        time.sleep(0.001)
+    assert threads._idle == 2
     hold = threading.Event()
     busy = Job(lambda: (hold.wait(5), threading.get_native_id())[1], (), None)
     threads.submit_batch([busy])
