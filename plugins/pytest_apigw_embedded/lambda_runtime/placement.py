@@ -39,7 +39,9 @@ def _sched_getcpu() -> Callable[[], int] | None:
     if not hasattr(os, "sched_setaffinity"):
         return None
     try:
-        getcpu: Callable[[], int] = ctypes.CDLL(None, use_errno=True).sched_getcpu
+        # PyDLL: the call keeps the GIL (CDLL would let it go, and the loop could lose it to
+        # another thread for a call of a fraction of a microsecond)
+        getcpu: Callable[[], int] = ctypes.PyDLL(None).sched_getcpu
     except (OSError, AttributeError):
         return None
     return getcpu if getcpu() >= 0 else None
