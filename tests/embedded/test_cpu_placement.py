@@ -16,7 +16,7 @@ import time
 import httpx
 import pytest
 from pytest_apigw_embedded.lambda_runtime import placement
-from pytest_apigw_embedded.lambda_runtime.threads import HandlerThreads, Job
+from pytest_apigw_embedded.lambda_runtime.threads import QUEUED, HandlerThreads, Job
 
 from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
 
@@ -46,6 +46,13 @@ def _pin_of(thread_id: int) -> set[int]:
     return set(os.sched_getaffinity(thread_id))
 
 
+def _until(condition, seconds: float = 5.0) -> None:
+    """Poll ``condition`` (another thread makes it true) for up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
 def test_a_resting_thread_is_pinned_to_its_wakers_cpu_and_runs_its_job_unpinned():
     if not placement.enabled():
         pytest.skip(f"{placement.ENV}=0 in the environment")
@@ -55,9 +62,7 @@ def test_a_resting_thread_is_pinned_to_its_wakers_cpu_and_runs_its_job_unpinned(
         first = threads.submit(threading.get_native_id, ())
         assert threads.wait(first, 5.0)
         worker = first.result
-        deadline = time.monotonic() + 5
-        while not threads._placement._resting and time.monotonic() < deadline:  # back to rest
-            time.sleep(0.001)
+        _until(lambda: threads._placement._resting)  # back to rest
         with threads._lock:
             threads._placement.before_wake()
             here = placement.current_cpu()  # type: ignore[misc]
@@ -82,16 +87,12 @@ def _resting_pin_during_a_batch(threads: HandlerThreads) -> tuple[set[int], set[
     assert threads.wait(second, 5.0)
     release.set()
     assert threads.wait(first, 5.0)
-    deadline = time.monotonic() + 5
-    while threads._idle < 2 and time.monotonic() < deadline:  # both back at rest
-        time.sleep(0.001)
+    _until(lambda: threads._idle >= 2)  # both back at rest
     assert threads._idle == 2
     hold = threading.Event()
     busy = Job(lambda: (hold.wait(5), threading.get_native_id())[1], (), None)
     threads.submit_batch([busy])
-    deadline = time.monotonic() + 5
-    while busy.state == 0 and time.monotonic() < deadline:  # QUEUED: not taken yet
-        time.sleep(0.001)
+    _until(lambda: busy.state != QUEUED)  # taken by one of the two
     try:
         running = busy.thread.native_id if busy.thread is not None else None
         other = second.result if running == first.result else first.result

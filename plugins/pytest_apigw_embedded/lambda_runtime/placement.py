@@ -91,10 +91,10 @@ class Placement:
         return seat if len(seat.mask) > 1 else None
 
     def resting(self, seat: Seat) -> None:
-        """``seat``'s thread has finished its work and is about to wait for more."""
+        """``seat``'s thread has finished its work (unpinned since :meth:`woken`) and is about
+        to wait for more: the next hand-off pins it."""
         self._resting.add(seat)
-        if seat.pinned != self._cpu:
-            self._unplaced.add(seat)
+        self._unplaced.add(seat)
 
     def woken(self, seat: Seat) -> None:
         """``seat``'s thread took work: it runs unpinned from here on."""
