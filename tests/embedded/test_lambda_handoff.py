@@ -115,9 +115,9 @@ def test_a_batch_whose_thread_starts_late_does_not_keep_its_rest_behind_a_hung_f
 
     run_batch = threads.HandlerThreads._run_batch
 
-    def late(self: threads.HandlerThreads, jobs: list[Any], me: threading.Thread) -> bool:
+    def late(self: threads.HandlerThreads, jobs: list[Any], *rest: Any) -> bool:
         time.sleep(0.05)  # scheduled late: the loop's 2 ms wait is over before the batch starts
-        return run_batch(self, jobs, me)
+        return run_batch(self, jobs, *rest)
 
     monkeypatch.setattr(threads.HandlerThreads, "_run_batch", late)
     release = threading.Event()
