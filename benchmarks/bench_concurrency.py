@@ -7,7 +7,10 @@ in-process Lambda) and the floor (``bench_floor.RawServer``, the gateway's exact
 both in this process as in every other row. For each connection count the two are measured in
 alternating rounds; the ratio is the median of the per-round ratios. CPU and context switches
 per request are this process's (every thread but the idle main one, and its worker processes
-but the load generator) over warm-up and window.
+but the load generator) over warm-up and window. Each row's note gives how busy the load client
+was (its CPU over the window): from 4 connections on the floor keeps it busy all the time, so the
+floor rows measure the client's ceiling, not the bare server's (measured 2026-12-04: 95-96% of a
+CPU at 84-88k req/s under 16 connections, 30-34% against the gateway).
 Target: ≥ 0.25× the floor under 16 connections.
 """
 
@@ -77,6 +80,7 @@ def concurrency(settings: Settings) -> list[Result]:
         for conns in CONNECTIONS:
             totals = {name: Throughput(0, 0.0, {}) for name in ports}
             answered = dict.fromkeys(ports, 0)
+            busy: dict[str, list[float]] = {name: [] for name in ports}
             ratios: list[float] = []
             for r in range(rounds):
                 rates: dict[str, float] = {}
@@ -89,6 +93,7 @@ def concurrency(settings: Settings) -> list[Result]:
                     total.requests += result["requests"]
                     total.seconds += result["seconds"]
                     answered[name] += result["total"]
+                    busy[name].append(result["client_busy"])
                     rates[name] = result["requests"] / result["seconds"]
                     total.rounds.append(rates[name])
                 ratios.append(rates["lambda_proxy"] / rates["floor"])
@@ -105,7 +110,9 @@ def concurrency(settings: Settings) -> list[Result]:
                     spread=(min(total.rounds), max(total.rounds)),
                     note=f"{conns} connection{'s' if conns > 1 else ''}, load from another process, "
                          f"{len(total.rounds)} rounds"
-                         + ("" if is_floor else f" (ratio {min(ratios):.2f}-{max(ratios):.2f})"),
+                         + ("" if is_floor else f" (ratio {min(ratios):.2f}-{max(ratios):.2f})")
+                         + f"; load client busy {median(busy[name]):.0%} of a CPU"
+                         + (" (it, not the server, sets this pace)" if median(busy[name]) > 0.9 else ""),
                 ))
     finally:
         client.close()

@@ -3,7 +3,9 @@
 It reads one JSON command per line on stdin, ``{"port": P, "path": "/items/42", "conns": N,
 "warmup": s, "seconds": s}``, keeps ``N`` keep-alive connections busy (one request in flight on
 each: the next is written when the previous answer is complete), and writes one JSON line:
-``{"requests": timed answers, "seconds": timed window, "total": every answer, "bad": non-200s}``.
+``{"requests": timed answers, "seconds": timed window, "total": every answer, "bad": non-200s,
+"client_busy": this process's CPU over the window / the window}`` (near 1.0: the client, not the
+server, set the pace).
 Fixed request bytes and content-length framing only (``asyncio.Protocol`` on uvloop), so the
 client costs little next to the servers it loads; being another process, it takes none of the
 server's GIL.
@@ -75,17 +77,18 @@ async def run(command: dict[str, Any]) -> dict[str, Any]:
             lambda: _Connection(request, counts, stop), "127.0.0.1", port)
         connections.append(protocol)
     await asyncio.sleep(float(command.get("warmup", 0.2)))
-    first, start = counts["total"], time.perf_counter()
+    first, start, cpu = counts["total"], time.perf_counter(), time.process_time()
     await asyncio.sleep(float(command.get("seconds", 1.0)))
     # A window holds at least one answer: on a loaded machine a very short window (the smoke
     # test's 0.1 s) can pass before the first; a server that never answers still shows as 0.
     deadline = time.perf_counter() + 10
     while counts["total"] == first and time.perf_counter() < deadline:
         await asyncio.sleep(0.01)
-    last, seconds = counts["total"], time.perf_counter() - start
+    last, seconds, cpu = counts["total"], time.perf_counter() - start, time.process_time() - cpu
     stop.set()
     await asyncio.wait_for(asyncio.gather(*(c.closed for c in connections)), 30)
-    return {"requests": last - first, "seconds": seconds, "total": counts["total"], "bad": counts["bad"]}
+    return {"requests": last - first, "seconds": seconds, "total": counts["total"], "bad": counts["bad"],
+            "client_busy": cpu / seconds if seconds > 0 else 0.0}
 
 
 def main() -> None:
