@@ -48,6 +48,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_runtime import environ, logs
+from pytest_apigw_embedded.lambda_runtime.cold_starts import ColdStarts
 from pytest_apigw_embedded.lambda_runtime.context import (
     LambdaContext,
     lambda_environment,
@@ -204,6 +205,8 @@ class InProcessRuntime:
         self._skip_wait: dict[Function, int] = {}
         #: Invocations of the current loop turn, handed off together at its end (``_flush``).
         self._batches: dict[asyncio.AbstractEventLoop, list[_Call]] = {}
+        #: The modules each function's import brought in from its code, dropped at release.
+        self._cold_starts = ColdStarts()
         environ.install()
         logging.getLogger().addHandler(logs.HANDLER)
 
@@ -212,7 +215,8 @@ class InProcessRuntime:
         if function not in self._handlers:
             variables = {**lambda_environment(function, self._log_stream), **function.environment}
             self._import_layers(function)
-            self._handlers[function] = (function.resolve(), variables, function.function_name,
+            handler = self._cold_starts.prepare(function, function.resolve)
+            self._handlers[function] = (handler, variables, function.function_name,
                                         str(function.memory_size), function.timeout * 1000)
 
     def _import_layers(self, function: Function) -> None:
@@ -354,8 +358,11 @@ class InProcessRuntime:
 
     async def release(self, functions: Iterable[Function]) -> None:
         """Forget what was prepared for ``functions`` (no deployment uses them any more), so the
-        handlers and whatever they hold are not kept for the rest of the session; layer folders
-        no other prepared function uses leave ``sys.path``."""
+        handlers and whatever they hold are not kept for the rest of the session; the modules
+        their code brought in leave ``sys.modules`` (the next deployment starts cold:
+        ``cold_starts.py``) and layer folders no other prepared function uses leave ``sys.path``."""
+        functions = list(functions)
+        self._cold_starts.release(functions)
         for function in functions:
             self._handlers.pop(function, None)
             for path, users in list(self._layer_paths.items()):
@@ -377,6 +384,7 @@ class InProcessRuntime:
         logging.getLogger().removeHandler(logs.HANDLER)
         environ.uninstall()
         self._handlers.clear()
+        self._cold_starts.close()
         for path in self._layer_paths:
             if path in sys.path:
                 sys.path.remove(path)

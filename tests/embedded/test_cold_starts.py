@@ -1,0 +1,127 @@
+"""A new deployment starts cold (``lambda_runtime/cold_starts.py``), over HTTP: module-level state
+of an in-process handler and of its code's modules does not carry over into the next deployment,
+while a live deployment stays warm and a module the test imported itself is shared.
+
+Each test writes its own code folder with module names unique to it (one interpreter, one
+``sys.modules`` for the whole session).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+from tests.support.files import write_tree
+
+
+def _code(tmp_path: Path) -> dict[str, Any]:
+    """``app.handler`` counting its calls in its own module, in a helper module of its code, in a
+    library vendored into its code (with its ``*.dist-info``) and in a module outside its code."""
+    uid = uuid.uuid4().hex[:10]
+    helper, vendored, outside = f"helper_{uid}", f"vend_{uid}", f"outside_{uid}"
+    code = write_tree(tmp_path / "code", {
+        "app.py": "\n".join([
+            "import json", f"import {helper}, {vendored}, {outside}", "COUNT = 0", "",
+            "def handler(event, context):",
+            "    global COUNT",
+            "    COUNT += 1",
+            f"    {helper}.COUNT += 1",
+            f"    {vendored}.COUNT += 1",
+            f"    {outside}.COUNT += 1",
+            f"    counts = [COUNT, {helper}.COUNT, {vendored}.COUNT, {outside}.COUNT]",
+            f"    body = {{'counts': counts, 'value': {helper}.VALUE}}",
+            "    return {'statusCode': 200, 'body': json.dumps(body)}",
+            "",
+        ]),
+        f"{helper}.py": "COUNT = 0\nVALUE = 'as written'\n",
+        f"{vendored}/__init__.py": "COUNT = 0\n",
+        f"{vendored}-1.0.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {vendored}\nVersion: 1.0\n",
+        f"{vendored}-1.0.dist-info/RECORD": (f"{vendored}/__init__.py,,\n"
+                                             f"{vendored}-1.0.dist-info/METADATA,,\n"),
+    })
+    elsewhere = write_tree(tmp_path / "elsewhere", {f"{outside}.py": "COUNT = 0\n"})
+    return {"code": code, "elsewhere": elsewhere, "helper": helper, "vendored": vendored, "outside": outside}
+
+
+@pytest.fixture
+def code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    made = _code(tmp_path)
+    monkeypatch.syspath_prepend(str(made["elsewhere"]))
+    yield made
+    for name in (made["helper"], made["vendored"], made["outside"]):
+        sys.modules.pop(name, None)
+
+
+def _api(function: Function) -> HttpApi:
+    api = HttpApi("Cold")
+    api.add_routes(path="/count", integration=LambdaProxyIntegration(handler=function))
+    return api
+
+
+def _counts(deployment: Any) -> list[int]:
+    response = httpx.get(f"{deployment.url}/count", timeout=30)
+    assert response.status_code == 200, response.text
+    return json.loads(response.text)["counts"]
+
+
+def test_a_new_deployment_starts_cold_and_a_live_one_stays_warm(apigw, code) -> None:
+    """The handler's module and its code's helper start afresh with each deployment (a new
+    ``Function`` from the same code, as a test loading its template again gets, or the same
+    one deployed again); a vendored library and a module outside the code are kept, imported
+    once (libraries, compiled ones among them, are never imported twice)."""
+    def function() -> Function:
+        return Function("Counter", handler="app.handler", code=code["code"])
+
+    with apigw.deployed(_api(function())) as first:
+        assert _counts(first) == [1, 1, 1, 1]
+        assert _counts(first) == [2, 2, 2, 2]  # warm: the same instance's module state
+    assert code["helper"] not in sys.modules
+    again = function()
+    with apigw.deployed(_api(again)) as second:
+        assert _counts(second) == [1, 1, 3, 3]
+    with apigw.deployed(_api(again)) as third:  # the same Function, deployed once more
+        assert _counts(third) == [1, 1, 4, 4]
+    assert code["vendored"] in sys.modules and code["outside"] in sys.modules
+
+
+def test_a_module_the_test_imported_first_is_shared_and_patchable(apigw, code, monkeypatch) -> None:
+    """A code module the test imported before deploying is the test's: the handler uses that
+    very module (patching it reaches the handler), and the teardown leaves it in place."""
+    monkeypatch.syspath_prepend(str(code["code"]))
+    helper = importlib.import_module(code["helper"])
+    monkeypatch.setattr(helper, "VALUE", "patched by the test")
+    with apigw.deployed(_api(Function("Patched", handler="app.handler", code=code["code"]))) as deployment:
+        body = httpx.get(f"{deployment.url}/count", timeout=30).json()
+        assert body["value"] == "patched by the test"
+        assert body["counts"][:2] == [1, 1]
+    assert sys.modules[code["helper"]] is helper and helper.COUNT == 1
+    with apigw.deployed(_api(Function("Patched", handler="app.handler", code=code["code"]))) as deployment:
+        assert _counts(deployment)[:2] == [1, 2]  # a new handler module, the test's helper
+
+
+def test_modules_shared_by_two_live_deployments_go_with_the_last(apigw, code) -> None:
+    """Two functions of the same code (two loads of one template) share its modules while
+    either is deployed: the first one's teardown leaves them to the second, and a function of
+    that code deployed meanwhile shares them too; the next deployment after the last is cold."""
+    def function(name: str) -> Function:
+        return Function(name, handler="app.handler", code=code["code"])
+
+    with apigw.deployed(_api(function("One"))) as one:
+        two = apigw.deploy(_api(function("Two")))
+        assert _counts(one)[:2] == [1, 1]
+        assert _counts(two)[:2] == [2, 2]
+    with apigw.deployed(_api(function("Three"))) as three:  # "One" is gone, "Two" still serves
+        assert _counts(three)[:2] == [3, 3]
+    assert _counts(two)[:2] == [4, 4]
+    apigw.teardown()
+    with apigw.deployed(_api(function("Four"))) as four:
+        assert _counts(four)[:2] == [1, 1]
