@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import sys
 import uuid
 from collections.abc import Iterator
@@ -30,7 +31,8 @@ def _code(tmp_path: Path) -> dict[str, Any]:
     helper, vendored, outside = f"helper_{uid}", f"vend_{uid}", f"outside_{uid}"
     code = write_tree(tmp_path / "code", {
         "app.py": "\n".join([
-            "import json", f"import {helper}, {vendored}, {outside}", "COUNT = 0", "",
+            "import json, logging", f"import {helper}, {vendored}, {outside}", "COUNT = 0",
+            f"logging.getLogger('cold_{uid}').addHandler(logging.NullHandler())", "",
             "def handler(event, context):",
             "    global COUNT",
             "    COUNT += 1",
@@ -49,7 +51,8 @@ def _code(tmp_path: Path) -> dict[str, Any]:
                                              f"{vendored}-1.0.dist-info/METADATA,,\n"),
     })
     elsewhere = write_tree(tmp_path / "elsewhere", {f"{outside}.py": "COUNT = 0\n"})
-    return {"code": code, "elsewhere": elsewhere, "helper": helper, "vendored": vendored, "outside": outside}
+    return {"code": code, "elsewhere": elsewhere, "helper": helper, "vendored": vendored, "outside": outside,
+            "logger": logging.getLogger(f"cold_{uid}")}
 
 
 @pytest.fixture
@@ -77,17 +80,20 @@ def test_a_new_deployment_starts_cold_and_a_live_one_stays_warm(apigw, code) -> 
     """The handler's module and its code's helper start afresh with each deployment (a new
     ``Function`` from the same code, as a test loading its template again gets, or the same
     one deployed again); a vendored library and a module outside the code are kept, imported
-    once (libraries, compiled ones among them, are never imported twice)."""
+    once (libraries, compiled ones among them, are never imported twice). The logging handler
+    the handler's module adds as it is imported goes with it: one at a time, never two."""
     def function() -> Function:
         return Function("Counter", handler="app.handler", code=code["code"])
 
     with apigw.deployed(_api(function())) as first:
         assert _counts(first) == [1, 1, 1, 1]
         assert _counts(first) == [2, 2, 2, 2]  # warm: the same instance's module state
-    assert code["helper"] not in sys.modules
+        assert len(code["logger"].handlers) == 1
+    assert code["helper"] not in sys.modules and not code["logger"].handlers
     again = function()
     with apigw.deployed(_api(again)) as second:
         assert _counts(second) == [1, 1, 3, 3]
+        assert len(code["logger"].handlers) == 1
     with apigw.deployed(_api(again)) as third:  # the same Function, deployed once more
         assert _counts(third) == [1, 1, 4, 4]
     assert code["vendored"] in sys.modules and code["outside"] in sys.modules

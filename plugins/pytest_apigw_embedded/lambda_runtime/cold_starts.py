@@ -10,8 +10,10 @@ import adds are noted when they are the function's own: the handler's module, an
 files of its ``code`` directory, but not a library vendored there with its ``*.dist-info`` (as
 ``sam build`` bundles them) and never a compiled extension (which cannot be imported twice). When
 the last function using them is released, they leave ``sys.modules`` and the next deployment
-imports them again. Warm reuse is unchanged: within one deployment, or while a deployment shared
-by several tests (a module- or session-scoped fixture) lives, they stay.
+imports them again; a logging handler the import added (``logger.addHandler(...)`` at module
+level) is taken off its logger with them, or each cold start would add one more. Warm reuse
+is unchanged: within one deployment, or while a deployment shared by several tests (a module- or
+session-scoped fixture) lives, they stay.
 
 A module the test process imported before the deploy (``import db`` at the top of a test module,
 ``monkeypatch.setattr("db.TABLE", ...)`` before ``apigw.deploy``) belongs to the test: the handler
@@ -21,6 +23,7 @@ shares it as it is, so patching it reaches the handler, and it is never dropped.
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -46,12 +49,41 @@ def vendored(code: Path) -> frozenset[str]:
     return frozenset(names)
 
 
+def _logger_handlers() -> dict[logging.Logger, tuple[logging.Handler, ...]]:
+    """Every logger's handlers now (the root logger's and each named logger's)."""
+    loggers = [logging.getLogger(), *(logger for logger in logging.Logger.manager.loggerDict.values()
+                                       if isinstance(logger, logging.Logger))]
+    return {logger: tuple(logger.handlers) for logger in loggers}
+
+
+class _Import:
+    """What one handler import brought in: the function's own modules, the logging handlers it
+    added (a module that adds one as it is imported would add it again at every cold start), and
+    the prepared functions using them."""
+
+    __slots__ = ("modules", "handlers", "users")
+
+    def __init__(self, modules: dict[str, ModuleType], handlers: list[tuple[logging.Logger, logging.Handler]],
+                 user: Function) -> None:
+        self.modules = modules
+        self.handlers = handlers
+        self.users = {user}
+
+    def forget(self) -> None:
+        """The modules leave ``sys.modules`` (unless something replaced them there meanwhile) and
+        the handlers their loggers."""
+        for name, module in self.modules.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        for logger, handler in self.handlers:
+            logger.removeHandler(handler)
+
+
 class ColdStarts:
     """The modules each prepared in-process function brought in, and who still uses them."""
 
     def __init__(self) -> None:
-        #: Module name → the module object noted and the prepared functions using it.
-        self._modules: dict[str, tuple[ModuleType, set[Function]]] = {}
+        self._imports: list[_Import] = []
         self._vendored: dict[Path, frozenset[str]] = {}
 
     def prepare(self, function: Function, resolve: Callable[[], Any]) -> Any:
@@ -59,20 +91,25 @@ class ColdStarts:
         modules it adds to ``sys.modules``; its result."""
         if not isinstance(function.handler, str):  # a callable: nothing imported for it
             return resolve()
-        before = set(sys.modules)
+        before, handlers_before = set(sys.modules), _logger_handlers()
         handler = resolve()
         # the handler's module: by the name it was loaded under (a function's code is loaded
         # under a name of its own), or as the handler names it (``pkg.app`` without ``code``)
         handler_modules = {getattr(handler, "__module__", None), function.module_name}
-        for name in sys.modules.keys() - before:
-            module = sys.modules.get(name)
-            if module is not None and self._own(function, name, module, handler_modules):
-                self._modules[name] = (module, {function})
-        # Those noted for a function still prepared (the same code, deployed again meanwhile)
-        # are this one's too: they leave only when both are released.
-        for name, (module, users) in self._modules.items():
-            if function not in users and (name in handler_modules or self._inside(function, module)):
-                users.add(function)
+        # Imports noted for a function still prepared (the same code, deployed again meanwhile)
+        # are this one's too: they are forgotten only when both are released.
+        for noted in self._imports:
+            if function not in noted.users and any(
+                    name in handler_modules or self._inside(function, module)
+                    for name, module in noted.modules.items()):
+                noted.users.add(function)
+        modules = {name: module for name in sys.modules.keys() - before
+                   if (module := sys.modules.get(name)) is not None
+                   and self._own(function, name, module, handler_modules)}
+        if modules:
+            added = [(logger, h) for logger, now in _logger_handlers().items()
+                     for h in now if h not in handlers_before.get(logger, ())]
+            self._imports.append(_Import(modules, added, function))
         return handler
 
     def _own(self, function: Function, name: str, module: ModuleType, handler_modules: set[str | None]
@@ -99,20 +136,20 @@ class ColdStarts:
         return names
 
     def release(self, functions: Iterable[Function]) -> None:
-        """``functions`` are no longer prepared: the modules no other prepared function uses
-        leave ``sys.modules`` (unless something else replaced them there meanwhile)."""
+        """``functions`` are no longer prepared: what no other prepared function uses is
+        forgotten (its modules leave ``sys.modules``; the next deployment imports them again)."""
         gone = set(functions)
-        for name, (module, users) in list(self._modules.items()):
-            users -= gone
-            if users:
-                continue
-            del self._modules[name]
-            if sys.modules.get(name) is module:
-                del sys.modules[name]
+        kept: list[_Import] = []
+        for noted in self._imports:
+            noted.users -= gone
+            if noted.users:
+                kept.append(noted)
+            else:
+                noted.forget()
+        self._imports = kept
 
     def close(self) -> None:
-        """Forget every noted module (the runtime closes)."""
-        for name, (module, _) in self._modules.items():
-            if sys.modules.get(name) is module:
-                del sys.modules[name]
-        self._modules.clear()
+        """Forget every noted import (the runtime closes)."""
+        for noted in self._imports:
+            noted.forget()
+        self._imports.clear()
