@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pytest_apigw_embedded.exchange.limits import invalid_header
 from pytest_apigw_embedded.integrations import lambda_proxy
 from pytest_apigw_embedded.integrations.lambda_proxy.response import (
     MalformedResponse,
@@ -289,6 +290,8 @@ _RESULTS = st.fixed_dictionaries({}, optional={
 @example(result={"statusCode": 200, "headers": {"X-A": 1}, "body": "x"})
 @example(result={"statusCode": 200, "headers": {"X-A": "1"}, "multiValueHeaders": {"x-a": ["2"]}, "body": ""})
 @example(result={"statusCode": 200, "body": "aGk=", "isBase64Encoded": True})
+@example(result={"statusCode": 200, "body": None, "headers": {"Content-Type": "\x1f"}})  # refused: 500
+@example(result={"statusCode": 200, "body": None, "headers": {"Content-Type": " "}})  # read as ""
 def test_response_fast_path_is_the_general_mapping(apigw_session, result):
     """``map_response_v1`` answers the usual results itself; for every result its answer (or its
     refusal) is the general mapping's, and the client gets it."""
@@ -300,11 +303,14 @@ def test_response_fast_path_is_the_general_mapping(apigw_session, result):
     assert len(responses) == 1
     fast, general = responses[0]
     assert fast == general
-    if fast[0] == "malformed":
+    if fast[0] == "malformed" or invalid_header(fast[1]) is not None:
+        # refused by the mapping, or by the check every answer's headers pass (a control
+        # character in a value, docs/limits.md): AWS's 500 either way
         assert status == 500
         return
     assert (status, answer) == (fast[0], b"" if fast[0] in (204, 304) else fast[2])  # no body for these
     sent = [(name.lower(), value) for name, value in headers]
     mapped_names = {name for name, _ in fast[1]}
+    # a client reads a value without the spaces around it (RFC 9110 5.5): compare it so
     assert [pair for pair in sent if pair[0] in mapped_names and pair[0] != "content-length"] == [
-        pair for pair in fast[1] if pair[0] != "content-length"]
+        (name, value.strip(" \t")) for name, value in fast[1] if name != "content-length"]
