@@ -1,8 +1,9 @@
 """Process-isolated Python functions: workers forked from a warm template process keep what a
 freshly started worker gives (issue 13): fresh module state per worker, the function's
-environment (``TZ`` applied), the working directory, stderr of the test that made it, and nothing
-left running once the backend closes. Each check also runs with the template switched off, so the
-two ways of starting a worker are held to the same behaviour."""
+environment (``TZ`` applied), the working directory (the code's folder, as on Lambda), stderr of
+the test that made it, and nothing left running once the backend closes. Each check also runs
+with the template switched off, so the two ways of starting a worker are held to the same
+behaviour."""
 
 from __future__ import annotations
 
@@ -54,6 +55,22 @@ def test_each_worker_has_its_own_module_state_and_environment(apigw, worker_star
     if worker_start == "template":
         runtime = deployment.backend.services.lambda_runtime(tokyo)
         assert first["ppid"] == other["ppid"] == runtime._template.proc.pid
+
+
+def test_a_function_with_code_runs_in_its_code_folder(apigw, worker_start, tmp_path, monkeypatch):
+    """As on Lambda (``/var/task``): the working directory is the code's folder, so a file of the
+    code opens by its relative path; the test's folder is not the handler's."""
+    monkeypatch.chdir(tmp_path)
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "settings.txt").write_text("read from the code folder")
+    (code / "reads.py").write_text(
+        "import json, os\n\ndef handler(event, context):\n"
+        "    with open('settings.txt') as f:\n"
+        "        return {'statusCode': 200, 'body': json.dumps({'cwd': os.getcwd(), 'text': f.read()})}\n")
+    function = Function("Reads", handler="reads.handler", code=code, isolation="process")
+    answer = httpx.get(f"{apigw.deploy(_api(function)).url}/Reads", timeout=30).json()
+    assert answer == {"cwd": str(code), "text": "read from the code folder"}
 
 
 def test_a_worker_that_dies_is_replaced_by_a_fresh_one(apigw, worker_start):

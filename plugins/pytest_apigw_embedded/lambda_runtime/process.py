@@ -104,15 +104,19 @@ class _Pool:
         self.all: set[_Worker] = set()
 
     async def _start(self) -> _Worker:
+        # Lambda runs a handler in its code's folder (``/var/task``, ``LAMBDA_TASK_ROOT``): a file
+        # of the code opens by its relative path there; without ``code``, the test's folder.
+        code = self.function.code
+        cwd = str(code) if code is not None else os.getcwd()
         template = self.runtime.template()
         if template is not None:
             try:
-                return await template.spawn(self.env, os.getcwd())
+                return await template.spawn(self.env, cwd)
             except (OSError, RuntimeError):  # the template is unusable: start workers afresh
                 self.runtime.drop_template()
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "pytest_apigw_embedded.lambda_runtime.worker",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=self.env,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=self.env, cwd=cwd,
         )
         return _SpawnedWorker(proc)
 
