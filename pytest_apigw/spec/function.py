@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import itertools
 import re
 import sys
 from collections.abc import Callable
@@ -32,6 +33,8 @@ NODE_RUNTIMES = frozenset({"nodejs18.x", "nodejs20.x", "nodejs22.x"})
 CUSTOM_RUNTIMES = frozenset({"provided", "provided.al2", "provided.al2023"})
 #: File extensions a Node.js handler module may have, in the order Lambda's runtime tries them.
 NODE_EXTENSIONS = (".js", ".mjs", ".cjs")
+#: Numbers each Function's own copy of its handler's module (``_load_module``).
+_SERIALS = itertools.count(1)
 
 
 class Function(Construct):
@@ -106,6 +109,7 @@ class Function(Construct):
         self.named = function_name is not None
         self.code = Path(code).resolve() if code is not None else None
         self.handler = handler
+        self._serial = next(_SERIALS)
         self._check_handler()
 
     def _timeout(self, value: float | timedelta) -> float:
@@ -242,11 +246,13 @@ class Function(Construct):
     def resolve(self) -> Handler:
         """Import and return the handler callable.
 
-        With ``code``, the handler's module is loaded from its file under a name unique to the
-        code directory, so functions sharing a module name (``index.handler``) in different
-        directories never shadow each other; ``code`` is also put on ``sys.path`` for the
-        module's own imports. Raises :class:`~pytest_apigw.errors.SpecError` naming the handler
-        when it cannot be imported or is not callable.
+        With ``code``, the handler's module is loaded from its file under a name of this
+        function's own, so functions sharing a module name (``index.handler``) in different
+        directories never shadow each other, and two functions of the same code keep separate
+        module state, as two Lambda functions do; ``code`` is also put on ``sys.path`` for the
+        module's own imports (those modules, imported by their names, are shared in-process).
+        Raises :class:`~pytest_apigw.errors.SpecError` naming the handler when it cannot be
+        imported or is not callable.
         """
         if callable(self.handler):
             return self.handler
@@ -272,8 +278,11 @@ class Function(Construct):
             sys.path.insert(0, str(self.code))
         rel = self.code / Path(*module_name.split("."))
         path = rel.with_suffix(".py") if rel.with_suffix(".py").is_file() else rel / "__init__.py"
+        # a name of this function's own: two functions of the same code (three WebSocket routes'
+        # handlers in one file, a template loaded twice) never share the module's state, as
+        # two Lambda functions never share memory
         digest = hashlib.sha1(str(self.code).encode()).hexdigest()[:12]
-        unique = f"_apigw_code_{digest}_{module_name.replace('.', '_')}"
+        unique = f"_apigw_code_{digest}_{module_name.replace('.', '_')}_{self._serial}"
         if unique in sys.modules:
             return sys.modules[unique]
         spec = importlib.util.spec_from_file_location(unique, path)
