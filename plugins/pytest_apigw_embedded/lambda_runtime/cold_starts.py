@@ -22,7 +22,6 @@ shares it as it is, so patching it reaches the handler, and it is never dropped.
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import os
 import sys
@@ -37,6 +36,8 @@ if TYPE_CHECKING:
 
 def vendored(code: Path) -> frozenset[str]:
     """The top-level names of the distributions installed into ``code`` (``*.dist-info``)."""
+    import importlib.metadata  # only for a function with code (a first deploy need not import it)
+
     names: set[str] = set()
     for dist in importlib.metadata.distributions(path=[str(code)]):
         top_level = dist.read_text("top_level.txt")
