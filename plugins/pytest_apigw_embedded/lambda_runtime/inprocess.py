@@ -41,19 +41,17 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import os
 import sys
 import time
-import warnings
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_runtime import environ, logs
-from pytest_apigw_embedded.lambda_runtime.cold_starts import ColdStarts
 from pytest_apigw_embedded.lambda_runtime.context import (
     LambdaContext,
     lambda_environment,
     new_log_stream,
 )
+from pytest_apigw_embedded.lambda_runtime.function_modules import FunctionModules, warn_shadowed
 from pytest_apigw_embedded.lambda_runtime.layers import LayerFolders
 from pytest_apigw_embedded.lambda_runtime.result import InvokeResult, handler_traceback
 from pytest_apigw_embedded.lambda_runtime.threads import (
@@ -157,34 +155,6 @@ class _Call(Job):
         self.lines = lines
 
 
-def _same_module(origin: str, where: str) -> bool:
-    """``origin`` (a loaded module's file) is the layer's module at ``where`` (a file or a
-    package folder); hard links and symlinks count as the same file."""
-    candidate = os.path.join(where, "__init__.py") if os.path.isdir(where) else where
-    try:
-        if os.path.exists(candidate) and os.path.samefile(origin, candidate):
-            return True
-    except OSError:
-        pass
-    real = os.path.realpath(where)
-    return os.path.realpath(origin) == real or os.path.realpath(origin).startswith(real + os.sep)
-
-
-def _warn_shadowed(function: Function, modules: dict[str, str]) -> None:
-    """Warn when a module a layer holds is already imported from elsewhere: in-process, the
-    handler would get that one, where on Lambda it gets the layer's."""
-    for name, where in modules.items():
-        loaded = sys.modules.get(name)
-        origin = getattr(loaded, "__file__", None) if loaded is not None else None
-        if origin is None or _same_module(origin, where):
-            continue
-        warnings.warn(
-            f"{function.label}: its layer's module {name!r} ({where}) is already imported in the test "
-            f"process from {origin}, so in-process the handler gets that one; use "
-            "isolation='process' for the layer's", RuntimeWarning, stacklevel=2,
-        )
-
-
 def _settle_failed(loop: asyncio.AbstractEventLoop, exc: Exception) -> None:
     loop.call_exception_handler({"message": "passing on a Lambda result failed", "exception": exc})
 
@@ -205,8 +175,8 @@ class InProcessRuntime:
         self._skip_wait: dict[Function, int] = {}
         #: Invocations of the current loop turn, handed off together at its end (``_flush``).
         self._batches: dict[asyncio.AbstractEventLoop, list[_Call]] = {}
-        #: The modules each function's import brought in from its code, dropped at release.
-        self._cold_starts = ColdStarts()
+        #: Each function's own modules: its own copies, dropped at release (a cold start next).
+        self._modules = FunctionModules()
         environ.install()
         logging.getLogger().addHandler(logs.HANDLER)
 
@@ -215,7 +185,7 @@ class InProcessRuntime:
         if function not in self._handlers:
             variables = {**lambda_environment(function, self._log_stream), **function.environment}
             self._import_layers(function)
-            handler = self._cold_starts.prepare(function, function.resolve)
+            handler = self._modules.prepare(function, function.resolve)
             self._handlers[function] = (handler, variables, function.function_name,
                                         str(function.memory_size), function.timeout * 1000)
 
@@ -233,7 +203,7 @@ class InProcessRuntime:
                 self._layer_paths.setdefault(path, set())
             if path in self._layer_paths:
                 self._layer_paths[path].add(function)
-        _warn_shadowed(function, opt.python_modules(function.runtime))
+        warn_shadowed(function, opt.python_modules(function.runtime), "its layer's")
 
     async def invoke(self, function: Function, event: Any, timeout: float | None = None) -> InvokeResult:
         """Invoke ``function`` with ``event``; past ``timeout`` (default: the function's) the
@@ -360,9 +330,9 @@ class InProcessRuntime:
         """Forget what was prepared for ``functions`` (no deployment uses them any more), so the
         handlers and whatever they hold are not kept for the rest of the session; the modules
         their code brought in leave ``sys.modules`` (the next deployment starts cold:
-        ``cold_starts.py``) and layer folders no other prepared function uses leave ``sys.path``."""
+        ``function_modules.py``) and layer folders no other prepared function uses leave ``sys.path``."""
         functions = list(functions)
-        self._cold_starts.release(functions)
+        self._modules.release(functions)
         for function in functions:
             self._handlers.pop(function, None)
             for path, users in list(self._layer_paths.items()):
@@ -384,7 +354,7 @@ class InProcessRuntime:
         logging.getLogger().removeHandler(logs.HANDLER)
         environ.uninstall()
         self._handlers.clear()
-        self._cold_starts.close()
+        self._modules.close()
         for path in self._layer_paths:
             if path in sys.path:
                 sys.path.remove(path)

@@ -1,6 +1,7 @@
-"""A new deployment starts cold (``lambda_runtime/cold_starts.py``), over HTTP: module-level state
-of an in-process handler and of its code's modules does not carry over into the next deployment,
-while a live deployment stays warm and a module the test imported itself is shared.
+"""A function's own modules (``lambda_runtime/function_modules.py``), over HTTP: module-level
+state of an in-process handler and of its code's modules does not carry over into the next
+deployment, while a live deployment stays warm and a module the test imported itself is shared;
+each function's handler gets the helper modules of its own folder.
 
 Each test writes its own code folder with module names unique to it (one interpreter, one
 ``sys.modules`` for the whole session).
@@ -20,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+from pytest_apigw import Function, HttpApi, LambdaProxyIntegration, SpecError
 from tests.support.files import write_tree
 
 
@@ -133,3 +134,76 @@ def test_two_functions_of_one_code_keep_their_own_handler_module_and_share_its_i
     apigw.teardown()
     with apigw.deployed(_api(function("Four"))) as four:
         assert _counts(four)[:2] == [1, 1]
+
+
+def _folder(root: Path, who: str, common: str) -> Path:
+    """A function folder whose handler answers what its own ``common`` module says."""
+    return write_tree(root, {
+        "app.py": f"import json\nimport {common}\n\ndef handler(event, context):\n"
+                  f"    return {{'statusCode': 200, 'body': json.dumps({common}.WHO)}}\n",
+        f"{common}.py": f"WHO = {who!r}\n",
+    })
+
+
+def test_each_function_gets_the_modules_of_its_own_folder(apigw, tmp_path) -> None:
+    """Two functions whose folders both hold a ``common.py`` (as CDK and SAM projects lay them
+    out): each handler gets its own folder's, deployed together or one after the other, whatever
+    the order of the folders on ``sys.path``."""
+    common = f"common_{uuid.uuid4().hex[:10]}"
+    first = Function("First", handler="app.handler", code=_folder(tmp_path / "first", "first", common))
+    second = Function("Second", handler="app.handler", code=_folder(tmp_path / "second", "second", common))
+    api = HttpApi("Folders")
+    api.add_routes(path="/first", integration=LambdaProxyIntegration(handler=first))
+    api.add_routes(path="/second", integration=LambdaProxyIntegration(handler=second))
+    try:
+        with apigw.deployed(api) as deployment:
+            assert httpx.get(f"{deployment.url}/first", timeout=30).json() == "first"
+            assert httpx.get(f"{deployment.url}/second", timeout=30).json() == "second"
+        alone = Function("Alone", handler="app.handler", code=_folder(tmp_path / "alone", "alone", common))
+        with apigw.deployed(_api(alone)) as deployment:
+            assert httpx.get(f"{deployment.url}/count", timeout=30).json() == "alone"
+        # the first folder again, now behind the later ones on sys.path: its own still
+        again = Function("Again", handler="app.handler", code=first.code)
+        with apigw.deployed(_api(again)) as deployment:
+            assert httpx.get(f"{deployment.url}/count", timeout=30).json() == "first"
+    finally:
+        sys.modules.pop(common, None)
+
+
+def test_another_module_the_test_imported_under_that_name_is_a_warning(apigw, tmp_path, monkeypatch) -> None:
+    """The test imported a ``common`` of its own (another file) before deploying a function whose
+    folder has one: in-process the handler gets the test's, and a warning at deploy says so."""
+    common = f"common_{uuid.uuid4().hex[:10]}"
+    tests_own = write_tree(tmp_path / "tests_own", {f"{common}.py": "WHO = 'the test'\n"})
+    monkeypatch.syspath_prepend(str(tests_own))
+    importlib.import_module(common)
+    try:
+        code = _folder(tmp_path / "fn", "its own", common)
+        function = Function("Shadowed", handler="app.handler", code=code)
+        with pytest.warns(RuntimeWarning, match=rf"Function 'Shadowed': the function's own module '{common}' "
+                                                r".* is already imported in the test process"):
+            deployment = apigw.deploy(_api(function))
+        assert httpx.get(f"{deployment.url}/count", timeout=30).json() == "the test"
+    finally:
+        sys.modules.pop(common, None)
+
+
+def test_a_failed_import_leaves_none_of_the_functions_modules(apigw, tmp_path) -> None:
+    """A handler module that fails as it loads is a ``SpecError`` at deploy, and the modules of
+    its code it imported before failing are not left behind: fixed, it deploys from scratch."""
+    helper = f"helper_{uuid.uuid4().hex[:10]}"
+    code = write_tree(tmp_path / "code", {
+        "app.py": f"import {helper}\nraise RuntimeError('broken at import')\n",
+        f"{helper}.py": "VALUE = 'first version'\n",
+    })
+    with pytest.raises(SpecError, match="broken at import"):
+        apigw.deploy(_api(Function("Broken", handler="app.handler", code=code)))
+    assert helper not in sys.modules
+    write_tree(code, {
+        "app.py": f"import json, {helper}\n\ndef handler(event, context):\n"
+                  f"    return {{'statusCode': 200, 'body': json.dumps({helper}.VALUE)}}\n",
+        f"{helper}.py": "VALUE = 'fixed'\n",
+    })
+    with apigw.deployed(_api(Function("Fixed", handler="app.handler", code=code))) as deployment:
+        assert httpx.get(f"{deployment.url}/count", timeout=30).json() == "fixed"
+    assert helper not in sys.modules
