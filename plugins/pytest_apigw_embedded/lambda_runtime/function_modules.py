@@ -110,6 +110,12 @@ def _first_on_path(entry: str) -> None:
         sys.path.insert(0, entry)
 
 
+def _named(function: Function) -> set[str | None]:
+    """The module a handler without ``code`` names (``pkg.app`` for ``pkg.app.handler``); with
+    ``code`` the module is loaded under a name of the function's own, found from the handler."""
+    return {function.module_name} if function.code is None else set()
+
+
 def _inside(module: ModuleType, code: Path) -> bool:
     file = getattr(module, "__file__", None)
     return isinstance(file, str) and file.startswith(str(code) + os.sep)
@@ -160,8 +166,8 @@ class FunctionModules:
                 handler = resolve()
             except BaseException:  # what the failed import left of the function's own modules goes
                 for name in sys.modules.keys() - before:
-                    module = sys.modules[name]
-                    if self._own(function, name, module, {function.module_name}):
+                    module = sys.modules.get(name)
+                    if module is not None and self._own(function, name, module, _named(function)):
                         del sys.modules[name]
                 raise
             self._note(function, handler, before, handlers_before)
@@ -172,9 +178,9 @@ class FunctionModules:
 
     def _note(self, function: Function, handler: Any, before: set[str],
               handlers_before: dict[logging.Logger, tuple[logging.Handler, ...]]) -> None:
-        # the handler's module: by the name it was loaded under (a function's code is loaded
-        # under a name of its own), or as the handler names it (``pkg.app`` without ``code``)
-        handler_modules = {getattr(handler, "__module__", None), function.module_name}
+        # the handler's module, by the name it was loaded under (a function's code is loaded
+        # under a name of its own)
+        handler_modules = {getattr(handler, "__module__", None), *_named(function)}
         # Imports noted for a function still prepared (the same code, deployed again meanwhile)
         # are this one's too: they are forgotten only when both are released.
         for noted in self._imports:
