@@ -207,3 +207,27 @@ def test_a_failed_import_leaves_none_of_the_functions_modules(apigw, tmp_path) -
     with apigw.deployed(_api(Function("Fixed", handler="app.handler", code=code))) as deployment:
         assert httpx.get(f"{deployment.url}/count", timeout=30).json() == "fixed"
     assert helper not in sys.modules
+
+
+def test_each_function_gets_the_package_of_its_own_folder(apigw, tmp_path) -> None:
+    """The same with the handler in a package (``handlers.app.handler``, imported by its own name):
+    each function gets its folder's ``handlers`` package and the modules in it."""
+    package = f"handlers_{uuid.uuid4().hex[:10]}"
+    api = HttpApi("Packages")
+    for who in ("first", "second"):
+        code = write_tree(tmp_path / who, {
+            f"{package}/__init__.py": "",
+            f"{package}/util.py": f"WHO = {who!r}\n",
+            f"{package}/app.py": f"import json\nfrom {package} import util\n\ndef handler(event, context):\n"
+                                 "    return {'statusCode': 200, 'body': json.dumps(util.WHO)}\n",
+        })
+        function = Function(who.title(), handler=f"{package}.app.handler", code=code)
+        api.add_routes(path=f"/{who}", integration=LambdaProxyIntegration(handler=function))
+    try:
+        with apigw.deployed(api) as deployment:
+            assert httpx.get(f"{deployment.url}/first", timeout=30).json() == "first"
+            assert httpx.get(f"{deployment.url}/second", timeout=30).json() == "second"
+        assert not [name for name in sys.modules if name.startswith(package)]  # cold next time
+    finally:
+        for name in [name for name in sys.modules if name.startswith(package)]:
+            del sys.modules[name]
