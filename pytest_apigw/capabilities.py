@@ -73,6 +73,10 @@ REFINES = {
     HTTP_PROXY_URI: HTTP_PROXY, EMPTY_SEGMENTS: LAMBDA_PROXY, PATH_PARAMETERS_DECODED: LAMBDA_PROXY,
 }
 REFINES[ROUTE_PRECEDENCE] = LAMBDA_PROXY
+#: A function's memory is its own: two functions of the same code never see each other's
+#: module-level state, and the functions of a new deployment start cold.
+FUNCTION_STATE = "http.lambda_proxy.function_state"
+REFINES[FUNCTION_STATE] = LAMBDA_PROXY
 
 #: Authorizer details, refinements of ``AUTHORIZERS``: JWT claims reach the integration as
 #: strings and scopes in the token's order; a JWT without ``exp`` is 401; an unknown ``kid``

@@ -30,14 +30,21 @@ CODE_DIR = Path(__file__).parent / "lambda_code"
 from pytest_apigw.contract.lambda_code.contract_probes import echo, reply, ws_echo  # noqa: E402
 
 __all__ = [
-    "CODE_DIR", "EchoUpstream", "EventSink", "cors_echo_function", "echo", "echo_function", "reply",
-    "reply_function", "ws_authorizer_function", "ws_echo", "ws_echo_function", "ws_probe_function",
+    "CODE_DIR", "EchoUpstream", "EventSink", "counter_function", "cors_echo_function", "echo",
+    "echo_function", "reply", "reply_function", "ws_authorizer_function", "ws_echo", "ws_echo_function",
+    "ws_probe_function",
 ]
 
 
 def echo_function(id: str = "ContractEcho") -> Function:  # noqa: A002
     """A :class:`~pytest_apigw.Function` returning its event as the JSON response body."""
     return Function(id, handler="contract_probes.echo", code=CODE_DIR)
+
+
+def counter_function(id: str = "ContractCounter") -> Function:  # noqa: A002
+    """A :class:`~pytest_apigw.Function` answering ``{"calls": n}``, the calls its module copy
+    has answered (its memory between invocations)."""
+    return Function(id, handler="contract_probes.count_calls", code=CODE_DIR)
 
 
 def reply_function(id: str = "ContractReply") -> Function:  # noqa: A002

@@ -11,6 +11,19 @@ def echo(event: dict[str, Any], context: object) -> dict[str, Any]:
     return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(event)}
 
 
+#: The calls this copy of the module has answered (:func:`count_calls`).
+CALLS = 0
+
+
+def count_calls(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """Count the calls this copy of the module answered, kept at module level: what a function
+    remembers between invocations, and never shares with another function."""
+    global CALLS
+    CALLS += 1
+    return {"statusCode": 200, "headers": {"content-type": "application/json"},
+            "body": json.dumps({"calls": CALLS})}
+
+
 def reply(event: dict[str, Any], context: object) -> Any:
     """Return ``result`` from the request's JSON body: the suite scripts the function's answer."""
     body = event.get("body") or "{}"
