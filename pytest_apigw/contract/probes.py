@@ -194,7 +194,9 @@ class EchoUpstream:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self._server = ThreadingHTTPServer((host, 0), _EchoHandler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="echo-upstream", daemon=True)
+        # a short poll: ``shutdown`` waits for the serving loop to look (0.5 s by default)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="echo-upstream",
+                                        daemon=True)
 
     @property
     def url(self) -> str:

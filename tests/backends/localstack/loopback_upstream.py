@@ -27,7 +27,7 @@ class _Upstream(BaseHTTPRequestHandler):
 def serving(host: str = "127.0.0.1") -> Iterator[int]:
     """A server on ``host`` (a free port) for the ``with`` block; its port."""
     server = ThreadingHTTPServer((host, 0), _Upstream)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # a quick shutdown
     thread.start()
     try:
         yield server.server_address[1]
