@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias
 
@@ -13,6 +14,7 @@ from pytest_apigw.spec.http_api import HttpApi
 from pytest_apigw.spec.websocket_api import WebSocketApi
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Callable
 
     import httpx
@@ -22,6 +24,15 @@ if TYPE_CHECKING:
 
 #: What a backend deploys.
 Spec: TypeAlias = HttpApi | WebSocketApi
+
+
+@functools.cache
+def _verified_tls() -> ssl.SSLContext:
+    """The TLS context every :meth:`Deployment.client` verifies with: what httpx makes for each
+    new client by default (the CA bundle loaded, about 30 ms), made once per process."""
+    import httpx
+
+    return httpx.create_ssl_context()
 
 #: What a backend keeps in :attr:`Deployment.handle` to find a deployment's resources again; each
 #: backend names its own type (``Deployment[Served]`` on the embedded backend), others see ``object``.
@@ -93,6 +104,8 @@ class Deployment(Generic[HandleT]):
 
         hooks = dict(kwargs.pop("event_hooks", None) or {})
         hooks["response"] = [*hooks.get("response", []), self._observe_response]
+        if "verify" not in kwargs and "cert" not in kwargs:  # your own TLS settings, else the shared ones
+            kwargs["verify"] = _verified_tls()
         return httpx.Client(base_url=self.url, event_hooks=hooks, **kwargs)
 
     def _observe_response(self, response: httpx.Response) -> None:
