@@ -19,6 +19,10 @@ module compiled from source (an empty ``PYTHONPYCACHEPREFIX``, nothing written).
 ``process_cold_start``: ``backend.deploy`` of a new ``isolation="process"`` function and its
 first 200 over ``http.client`` (worker made, handler module imported, first invocation), with
 the backend's worker template already warm, median of several functions; target ≤ 30 ms.
+
+``per_test``: what one test of a user's suite costs, start to start of consecutive tests in one
+session (deploy a one-route API, one request through ``deployment.client()``, teardown, the
+report's hooks); informational.
 ``process_cold_start_first`` is the same for the first process-isolated function of a backend
 (the template's own start included); ``process_cold_start_spawn`` is the same with the template
 switched off (a new interpreter per worker: what it cost before the template).
@@ -73,6 +77,35 @@ SESSION_START_TEST = textwrap.dedent('''
     def test_session_start():
         with open(os.environ["BENCH_STARTUP_OUT"], "w") as out:
             json.dump({"cpu": time.process_time(), "modules": sorted(sys.modules)}, out)
+''')
+
+PER_TEST_TEST = textwrap.dedent('''
+    import json, os, time
+
+    import pytest
+
+    from pytest_apigw import Function, HttpApi, HttpMethod, LambdaProxyIntegration
+
+    TESTS = int(os.environ["BENCH_PER_TEST_COUNT"])
+    MARKS = []
+
+
+    def handler(event, context):
+        return {"statusCode": 200, "body": event["rawPath"]}
+
+
+    @pytest.mark.parametrize("i", range(TESTS))
+    def test_one(apigw, i):
+        MARKS.append(time.perf_counter())
+        api = HttpApi("PerTest")
+        api.add_routes(path="/{item}", methods=[HttpMethod.GET],
+                       integration=LambdaProxyIntegration(handler=Function("F", handler=handler)))
+        deployment = apigw.deploy(api)
+        with deployment.client() as client:
+            assert client.get(f"/{i}").text == f"/{i}"
+        if i == TESTS - 1:
+            with open(os.environ["BENCH_STARTUP_OUT"], "w") as out:
+                json.dump({"per_test": (MARKS[-1] - MARKS[0]) / (TESTS - 1)}, out)
 ''')
 
 #: ``-p no:NAME`` for each of this project's pytest11 entry points (``session_start``'s baseline).
@@ -159,6 +192,28 @@ def session_start(settings: Settings) -> Result:
              f"({cpu_with:.0f} ms) minus {runs} without ({cpu_without:.0f} ms; pairs differ by "
              f"{min(costs):.0f} to {max(costs):.0f} ms); {len(modules)} more modules imported "
              f"({own} of this project); {_bytecode_note()}",
+    )
+
+
+@bench("per_test", order=72)
+def per_test(settings: Settings) -> Result:
+    runs = settings.repeats(5, 2)
+    tests = 50 if settings.quick else 200
+    args = ("--apigw", "--apigw-no-conformance")
+    os.environ["BENCH_PER_TEST_COUNT"] = str(tests)  # read by the session's test module
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-per-test-") as tmp:
+            folder = Path(tmp)
+            (folder / "test_per_test.py").write_text(PER_TEST_TEST)
+            _session(folder, "test_per_test.py", *args)  # untimed: writes the bytecode still missing
+            samples = [_session(folder, "test_per_test.py", *args)["per_test"] * 1000 for _ in range(runs)]
+    finally:
+        del os.environ["BENCH_PER_TEST_COUNT"]
+    return Result(
+        "per_test", median(samples), "ms", spread=(min(samples), max(samples)),
+        note=f"what one test costs a pytest session: deploy a one-route Lambda-proxy API, one request "
+             f"through deployment.client(), teardown and the report's hooks; {tests} tests a session, "
+             f"median of {runs} sessions (informational)",
     )
 
 

@@ -65,13 +65,13 @@ def test_floor_answers_the_gateways_exact_bytes(run_module):
 
 def test_concurrency_and_startup_rows_and_plots(run_module, tmp_path, capsys):
     results = run_module.main(
-        ["--quick", "--only", "concurrency,session_start,first_deploy,process_cold_start", "--samples", "1",
-         "--time-limit", "0.6", "--plots", str(tmp_path)],
+        ["--quick", "--only", "concurrency,session_start,first_deploy,process_cold_start,per_test",
+         "--samples", "1", "--time-limit", "0.6", "--plots", str(tmp_path)],
         progress=False,
     )
     by_name = {r.name: r for r in results}
     for name in ("floor_c1", "lambda_proxy_c1", "floor_c16", "lambda_proxy_c16", "first_deploy",
-                 "process_cold_start", "process_cold_start_first", "process_cold_start_spawn"):
+                 "process_cold_start", "process_cold_start_first", "process_cold_start_spawn", "per_test"):
         assert name in by_name and by_name[name].error is None, (name, by_name.get(name))
         assert by_name[name].value > 0
     assert by_name["lambda_proxy_c16"].paired_ratio > 0
