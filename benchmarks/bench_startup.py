@@ -22,7 +22,8 @@ the backend's worker template already warm, median of several functions; target 
 
 ``per_test``: what one test of a user's suite costs, start to start of consecutive tests in one
 session (deploy a one-route API, one request through ``deployment.client()``, teardown, the
-report's hooks); informational.
+report's hooks); ``per_test_open_client`` the same with the client left open (its idle
+connection closed by the teardown); informational.
 ``process_cold_start_first`` is the same for the first process-isolated function of a backend
 (the template's own start included); ``process_cold_start_spawn`` is the same with the template
 switched off (a new interpreter per worker: what it cost before the template).
@@ -101,8 +102,11 @@ PER_TEST_TEST = textwrap.dedent('''
         api.add_routes(path="/{item}", methods=[HttpMethod.GET],
                        integration=LambdaProxyIntegration(handler=Function("F", handler=handler)))
         deployment = apigw.deploy(api)
-        with deployment.client() as client:
-            assert client.get(f"/{i}").text == f"/{i}"
+        if os.environ.get("BENCH_PER_TEST_OPEN"):  # the client left open, its connection idle
+            assert deployment.client().get(f"/{i}").text == f"/{i}"
+        else:
+            with deployment.client() as client:
+                assert client.get(f"/{i}").text == f"/{i}"
         if i == TESTS - 1:
             with open(os.environ["BENCH_STARTUP_OUT"], "w") as out:
                 json.dump({"per_test": (MARKS[-1] - MARKS[0]) / (TESTS - 1)}, out)
@@ -196,25 +200,31 @@ def session_start(settings: Settings) -> Result:
 
 
 @bench("per_test", order=72)
-def per_test(settings: Settings) -> Result:
+def per_test(settings: Settings) -> list[Result]:
     runs = settings.repeats(5, 2)
     tests = 50 if settings.quick else 200
     args = ("--apigw", "--apigw-no-conformance")
+    rows = []
     os.environ["BENCH_PER_TEST_COUNT"] = str(tests)  # read by the session's test module
     try:
         with tempfile.TemporaryDirectory(prefix="bench-per-test-") as tmp:
             folder = Path(tmp)
             (folder / "test_per_test.py").write_text(PER_TEST_TEST)
             _session(folder, "test_per_test.py", *args)  # untimed: writes the bytecode still missing
-            samples = [_session(folder, "test_per_test.py", *args)["per_test"] * 1000 for _ in range(runs)]
+            for name, how in (("per_test", "closed"), ("per_test_open_client", "left open")):
+                os.environ["BENCH_PER_TEST_OPEN"] = "1" if how == "left open" else ""
+                samples = [_session(folder, "test_per_test.py", *args)["per_test"] * 1000
+                           for _ in range(runs)]
+                rows.append(Result(
+                    name, median(samples), "ms", spread=(min(samples), max(samples)),
+                    note=f"one test of a suite: deploy a one-route Lambda-proxy API, one request through "
+                         f"deployment.client() (then {how}), teardown, the report's hooks; {tests} tests a "
+                         f"session, median of {runs} sessions (informational)",
+                ))
     finally:
         del os.environ["BENCH_PER_TEST_COUNT"]
-    return Result(
-        "per_test", median(samples), "ms", spread=(min(samples), max(samples)),
-        note=f"what one test costs a pytest session: deploy a one-route Lambda-proxy API, one request "
-             f"through deployment.client(), teardown and the report's hooks; {tests} tests a session, "
-             f"median of {runs} sessions (informational)",
-    )
+        os.environ.pop("BENCH_PER_TEST_OPEN", None)
+    return rows
 
 
 def _api(function: object) -> object:

@@ -71,7 +71,8 @@ def test_concurrency_and_startup_rows_and_plots(run_module, tmp_path, capsys):
     )
     by_name = {r.name: r for r in results}
     for name in ("floor_c1", "lambda_proxy_c1", "floor_c16", "lambda_proxy_c16", "first_deploy",
-                 "process_cold_start", "process_cold_start_first", "process_cold_start_spawn", "per_test"):
+                 "process_cold_start", "process_cold_start_first", "process_cold_start_spawn", "per_test",
+                 "per_test_open_client"):
         assert name in by_name and by_name[name].error is None, (name, by_name.get(name))
         assert by_name[name].value > 0
     assert by_name["lambda_proxy_c16"].paired_ratio > 0

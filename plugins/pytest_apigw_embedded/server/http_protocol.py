@@ -23,7 +23,7 @@ from typing import Any
 
 import httptools
 
-from pytest_apigw_embedded.server import direct_write, eager, head, limits
+from pytest_apigw_embedded.server import direct_write, drain, eager, head, limits
 from pytest_apigw_embedded.server.wire import STATUS_LINES, WireApp, WireRequest, WireResponse, status_line
 
 #: Seconds a keep-alive connection may stay silent between requests (uvicorn's default).
@@ -406,10 +406,8 @@ class LeanServer:
             self.server.close()
         for connection in list(self.state.connections):
             connection.shutdown()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + grace
-        while (self.state.connections or self.state.tasks) and loop.time() < deadline:
-            await asyncio.sleep(0.002)
+        state = self.state
+        await drain.wait_drained(lambda: bool(state.connections or state.tasks), grace)
         for task in list(self.state.tasks):
             task.cancel()
         for connection in list(self.state.connections):

@@ -4,12 +4,12 @@ app (WebSocket APIs)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import socket
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from pytest_apigw_embedded.server.drain import wait_drained
 from pytest_apigw_embedded.server.http_protocol import LeanServer
 from pytest_apigw_embedded.server.wire import WireApp
 
@@ -103,10 +103,7 @@ class Listener:
         state = self.server.server_state
         for connection in list(state.connections):
             connection.shutdown()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + grace
-        while (state.connections or state.tasks) and loop.time() < deadline:
-            await asyncio.sleep(0.002)
+        await wait_drained(lambda: bool(state.connections or state.tasks), grace)
         for task in list(state.tasks):
             task.cancel()
         for connection in list(state.connections):
