@@ -82,7 +82,8 @@ def test_a_new_deployment_starts_cold_and_a_live_one_stays_warm(apigw, code) -> 
     ``Function`` from the same code, as a test loading its template again gets, or the same
     one deployed again); a vendored library and a module outside the code are kept, imported
     once (libraries, compiled ones among them, are never imported twice). The logging handler
-    the handler's module adds as it is imported goes with it: one at a time, never two."""
+    the handler's module adds as it is imported goes with it (one at a time, never two), and its
+    code folder leaves ``sys.path``."""
     def function() -> Function:
         return Function("Counter", handler="app.handler", code=code["code"])
 
@@ -91,6 +92,7 @@ def test_a_new_deployment_starts_cold_and_a_live_one_stays_warm(apigw, code) -> 
         assert _counts(first) == [2, 2, 2, 2]  # warm: the same instance's module state
         assert len(code["logger"].handlers) == 1
     assert code["helper"] not in sys.modules and not code["logger"].handlers
+    assert str(code["code"]) not in sys.path  # a later `import helper_...` finds nothing of it
     again = function()
     with apigw.deployed(_api(again)) as second:
         assert _counts(second) == [1, 1, 3, 3]
@@ -111,6 +113,7 @@ def test_a_module_the_test_imported_first_is_shared_and_patchable(apigw, code, m
         assert body["value"] == "patched by the test"
         assert body["counts"][:2] == [1, 1]
     assert sys.modules[code["helper"]] is helper and helper.COUNT == 1
+    assert str(code["code"]) in sys.path  # the test put it there: it stays
     with apigw.deployed(_api(Function("Patched", handler="app.handler", code=code["code"]))) as deployment:
         assert _counts(deployment)[:2] == [1, 2]  # a new handler module, the test's helper
 

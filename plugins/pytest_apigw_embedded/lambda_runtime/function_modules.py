@@ -149,6 +149,8 @@ class FunctionModules:
     def __init__(self) -> None:
         self._imports: list[_Import] = []
         self._vendored: dict[Path, frozenset[str]] = {}
+        #: Code folders this put on ``sys.path`` (not there before), and the functions using each.
+        self._paths: dict[str, set[Function]] = {}
 
     def prepare(self, function: Function, resolve: Callable[[], Any]) -> Any:
         """``resolve()`` (the import of ``function``'s handler) with the function's own modules
@@ -159,7 +161,7 @@ class FunctionModules:
         own = self._code_modules(code) if code is not None else {}
         aside = self._set_aside(code, own) if code is not None else {}
         if code is not None:
-            _first_on_path(str(code))
+            self._put_first(str(code), function)
         before, handlers_before = set(sys.modules), _logger_handlers()
         try:
             try:
@@ -169,6 +171,7 @@ class FunctionModules:
                     module = sys.modules.get(name)
                     if module is not None and self._own(function, name, module, _named(function)):
                         del sys.modules[name]
+                self._release_paths({function})
                 raise
             self._note(function, handler, before, handlers_before)
             self._warn_test_modules(function, handler, own)
@@ -252,9 +255,29 @@ class FunctionModules:
         if named:
             warn_shadowed(function, {name: own[name] for name in named}, "the function's own")
 
+    def _put_first(self, entry: str, function: Function) -> None:
+        """``entry`` (a code folder) first on ``sys.path`` for ``function``'s import; noted as
+        this one's to take off again when it was not on the path already."""
+        if entry not in sys.path:
+            self._paths[entry] = set()
+        if entry in self._paths:
+            self._paths[entry].add(function)
+        _first_on_path(entry)
+
+    def _release_paths(self, gone: set[Function]) -> None:
+        """Take the code folders no prepared function uses any more off ``sys.path`` (a test's
+        later ``import utils`` then finds its own, not a torn-down function's)."""
+        for entry, users in list(self._paths.items()):
+            users -= gone
+            if not users:
+                del self._paths[entry]
+                while entry in sys.path:
+                    sys.path.remove(entry)
+
     def release(self, functions: Iterable[Function]) -> None:
         """``functions`` are no longer prepared: what no other prepared function uses is
-        forgotten (its modules leave ``sys.modules``; the next deployment imports them again)."""
+        forgotten (its modules leave ``sys.modules``, its code folder ``sys.path``; the next
+        deployment imports them again)."""
         gone = set(functions)
         kept: list[_Import] = []
         for noted in self._imports:
@@ -264,9 +287,11 @@ class FunctionModules:
             else:
                 noted.forget()
         self._imports = kept
+        self._release_paths(gone)
 
     def close(self) -> None:
-        """Forget every noted import (the runtime closes)."""
+        """Forget every noted import and code folder (the runtime closes)."""
         for noted in self._imports:
             noted.forget()
         self._imports.clear()
+        self._release_paths({user for users in self._paths.values() for user in users})
