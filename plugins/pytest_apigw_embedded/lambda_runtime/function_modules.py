@@ -181,6 +181,8 @@ class FunctionModules:
 
     def _note(self, function: Function, handler: Any, before: set[str],
               handlers_before: dict[logging.Logger, tuple[logging.Handler, ...]]) -> None:
+        """Note what ``function``'s import added that is its own (modules since ``before``,
+        logging handlers since ``handlers_before``), and which earlier imports it uses too."""
         # the handler's module, by the name it was loaded under (a function's code is loaded
         # under a name of its own)
         handler_modules = {getattr(handler, "__module__", None), *_named(function)}
