@@ -1,5 +1,6 @@
 """The conformance suite as its own pytest plugin: ``pytest --apigw[=BACKEND]`` adds this
-folder's cases to the run (``--apigw-no-conformance`` leaves them out) and registers its
+folder's cases to the run (``--apigw-no-conformance`` leaves them out; so does a run naming only
+test files or test ids, as when editing one test) and registers its
 hypothesis profiles (``apigw-ci``, ``apigw-thorough``) before hypothesis loads the one asked for.
 
 Registered by the core plugin (``pytest_plugins``); kept free of heavy imports.
@@ -64,8 +65,30 @@ def pytest_configure(config: pytest.Config) -> None:
     config.args[:] = [arg for arg in config.args if arg not in requested]
     config.stash[_REQUESTED] = requested
     contract = str(CONTRACT_DIR)
-    if contract not in config.args and not any(_inside_contract(arg) for arg in config.args):
-        config.args.append(contract)
+    if contract in config.args or any(_inside_contract(arg) for arg in config.args):
+        return
+    if not requested and _targeted(config.args):
+        config.stash[_LEFT_OUT] = True
+        return
+    config.args.append(contract)
+
+
+_LEFT_OUT = pytest.StashKey[bool]()
+
+
+def _targeted(args: list[str]) -> bool:
+    """The run names test files or test ids only (``pytest --apigw tests/test_api.py``, the
+    loop of editing one test): that is what was asked, not the suite beside it. A folder, or
+    no path at all (the project's ``testpaths``), is a whole run: the suite comes with it."""
+    return bool(args) and all("::" in arg or Path(arg).is_file() for arg in args)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Say so when a run of test files left the conformance suite out."""
+    if config.stash.get(_LEFT_OUT, False):
+        return ("apigw: conformance suite not run (only test files or ids were named; run a folder, "
+                "or pytest --apigw alone, to include it)")
+    return None
 
 
 def _inside_contract(arg: str) -> bool:

@@ -348,3 +348,21 @@ def test_overriding_apigw_backend_changes_where_apigw_deploys(pytester):
     )
     result = pytester.runpytest_subprocess("-p", "no:randomly")
     result.assert_outcomes(passed=1)
+
+
+def test_a_run_of_test_files_leaves_the_conformance_suite_out_and_says_so(pytester):
+    """``pytest --apigw test_books.py`` (editing one test) runs that file only, and the header
+    says the suite was left out; a folder, or no path, brings the suite along."""
+    pytester.makepyfile(test_books=BOOKS_TEST)
+    targeted = pytester.runpytest_subprocess("--apigw", "test_books.py", "--collect-only", "-q")
+    assert [line for line in targeted.stdout.lines if "::" in line] == ["test_books.py::test_books"]
+    targeted = pytester.runpytest_subprocess("--apigw", "test_books.py::test_books", "-v")
+    targeted.stdout.fnmatch_lines(["apigw: conformance suite not run (only test files or ids were named*",
+                                   "*test_books PASSED*"])
+    targeted.assert_outcomes(passed=1)
+    for args in ([], ["."]):
+        whole = pytester.runpytest_subprocess("--apigw", *args, "--collect-only", "-q")
+        ids = [line for line in whole.stdout.lines if "::" in line]
+        assert "test_books.py::test_books" in ids
+        assert any(line.startswith("test_lambda_proxy.py::") for line in ids), whole.stdout.str()
+        assert "conformance suite not run" not in whole.stdout.str()
