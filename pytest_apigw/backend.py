@@ -34,6 +34,7 @@ def _verified_tls() -> ssl.SSLContext:
 
     return httpx.create_ssl_context()
 
+
 #: What a backend keeps in :attr:`Deployment.handle` to find a deployment's resources again; each
 #: backend names its own type (``Deployment[Served]`` on the embedded backend), others see ``object``.
 HandleT = TypeVar("HandleT", covariant=True, default=object)
