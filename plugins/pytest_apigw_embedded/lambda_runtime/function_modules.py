@@ -38,6 +38,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from pytest_apigw_embedded.lambda_runtime.layers import folder_modules
+
 if TYPE_CHECKING:
     from pytest_apigw.spec.function import Function
 
@@ -221,19 +223,13 @@ class FunctionModules:
     def _code_modules(self, code: Path) -> dict[str, str]:
         """``{name: file or package folder}`` of the pure-Python modules at the top of ``code``
         that are the function's own (not vendored)."""
-        found: dict[str, str] = {}
         try:
-            entries = list(os.scandir(code))
+            found = {name: path for name, path in folder_modules(code).items()
+                     if path.endswith(".py") or os.path.isfile(os.path.join(path, "__init__.py"))}
         except OSError:
-            return found
-        for entry in entries:
-            if entry.is_file() and entry.name.endswith(".py"):
-                found[entry.name[:-3]] = entry.path
-            elif entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py")):
-                found[entry.name] = entry.path
+            return {}
         vendored_names = self._vendored_in(code) if found else frozenset()
-        return {name: path for name, path in found.items()
-                if name.isidentifier() and name not in vendored_names}
+        return {name: path for name, path in found.items() if name not in vendored_names}
 
     def _set_aside(self, code: Path, own: dict[str, str]) -> dict[str, ModuleType]:
         """Take out of ``sys.modules`` the modules of another function's import named as one of

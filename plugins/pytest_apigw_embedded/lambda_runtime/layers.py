@@ -28,6 +28,21 @@ if TYPE_CHECKING:
     from pytest_apigw.spec.layer import LayerVersion
 
 
+def folder_modules(folder: str | Path) -> dict[str, str]:
+    """``{top-level module name: its file or folder}`` importable from ``folder`` (modules,
+    compiled ones too, and packages; ``*.dist-info``, ``*.egg-info`` and caches left out)."""
+    found: dict[str, str] = {}
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        name = entry.name.split(".", 1)[0]
+        if entry.is_dir() and ("." in entry.name or entry.name == "__pycache__"):
+            continue  # *.dist-info, *.egg-info, caches
+        if not entry.is_dir() and not entry.name.endswith((".py", ".so", ".pyd")):
+            continue
+        if name.isidentifier():
+            found.setdefault(name, entry.path)
+    return found
+
+
 def _extract_zip(archive_path: Path, target: Path) -> None:
     """Unzip over ``target`` (later files replace earlier ones), keeping the executable bit
     (Lambda keeps a zip entry's Unix permissions: a layer's ``bin/`` tools stay runnable)."""
@@ -101,14 +116,8 @@ class OptFolder:
         search path that has a name wins, as for ``import``)."""
         found: dict[str, str] = {}
         for folder in self.python_paths(runtime):
-            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                name = entry.name.split(".", 1)[0]
-                if entry.is_dir() and ("." in entry.name or entry.name == "__pycache__"):
-                    continue  # *.dist-info, *.egg-info, caches
-                if not entry.is_dir() and not entry.name.endswith((".py", ".so", ".pyd")):
-                    continue
-                if name.isidentifier():
-                    found.setdefault(name, entry.path)
+            for name, path in folder_modules(folder).items():
+                found.setdefault(name, path)
         return found
 
     def node_paths(self, runtime: str) -> list[str]:
