@@ -136,13 +136,15 @@ def _bytecode_note() -> str:
     return f"bytecode cached ({NO_BYTECODE}=1: without)"
 
 
-def _session(folder: Path, test: str, *args: str) -> dict[str, Any]:
-    """Run one pytest session on ``folder / test`` and return what its test wrote."""
+def _session(folder: Path, test: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one pytest session on ``folder / test`` (``env``: more of its environment) and return
+    what its test wrote."""
     out = folder / "result.json"
     proc = subprocess.run(
         [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-x", *args,
          str(folder / test)],
-        cwd=folder, env=_session_env(folder, out), capture_output=True, text=True, timeout=120,
+        cwd=folder, env={**_session_env(folder, out), **(env or {})}, capture_output=True, text=True,
+        timeout=120,
     )
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"the {test} session failed: {proc.stdout[-800:]}{proc.stderr[-800:]}")
@@ -205,25 +207,21 @@ def per_test(settings: Settings) -> list[Result]:
     tests = 50 if settings.quick else 200
     args = ("--apigw", "--apigw-no-conformance")
     rows = []
-    os.environ["BENCH_PER_TEST_COUNT"] = str(tests)  # read by the session's test module
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-per-test-") as tmp:
-            folder = Path(tmp)
-            (folder / "test_per_test.py").write_text(PER_TEST_TEST)
-            _session(folder, "test_per_test.py", *args)  # untimed: writes the bytecode still missing
-            for name, how in (("per_test", "closed"), ("per_test_open_client", "left open")):
-                os.environ["BENCH_PER_TEST_OPEN"] = "1" if how == "left open" else ""
-                samples = [_session(folder, "test_per_test.py", *args)["per_test"] * 1000
-                           for _ in range(runs)]
-                rows.append(Result(
-                    name, median(samples), "ms", spread=(min(samples), max(samples)),
-                    note=f"one test of a suite: deploy a one-route Lambda-proxy API, one request through "
-                         f"deployment.client() (then {how}), teardown, the report's hooks; {tests} tests a "
-                         f"session, median of {runs} sessions (informational)",
-                ))
-    finally:
-        del os.environ["BENCH_PER_TEST_COUNT"]
-        os.environ.pop("BENCH_PER_TEST_OPEN", None)
+    with tempfile.TemporaryDirectory(prefix="bench-per-test-") as tmp:
+        folder = Path(tmp)
+        (folder / "test_per_test.py").write_text(PER_TEST_TEST)
+        count = {"BENCH_PER_TEST_COUNT": str(tests)}  # read by the session's test module
+        _session(folder, "test_per_test.py", *args, env=count)  # untimed: writes the bytecode still missing
+        for name, how in (("per_test", "closed"), ("per_test_open_client", "left open")):
+            env = {**count, "BENCH_PER_TEST_OPEN": "1" if how == "left open" else ""}
+            samples = [_session(folder, "test_per_test.py", *args, env=env)["per_test"] * 1000
+                       for _ in range(runs)]
+            rows.append(Result(
+                name, median(samples), "ms", spread=(min(samples), max(samples)),
+                note=f"one test of a suite: deploy a one-route Lambda-proxy API, one request through "
+                     f"deployment.client() (then {how}), teardown, the report's hooks; {tests} tests a "
+                     f"session, median of {runs} sessions (informational)",
+            ))
     return rows
 
 
