@@ -65,6 +65,10 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
         if not requirement:
             return None, []
         name, scopes = next(iter(requirement[0].items()))
+        if name == "NONE" and name not in schemes:
+            # SAM's built-in "no authorizer" (an event's ``Auth: {Authorizer: NONE}`` overriding
+            # the API's DefaultAuthorizer): the transform writes ``security: [{NONE: []}]``.
+            return None, []
         if name not in schemes or "x-amazon-apigateway-authorizer" not in schemes[name]:
             raise SpecError(where, f"security names {name!r}, which is not a securitySchemes entry with "
                                    "x-amazon-apigateway-authorizer")

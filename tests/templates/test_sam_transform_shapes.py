@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from pytest_apigw import load_template
+from pytest_apigw.invocations import LOG
 
 
 def _template(code: Path) -> dict[str, Any]:
@@ -48,3 +49,55 @@ def test_a_cors_configuration_of_defaults_is_still_cors(apigw, tmp_path):
     response = httpx.get(apigw.deploy(api).url + "/pets", headers={"Origin": "https://a.example"})
     assert response.status_code == 200
     assert "access-control-allow-origin" not in response.headers
+
+
+def _authorized_template(code: Path, default_permissions: bool) -> dict[str, Any]:
+    """An ``HttpApi`` whose ``DefaultAuthorizer`` is a Lambda authorizer, one event opting out
+    with ``Auth: {Authorizer: NONE}`` (the transform writes ``security: [{NONE: []}]``)."""
+    authorizer: dict[str, Any] = {
+        "FunctionArn": {"Fn::GetAtt": ["AuthFn", "Arn"]}, "AuthorizerPayloadFormatVersion": "2.0",
+        "EnableSimpleResponses": True, "Identity": {"Headers": ["Authorization"]}}
+    if default_permissions:
+        authorizer["EnableFunctionDefaultPermissions"] = True
+    template = _template(code)
+    resources = template["Resources"]
+    resources["Api"]["Properties"] = {"Auth": {"DefaultAuthorizer": "Token",
+                                               "Authorizers": {"Token": authorizer}}}
+    events = resources["Fn"]["Properties"]["Events"]
+    events["Health"] = {"Type": "HttpApi", "Properties": {
+        "ApiId": {"Ref": "Api"}, "Path": "/health", "Method": "GET", "Auth": {"Authorizer": "NONE"}}}
+    resources["AuthFn"] = {"Type": "AWS::Serverless::Function", "Properties": {
+        "Runtime": "python3.12", "Handler": "auth.handler", "CodeUri": str(code)}}
+    return template
+
+
+def _authorized_code(folder: Path) -> Path:
+    (folder / "app.py").write_text(
+        "def handler(event, context):\n    return {'route': event['routeKey']}\n")
+    (folder / "auth.py").write_text(
+        "def handler(event, context):\n"
+        "    return {'isAuthorized': event['headers'].get('authorization') == 'good'}\n")
+    return folder
+
+
+def test_an_event_with_authorizer_none_is_open_under_a_default_authorizer(apigw, tmp_path):
+    api = load_template(_authorized_template(_authorized_code(tmp_path), True)).api("Api")
+    url = apigw.deploy(api).url
+    assert httpx.get(url + "/health").json() == {"route": "GET /health"}
+    assert httpx.get(url + "/pets").status_code == 401  # no identity source: not invoked
+    assert httpx.get(url + "/pets", headers={"Authorization": "bad"}).status_code == 403
+    assert httpx.get(url + "/pets", headers={"Authorization": "good"}).json() == {"route": "GET /pets"}
+
+
+def test_a_sam_lambda_authorizer_without_default_permissions_cannot_be_invoked(apigw, tmp_path):
+    """SAM writes no ``AWS::Lambda::Permission`` for an ``HttpApi`` Lambda authorizer unless it
+    has ``EnableFunctionDefaultPermissions: true``: API Gateway answers 500 (AWS's own behaviour),
+    and the gateway log says what to add."""
+    api = load_template(_authorized_template(_authorized_code(tmp_path), False)).api("Api")
+    url = apigw.deploy(api).url
+    mark = LOG.mark()
+    response = httpx.get(url + "/pets", headers={"Authorization": "good"})
+    assert response.status_code == 500
+    assert response.json() == {"message": "Internal Server Error"}
+    [record] = LOG.since(mark)
+    assert "EnableFunctionDefaultPermissions: true" in record.describe()

@@ -215,8 +215,12 @@ def invoke_denied(build: Build, function_id: str | None, route_arns: list[str]) 
     for pattern in _api_gateway_grants(build).get(function_id, ()):
         if pattern is None or any(pattern.match(arn) for arn in route_arns):
             return None
+    authorizer = bool(route_arns) and "/authorizers/" in route_arns[0]
+    how = ("CDK's HttpLambdaAuthorizer does; SAM only with EnableFunctionDefaultPermissions: true on "
+           "the authorizer" if authorizer else "CDK's HttpLambdaIntegration does, and SAM for a "
+           "function's HttpApi event")
     return (
         f"no AWS::Lambda::Permission lets apigateway.amazonaws.com invoke function {name!r} "
-        f"({function_id}) for {route_arns[0] if route_arns else 'this route'}: add one (CDK's "
-        "HttpLambdaIntegration does) with SourceArn matching the route"
+        f"({function_id}) for {route_arns[0] if route_arns else 'this route'}: add one ({how}) "
+        f"with SourceArn matching the {'authorizer' if authorizer else 'route'}"
     )
