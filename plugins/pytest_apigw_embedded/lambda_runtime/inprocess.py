@@ -185,7 +185,15 @@ class InProcessRuntime:
         if function not in self._handlers:
             variables = {**lambda_environment(function, self._log_stream), **function.environment}
             self._import_layers(function)
-            handler = self._modules.prepare(function, function.resolve)
+            # Lambda's init runs in the function's environment: module-level code reads its
+            # variables (``os.environ["TABLE_NAME"]``), and what it sets stays for its calls.
+            overlay = _Overlay(variables)
+            token = environ.OVERLAY.set(overlay)
+            try:
+                handler = self._modules.prepare(function, function.resolve)
+            finally:
+                environ.OVERLAY.reset(token)
+            variables = overlay.values
             self._handlers[function] = (handler, variables, function.function_name,
                                         str(function.memory_size), function.timeout * 1000)
 
