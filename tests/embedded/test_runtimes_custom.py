@@ -67,7 +67,7 @@ def test_python_handler_through_awslambdaric(apigw):
 
 
 @pytest.mark.skipif(not (NODE_RIC / "node_modules" / "aws-lambda-ric").is_dir(),
-                    reason=f"aws-lambda-ric is not installed: npm ci --prefix {NODE_RIC}")
+                    reason=f"aws-lambda-ric is not installed: sh tests/support/npm_install.sh {NODE_RIC}")
 def test_node_handler_through_aws_lambda_ric(apigw):
     fn = Function("Ric", runtime="provided.al2023", handler="index.handler", code=NODE_RIC)
     deployment = apigw.deploy(api_of(fn))

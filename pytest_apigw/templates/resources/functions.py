@@ -3,8 +3,9 @@ whether API Gateway may invoke it.
 
 Code comes from inline ``ZipFile`` text (written once to a private folder, so functions sharing
 ``index.handler`` never shadow each other), a cloud-assembly asset directory, or a SAM
-``CodeUri``; its ``Layers`` from ``layers.py``; ``handlers=`` replaces a function's code (and
-layers) with a local test double.
+``CodeUri`` (bundled first when it asks for SAM's esbuild build method: ``esbuild.py``); its
+``Layers`` from ``layers.py``; ``handlers=`` replaces a function's code (and layers) with a
+local test double.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pytest_apigw.spec import Function
 from pytest_apigw.spec.function import DEFAULT_TIMEOUT
 from pytest_apigw.templates.intrinsics import scalar_text
 from pytest_apigw.templates.physical import lambda_function_name
+from pytest_apigw.templates.resources.esbuild import bundled
 from pytest_apigw.templates.resources.layers import function_layers
 
 if TYPE_CHECKING:
@@ -85,12 +87,14 @@ def _function(build: Build, logical_id: str) -> Function:
             logical_id, "Code", "a container-image function (no Runtime/Handler) cannot run locally: "
             f"pass handlers={{{build.construct_id(logical_id)!r}: my_handler}}"
         )
-    code = _code_dir(build, logical_id, props, runtime)
+    code, added = bundled(build, logical_id, _code_dir(build, logical_id, props, runtime), str(handler))
     layers = function_layers(build, logical_id, props)
+    settings = _settings(build, logical_id, props)
+    settings["environment"] = {**added, **settings["environment"]}
     try:
         return _named(Function(
             _spec_id(logical_id), runtime=runtime, handler=str(handler), code=code, layers=layers,
-            **_settings(build, logical_id, props),
+            **settings,
         ), props, name)
     except SpecError as exc:
         if runtime.startswith("python"):
