@@ -50,6 +50,8 @@ def load_template(
     if sam.is_sam(src.template):
         src.template = sam.transform(src.template, src.base_dir, dict(parameters or {}))
         _refuse_rest_apis(src.template)
+    else:
+        sam.refuse_untransformed(src.template)
     resolver = Resolver(src.template, dict(parameters or {}), src.stack_name)
     resolver.physical.index()
     build = Build(src, resolver, Upstreams(upstreams), dict(handlers or {}))

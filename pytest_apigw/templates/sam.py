@@ -30,6 +30,20 @@ def is_sam(template: dict[str, Any]) -> bool:
     return TRANSFORM in names
 
 
+def refuse_untransformed(template: dict[str, Any]) -> None:
+    """A SAM resource in a template without the transform: CloudFormation refuses the template
+    ("Unrecognized resource types"), so does this (it would otherwise be ignored, silently)."""
+    for logical_id, resource in (template.get("Resources") or {}).items():
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        if isinstance(kind, str) and kind.startswith("AWS::Serverless::"):
+            raise SpecError(
+                f"{kind} {logical_id!r}",
+                f"a SAM resource needs the SAM transform: add `Transform: {TRANSFORM}` at the "
+                "template's top level (CloudFormation refuses the template without it: "
+                f"Unrecognized resource types: [{kind}])",
+            )
+
+
 def transform(template: dict[str, Any], base_dir: Path, parameters: dict[str, Any]) -> dict[str, Any]:
     """The plain CloudFormation template SAM's transform makes of ``template``."""
     try:

@@ -48,6 +48,13 @@ def test_a_sam_rest_api_is_refused():
         load_template(template)
 
 
+def test_a_sam_resource_without_the_transform_is_refused():
+    """CloudFormation refuses it ("Unrecognized resource types"): it is not silently ignored."""
+    with pytest.raises(SpecError, match=r"Function 'Fn'.*Transform: AWS::Serverless-2016-10-31"):
+        load_template({"Resources": {"Fn": {"Type": "AWS::Serverless::Function", "Properties": {
+            "CodeUri": "src/", "Handler": "app.handler", "Runtime": "python3.12"}}}})
+
+
 def test_import_value_names_resource_and_property():
     with pytest.raises(SpecError) as caught:
         load_template(_http_api(**_proxy({"Fn::ImportValue": "shared-url"})))
