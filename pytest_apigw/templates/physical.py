@@ -53,6 +53,19 @@ class PhysicalIds:
         name = props.get("LayerName")
         return str(self._resolver.resolve(name, Where(logical_id, "LayerName"))) if name else logical_id
 
+    def _qualified_arn(self, logical_id: str, kind: str) -> str:
+        """An alias's or a version's ARN: its function's ARN and ``:<alias name>`` or ``:1``
+        (SAM's ``AutoPublishAlias`` integrates the alias: the function is found through it)."""
+        from pytest_apigw.templates.intrinsics import Where
+
+        props = (self._resolver.resources.get(logical_id) or {}).get("Properties") or {}
+        where = Where(logical_id, "FunctionName")
+        function = str(self._resolver.resolve(props.get("FunctionName", ""), where))
+        name = lambda_function_name(function) or function
+        alias = kind == "AWS::Lambda::Alias"
+        qualifier = self._resolver.resolve(props.get("Name"), Where(logical_id, "Name")) if alias else "1"
+        return f"arn:aws:lambda:us-east-1:123456789012:function:{name}:{qualifier}"
+
     def ref(self, logical_id: str) -> Any:
         """What ``Ref`` returns for the resource."""
         if logical_id in self._refs:
@@ -60,6 +73,8 @@ class PhysicalIds:
         kind, sid = self._type(logical_id), short_id(logical_id)
         if kind == "AWS::Lambda::Function":
             value: Any = self.function_name(logical_id)
+        elif kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):  # a qualified function ARN
+            value = self._qualified_arn(logical_id, kind)
         elif kind == "AWS::Lambda::LayerVersion":  # the layer version's ARN
             value = f"arn:aws:lambda:us-east-1:123456789012:layer:{self._layer_name(logical_id)}:1"
         elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":

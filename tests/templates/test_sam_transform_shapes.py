@@ -101,3 +101,16 @@ def test_a_sam_lambda_authorizer_without_default_permissions_cannot_be_invoked(a
     assert response.json() == {"message": "Internal Server Error"}
     [record] = LOG.since(mark)
     assert "EnableFunctionDefaultPermissions: true" in record.describe()
+
+
+def test_an_auto_published_alias_is_integrated_and_permitted(apigw, tmp_path):
+    """``AutoPublishAlias`` (with a deployment preference, as production templates have it): the
+    route integrates the alias ARN (``Ref`` of an ``AWS::Lambda::Alias``) and the permission
+    names the alias; both lead to the function."""
+    (tmp_path / "app.py").write_text(
+        "def handler(event, context):\n    return {'route': event['routeKey']}\n")
+    template = _template(tmp_path)
+    template["Globals"] = {"Function": {"AutoPublishAlias": "live",
+                                        "DeploymentPreference": {"Type": "AllAtOnce"}}}
+    api = load_template(template).api("Api")
+    assert httpx.get(apigw.deploy(api).url + "/pets").json() == {"route": "GET /pets"}

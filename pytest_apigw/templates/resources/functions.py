@@ -197,7 +197,8 @@ def _api_gateway_grants(build: Build) -> dict[str, list[Any]]:
         for permission_id in build.of_type(PERMISSION):
             props = build.props(permission_id)
             target = props.get("FunctionName")
-            function_id = build.owner(target, FUNCTION) or names.get(str(target))
+            function_id = (build.owner(target, FUNCTION) or names.get(str(target))  # name, ARN
+                           or names.get(lambda_function_name(str(target)) or ""))  # alias, version
             if function_id is None or not str(props.get("Principal", "")).startswith("apigateway."):
                 continue
             if props.get("Action") not in ("lambda:InvokeFunction", "lambda:*", "lambda:Invoke*"):
