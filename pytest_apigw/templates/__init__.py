@@ -1,7 +1,8 @@
 """What teams ship (CloudFormation, CDK, SAM, OpenAPI) read into spec objects.
 
 ``load_template(source)`` → :class:`Template` (``.apis``, ``.api(key)``, ``.functions``):
-the flow is source (:mod:`.sources`) → SAM transform (:mod:`.sam`) → intrinsics
+the flow is source (:mod:`.sources`) → local files ``sam package`` would upload
+(:mod:`.packaged`) → SAM transform (:mod:`.sam`) → intrinsics
 (:mod:`.intrinsics`) → one module per resource family (:mod:`.resources`) → spec objects.
 """
 
@@ -14,6 +15,7 @@ from pytest_apigw.errors import SpecError
 from pytest_apigw.templates import openapi, sam
 from pytest_apigw.templates.build import Build
 from pytest_apigw.templates.intrinsics import Resolver
+from pytest_apigw.templates.packaged import inline_local_files
 from pytest_apigw.templates.resources import apis, functions
 from pytest_apigw.templates.sources import read_source
 from pytest_apigw.templates.template import Template
@@ -44,6 +46,7 @@ def load_template(
     is returned: a bad template raises :class:`~pytest_apigw.SpecError` and deploys nothing.
     """
     src = read_source(source, stack)
+    src.template = inline_local_files(src.template, src.base_dir)
     if openapi.is_document(src.template):
         src.template = openapi.as_template(src.template)
     _refuse_rest_apis(src.template)

@@ -57,15 +57,19 @@ def read_source(source: Any, stack: str | None = None) -> Source:
     )
 
 
-def _template_file(path: Path) -> Source:
+def read_document(path: Path) -> Any:
+    """A JSON or YAML file (CloudFormation's short forms included), parsed."""
     text = path.read_text(encoding="utf-8")
     if text.lstrip().startswith("{"):
         try:
-            template = json.loads(text)
+            return json.loads(text)
         except json.JSONDecodeError as exc:
             raise SpecError("load_template", f"{path} is not valid JSON: {exc}") from None
-    else:
-        template = load_yaml(text, str(path))
+    return load_yaml(text, str(path))
+
+
+def _template_file(path: Path) -> Source:
+    template = read_document(path)
     if not isinstance(template, dict):
         raise SpecError("load_template", f"{path} does not hold a template (a mapping at the top)")
     return Source(template=template, base_dir=path.parent.resolve(), stack_name=_stack_name(path.stem),
