@@ -67,7 +67,7 @@ def load_template(
     for lid in everything:
         if lid in build.resources:
             names[lid].add(resolver.physical.function_name(lid))
-    return Template(built, everything, names, src.description)
+    return Template(built, everything, names, src.description, resolver)
 
 
 def _refuse_rest_apis(template: dict[str, Any]) -> None:

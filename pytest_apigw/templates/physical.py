@@ -11,6 +11,8 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
+from pytest_apigw.templates.physical_data import SHAPES, generated_name, written
+
 if TYPE_CHECKING:
     from pytest_apigw.templates.intrinsics import Resolver
 
@@ -53,6 +55,18 @@ class PhysicalIds:
         name = props.get("LayerName")
         return str(self._resolver.resolve(name, Where(logical_id, "LayerName"))) if name else logical_id
 
+    def data_name(self, logical_id: str) -> str:
+        """A data resource's physical name: its name property, else CloudFormation's generated one."""
+        from pytest_apigw.templates.intrinsics import Where
+
+        shape = SHAPES[self._type(logical_id)]
+        props = (self._resolver.resources.get(logical_id) or {}).get("Properties") or {}
+        name = props.get(shape.name_property)
+        if name is not None:
+            return str(self._resolver.resolve(name, Where(logical_id, shape.name_property)))
+        fifo = str(self._resolver.resolve(props.get("FifoQueue", False), Where(logical_id, "FifoQueue")))
+        return generated_name(self._resolver.stack_name, logical_id, shape, fifo.lower() == "true")
+
     def _qualified_arn(self, logical_id: str, kind: str) -> str:
         """An alias's or a version's ARN: its function's ARN and ``:<alias name>`` or ``:1``
         (SAM's ``AutoPublishAlias`` integrates the alias: the function is found through it)."""
@@ -73,6 +87,8 @@ class PhysicalIds:
         kind, sid = self._type(logical_id), short_id(logical_id)
         if kind == "AWS::Lambda::Function":
             value: Any = self.function_name(logical_id)
+        elif kind in SHAPES:  # a table, bucket, queue, ... (physical_data.py)
+            value = written(SHAPES[kind].ref, self.data_name(logical_id))
         elif kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):  # a qualified function ARN
             value = self._qualified_arn(logical_id, kind)
         elif kind == "AWS::Lambda::LayerVersion":  # the layer version's ARN
@@ -100,7 +116,9 @@ class PhysicalIds:
         """What ``Fn::GetAtt`` returns for ``attribute`` of the resource."""
         kind, ref = self._type(logical_id), self.ref(logical_id)
         value: Any
-        if kind == "AWS::Lambda::Function" and attribute == "Arn":
+        if kind in SHAPES and attribute in SHAPES[kind].attributes:
+            value = written(SHAPES[kind].attributes[attribute], self.data_name(logical_id))
+        elif kind == "AWS::Lambda::Function" and attribute == "Arn":
             value = f"arn:aws:lambda:us-east-1:123456789012:function:{ref}"
         elif kind == "AWS::ApiGatewayV2::Api" and attribute == "ApiEndpoint":
             value = f"https://{ref}.execute-api.us-east-1.amazonaws.com"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec import Function, HttpApi, WebSocketApi
+
+if TYPE_CHECKING:
+    from pytest_apigw.templates.intrinsics import Resolver
 
 T = TypeVar("T")
 
@@ -18,11 +21,41 @@ class Template:
     """
 
     def __init__(self, apis: dict[str, HttpApi | WebSocketApi], functions: dict[str, Function],
-                 names: dict[str, set[str]], description: str) -> None:
+                 names: dict[str, set[str]], description: str, resolver: Resolver) -> None:
         self.apis = apis
         self.functions = functions
         self._names = names
         self.description = description
+        self._resolver = resolver
+
+    def ref(self, logical_id: str) -> Any:
+        """What ``!Ref logical_id`` is in this template: a parameter's value, or a resource's
+        physical id as the functions' environment got it (a table's name, a queue's URL, a
+        topic's ARN): create the same resource in moto under it."""
+        from pytest_apigw.templates.intrinsics import Where
+
+        return self._resolver.ref(logical_id, Where(f"Template {self.description}", f"ref({logical_id!r})"))
+
+    def get_att(self, logical_id: str, attribute: str) -> Any:
+        """What ``!GetAtt logical_id.attribute`` is in this template (``get_att("Table", "Arn")``)."""
+        from pytest_apigw.templates.intrinsics import Where
+
+        where = Where(f"Template {self.description}", f"get_att({logical_id!r}, {attribute!r})")
+        return self._resolver.resolve({"Fn::GetAtt": [logical_id, attribute]}, where)
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        """The template's ``Outputs``, resolved (those whose ``Condition`` is false left out)."""
+        from pytest_apigw.templates.intrinsics import Where
+
+        resolver = self._resolver
+        found: dict[str, Any] = {}
+        for name, output in (resolver.template.get("Outputs") or {}).items():
+            where = Where(f"Output {name!r}", "Value")
+            if isinstance(output, dict) and "Value" in output and (
+                    "Condition" not in output or resolver.condition(output["Condition"], where)):
+                found[name] = resolver.resolve(output["Value"], where)
+        return found
 
     def api(self, key: str | None = None) -> HttpApi | WebSocketApi:
         """The API known by ``key``; with no key, the template's only API."""
