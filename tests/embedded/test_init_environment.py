@@ -5,6 +5,7 @@ reaches the test's own ``os.environ``; in-process and in a worker process alike.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -40,3 +41,38 @@ def test_module_level_code_sees_and_keeps_its_functions_environment(apigw, tmp_p
     assert httpx.get(url + "/items").json() == expected
     assert httpx.get(url + "/items").json() == expected  # a warm call keeps what init set
     assert "TABLE_NAME" not in os.environ and "SET_AT_INIT" not in os.environ
+
+
+def test_a_tracer_initialized_in_a_handler_leaves_the_tests_aws_calls_alone(
+        apigw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Powertools' ``Tracer()`` at module level sees Lambda's environment at init and patches
+    botocore through the X-Ray SDK, for the whole process. With no X-Ray daemon here, the SDK is
+    off for in-process functions (``AWS_XRAY_SDK_ENABLED=false``, as its own switch): the
+    handler's AWS calls work, and the test's own later calls log no X-Ray complaints."""
+    for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
+                        "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    module = f"traced_{uuid.uuid4().hex[:10]}"
+    code = write_tree(tmp_path, {f"{module}.py": "\n".join([
+        "import boto3",
+        "from aws_lambda_powertools import Tracer",
+        "tracer = Tracer(service='items')",
+        "S3 = boto3.client('s3')",
+        "",
+        "@tracer.capture_lambda_handler",
+        "def handler(event, context):",
+        "    S3.create_bucket(Bucket='traced')",
+        "    return {'buckets': len(S3.list_buckets()['Buckets'])}",
+        "",
+    ])})
+    moto = pytest.importorskip("moto")
+    boto3 = pytest.importorskip("boto3")
+    fn = Function("Traced", handler=f"{module}.handler", code=code)
+    api = HttpApi("Api")
+    api.add_routes(path="/traced", integration=LambdaProxyIntegration(handler=fn))
+    with moto.mock_aws():
+        with apigw.deployed(api) as deployment:
+            assert httpx.get(deployment.url + "/traced").json() == {"buckets": 1}
+        with caplog.at_level(logging.WARNING):
+            assert len(boto3.client("s3").list_buckets()["Buckets"]) == 1  # the test's own call
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("aws_xray_sdk")] == []
