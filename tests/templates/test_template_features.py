@@ -135,6 +135,12 @@ Resources:
       RouteKey: sendmessage
       RouteResponseSelectionExpression: $default
       Target: !Sub integrations/${Integration}
+  SendResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Chat
+      RouteId: !Ref Send
+      RouteResponseKey: $default
 """
 
 
@@ -164,6 +170,21 @@ def test_jwt_authorizer_scopes_and_parameter_mapping(apigw, issuer, upstreams, t
     seen = response.json()
     assert seen["path"] == "/backend/7"
     assert ["x-client-name", "ana-the-client"] in seen["headers"]
+
+
+def test_a_websocket_route_without_a_route_response_is_one_way(apigw, tmp_path):
+    """"API Gateway will not pass the backend response through to the route response, unless
+    you set up a route response" (AWS developer guide): a route selection expression alone does
+    not make a route two-way. The handler runs; its answer stays with the gateway."""
+    one_way = WEBSOCKET_TEMPLATE.split("  SendResponse:")[0]
+    deployment = apigw.deploy(_load(tmp_path, one_way).api("chat"))
+    with deployment.ws_connect(headers={"Auth": "letmein"}) as client:
+        mark = LOG.mark()
+        client.send_json({"action": "sendmessage"})
+        with pytest.raises(TimeoutError):
+            client.recv(timeout=0.5)
+    sent = [record for record in LOG.since(mark) if "sendmessage" in record.describe()]
+    assert sent and sent[0].status == 200
 
 
 def test_websocket_connect_authorizer_from_a_template(apigw, tmp_path):

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 API = "AWS::ApiGatewayV2::Api"
 STAGE = "AWS::ApiGatewayV2::Stage"
 ROUTE = "AWS::ApiGatewayV2::Route"
+ROUTE_RESPONSE = "AWS::ApiGatewayV2::RouteResponse"
 
 
 def api(build: Build, logical_id: str) -> HttpApi | WebSocketApi:
@@ -148,8 +149,18 @@ def _quick_create(build: Build, logical_id: str, spec: Any, props: dict[str, Any
     add_http_route(spec, route_key, check_permission(build, integration, route_key, arns), None, ())
 
 
+def _two_way(build: Build) -> set[str]:
+    """The WebSocket routes with a ``$default`` route response: "API Gateway will not pass the
+    backend response through to the route response, unless you set up a route response" (AWS
+    developer guide, WebSocket route responses); CDK's ``returnResponse`` makes one."""
+    return {route_id for response_id in build.of_type(ROUTE_RESPONSE)
+            if (props := build.props(response_id)).get("RouteResponseKey") == "$default"
+            and (route_id := build.owner(props.get("RouteId"), ROUTE)) is not None}
+
+
 def _routes(build: Build, api_id: str, spec: HttpApi | WebSocketApi, arns: RouteArns) -> None:
     websocket = isinstance(spec, WebSocketApi)
+    two_way = _two_way(build) if websocket else set()
     for route_id in build.of_type(ROUTE):
         props = build.props(route_id)
         if build.owner(props.get("ApiId"), API) != api_id:
@@ -166,7 +177,7 @@ def _routes(build: Build, api_id: str, spec: HttpApi | WebSocketApi, arns: Route
         if isinstance(spec, WebSocketApi):
             integration = check_permission(build, integration, route_key, arns)
             spec.add_route(route_key, integration=integration, authorizer=authorizer,
-                           return_response=bool(props.get("RouteResponseSelectionExpression")))
+                           return_response=route_id in two_way)
         else:
             integration = check_permission(build, integration, route_key, arns)
             add_http_route(spec, route_key, integration, authorizer, props.get("AuthorizationScopes") or ())
