@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_apigw.errors import SpecError
+from pytest_apigw.spec.function import Isolation
 from pytest_apigw.templates import openapi, sam
 from pytest_apigw.templates.build import Build
 from pytest_apigw.templates.intrinsics import Resolver
@@ -34,6 +35,7 @@ def load_template(
     parameters: Mapping[str, Any] | None = None,
     upstreams: Mapping[str, Any] | None = None,
     handlers: Mapping[str, Any] | None = None,
+    isolation: Isolation = "inprocess",
 ) -> Template:
     """Read what a team ships into spec objects ready for ``apigw.deploy``.
 
@@ -42,7 +44,10 @@ def load_template(
     document (file or dict), or a live ``aws_cdk.Stack``. ``parameters``: CloudFormation
     parameter values. ``upstreams``: ``{URL or prefix, or LB/listener/target group/Cloud Map
     service id: "http://127.0.0.1:PORT"}``. ``handlers``: ``{function key: callable or
-    "module.func"}``, test doubles replacing functions' code. Everything is read before anything
+    "module.func"}``, test doubles replacing functions' code. ``isolation``: how the template's
+    own Python functions run, ``"inprocess"`` (patchable, moto, coverage) or ``"process"``
+    (worker processes: Lambda's environment, working directory and timeout exactly; test doubles
+    stay in-process). Everything is read before anything
     is returned: a bad template raises :class:`~pytest_apigw.SpecError` and deploys nothing.
     """
     src = read_source(source, stack)
@@ -57,7 +62,9 @@ def load_template(
         sam.refuse_untransformed(src.template)
     resolver = Resolver(src.template, dict(parameters or {}), src.stack_name)
     resolver.physical.index()
-    build = Build(src, resolver, Upstreams(upstreams), dict(handlers or {}))
+    if isolation not in ("inprocess", "process"):
+        raise SpecError("load_template", f"isolation must be 'inprocess' or 'process', got {isolation!r}")
+    build = Build(src, resolver, Upstreams(upstreams), dict(handlers or {}), isolation)
     built = {lid: apis.api(build, lid) for lid in build.of_type(apis.API)}
     everything = functions.all_functions(build)
     _check_options(build)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pytest_apigw.errors import SpecError
 from pytest_apigw.spec import Vpc
+from pytest_apigw.spec.function import Isolation
 from pytest_apigw.templates.intrinsics import Resolver, Where
 from pytest_apigw.templates.sources import Source
 from pytest_apigw.templates.upstreams import Upstreams
@@ -22,8 +23,10 @@ class Build:
     """One template's resources, resolved on demand, and the specs made from them."""
 
     def __init__(self, source: Source, resolver: Resolver, upstreams: Upstreams,
-                 handlers: dict[str, Any]) -> None:
+                 handlers: dict[str, Any], isolation: Isolation = "inprocess") -> None:
         self.source = source
+        #: How the template's own Python functions run (``load_template(isolation=...)``).
+        self.isolation: Isolation = isolation
         self.resolver = resolver
         self.upstreams = upstreams
         self.handlers = dict(handlers)

@@ -4,12 +4,14 @@ of defaults (``x-amazon-apigateway-cors: {}``: CORS configured, nothing allowed)
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from pytest_apigw import load_template
+from pytest_apigw import SpecError, load_template
 from pytest_apigw.invocations import LOG
 
 
@@ -114,3 +116,20 @@ def test_an_auto_published_alias_is_integrated_and_permitted(apigw, tmp_path):
                                         "DeploymentPreference": {"Type": "AllAtOnce"}}}
     api = load_template(template).api("Api")
     assert httpx.get(apigw.deploy(api).url + "/pets").json() == {"route": "GET /pets"}
+
+
+def test_a_templates_functions_in_worker_processes(apigw, tmp_path):
+    """``load_template(..., isolation="process")``: the template's Python functions run in worker
+    processes (their own pid, their code folder as working directory, as Lambda's /var/task)."""
+    (tmp_path / "app.py").write_text(
+        "import os\n\ndef handler(event, context):\n"
+        "    return {'pid': os.getpid(), 'cwd': os.getcwd()}\n")
+    tpl = load_template(_template(tmp_path), isolation="process")
+    assert tpl.function("Fn").isolation == "process"
+    seen = httpx.get(apigw.deploy(tpl.api("Api")).url + "/pets").json()
+    assert seen["pid"] != os.getpid() and seen["cwd"] == str(tmp_path.resolve())
+
+
+def test_an_unknown_isolation_is_refused(tmp_path):
+    with pytest.raises(SpecError, match="isolation must be 'inprocess' or 'process', got 'thread'"):
+        load_template(_template(tmp_path), isolation="thread")

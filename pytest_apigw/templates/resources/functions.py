@@ -92,9 +92,10 @@ def _function(build: Build, logical_id: str) -> Function:
     settings = _settings(build, logical_id, props)
     settings["environment"] = {**added, **settings["environment"]}
     try:
+        isolation = build.isolation if runtime.startswith("python") else "inprocess"
         return _named(Function(
             _spec_id(logical_id), runtime=runtime, handler=str(handler), code=code, layers=layers,
-            **settings,
+            isolation=isolation, **settings,
         ), props, name)
     except SpecError as exc:
         if runtime.startswith("python"):
