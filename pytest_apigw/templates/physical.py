@@ -61,7 +61,7 @@ class PhysicalIds:
 
         shape = SHAPES[self._type(logical_id)]
         props = (self._resolver.resources.get(logical_id) or {}).get("Properties") or {}
-        name = props.get(shape.name_property)
+        name = props.get(shape.name_property) if shape.name_property else None
         if name is not None:
             return str(self._resolver.resolve(name, Where(logical_id, shape.name_property)))
         fifo = str(self._resolver.resolve(props.get("FifoQueue", False), Where(logical_id, "FifoQueue")))

@@ -1,10 +1,12 @@
 """Physical ids of the data resources handlers are wired to through their environment (tables,
-buckets, queues, topics, secrets, parameters, streams, state machines, event buses).
+buckets, queues, topics, secrets, parameters, streams, state machines, event buses) and of the
+Cognito user pools JWT authorizers trust.
 
 ``TABLE_NAME: !Ref ItemsTable`` reaches a handler as the name CloudFormation would give the table:
 its ``TableName`` when set, else a generated ``<stack>-<LogicalId>-<SUFFIX>`` (lower case for a
 bucket, ``.fifo`` kept for a FIFO queue), and ``Ref``/``Fn::GetAtt`` have AWS's shapes (a queue's
-``Ref`` is its URL, a topic's its ARN, ``Arn`` attributes are ARNs), so a test can create the same
+``Ref`` is its URL, a topic's its ARN, ``Arn`` attributes are ARNs, a Cognito user pool's ``Ref``
+an id such as ``us-east-1_AbC123xyZ``), so a test can create the same
 resource in moto (or LocalStack) under the same name: ``Template.ref("ItemsTable")``.
 """
 
@@ -26,12 +28,19 @@ class Shape:
     attributes: dict[str, str] = field(default_factory=dict)
     lower: bool = False
     max_length: int = 255
+    #: An id AWS makes whatever the name (``Ref`` of a user pool is its id, not its name):
+    #: ``(prefix, length, alphabet)``.
+    made_id: tuple[str, int, str] | None = None
 
 
 _QUEUE_URL = "https://sqs.{region}.amazonaws.com/{account}/{name}"
 _TOPIC_ARN = "arn:aws:sns:{region}:{account}:{name}"
 _SECRET_ARN = "arn:aws:secretsmanager:{region}:{account}:secret:{name}-a1B2c3"
 _MACHINE_ARN = "arn:aws:states:{region}:{account}:stateMachine:{name}"
+#: A user pool's issuer (``HttpUserPoolAuthorizer``'s JWT issuer): serve it with ``upstreams=``.
+_POOL_URL = "https://cognito-idp.{region}.amazonaws.com/{name}"
+_MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_LOWER = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 SHAPES: dict[str, Shape] = {
     "AWS::DynamoDB::Table": Shape("TableName", attributes={
@@ -51,6 +60,10 @@ SHAPES: dict[str, Shape] = {
         "Arn": "arn:aws:kinesis:{region}:{account}:stream/{name}"}),
     "AWS::StepFunctions::StateMachine": Shape("StateMachineName", _MACHINE_ARN, max_length=80, attributes={
         "Arn": _MACHINE_ARN, "Name": "{name}"}),
+    "AWS::Cognito::UserPool": Shape("", made_id=("{region}_", 9, _MIXED), attributes={
+        "Arn": "arn:aws:cognito-idp:{region}:{account}:userpool/{name}", "UserPoolId": "{name}",
+        "ProviderName": "cognito-idp.{region}.amazonaws.com/{name}", "ProviderURL": _POOL_URL}),
+    "AWS::Cognito::UserPoolClient": Shape("", made_id=("", 26, _LOWER), attributes={"ClientId": "{name}"}),
     "AWS::Events::EventBus": Shape("Name", attributes={
         "Arn": "arn:aws:events:{region}:{account}:event-bus/{name}", "Name": "{name}"}),
 }
@@ -59,8 +72,13 @@ SHAPES: dict[str, Shape] = {
 def generated_name(stack: str, logical_id: str, shape: Shape, fifo: bool = False) -> str:
     """CloudFormation's name for a resource whose name property is not set:
     ``<stack>-<LogicalId>-<13 characters>`` (stable here: derived from the two), within the
-    type's length limit, lower case for a bucket, ``.fifo`` at the end of a FIFO queue's."""
-    suffix = hashlib.sha1(f"{stack}/{logical_id}".encode()).hexdigest()[:13].upper()
+    type's length limit, lower case for a bucket, ``.fifo`` at the end of a FIFO queue's; for a
+    type whose ``Ref`` is an id AWS makes (:attr:`Shape.made_id`), that id."""
+    digest = hashlib.sha1(f"{stack}/{logical_id}".encode()).digest()
+    if shape.made_id is not None:
+        prefix, length, alphabet = shape.made_id
+        return written(prefix, "") + "".join(alphabet[b % len(alphabet)] for b in digest[:length])
+    suffix = digest.hex()[:13].upper()
     end = f"-{suffix}{'.fifo' if fifo else ''}"
     name = f"{stack}-{logical_id}"[: shape.max_length - len(end)] + end
     return name.lower() if shape.lower else name

@@ -1,8 +1,9 @@
 """``upstreams=``: where a test serves what the template points at outside the test.
 
-Keys are an HTTP proxy integration's URL (or a URL prefix), or the logical id / CDK construct id
-/ construct path of a load balancer, listener, target group or Cloud Map service; values are a
-loopback URL (``"http://127.0.0.1:PORT"``) or a list of them (several targets or instances).
+Keys are an HTTP proxy integration's URL (or a URL prefix), a JWT authorizer's issuer (or a
+prefix of it: the issuer is replaced whole), or the logical id / CDK construct id / construct
+path of a load balancer, listener, target group or Cloud Map service; values are a loopback URL
+(``"http://127.0.0.1:PORT"``) or a list of them (several targets or instances).
 """
 
 from __future__ import annotations
@@ -46,6 +47,18 @@ class Upstreams:
         key = max(matches, key=len)
         self.used.add(key)
         return self._by_key[key][0].rstrip("/") + url[len(key):] if url != key else self._by_key[key][0]
+
+    def issuer_for(self, issuer: str) -> str:
+        """A JWT authorizer's issuer, replaced whole by the value of a key that is the issuer or
+        a prefix of it (``"https://cognito-idp.us-east-1.amazonaws.com"``: every user pool's
+        tokens come from the test's own issuer)."""
+        self.offered.add(issuer)
+        matches = [key for key in self._by_key if _prefix_of(key, issuer)]
+        if not matches:
+            return issuer
+        key = max(matches, key=len)
+        self.used.add(key)
+        return self._by_key[key][0]
 
     def endpoints_for(self, names: set[str]) -> list[tuple[str, int]] | None:
         """``(ip, port)`` of every URL given for a resource known by any of ``names``."""

@@ -135,3 +135,43 @@ def test_sam_http_api_with_a_jwt_authorizer(apigw, issuer):  # noqa: F811 - the 
     response = httpx.get(f"{deployment.url}/me", headers={"authorization": f"Bearer {issuer.token()}"})
     assert response.status_code == 200
     assert response.text == "user-1"
+
+
+SAM_COGNITO = {
+    "Transform": "AWS::Serverless-2016-10-31",
+    "Resources": {
+        "UserPool": {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": "users"}},
+        "UserPoolClient": {"Type": "AWS::Cognito::UserPoolClient",
+                           "Properties": {"UserPoolId": {"Ref": "UserPool"}}},
+        "Api": {"Type": "AWS::Serverless::HttpApi", "Properties": {"Auth": {
+            "DefaultAuthorizer": "Cognito",
+            "Authorizers": {"Cognito": {
+                "IdentitySource": "$request.header.Authorization",
+                "JwtConfiguration": {
+                    "issuer": {"Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}"},
+                    "audience": [{"Ref": "UserPoolClient"}]}}}}}},
+        "Fn": {"Type": "AWS::Serverless::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "index.handler",
+            "InlineCode": "def handler(event, context):\n"
+                          "    return event['requestContext']['authorizer']['jwt']['claims']['sub']\n",
+            "Events": {"Me": {"Type": "HttpApi", "Properties": {
+                "ApiId": {"Ref": "Api"}, "Path": "/me", "Method": "GET"}}}}},
+    },
+}
+
+
+def test_a_cognito_user_pools_tokens_from_the_tests_own_issuer(apigw, issuer):  # noqa: F811
+    """A user pool's issuer (``https://cognito-idp.<region>.amazonaws.com/<pool id>``, the pool id
+    a ``Ref`` as AWS shapes it) is served by the test's issuer through ``upstreams=``; tokens for
+    the pool's client (its ``Ref``: the audience) pass the route's JWT authorizer."""
+    cognito = "https://cognito-idp.us-east-1.amazonaws.com"  # every pool's issuer starts so
+    template = load_template(SAM_COGNITO, upstreams={cognito: issuer.url})
+    pool = template.ref("UserPool")
+    assert pool.startswith("us-east-1_") and len(pool) == len("us-east-1_") + 9
+    assert template.get_att("UserPool", "ProviderURL") == f"{cognito}/{pool}"
+    client_id = template.ref("UserPoolClient")
+    url = apigw.deploy(template.api("Api")).url
+    assert httpx.get(f"{url}/me").status_code == 401
+    assert httpx.get(f"{url}/me", headers={"authorization": issuer.token()}).status_code == 401  # audience
+    response = httpx.get(f"{url}/me", headers={"authorization": issuer.token(aud=client_id)})
+    assert (response.status_code, response.text) == (200, "user-1")

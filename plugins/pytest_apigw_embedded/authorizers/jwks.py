@@ -140,6 +140,12 @@ class JwksCache:
             keys = document["keys"]
         except KeyFetchError as exc:
             raise KeyFetchError(f"could not fetch the signing keys of {issuer!r}: {exc}") from exc
+        except httpx.ConnectError as exc:  # not reachable from here: serve it from the test
+            raise KeyFetchError(
+                f"could not fetch the signing keys of {issuer!r}: {exc!r}; serve the issuer from the "
+                "test (a loopback OIDC issuer, as examples/jwt_auth/ does) and point the authorizer at "
+                "it: HttpJwtAuthorizer(jwt_issuer=...), or load_template(..., upstreams={issuer or "
+                "prefix: issuer_url})") from exc
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
             raise KeyFetchError(f"could not fetch the signing keys of {issuer!r}: {exc!r}") from exc
         found: dict[str, Any] = {}

@@ -52,7 +52,8 @@ def make(build: Build, logical_id: str, *, websocket: bool, type: str, name: Any
     sources = [identity_source] if isinstance(identity_source, str) else list(identity_source or [])
     try:
         if type == "JWT":
-            return HttpJwtAuthorizer(spec_id, str(issuer), jwt_audience=list(audience or []),
+            return HttpJwtAuthorizer(spec_id, build.upstreams.issuer_for(str(issuer)),
+                                     jwt_audience=list(audience or []),
                                      identity_source=sources or ["$request.header.Authorization"],
                                      authorizer_name=name)
         if type == "REQUEST":
