@@ -38,27 +38,29 @@ class Upstreams:
         #: groups and services (for the message when a key matches nothing).
         self.offered: set[str] = set()
 
-    def url_for(self, url: str) -> str:
-        """An HTTP proxy URL with the longest matching key (the URL or a prefix) replaced."""
+    def _match(self, url: str) -> str | None:
+        """The longest key that is ``url`` or a prefix of it (noted as used), if any."""
         self.offered.add(url)
         matches = [key for key in self._by_key if _prefix_of(key, url)]
         if not matches:
-            return url
+            return None
         key = max(matches, key=len)
         self.used.add(key)
+        return key
+
+    def url_for(self, url: str) -> str:
+        """An HTTP proxy URL with the longest matching key (the URL or a prefix) replaced."""
+        key = self._match(url)
+        if key is None:
+            return url
         return self._by_key[key][0].rstrip("/") + url[len(key):] if url != key else self._by_key[key][0]
 
     def issuer_for(self, issuer: str) -> str:
         """A JWT authorizer's issuer, replaced whole by the value of a key that is the issuer or
         a prefix of it (``"https://cognito-idp.us-east-1.amazonaws.com"``: every user pool's
         tokens come from the test's own issuer)."""
-        self.offered.add(issuer)
-        matches = [key for key in self._by_key if _prefix_of(key, issuer)]
-        if not matches:
-            return issuer
-        key = max(matches, key=len)
-        self.used.add(key)
-        return self._by_key[key][0]
+        key = self._match(issuer)
+        return issuer if key is None else self._by_key[key][0]
 
     def endpoints_for(self, names: set[str]) -> list[tuple[str, int]] | None:
         """``(ip, port)`` of every URL given for a resource known by any of ``names``."""

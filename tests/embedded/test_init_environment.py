@@ -15,6 +15,7 @@ import pytest
 
 from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
 from tests.support.files import write_tree
+from tests.support.moto_aws import mocked_aws  # noqa: F401 - the fixture
 
 
 @pytest.mark.parametrize("isolation", ["inprocess", "process"])
@@ -44,14 +45,11 @@ def test_module_level_code_sees_and_keeps_its_functions_environment(apigw, tmp_p
 
 
 def test_a_tracer_initialized_in_a_handler_leaves_the_tests_aws_calls_alone(
-        apigw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        apigw, tmp_path: Path, mocked_aws: None, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
     """Powertools' ``Tracer()`` at module level sees Lambda's environment at init and patches
     botocore through the X-Ray SDK, for the whole process. With no X-Ray daemon here, the SDK is
     off for in-process functions (``AWS_XRAY_SDK_ENABLED=false``, as its own switch): the
     handler's AWS calls work, and the test's own later calls log no X-Ray complaints."""
-    for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
-                        "AWS_SECRET_ACCESS_KEY": "testing"}.items():
-        monkeypatch.setenv(name, value)
     module = f"traced_{uuid.uuid4().hex[:10]}"
     code = write_tree(tmp_path, {f"{module}.py": "\n".join([
         "import boto3",
@@ -65,14 +63,12 @@ def test_a_tracer_initialized_in_a_handler_leaves_the_tests_aws_calls_alone(
         "    return {'buckets': len(S3.list_buckets()['Buckets'])}",
         "",
     ])})
-    moto = pytest.importorskip("moto")
     boto3 = pytest.importorskip("boto3")
     fn = Function("Traced", handler=f"{module}.handler", code=code)
     api = HttpApi("Api")
     api.add_routes(path="/traced", integration=LambdaProxyIntegration(handler=fn))
-    with moto.mock_aws():
-        with apigw.deployed(api) as deployment:
-            assert httpx.get(deployment.url + "/traced").json() == {"buckets": 1}
-        with caplog.at_level(logging.WARNING):
-            assert len(boto3.client("s3").list_buckets()["Buckets"]) == 1  # the test's own call
+    with apigw.deployed(api) as deployment:
+        assert httpx.get(deployment.url + "/traced").json() == {"buckets": 1}
+    with caplog.at_level(logging.WARNING):
+        assert len(boto3.client("s3").list_buckets()["Buckets"]) == 1  # the test's own call
     assert [r.getMessage() for r in caplog.records if r.name.startswith("aws_xray_sdk")] == []

@@ -10,10 +10,10 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
-from moto import mock_aws
 
 from pytest_apigw import load_template
 from tests.support.files import write_tree
+from tests.support.moto_aws import mocked_aws  # noqa: F401 - the fixture
 
 APP = """\
 import json, os
@@ -53,15 +53,6 @@ def _template(code: Path) -> dict:
     }
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch):
-    for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
-                        "AWS_SECRET_ACCESS_KEY": "testing"}.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        yield
-
-
 def test_names_and_shapes_are_cloudformations(tmp_path):
     tpl = load_template(_template(write_tree(tmp_path, {"app.py": APP})))
     table = tpl.ref("ItemsTable")
@@ -76,7 +67,8 @@ def test_names_and_shapes_are_cloudformations(tmp_path):
         "TABLE_NAME": table, "TABLE_ARN": tpl.get_att("ItemsTable", "Arn"), "QUEUE_URL": queue}
 
 
-def test_a_handler_finds_what_the_test_made_in_moto_under_the_templates_names(apigw, tmp_path, aws):
+@pytest.mark.usefixtures("mocked_aws")
+def test_a_handler_finds_what_the_test_made_in_moto_under_the_templates_names(apigw, tmp_path):
     tpl = load_template(_template(write_tree(tmp_path, {"app.py": APP})))
     boto3.client("dynamodb").create_table(
         TableName=tpl.ref("ItemsTable"), BillingMode="PAY_PER_REQUEST",
