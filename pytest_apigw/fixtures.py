@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_apigw.backend import Backend
 from pytest_apigw.session import Apigw, LazyBackend
+
+if TYPE_CHECKING:
+    from pytest_apigw.contract.issuer import LoopbackIssuer
 
 BACKEND_KEY = pytest.StashKey[LazyBackend]()
 
@@ -62,3 +66,16 @@ def apigw_session(request: pytest.FixtureRequest) -> Iterator[Apigw]:
     session = _make(request)
     yield session
     session.teardown()
+
+
+@pytest.fixture
+def apigw_issuer() -> Iterator[LoopbackIssuer]:
+    """An OpenID Connect issuer on 127.0.0.1 (discovery document and JWKS) for JWT authorizers:
+    ``HttpJwtAuthorizer("Jwt", apigw_issuer.url, jwt_audience=["test-client"])``, or a
+    template's issuer served by it, ``load_template(..., upstreams={"https://cognito-idp.
+    us-east-1.amazonaws.com": apigw_issuer.url})``; send ``Authorization: apigw_issuer.token(
+    audience=..., scope="books:write")``. Stopped after the test."""
+    from pytest_apigw.contract.issuer import LoopbackIssuer  # jwt, cryptography: only when used
+
+    with LoopbackIssuer() as issuer:
+        yield issuer

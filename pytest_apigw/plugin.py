@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_apigw.fixtures import BACKEND_KEY, apigw, apigw_backend, apigw_session  # noqa: F401
+from pytest_apigw.fixtures import (  # noqa: F401 - the fixtures
+    BACKEND_KEY,
+    apigw,
+    apigw_backend,
+    apigw_issuer,
+    apigw_session,
+)
 from pytest_apigw.invocations import LOG, report_section
 from pytest_apigw.registry import BackendRegistry
 from pytest_apigw.session import LazyBackend

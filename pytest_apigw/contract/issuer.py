@@ -2,7 +2,9 @@
 RS256 tokens signed with its key (or, to be refused, with a stranger's key or an unknown ``kid``).
 
 ``with LoopbackIssuer() as issuer:`` serves ``{issuer.url}/.well-known/openid-configuration``
-and ``{issuer.url}/jwks.json`` on 127.0.0.1; ``issuer.sign(claims, kid=..., stranger=...)``.
+and ``{issuer.url}/jwks.json`` on 127.0.0.1; ``issuer.sign(claims, kid=..., stranger=...)``, or
+``issuer.token(audience=..., scope=...)`` for a valid one. Users get one from the
+``apigw_issuer`` fixture.
 Each issuer has a path of its own under the port, so no key cache mixes two issuers.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -77,6 +80,19 @@ class LoopbackIssuer:
         JWKS does not publish (the signature cannot verify)."""
         key = _key("stranger" if stranger else "issuer")
         return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+
+    def token(self, *, audience: str | list[str] | None = "test-client", scope: str | None = None,
+              subject: str = "user-1", lifetime: int = 600, **claims: Any) -> str:
+        """A valid token of this issuer: ``iss`` its URL, ``aud`` ``audience`` (``None``: left
+        out; a Cognito access token names its client in ``client_id=`` instead), ``sub``,
+        ``iat``, ``exp`` ``lifetime`` seconds on, ``scope`` when given, and ``claims`` on top."""
+        now = int(time.time())
+        body: dict[str, Any] = {"iss": self.url, "sub": subject, "iat": now, "exp": now + lifetime}
+        if audience is not None:
+            body["aud"] = audience
+        if scope is not None:
+            body["scope"] = scope
+        return self.sign({**body, **claims})
 
     def start(self) -> LoopbackIssuer:
         """Serve in a daemon thread."""

@@ -221,6 +221,7 @@ def test_fixtures_are_documented(pytester):
             "apigw_backend* -- *", "*selected API Gateway backend*",
             "apigw -- *", "*Deploy API specs for one test*",
             "apigw_session* -- *",
+            "apigw_issuer -- *", "*OpenID Connect issuer on 127.0.0.1*",
         ]
     )
 

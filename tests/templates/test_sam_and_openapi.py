@@ -160,18 +160,20 @@ SAM_COGNITO = {
 }
 
 
-def test_a_cognito_user_pools_tokens_from_the_tests_own_issuer(apigw, issuer):  # noqa: F811
+def test_a_cognito_user_pools_tokens_from_the_tests_own_issuer(apigw, apigw_issuer):
     """A user pool's issuer (``https://cognito-idp.<region>.amazonaws.com/<pool id>``, the pool id
     a ``Ref`` as AWS shapes it) is served by the test's issuer through ``upstreams=``; tokens for
-    the pool's client (its ``Ref``: the audience) pass the route's JWT authorizer."""
+    the pool's client (its ``Ref``: the audience) pass the route's JWT authorizer; the
+    issuer is the plugin's own ``apigw_issuer`` fixture."""
     cognito = "https://cognito-idp.us-east-1.amazonaws.com"  # every pool's issuer starts so
-    template = load_template(SAM_COGNITO, upstreams={cognito: issuer.url})
+    template = load_template(SAM_COGNITO, upstreams={cognito: apigw_issuer.url})
     pool = template.ref("UserPool")
     assert pool.startswith("us-east-1_") and len(pool) == len("us-east-1_") + 9
     assert template.get_att("UserPool", "ProviderURL") == f"{cognito}/{pool}"
     client_id = template.ref("UserPoolClient")
     url = apigw.deploy(template.api("Api")).url
     assert httpx.get(f"{url}/me").status_code == 401
-    assert httpx.get(f"{url}/me", headers={"authorization": issuer.token()}).status_code == 401  # audience
-    response = httpx.get(f"{url}/me", headers={"authorization": issuer.token(aud=client_id)})
+    wrong = apigw_issuer.token(audience="another-client")
+    assert httpx.get(f"{url}/me", headers={"authorization": wrong}).status_code == 401
+    response = httpx.get(f"{url}/me", headers={"authorization": apigw_issuer.token(audience=client_id)})
     assert (response.status_code, response.text) == (200, "user-1")
