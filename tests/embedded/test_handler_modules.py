@@ -234,3 +234,28 @@ def test_each_function_gets_the_package_of_its_own_folder(apigw, tmp_path) -> No
     finally:
         for name in [name for name in sys.modules if name.startswith(package)]:
             del sys.modules[name]
+
+
+def test_what_a_handler_puts_on_sys_path_as_it_loads_goes_with_its_deployment(apigw, tmp_path) -> None:
+    """``sys.path.insert(0, .../vendor)`` in a handler module (a common way to load libraries
+    shipped beside the code): on the path while a deployment uses the function, off it after,
+    so the next test's imports do not find the torn-down function's libraries."""
+    uid = uuid.uuid4().hex[:10]
+    code = write_tree(tmp_path / "code", {
+        "app.py": "\n".join([
+            "import os, sys",
+            "sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'vendor'))",
+            f"import lib_{uid}",
+            "",
+            "def handler(event, context):",
+            f"    return {{'statusCode': 200, 'body': lib_{uid}.NAME}}",
+            "",
+        ]),
+        f"vendor/lib_{uid}.py": "NAME = 'from vendor'\n",
+    })
+    vendor = str(code / "vendor")
+    function = Function("Vendoring", handler="app.handler", code=code)
+    with apigw.deployed(_api(function)) as deployment:
+        assert httpx.get(f"{deployment.url}/count").text == "from vendor"
+        assert vendor in sys.path
+    assert vendor not in sys.path

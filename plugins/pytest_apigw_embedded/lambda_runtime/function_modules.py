@@ -14,10 +14,11 @@ In-process, one interpreter and one ``sys.modules`` serve every function and eve
 - **Cold starts.** The modules the import adds that are the function's own (the handler's module,
   the ``.py`` files of its code, but not a library vendored there with its ``*.dist-info`` as
   ``sam build`` bundles them, and never a compiled extension, which cannot be imported twice) are
-  noted with the logging handlers the import added. When the last function using them is
-  released they leave ``sys.modules`` (and the handlers their loggers, or each cold start would
-  add one more), and the next deployment imports them again: a counter, a cache or a client
-  kept at module level does not carry over into the next test. Warm reuse is unchanged: within
+  noted with the logging handlers and ``sys.path`` entries the import added. When the last
+  function using them is released they leave ``sys.modules`` (the handlers their loggers, or each
+  cold start would add one more; the entries ``sys.path``), and the next deployment imports them
+  again: a counter, a cache or a client kept at module level does not carry over into the next
+  test. Warm reuse is unchanged: within
   one deployment, or while a deployment shared by several tests (a module- or session-scoped
   fixture) lives.
 - **The test's modules.** A module the test process imported itself before the deploy (``import
@@ -164,7 +165,7 @@ class FunctionModules:
         aside = self._set_aside(code, own) if code is not None else {}
         if code is not None:
             self._put_first(str(code), function)
-        before, handlers_before = set(sys.modules), _logger_handlers()
+        before, handlers_before, path_before = set(sys.modules), _logger_handlers(), set(sys.path)
         try:
             try:
                 handler = resolve()
@@ -176,6 +177,7 @@ class FunctionModules:
                 self._release_paths({function})
                 raise
             self._note(function, handler, before, handlers_before)
+            self._note_paths(function, path_before)
             self._warn_test_modules(function, handler, own)
         finally:
             sys.modules.update(aside)  # the other functions' modules, for their later imports
@@ -261,6 +263,15 @@ class FunctionModules:
         if entry in self._paths:
             self._paths[entry].add(function)
         _first_on_path(entry)
+
+    def _note_paths(self, function: Function, before: set[str]) -> None:
+        """What the import put on ``sys.path`` (``sys.path.insert(0, here / "vendor")`` in a
+        handler module) is the function's, to take off with its code folder; so is such an entry
+        of its code another function's import put there first."""
+        for entry in sys.path:
+            if entry not in before or (entry in self._paths and function.code is not None
+                                       and entry.startswith(str(function.code) + os.sep)):
+                self._paths.setdefault(entry, set()).add(function)
 
     def _release_paths(self, gone: set[Function]) -> None:
         """Take the code folders no prepared function uses any more off ``sys.path`` (a test's
