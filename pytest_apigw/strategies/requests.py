@@ -13,6 +13,7 @@ GET/HEAD/DELETE.
 
 from __future__ import annotations
 
+import functools
 import string
 from typing import Any
 
@@ -38,10 +39,15 @@ _SEGMENT_CHARS = st.characters(
 )
 #: Reserved characters drawn inside path values by ``path_segments(reserved=True)``.
 RESERVED_IN_VALUES = "?#%/;"
+#: Strategy factories return one shared strategy per set of arguments (strategies are immutable):
+#: Hypothesis validates a strategy the first time it draws from it, and ``requests_for`` calls
+#: these at every draw, so fresh objects cost the conformance suite a second or more of validation.
+_shared = functools.lru_cache(maxsize=128)
 _TOKEN = string.ascii_letters + string.digits + "-"
 _COOKIE_CHARS = string.ascii_letters + string.digits + "!#$&'()*+-./:<>?@[]^_`{|}~"
 
 
+@_shared
 def http_methods() -> st.SearchStrategy[str]:
     """Request methods (``ANY`` is a route method, never a request method)."""
     return st.sampled_from([m for m in METHODS if m != "ANY"])
@@ -60,6 +66,7 @@ def _encode(draw: st.DrawFn, text: str) -> str:
     return "".join(out)
 
 
+@_shared
 def path_segments(*, reserved: bool = False) -> st.SearchStrategy[str]:
     """One percent-encoded path segment holding unicode text (sometimes over-encoded);
     ``reserved`` adds ``?#%/;`` inside the value (encoded, so they stay in the segment)."""
@@ -78,6 +85,7 @@ def _with_reserved(draw: st.DrawFn) -> str:
     return "".join(chars)
 
 
+@_shared
 def request_paths(
     *, segments: st.SearchStrategy[str] | None = None, max_depth: int = 4
 ) -> st.SearchStrategy[str]:
@@ -86,6 +94,7 @@ def request_paths(
     return st.lists(segments, max_size=max_depth).map(lambda parts: "/" + "/".join(parts))
 
 
+@_shared
 def query_params(*, keys: st.SearchStrategy[str] | None = None, max_size: int = 5) -> st.SearchStrategy[tuple[tuple[str, str], ...]]:  # noqa: E501
     """Decoded ``(key, value)`` pairs; keys come from a small pool so they repeat."""
     text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8)
@@ -93,6 +102,7 @@ def query_params(*, keys: st.SearchStrategy[str] | None = None, max_size: int = 
     return st.lists(st.tuples(keys, text), max_size=max_size).map(tuple)
 
 
+@_shared
 def header_lists(*, max_size: int = 5) -> st.SearchStrategy[tuple[tuple[str, str], ...]]:
     """Client headers, names in mixed case and sometimes repeated; never a reserved one."""
     names = st.one_of(
@@ -104,6 +114,7 @@ def header_lists(*, max_size: int = 5) -> st.SearchStrategy[tuple[tuple[str, str
     return st.lists(st.tuples(names, values), max_size=max_size).map(tuple)
 
 
+@_shared
 def cookie_headers(*, max_headers: int = 2, max_cookies: int = 3) -> st.SearchStrategy[tuple[str, ...]]:
     """Values of ``Cookie`` headers, each ``"a=1; b=2"``; sometimes several headers."""
     cookie = st.builds(
@@ -120,6 +131,7 @@ def _large(draw: st.DrawFn, max_size: int) -> bytes:
     return (seed * (size // len(seed) + 1))[:size]
 
 
+@_shared
 def bodies(*, max_large: int = 256 * 1024) -> st.SearchStrategy[tuple[str | None, bytes]]:
     """``(content_type, body)``: empty, UTF-8 text, JSON, binary and large binary bodies."""
     text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=64)

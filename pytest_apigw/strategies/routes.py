@@ -7,6 +7,7 @@ overlap (``/pets/{id}`` beside ``/pets/dog`` beside ``/{proxy+}``) and sometimes
 
 from __future__ import annotations
 
+import functools
 import string
 
 from hypothesis import strategies as st
@@ -19,11 +20,13 @@ _LITERAL_ALPHABET = string.ascii_letters + string.digits + "-._~"
 _PARAM_ALPHABET = string.ascii_letters + string.digits + "_"
 
 
+@functools.lru_cache(maxsize=1)  # one shared strategy (see requests._shared)
 def literal_segments() -> st.SearchStrategy[str]:
     """Literal route segments AWS accepts (never ``.`` or ``..``, which clients normalise)."""
     return st.text(_LITERAL_ALPHABET, min_size=1, max_size=8).filter(lambda s: s not in (".", ".."))
 
 
+@functools.lru_cache(maxsize=1)
 def _param_names() -> st.SearchStrategy[str]:
     return st.text(_PARAM_ALPHABET, min_size=1, max_size=6)
 
