@@ -28,20 +28,31 @@ class Template:
         self.description = description
         self._resolver = resolver
 
-    def ref(self, logical_id: str) -> Any:
-        """What ``!Ref logical_id`` is in this template: a parameter's value, or a resource's
-        physical id as the functions' environment got it (a table's name, a queue's URL, a
-        topic's ARN): create the same resource in moto under it."""
+    def ref(self, key: str) -> Any:
+        """What ``!Ref`` of a parameter or resource is in this template: a resource's physical id
+        as the functions' environment got it (a table's name, a queue's URL, a topic's ARN), to
+        create the same resource in moto under it. ``key``: a logical id, or a CDK construct id
+        or path (``tpl.ref("Items")`` for ``dynamodb.Table(stack, "Items")``)."""
         from pytest_apigw.templates.intrinsics import Where
 
-        return self._resolver.ref(logical_id, Where(f"Template {self.description}", f"ref({logical_id!r})"))
+        where = Where(f"Template {self.description}", f"ref({key!r})")
+        return self._resolver.ref(self._logical_id(key), where)
 
-    def get_att(self, logical_id: str, attribute: str) -> Any:
-        """What ``!GetAtt logical_id.attribute`` is in this template (``get_att("Table", "Arn")``)."""
+    def get_att(self, key: str, attribute: str) -> Any:
+        """What ``!GetAtt`` of a resource's ``attribute`` is in this template
+        (``get_att("ItemsTable", "Arn")``); ``key`` as for :meth:`ref`."""
         from pytest_apigw.templates.intrinsics import Where
 
-        where = Where(f"Template {self.description}", f"get_att({logical_id!r}, {attribute!r})")
-        return self._resolver.resolve({"Fn::GetAtt": [logical_id, attribute]}, where)
+        where = Where(f"Template {self.description}", f"get_att({key!r}, {attribute!r})")
+        return self._resolver.resolve({"Fn::GetAtt": [self._logical_id(key), attribute]}, where)
+
+    def _logical_id(self, key: str) -> str:
+        """``key`` itself when the template has a parameter or resource of that name, else the
+        one resource known by it (construct id or path)."""
+        if key in self._resolver.resources or key in self._resolver.parameters:
+            return key
+        found = [lid for lid, names in self._names.items() if key in names]
+        return found[0] if len(found) == 1 else key  # none or several: the resolver says so
 
     @property
     def outputs(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ moto under them, and the handler (module-level client included) finds them over 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import boto3
@@ -84,3 +85,19 @@ def test_a_handler_finds_what_the_test_made_in_moto_under_the_templates_names(ap
     assert response.json() == {"table_arn": tpl.get_att("ItemsTable", "Arn"), "count": 1}
     [message] = sqs.receive_message(QueueUrl=queue_url)["Messages"]
     assert message["Body"] == "a1"
+
+
+def test_a_cdk_resource_is_found_by_its_construct_id(tmp_path):
+    """``tpl.ref("Items")`` for ``dynamodb.Table(stack, "Items")`` in a cloud assembly: the
+    construct id (or path) names the resource as it does an API or a function."""
+    assembly = tmp_path / "cdk.out"
+    assembly.mkdir()
+    (assembly / "manifest.json").write_text(json.dumps({"version": "36.0.0", "artifacts": {"ItemsStack": {
+        "type": "aws:cloudformation:stack", "properties": {"templateFile": "ItemsStack.template.json"}}}}))
+    (assembly / "ItemsStack.template.json").write_text(json.dumps({"Resources": {"Items5C12978B": {
+        "Type": "AWS::DynamoDB::Table", "Properties": {},
+        "Metadata": {"aws:cdk:path": "ItemsStack/Items/Resource"}}}}))
+    tpl = load_template(assembly)
+    assert tpl.ref("Items") == tpl.ref("Items5C12978B")
+    assert tpl.ref("Items").startswith("ItemsStack-Items5C12978B-")
+    assert tpl.get_att("Items", "Arn").endswith(f":table/{tpl.ref('Items')}")
