@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+from pytest_apigw.invocations import LOG
 from tests.support.files import write_tree
 from tests.support.moto_aws import mocked_aws  # noqa: F401 - the fixture
 
@@ -72,3 +73,28 @@ def test_a_tracer_initialized_in_a_handler_leaves_the_tests_aws_calls_alone(
     with caplog.at_level(logging.WARNING):
         assert len(boto3.client("s3").list_buckets()["Buckets"]) == 1  # the test's own call
     assert [r.getMessage() for r in caplog.records if r.name.startswith("aws_xray_sdk")] == []
+
+
+def test_a_traced_handler_in_a_worker_logs_no_x_ray_complaints(apigw, tmp_path: Path) -> None:
+    """In a worker process too, the X-Ray SDK is off (no daemon, no ``_X_AMZN_TRACE_ID``): the
+    handler's output in the gateway log holds its own lines, not "Subsegment ## handler
+    discarded due to Lambda worker still initializing" at every call."""
+    module = f"traced_worker_{uuid.uuid4().hex[:10]}"
+    code = write_tree(tmp_path, {f"{module}.py": "\n".join([
+        "from aws_lambda_powertools import Tracer",
+        "tracer = Tracer(service='items')",
+        "",
+        "@tracer.capture_lambda_handler",
+        "def handler(event, context):",
+        "    print('handled')",
+        "    return {'ok': True}",
+        "",
+    ])})
+    fn = Function("TracedWorker", handler=f"{module}.handler", code=code, isolation="process")
+    api = HttpApi("Api")
+    api.add_routes(path="/traced", integration=LambdaProxyIntegration(handler=fn))
+    url = apigw.deploy(api).url
+    mark = LOG.mark()
+    assert httpx.get(url + "/traced").json() == {"ok": True}
+    [record] = LOG.since(mark)
+    assert "handled" in record.describe() and "discarded" not in record.describe()

@@ -28,6 +28,14 @@ def handler_name(function: Function) -> str:
     return f"{module}.{getattr(function.handler, '__name__', 'handler')}"
 
 
+#: Set for Python handlers (in-process and in workers) unless their function sets it: the X-Ray
+#: SDK's own off switch, as no X-Ray daemon listens here (``sam local`` turns tracing off too).
+#: Initialized in Lambda mode (Powertools' ``Tracer()``, ``patch_all()``) it would patch botocore,
+#: in-process for the whole test process, and log "Subsegment discarded due to Lambda worker still
+#: initializing" at every AWS call (no ``_X_AMZN_TRACE_ID`` here).
+NO_XRAY_DAEMON = {"AWS_XRAY_SDK_ENABLED": "false"}
+
+
 def lambda_environment(function: Function, log_stream: str) -> dict[str, str]:
     """The variables the Lambda runtime sets for ``function`` (a spec ``Function``)."""
     return {

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_apigw_embedded.lambda_runtime import environ, logs
 from pytest_apigw_embedded.lambda_runtime.context import (
+    NO_XRAY_DAEMON,
     LambdaContext,
     lambda_environment,
     new_log_stream,
@@ -78,11 +79,6 @@ _CURRENT_TASKS: dict[asyncio.AbstractEventLoop, Any] | None = (
     asyncio.tasks._current_tasks if sys.version_info < (3, 12) else None  # type: ignore[attr-defined]
 )
 
-#: Set for in-process handlers unless their function sets it: the X-Ray SDK's own off switch (no
-#: X-Ray daemon listens here, as under ``sam local``). Its init would otherwise patch botocore for
-#: the whole test process in Lambda mode (Powertools' ``Tracer()``, ``patch_all()``), and every
-#: later AWS call of the tests logs "Subsegment discarded due to Lambda worker still initializing".
-IN_PROCESS_ONLY = {"AWS_XRAY_SDK_ENABLED": "false"}
 #: Seconds the event loop waits in its own thread for a handler before going asynchronous.
 HANDOFF_WAIT = 0.002
 #: Calls of a function that outlasted :data:`HANDOFF_WAIT` made without waiting at all.
@@ -188,7 +184,7 @@ class InProcessRuntime:
     def prepare(self, function: Function) -> None:
         """Resolve ``function``'s handler now (errors surface at deploy, naming the handler)."""
         if function not in self._handlers:
-            variables = {**lambda_environment(function, self._log_stream), **IN_PROCESS_ONLY,
+            variables = {**lambda_environment(function, self._log_stream), **NO_XRAY_DAEMON,
                          **function.environment}
             self._import_layers(function)
             # Lambda's init runs in the function's environment: module-level code reads its

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pytest_apigw.errors import SpecError
 from pytest_apigw_embedded.lambda_runtime import forked
 from pytest_apigw_embedded.lambda_runtime.context import (
+    NO_XRAY_DAEMON,
     LambdaContext,
     lambda_environment,
     new_log_stream,
@@ -228,7 +229,7 @@ class ProcessRuntime:
             opt = self._layers.opt(function)
             layer_paths = opt.python_paths(function.runtime) if opt is not None else []
             env = {
-                **os.environ, **lambda_environment(function, self._log_stream),
+                **os.environ, **lambda_environment(function, self._log_stream), **NO_XRAY_DAEMON,
                 **function.environment, "PYTHONPATH": self._python_path(layer_paths),
             }
             self._pools[function] = _Pool(function, opt.environment(function, env) if opt else env, self)
