@@ -54,12 +54,14 @@ def load_template(
     src.template = inline_local_files(src.template, src.base_dir)
     if openapi.is_document(src.template):
         src.template = openapi.as_template(src.template)
-    _refuse_rest_apis(src.template)
     if sam.is_sam(src.template):
         src.template = sam.transform(src.template, src.base_dir, dict(parameters or {}))
-        _refuse_rest_apis(src.template)
     else:
         sam.refuse_untransformed(src.template)
+    rest = _rest_apis(src.template)
+    if rest and not any(isinstance(r, dict) and r.get("Type") == apis.API
+                        for r in (src.template.get("Resources") or {}).values()):
+        raise next(iter(rest.values()))  # nothing here is served: say why at once
     resolver = Resolver(src.template, dict(parameters or {}), src.stack_name)
     resolver.physical.index()
     if isolation not in ("inprocess", "process"):
@@ -74,19 +76,31 @@ def load_template(
     for lid in everything:
         if lid in build.resources:
             names[lid].add(resolver.physical.function_name(lid))
-    return Template(built, everything, names, src.description, resolver)
+    for lid in rest:
+        names[lid] = build.keys(lid) | _api_name(src.template, lid)
+    return Template(built, everything, names, src.description, resolver, refused=rest)
 
 
-def _refuse_rest_apis(template: dict[str, Any]) -> None:
+def _rest_apis(template: dict[str, Any]) -> dict[str, SpecError]:
+    """The template's REST APIs (API Gateway v1), each with why it is not served: the template's
+    HTTP and WebSocket APIs still are; asking for a REST API raises this."""
+    refused: dict[str, SpecError] = {}
     for logical_id, resource in (template.get("Resources") or {}).items():
         kind = (resource or {}).get("Type") if isinstance(resource, dict) else None
         if kind in REST_API_TYPES:
-            raise SpecError(
+            refused[logical_id] = SpecError(
                 f"{kind} {logical_id!r}",
                 "REST APIs (API Gateway v1) are not served: pytest-apigw tests HTTP and WebSocket APIs "
                 "(AWS::ApiGatewayV2::Api, SAM's AWS::Serverless::HttpApi / HttpApi events); test this "
                 "API with another tool or move it to an HTTP API",
             )
+    return refused
+
+
+def _api_name(template: dict[str, Any], logical_id: str) -> set[str]:
+    """A REST API's literal ``Name``, by which a test may ask for it."""
+    name = ((template["Resources"][logical_id].get("Properties")) or {}).get("Name")
+    return {name} if isinstance(name, str) else set()
 
 
 def _check_options(build: Build) -> None:

@@ -21,8 +21,11 @@ class Template:
     """
 
     def __init__(self, apis: dict[str, HttpApi | WebSocketApi], functions: dict[str, Function],
-                 names: dict[str, set[str]], description: str, resolver: Resolver) -> None:
+                 names: dict[str, set[str]], description: str, resolver: Resolver,
+                 refused: dict[str, SpecError] | None = None) -> None:
         self.apis = apis
+        #: APIs of the template that are not served (REST APIs), with why: asking for one raises it.
+        self.refused = dict(refused or {})
         self.functions = functions
         self._names = names
         self.description = description
@@ -69,7 +72,11 @@ class Template:
         return found
 
     def api(self, key: str | None = None) -> HttpApi | WebSocketApi:
-        """The API known by ``key``; with no key, the template's only API."""
+        """The API known by ``key``; with no key, the template's only API (HTTP or WebSocket)."""
+        if key is not None and key not in self.apis:
+            for lid, error in self.refused.items():
+                if key == lid or key in self._names.get(lid, set()):
+                    raise error
         return self._find("API", self.apis, key)
 
     def function(self, key: str) -> Function:

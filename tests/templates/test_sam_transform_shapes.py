@@ -133,3 +133,18 @@ def test_a_templates_functions_in_worker_processes(apigw, tmp_path):
 def test_an_unknown_isolation_is_refused(tmp_path):
     with pytest.raises(SpecError, match="isolation must be 'inprocess' or 'process', got 'thread'"):
         load_template(_template(tmp_path), isolation="thread")
+
+
+def test_a_rest_api_beside_an_http_api_leaves_the_http_api_testable(apigw, tmp_path):
+    """A stack moving to HTTP APIs holds both: the HTTP API is served, the REST API (SAM's
+    ``Api`` event, ``ServerlessRestApi``) is refused only when asked for, with why."""
+    (tmp_path / "app.py").write_text(
+        "def handler(event, context):\n    return {'route': event.get('routeKey')}\n")
+    template = _template(tmp_path)
+    template["Resources"]["Fn"]["Properties"]["Events"]["Legacy"] = {
+        "Type": "Api", "Properties": {"Path": "/legacy", "Method": "get"}}
+    tpl = load_template(template)
+    assert sorted(tpl.apis) == ["Api"]
+    with pytest.raises(SpecError, match="REST APIs \\(API Gateway v1\\) are not served"):
+        tpl.api("ServerlessRestApi")
+    assert httpx.get(apigw.deploy(tpl).url + "/pets").json() == {"route": "GET /pets"}
