@@ -105,7 +105,7 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
                 request_parameters=config.get("requestParameters"),
                 response_parameters=config.get("responseParameters"),
                 server_name=(config.get("tlsConfig") or {}).get("serverNameToVerify"),
-                prop=f"Body.paths.{path}",
+                subtype=config.get("integrationSubtype"), prop=f"Body.paths.{path}",
             )
             auth, scopes = authorizer(operation.get("security", default_security))
             integration = apis.check_permission(build, integration, route_key, arns)

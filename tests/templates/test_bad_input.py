@@ -147,3 +147,13 @@ def test_template_lookup_errors_list_what_is_there():
     with pytest.raises(SpecError, match=r"API 'Other' matches nothing; known: Api"):
         template.api("Other")
     assert json.dumps(sorted(template.apis)) == '["Api"]'
+
+
+def test_an_aws_service_integration_is_refused_naming_its_subtype():
+    template = _http_api(**_proxy("https://unused.example"))
+    integration = template["Resources"]["Integration"]["Properties"]
+    integration.update({"IntegrationType": "AWS_PROXY", "IntegrationSubtype": "SQS-SendMessage",
+                        "RequestParameters": {"QueueUrl": "https://sqs/q", "MessageBody": "$request.body"}})
+    del integration["IntegrationUri"]
+    with pytest.raises(SpecError, match=r"IntegrationSubtype: AWS service integrations \(SQS-SendMessage\)"):
+        load_template(template)

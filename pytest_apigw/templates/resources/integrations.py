@@ -50,15 +50,23 @@ def settings(props: dict[str, Any]) -> dict[str, Any]:
         "request_parameters": props.get("RequestParameters"),
         "response_parameters": props.get("ResponseParameters"),
         "server_name": (props.get("TlsConfig") or {}).get("ServerNameToVerify"),
+        "subtype": props.get("IntegrationSubtype"),
     }
 
 
 def make(build: Build, logical_id: str, *, websocket: bool, type: str, uri: Any,  # noqa: A002
          method: Any = None, payload: Any = None, connection_type: Any = "INTERNET",
          connection_id: Any = None, timeout_ms: Any = None, request_parameters: Any = None,
-         response_parameters: Any = None, server_name: Any = None, prop: str = "IntegrationUri") -> Any:
+         response_parameters: Any = None, server_name: Any = None, subtype: Any = None,
+         prop: str = "IntegrationUri") -> Any:
     """Build the integration spec (``logical_id`` names the resource in errors)."""
     timeout = float(timeout_ms) / 1000 if timeout_ms is not None else None
+    if subtype:
+        raise build.error(
+            logical_id, "IntegrationSubtype", f"AWS service integrations ({subtype}) are not served "
+            "locally (served: AWS_PROXY to a Lambda function, HTTP_PROXY); route it to a Lambda "
+            "function doing the call in the test's parameters, or test it on --apigw=aws"
+        )
     try:
         if type == "AWS_PROXY":
             fn = functions.function_for_uri(build, logical_id, prop, uri)
