@@ -259,3 +259,26 @@ def test_what_a_handler_puts_on_sys_path_as_it_loads_goes_with_its_deployment(ap
         assert httpx.get(f"{deployment.url}/count").text == "from vendor"
         assert vendor in sys.path
     assert vendor not in sys.path
+
+
+def test_a_powertools_logger_starts_cold_in_every_deployment(apigw, tmp_path) -> None:
+    """Powertools' ``Logger()`` marks the logging logger it configures (``powertools_handler``)
+    and, finding the mark, reuses the logger's first handler: the handler taken off at the cold
+    start goes with its mark, so the second test's deployment imports the module again cleanly
+    (it raised ``IndexError`` at deploy)."""
+    uid = uuid.uuid4().hex[:10]
+    code = write_tree(tmp_path / "code", {"app.py": "\n".join([
+        "from aws_lambda_powertools import Logger",
+        f"logger = Logger(service='svc_{uid}')",
+        "",
+        "@logger.inject_lambda_context",
+        "def handler(event, context):",
+        "    logger.info('handled')",
+        "    return {'statusCode': 200, 'body': 'ok'}",
+        "",
+    ])})
+    for _ in range(2):
+        function = Function("Logged", handler="app.handler", code=code)
+        with apigw.deployed(_api(function)) as deployment:
+            assert httpx.get(f"{deployment.url}/count").text == "ok"
+    assert not logging.getLogger(f"svc_{uid}").handlers

@@ -90,11 +90,18 @@ def vendored(code: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-def _logger_handlers() -> dict[logging.Logger, tuple[logging.Handler, ...]]:
-    """Every logger's handlers now (the root logger's and each named logger's)."""
+#: The attributes every logger has; any other one was set on it by code (Powertools marks the
+#: logger it adds its handler to with ``powertools_handler``).
+_LOGGER_ATTRIBUTES = frozenset(vars(logging.Logger("pytest-apigw-probe")))
+
+
+def _logger_state() -> dict[logging.Logger, tuple[tuple[logging.Handler, ...], frozenset[str]]]:
+    """Every logger's handlers and the attributes code set on it, now (the root logger's and
+    each named logger's)."""
     loggers = [logging.getLogger(), *(logger for logger in logging.Logger.manager.loggerDict.values()
                                        if isinstance(logger, logging.Logger))]
-    return {logger: tuple(logger.handlers) for logger in loggers}
+    return {logger: (tuple(logger.handlers), frozenset(vars(logger)) - _LOGGER_ATTRIBUTES)
+            for logger in loggers}
 
 
 def _module_of(value: Any) -> str:
@@ -128,12 +135,15 @@ class _Import:
     """What one handler import brought in: the function's own modules, the logging handlers it
     added, and the prepared functions using them."""
 
-    __slots__ = ("modules", "handlers", "users")
+    __slots__ = ("modules", "handlers", "marks", "users")
 
     def __init__(self, modules: dict[str, ModuleType], handlers: list[tuple[logging.Logger, logging.Handler]],
-                 user: Function) -> None:
+                 marks: list[tuple[logging.Logger, str]], user: Function) -> None:
         self.modules = modules
         self.handlers = handlers
+        #: Attributes the import set on loggers (a library's "configured" mark): taken off with
+        #: the handlers, or the next cold start finds the mark without the handler it marks.
+        self.marks = marks
         self.users = {user}
 
     def forget(self) -> None:
@@ -144,6 +154,8 @@ class _Import:
                 del sys.modules[name]
         for logger, handler in self.handlers:
             logger.removeHandler(handler)
+        for logger, name in self.marks:
+            logger.__dict__.pop(name, None)
 
 
 class FunctionModules:
@@ -165,7 +177,7 @@ class FunctionModules:
         aside = self._set_aside(code, own) if code is not None else {}
         if code is not None:
             self._put_first(str(code), function)
-        before, handlers_before, path_before = set(sys.modules), _logger_handlers(), set(sys.path)
+        before, loggers_before, path_before = set(sys.modules), _logger_state(), set(sys.path)
         try:
             try:
                 handler = resolve()
@@ -176,7 +188,7 @@ class FunctionModules:
                         del sys.modules[name]
                 self._release_paths({function})
                 raise
-            self._note(function, handler, before, handlers_before)
+            self._note(function, handler, before, loggers_before)
             self._note_paths(function, path_before)
             self._warn_test_modules(function, handler, own)
         finally:
@@ -184,9 +196,11 @@ class FunctionModules:
         return handler
 
     def _note(self, function: Function, handler: Any, before: set[str],
-              handlers_before: dict[logging.Logger, tuple[logging.Handler, ...]]) -> None:
+              loggers_before: dict[logging.Logger, tuple[tuple[logging.Handler, ...], frozenset[str]]]
+              ) -> None:
         """Note what ``function``'s import added that is its own (modules since ``before``,
-        logging handlers since ``handlers_before``), and which earlier imports it uses too."""
+        logging handlers and logger attributes since ``loggers_before``), and which earlier
+        imports it uses too."""
         # the handler's module, by the name it was loaded under (a function's code is loaded
         # under a name of its own)
         handler_modules = {getattr(handler, "__module__", None), *_named(function)}
@@ -201,9 +215,13 @@ class FunctionModules:
                    if (module := sys.modules.get(name)) is not None
                    and self._own(function, name, module, handler_modules)}
         if modules:
-            added = [(logger, h) for logger, now in _logger_handlers().items()
-                     for h in now if h not in handlers_before.get(logger, ())]
-            self._imports.append(_Import(modules, added, function))
+            added: list[tuple[logging.Logger, logging.Handler]] = []
+            marks: list[tuple[logging.Logger, str]] = []
+            for logger, (handlers, attributes) in _logger_state().items():
+                had_handlers, had_attributes = loggers_before.get(logger, ((), frozenset()))
+                added += [(logger, h) for h in handlers if h not in had_handlers]
+                marks += [(logger, name) for name in attributes - had_attributes]
+            self._imports.append(_Import(modules, added, marks, function))
 
     def _own(self, function: Function, name: str, module: ModuleType, handler_modules: set[str | None]
              ) -> bool:
