@@ -282,3 +282,24 @@ def test_a_powertools_logger_starts_cold_in_every_deployment(apigw, tmp_path) ->
         with apigw.deployed(_api(function)) as deployment:
             assert httpx.get(f"{deployment.url}/count").text == "ok"
     assert not logging.getLogger(f"svc_{uid}").handlers
+
+
+def test_the_root_logger_level_a_handler_sets_goes_back_after_its_deployment(apigw, tmp_path) -> None:
+    """``logging.getLogger().setLevel("INFO")`` at module level (AWS's own example handler): the
+    test process's root logger gets its level back when the deployment is torn down, so a later
+    test's ``caplog`` sees what it would have seen."""
+    root = logging.getLogger()
+    before = root.level
+    target = logging.DEBUG if before != logging.DEBUG else logging.ERROR
+    code = write_tree(tmp_path / "code", {"app.py": "\n".join([
+        "import logging",
+        f"logging.getLogger().setLevel({target})",
+        "",
+        "def handler(event, context):",
+        "    return {'statusCode': 200, 'body': str(logging.getLogger().level)}",
+        "",
+    ])})
+    function = Function("Leveled", handler="app.handler", code=code)
+    with apigw.deployed(_api(function)) as deployment:
+        assert httpx.get(f"{deployment.url}/count").text == str(target)
+    assert root.level == before

@@ -14,11 +14,11 @@ In-process, one interpreter and one ``sys.modules`` serve every function and eve
 - **Cold starts.** The modules the import adds that are the function's own (the handler's module,
   the ``.py`` files of its code, but not a library vendored there with its ``*.dist-info`` as
   ``sam build`` bundles them, and never a compiled extension, which cannot be imported twice) are
-  noted with the logging handlers and ``sys.path`` entries the import added. When the last
-  function using them is released they leave ``sys.modules`` (the handlers their loggers, or each
-  cold start would add one more; the entries ``sys.path``), and the next deployment imports them
-  again: a counter, a cache or a client kept at module level does not carry over into the next
-  test. Warm reuse is unchanged: within
+  noted with the logging handlers, logger levels and ``sys.path`` entries the import added or
+  set. When the last function using them is released they leave ``sys.modules`` (the handlers
+  their loggers, or each cold start would add one more; the levels go back; the entries leave
+  ``sys.path``), and the next deployment imports them again: a counter, a cache or a client
+  kept at module level does not carry over into the next test. Warm reuse is unchanged: within
   one deployment, or while a deployment shared by several tests (a module- or session-scoped
   fixture) lives.
 - **The test's modules.** A module the test process imported itself before the deploy (``import
@@ -95,12 +95,15 @@ def vendored(code: Path) -> frozenset[str]:
 _LOGGER_ATTRIBUTES = frozenset(vars(logging.Logger("pytest-apigw-probe")))
 
 
-def _logger_state() -> dict[logging.Logger, tuple[tuple[logging.Handler, ...], frozenset[str]]]:
-    """Every logger's handlers and the attributes code set on it, now (the root logger's and
-    each named logger's)."""
+_LoggerState = tuple[tuple[logging.Handler, ...], frozenset[str], int]
+
+
+def _logger_state() -> dict[logging.Logger, _LoggerState]:
+    """Every logger's handlers, the attributes code set on it and its level, now (the root
+    logger's and each named logger's)."""
     loggers = [logging.getLogger(), *(logger for logger in logging.Logger.manager.loggerDict.values()
                                        if isinstance(logger, logging.Logger))]
-    return {logger: (tuple(logger.handlers), frozenset(vars(logger)) - _LOGGER_ATTRIBUTES)
+    return {logger: (tuple(logger.handlers), frozenset(vars(logger)) - _LOGGER_ATTRIBUTES, logger.level)
             for logger in loggers}
 
 
@@ -135,15 +138,19 @@ class _Import:
     """What one handler import brought in: the function's own modules, the logging handlers it
     added, and the prepared functions using them."""
 
-    __slots__ = ("modules", "handlers", "marks", "users")
+    __slots__ = ("modules", "handlers", "marks", "levels", "users")
 
     def __init__(self, modules: dict[str, ModuleType], handlers: list[tuple[logging.Logger, logging.Handler]],
-                 marks: list[tuple[logging.Logger, str]], user: Function) -> None:
+                 marks: list[tuple[logging.Logger, str]], levels: list[tuple[logging.Logger, int, int]],
+                 user: Function) -> None:
         self.modules = modules
         self.handlers = handlers
         #: Attributes the import set on loggers (a library's "configured" mark): taken off with
         #: the handlers, or the next cold start finds the mark without the handler it marks.
         self.marks = marks
+        #: ``(logger, level before, level set)`` for the loggers whose level the import set (AWS's
+        #: own example sets the root logger's: ``logging.getLogger().setLevel("INFO")``).
+        self.levels = levels
         self.users = {user}
 
     def forget(self) -> None:
@@ -156,6 +163,9 @@ class _Import:
             logger.removeHandler(handler)
         for logger, name in self.marks:
             logger.__dict__.pop(name, None)
+        for logger, before, set_to in self.levels:
+            if logger.level == set_to:  # unless someone set it again since
+                logger.setLevel(before)
 
 
 class FunctionModules:
@@ -196,11 +206,10 @@ class FunctionModules:
         return handler
 
     def _note(self, function: Function, handler: Any, before: set[str],
-              loggers_before: dict[logging.Logger, tuple[tuple[logging.Handler, ...], frozenset[str]]]
-              ) -> None:
+              loggers_before: dict[logging.Logger, _LoggerState]) -> None:
         """Note what ``function``'s import added that is its own (modules since ``before``,
-        logging handlers and logger attributes since ``loggers_before``), and which earlier
-        imports it uses too."""
+        logging handlers, logger attributes and levels since ``loggers_before``), and which
+        earlier imports it uses too."""
         # the handler's module, by the name it was loaded under (a function's code is loaded
         # under a name of its own)
         handler_modules = {getattr(handler, "__module__", None), *_named(function)}
@@ -217,11 +226,15 @@ class FunctionModules:
         if modules:
             added: list[tuple[logging.Logger, logging.Handler]] = []
             marks: list[tuple[logging.Logger, str]] = []
-            for logger, (handlers, attributes) in _logger_state().items():
-                had_handlers, had_attributes = loggers_before.get(logger, ((), frozenset()))
+            levels: list[tuple[logging.Logger, int, int]] = []
+            for logger, (handlers, attributes, level) in _logger_state().items():
+                had_handlers, had_attributes, had_level = loggers_before.get(
+                    logger, ((), frozenset(), logging.NOTSET))
                 added += [(logger, h) for h in handlers if h not in had_handlers]
                 marks += [(logger, name) for name in attributes - had_attributes]
-            self._imports.append(_Import(modules, added, marks, function))
+                if level != had_level:
+                    levels.append((logger, had_level, level))
+            self._imports.append(_Import(modules, added, marks, levels, function))
 
     def _own(self, function: Function, name: str, module: ModuleType, handler_modules: set[str | None]
              ) -> bool:
