@@ -79,10 +79,12 @@ def per_deployment() -> int:
     return other if external() else embedded
 
 
-def contract_settings(**overrides: object) -> settings:
+def contract_settings(*, waits: bool = False, **overrides: object) -> settings:
     """Settings for a conformance test: the loaded profile, or ``apigw-ci`` when none was chosen
     (the suite runs inside users' sessions and must stay fast by default); on an external
-    backend the suite's own profiles draw :data:`EXTERNAL_EXAMPLES` examples."""
+    backend the suite's own profiles draw :data:`EXTERNAL_EXAMPLES` examples. ``waits``: the
+    case waits out real timeouts (about a second per slow request), so ``apigw-ci`` draws half
+    its examples for it (its explicit examples still run first, in every profile)."""
     name = settings.get_current_profile_name()
     if name == "default" or (name == "ci" and settings.get_profile("ci") is _HYPOTHESIS_CI):
         name = CI
@@ -92,6 +94,8 @@ def contract_settings(**overrides: object) -> settings:
     # the ``gaps`` fixture is function-scoped on purpose: it gathers across a case's examples
     overrides.setdefault("suppress_health_check",
                          [*base.suppress_health_check, HealthCheck.function_scoped_fixture])
+    if waits and name == CI and not external():
+        overrides.setdefault("max_examples", max(1, base.max_examples // 2))
     if external() and name in EXTERNAL_EXAMPLES:
         overrides.setdefault("max_examples", EXTERNAL_EXAMPLES[name])
         if name == CI:

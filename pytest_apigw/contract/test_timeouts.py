@@ -70,7 +70,7 @@ DOCUMENTED = scripted({
 })
 
 
-@contract_settings()
+@contract_settings(waits=True)
 @given(data=st.data())
 @example(data=DOCUMENTED)
 def test_slow_integrations_time_out(
