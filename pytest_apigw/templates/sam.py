@@ -11,6 +11,7 @@ the transform makes of it (whose logical id gets a hash suffix: it is found by i
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,24 @@ def refuse_untransformed(template: dict[str, Any]) -> None:
             )
 
 
+#: Translations already made in this process, newest last: a suite loading its template in every
+#: test pays the transform (about 20 ms, half of it SAM validating its policy templates) once.
+_TRANSLATED: dict[str, dict[str, Any]] = {}
+_KEEP = 16
+
+
 def transform(template: dict[str, Any], base_dir: Path, parameters: dict[str, Any]) -> dict[str, Any]:
-    """The plain CloudFormation template SAM's transform makes of ``template``."""
+    """The plain CloudFormation template SAM's transform makes of ``template`` (a copy of its own:
+    the same input is translated once per process)."""
+    key = json.dumps([template, str(base_dir), parameters], sort_keys=True, default=repr)
+    if key not in _TRANSLATED:
+        _TRANSLATED[key] = _translate(template, base_dir, parameters)
+        while len(_TRANSLATED) > _KEEP:
+            del _TRANSLATED[next(iter(_TRANSLATED))]
+    return copy.deepcopy(_TRANSLATED[key])
+
+
+def _translate(template: dict[str, Any], base_dir: Path, parameters: dict[str, Any]) -> dict[str, Any]:
     try:
         import boto3
         from samtranslator.model.exceptions import InvalidDocumentException

@@ -5,6 +5,7 @@ of defaults (``x-amazon-apigateway-cors: {}``: CORS configured, nothing allowed)
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +149,23 @@ def test_a_rest_api_beside_an_http_api_leaves_the_http_api_testable(apigw, tmp_p
     with pytest.raises(SpecError, match="REST APIs \\(API Gateway v1\\) are not served"):
         tpl.api("ServerlessRestApi")
     assert httpx.get(apigw.deploy(tpl).url + "/pets").json() == {"route": "GET /pets"}
+
+
+def test_the_same_sam_template_is_translated_once_and_each_load_gets_its_own_copy(tmp_path, monkeypatch):
+    """A suite loading its template in every test pays AWS's transform once per process; a
+    load's result changed by the test does not change the next load's."""
+    from pytest_apigw.templates import sam
+
+    calls = []
+    translate = sam._translate
+    monkeypatch.setattr(sam, "_translate", lambda *args: calls.append(args) or translate(*args))
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    return {}\n")
+    template = _template(tmp_path)
+    template["Parameters"] = {"Stage": {"Type": "String", "Default": f"s{uuid.uuid4().hex[:6]}"}}
+    template["Resources"]["Api"]["Properties"] = {"StageName": {"Ref": "Stage"}}
+    first = load_template(template)
+    first.api("Api").routes.clear()
+    second = load_template(template)
+    assert len(calls) == 1 and sorted(second.api("Api").routes) == ["$default", "GET /pets"]
+    third = load_template(template, parameters={"Stage": "other"})  # other values: translated again
+    assert len(calls) == 2 and third.api("Api").stages[0].stage_name == "other"
