@@ -81,4 +81,23 @@ def templates(settings: Settings) -> list[Result]:
                 limit=("<=", 50) if count == 50 else None,
                 note=f"load_template(file) median of {repeats}, min {min(times) * 1000:.2f} ms",
             ))
+    rows.append(_sam_app(load_template, repeats))
     return rows
+
+
+def _sam_app(load_template: Any, repeats: int) -> Result:
+    """``examples/sam_app/template.yaml`` (SAM: AWS's transform, Cognito, DynamoDB, three events)
+    loaded as a suite loads it in each test: the transform's result is reused in the process."""
+    path = Path(__file__).resolve().parent.parent / "examples" / "sam_app" / "template.yaml"
+    start = clock()
+    load_template(path)
+    first = clock() - start
+    times = []
+    for _ in range(repeats):
+        start = clock()
+        load_template(path)
+        times.append(clock() - start)
+    return Result("sam_template_import", median(times) * 1000, "ms",
+                  note=f"load_template of examples/sam_app (SAM) in each test, median of {repeats}; the "
+                       f"first {first * 1000:.0f} ms (imports, AWS's transform; 24 ms each time before "
+                       "2026-12-04, 3rd session)")
