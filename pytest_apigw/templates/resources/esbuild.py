@@ -37,6 +37,8 @@ _SINGLE = ("Target", "Format", "MainFields", "SourcesContent")
 _MULTI = ("External", "Loader", "OutExtension", "Banner")
 _DEFAULTS = {"Target": "--target=es2020", "Format": "--format=cjs", "Minify": "--minify"}
 _root: Path | None = None
+#: Seconds one bundle may take (esbuild takes milliseconds; a hung one must not hang the test).
+BUILD_TIMEOUT = 120
 
 
 def bundled(build: Build, logical_id: str, folder: Path, handler: str) -> tuple[Path, dict[str, str]]:
@@ -74,11 +76,14 @@ def bundled(build: Build, logical_id: str, folder: Path, handler: str) -> tuple[
     out = _output(esbuild, args, folder)
     if not (out / ".complete").is_file():
         shutil.rmtree(out, ignore_errors=True)
-        done = subprocess.run([esbuild, *args, f"--outdir={out}"], cwd=folder, capture_output=True,
-                              text=True, check=False)
-        if done.returncode != 0:
+        try:
+            done = subprocess.run([esbuild, *args, f"--outdir={out}"], cwd=folder, capture_output=True,
+                                  text=True, check=False, timeout=BUILD_TIMEOUT)
+            failed, message = done.returncode != 0, (done.stderr or done.stdout).strip()
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            failed, message = True, str(exc)
+        if failed:
             shutil.rmtree(out, ignore_errors=True)
-            message = (done.stderr or done.stdout).strip()
             raise build.error(logical_id, "Metadata", f"esbuild could not bundle the code in "
                                                       f"{str(folder)!r} (as sam build would):\n{message}")
         (out / ".complete").touch()
