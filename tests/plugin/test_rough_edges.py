@@ -43,6 +43,37 @@ def test_a_spec_error_is_reported_at_the_users_line(pytester):
     assert "route_key.py:" in full.stdout.str()
 
 
+def test_a_handler_failing_to_import_is_reported_at_its_own_line(pytester):
+    """A handler module failing at deploy (``os.environ["TABLE_NAME"]`` with the variable unset)
+    reads as the user's module failing, at their line, with no frame of the plugin's (its
+    environment overlay, its module loader) in either exception of the chain."""
+    pytester.mkdir("src")
+    pytester.path.joinpath("src", "app.py").write_text(
+        "import os\n\nTABLE = os.environ['TABLE_NAME']\n\ndef handler(event, context):\n    return {}\n")
+    pytester.makepyfile(
+        test_import=textwrap.dedent(
+            """
+            from pytest_apigw import Function, HttpApi, LambdaProxyIntegration
+
+            def test_deploy(apigw):
+                api = HttpApi("Api")
+                api.add_routes(path="/x", integration=LambdaProxyIntegration(
+                    handler=Function("F", handler="app.handler", code="src")))
+                apigw.deploy(api)
+            """
+        )
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        ">*TABLE = os.environ[[]'TABLE_NAME']", "E*KeyError: 'TABLE_NAME'", "src/app.py:3: KeyError",
+        "*direct cause*", ">*apigw.deploy(api)", "E*SpecError: Function 'F': handler 'app.handler'*",
+    ])
+    out = result.stdout.str()
+    for frame in ("environ.py", "function.py", "function_modules.py", "inprocess.py"):
+        assert f"{frame}:" not in out, f"a pytest-apigw frame ({frame}) is in the report"
+
+
 def test_disabling_the_plugin_disables_its_backends_quietly(pytester):
     pytester.makepyfile(test_x="def test_x():\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:apigw")
