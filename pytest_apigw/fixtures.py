@@ -11,7 +11,7 @@ from pytest_apigw.backend import Backend
 from pytest_apigw.session import Apigw, LazyBackend
 
 if TYPE_CHECKING:
-    from pytest_apigw.contract.issuer import LoopbackIssuer
+    from pytest_apigw.issuer import LoopbackIssuer
 
 BACKEND_KEY = pytest.StashKey[LazyBackend]()
 
@@ -75,7 +75,7 @@ def apigw_issuer() -> Iterator[LoopbackIssuer]:
     template's issuer served by it, ``load_template(..., upstreams={"https://cognito-idp.
     us-east-1.amazonaws.com": apigw_issuer.url})``; send ``Authorization: apigw_issuer.token(
     audience=..., scope="books:write")``. Stopped after the test."""
-    from pytest_apigw.contract.issuer import LoopbackIssuer  # jwt, cryptography: only when used
+    from pytest_apigw.issuer import LoopbackIssuer  # jwt, cryptography: only when used
 
     with LoopbackIssuer() as issuer:
         yield issuer

@@ -2,7 +2,7 @@
 
 Generated authorizers (1-3 audiences; the token in ``Authorization``, another header or the
 query string) in front of routes requiring generated scopes (one route sometimes public), and
-generated tokens signed by a loopback OIDC issuer (:class:`~pytest_apigw.contract.issuer.LoopbackIssuer`):
+generated tokens signed by a loopback OIDC issuer (:class:`~pytest_apigw.issuer.LoopbackIssuer`):
 valid, or wrong in one or more of ``kid``, signature, ``iss``, ``aud``/``client_id``, ``exp``,
 ``nbf``, scopes, or not a JWT, or not sent. The model (:mod:`.model.jwt_authorizer`) predicts
 401/403 or the event with ``requestContext.authorizer`` (claims as strings, scopes).
@@ -22,11 +22,11 @@ from pytest_apigw import capabilities
 from pytest_apigw.contract.authorized import check_authorized
 from pytest_apigw.contract.cases import ECHO, echo_versions, send
 from pytest_apigw.contract.explicit import scripted
-from pytest_apigw.contract.issuer import KID, LoopbackIssuer
 from pytest_apigw.contract.model.jwt_authorizer import Presented, jwt_verdict
 from pytest_apigw.contract.model.verdict import Verdict
 from pytest_apigw.contract.profiles import contract_settings, per_deployment
 from pytest_apigw.contract.report import format_case, route_table
+from pytest_apigw.issuer import KID, LoopbackIssuer
 from pytest_apigw.spec import HttpApi, HttpJwtAuthorizer, HttpNoneAuthorizer, LambdaProxyIntegration
 from pytest_apigw.strategies.authorizers import MARGIN, JwtSetup, TokenPlan, jwt_setups, token_plans
 from pytest_apigw.strategies.wire import HttpRequest

@@ -1,10 +1,10 @@
-"""A loopback OpenID Connect issuer for the JWT authorizer case: discovery document, JWKS, and
-RS256 tokens signed with its key (or, to be refused, with a stranger's key or an unknown ``kid``).
+"""A loopback OpenID Connect issuer for JWT authorizers (the ``apigw_issuer`` fixture, and the
+conformance suite's JWT case): discovery document, JWKS, and RS256 tokens signed with its key (or,
+to be refused, with a stranger's key or an unknown ``kid``).
 
 ``with LoopbackIssuer() as issuer:`` serves ``{issuer.url}/.well-known/openid-configuration``
 and ``{issuer.url}/jwks.json`` on 127.0.0.1; ``issuer.sign(claims, kid=..., stranger=...)``, or
-``issuer.token(audience=..., scope=...)`` for a valid one. Users get one from the
-``apigw_issuer`` fixture.
+``issuer.token(audience=..., scope=...)`` for a valid one.
 Each issuer has a path of its own under the port, so no key cache mixes two issuers.
 """
 
@@ -68,12 +68,12 @@ class LoopbackIssuer:
         self._server = ThreadingHTTPServer((host, 0), _Handler)
         self._server.daemon_threads = True
         self._server.issuer = self  # type: ignore[attr-defined]
-        self.prefix = f"/contract/{uuid.uuid4().hex[:8]}"
+        self.prefix = f"/issuer/{uuid.uuid4().hex[:8]}"
         port = self._server.socket.getsockname()[1]
         #: The ``iss`` of its tokens and the authorizer's ``jwt_issuer``.
         self.url = f"http://{host}:{port}{self.prefix}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name="contract-issuer", daemon=True)
+                                        name="apigw-issuer", daemon=True)
 
     def sign(self, claims: dict[str, Any], *, kid: str = KID, stranger: bool = False) -> str:
         """An RS256 token of ``claims`` with header ``kid``; ``stranger``: signed with a key the
