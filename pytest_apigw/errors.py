@@ -26,3 +26,9 @@ class DeployError(ApigwError):
 
 class BackendUnavailable(ApigwError):
     """The selected backend cannot be reached or started (message says what was tried)."""
+
+
+class NotServedWarning(UserWarning):
+    """A template's route that AWS would deploy but no backend here serves (an AWS service
+    integration such as ``SQS-SendMessage``, a WebSocket ``AWS`` or ``MOCK`` integration): it is
+    left out of the API (requests to it get 404), the rest of the API is served."""

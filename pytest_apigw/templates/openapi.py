@@ -96,17 +96,21 @@ def import_into(build: Build, logical_id: str, spec: Any, document: dict[str, An
             # ``/$default`` as AWS documents it; SAM's transform writes ``$default`` (no slash)
             route_key = "$default" if path in ("/$default", "$default") else f"{verb} {path}"
             config = _integration(document, operation, where, route_key)
-            integration = integrations.make(
-                build, logical_id, websocket=False, type=str(config.get("type", "")).upper(),
-                uri=config.get("uri"), method=config.get("httpMethod"),
-                payload=config.get("payloadFormatVersion"),
-                connection_type=config.get("connectionType", "INTERNET"),
-                connection_id=config.get("connectionId"), timeout_ms=config.get("timeoutInMillis"),
-                request_parameters=config.get("requestParameters"),
-                response_parameters=config.get("responseParameters"),
-                server_name=(config.get("tlsConfig") or {}).get("serverNameToVerify"),
-                subtype=config.get("integrationSubtype"), prop=f"Body.paths.{path}",
-            )
+            try:
+                integration = integrations.make(
+                    build, logical_id, websocket=False, type=str(config.get("type", "")).upper(),
+                    uri=config.get("uri"), method=config.get("httpMethod"),
+                    payload=config.get("payloadFormatVersion"),
+                    connection_type=config.get("connectionType", "INTERNET"),
+                    connection_id=config.get("connectionId"), timeout_ms=config.get("timeoutInMillis"),
+                    request_parameters=config.get("requestParameters"),
+                    response_parameters=config.get("responseParameters"),
+                    server_name=(config.get("tlsConfig") or {}).get("serverNameToVerify"),
+                    subtype=config.get("integrationSubtype"), prop=f"Body.paths.{path}",
+                )
+            except integrations.NotServed as exc:
+                integrations.leave_out(exc, route_key)
+                continue
             auth, scopes = authorizer(operation.get("security", default_security))
             integration = apis.check_permission(build, integration, route_key, arns)
             apis.add_http_route(spec, route_key, integration, auth, scopes)

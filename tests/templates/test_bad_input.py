@@ -7,9 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pytest_apigw import SpecError, load_template
+from pytest_apigw.errors import NotServedWarning
+from pytest_apigw.invocations import LOG
 
 CDK_BOOKS = Path(__file__).parents[2] / "examples" / "cdk_books" / "cdk.out"
 
@@ -149,11 +152,24 @@ def test_template_lookup_errors_list_what_is_there():
     assert json.dumps(sorted(template.apis)) == '["Api"]'
 
 
-def test_an_aws_service_integration_is_refused_naming_its_subtype():
+def test_an_aws_service_integration_route_is_left_out_with_a_warning(apigw):
+    """One ``SQS-SendMessage`` route (AWS deploys it; nothing here serves it) does not refuse the
+    template: a warning names the route and the subtype, the route is left out (404), and the
+    API's other routes are served."""
     template = _http_api(**_proxy("https://unused.example"))
-    integration = template["Resources"]["Integration"]["Properties"]
-    integration.update({"IntegrationType": "AWS_PROXY", "IntegrationSubtype": "SQS-SendMessage",
-                        "RequestParameters": {"QueueUrl": "https://sqs/q", "MessageBody": "$request.body"}})
-    del integration["IntegrationUri"]
-    with pytest.raises(SpecError, match=r"IntegrationSubtype: AWS service integrations \(SQS-SendMessage\)"):
-        load_template(template)
+    template["Resources"]["Integration"]["Properties"]["IntegrationUri"] = "http://127.0.0.1:9/x"
+    template["Resources"]["Queued"] = {"Type": "AWS::ApiGatewayV2::Integration", "Properties": {
+        "ApiId": {"Ref": "Api"}, "IntegrationType": "AWS_PROXY", "IntegrationSubtype": "SQS-SendMessage",
+        "PayloadFormatVersion": "1.0", "CredentialsArn": "arn:aws:iam::123456789012:role/sqs",
+        "RequestParameters": {"QueueUrl": "https://sqs/q", "MessageBody": "$request.body"}}}
+    template["Resources"]["QueuedRoute"] = {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
+        "ApiId": {"Ref": "Api"}, "RouteKey": "POST /send",
+        "Target": {"Fn::Join": ["/", ["integrations", {"Ref": "Queued"}]]}}}
+    with pytest.warns(NotServedWarning, match=r"SQS-SendMessage.*route 'POST /send' is left out"):
+        api = load_template(template).api()
+    assert sorted(api.routes) == ["$default"]
+    deployment = apigw.deploy(api)
+    mark = LOG.mark()
+    httpx.post(deployment.url + "/send")
+    [record] = LOG.since(mark)
+    assert "route '$default'" in record.describe()  # POST /send is not a route: $default took it

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from pytest_apigw import load_template
+from pytest_apigw.errors import NotServedWarning
 from pytest_apigw.invocations import LOG
 from tests.embedded.upstream_servers import running_upstreams
 from tests.support.oidc import AUDIENCE, issuer  # noqa: F401 - the fixture
@@ -241,3 +242,28 @@ def test_load_balancer_targets_from_the_template(apigw, upstreams):
     deployment = apigw.deploy(template)
     served = {httpx.get(f"{deployment.url}/x").json()["server"] for _ in range(4)}
     assert served == {"one", "two"}
+
+
+def test_a_websocket_mock_integration_route_is_left_out_with_a_warning(apigw, tmp_path):
+    """CDK's ``WebSocketMockIntegration`` (``IntegrationType: MOCK``): deployed by AWS, not served
+    here; the route is left out with a warning and the API's other routes still answer."""
+    mocked = WEBSOCKET_TEMPLATE + """
+  Mock:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Chat
+      IntegrationType: MOCK
+  Ping:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Chat
+      RouteKey: ping
+      Target: !Sub integrations/${Mock}
+"""
+    with pytest.warns(NotServedWarning, match=r"MOCK integrations are not served.*route 'ping' is left out"):
+        api = _load(tmp_path, mocked).api("chat")
+    assert "ping" not in api.routes
+    deployment = apigw.deploy(api)
+    with deployment.ws_connect(headers={"Auth": "letmein"}) as client:
+        client.send_json({"action": "sendmessage"})
+        assert client.recv_json() == {"route": "sendmessage", "who": "ana"}

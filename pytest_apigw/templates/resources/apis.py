@@ -171,8 +171,12 @@ def _routes(build: Build, api_id: str, spec: HttpApi | WebSocketApi, arns: Route
         if integration_id is None:
             raise build.error(route_id, "Target", f"{target!r} names no integration of this template "
                               "(expected integrations/<integration id>)")
-        integration = integrations.make(build, integration_id, websocket=websocket,
-                                        **integrations.settings(build.props(integration_id)))
+        try:
+            integration = integrations.make(build, integration_id, websocket=websocket,
+                                            **integrations.settings(build.props(integration_id)))
+        except integrations.NotServed as exc:
+            integrations.leave_out(exc, route_key)
+            continue
         authorizer = _authorizer(build, route_id, props, websocket)
         if isinstance(spec, WebSocketApi):
             integration = check_permission(build, integration, route_key, arns)

@@ -7,9 +7,10 @@ the ALB, NLB or Cloud Map integration of the listener or service the URI names.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
-from pytest_apigw.errors import SpecError
+from pytest_apigw.errors import NotServedWarning, SpecError
 from pytest_apigw.spec import (
     HttpAlbIntegration,
     HttpNlbIntegration,
@@ -54,6 +55,17 @@ def settings(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class NotServed(SpecError):
+    """An integration AWS deploys but no backend here serves: its route is left out, with a
+    :class:`~pytest_apigw.errors.NotServedWarning` (:func:`leave_out`)."""
+
+
+def leave_out(exc: NotServed, route_key: str) -> None:
+    """Warn that the route ``route_key`` is left out of its API because of ``exc``."""
+    warnings.warn(f"{exc}: route {route_key!r} is left out of the API (requests to it get 404); "
+                  "the rest of the API is served", NotServedWarning, stacklevel=4)
+
+
 def make(build: Build, logical_id: str, *, websocket: bool, type: str, uri: Any,  # noqa: A002
          method: Any = None, payload: Any = None, connection_type: Any = "INTERNET",
          connection_id: Any = None, timeout_ms: Any = None, request_parameters: Any = None,
@@ -62,11 +74,11 @@ def make(build: Build, logical_id: str, *, websocket: bool, type: str, uri: Any,
     """Build the integration spec (``logical_id`` names the resource in errors)."""
     timeout = float(timeout_ms) / 1000 if timeout_ms is not None else None
     if subtype:
-        raise build.error(
-            logical_id, "IntegrationSubtype", f"AWS service integrations ({subtype}) are not served "
-            "locally (served: AWS_PROXY to a Lambda function, HTTP_PROXY); route it to a Lambda "
-            "function doing the call in the test's parameters, or test it on --apigw=aws"
-        )
+        raise NotServed(build.label(logical_id), f"an AWS service integration ({subtype}) is not served "
+                        "locally (served: AWS_PROXY to a Lambda function, HTTP_PROXY)")
+    if websocket and type in ("AWS", "MOCK", "HTTP"):  # valid on AWS, not served here
+        raise NotServed(build.label(logical_id), f"{type} integrations are not served locally "
+                        "(served: AWS_PROXY to a Lambda function, HTTP_PROXY on HTTP APIs)")
     try:
         if type == "AWS_PROXY":
             fn = functions.function_for_uri(build, logical_id, prop, uri)
