@@ -10,7 +10,7 @@ is not loaded at session start.
 from typing import TYPE_CHECKING, Any
 
 from pytest_apigw.backend import Backend, Deployment
-from pytest_apigw.errors import ApigwError, BackendUnavailable, DeployError, SpecError
+from pytest_apigw.errors import ApigwError, BackendUnavailable, DeployError, NotServedWarning, SpecError
 from pytest_apigw.registry import BackendRegistry
 from pytest_apigw.session import Apigw
 from pytest_apigw.spec import *  # noqa: F403
@@ -29,6 +29,7 @@ __all__ = [
     "BackendUnavailable",
     "DeployError",
     "Deployment",
+    "NotServedWarning",
     "SpecError",
     "Template",
     "load_template",
