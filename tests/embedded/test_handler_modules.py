@@ -303,3 +303,23 @@ def test_the_root_logger_level_a_handler_sets_goes_back_after_its_deployment(api
     with apigw.deployed(_api(function)) as deployment:
         assert httpx.get(f"{deployment.url}/count").text == str(target)
     assert root.level == before
+
+
+def test_each_deployments_first_call_is_a_cold_start_for_powertools_too(apigw, tmp_path) -> None:
+    """Powertools keeps its cold-start flag in a module global of the library (imported once per
+    test process): each new deployment's first call logs ``cold_start: true`` again, the next
+    ones ``false``, whatever ran before."""
+    code = write_tree(tmp_path / "code", {"app.py": "\n".join([
+        "import json",
+        "from aws_lambda_powertools import Logger",
+        f"logger = Logger(service='cold_{uuid.uuid4().hex[:10]}')",
+        "",
+        "@logger.inject_lambda_context",
+        "def handler(event, context):",
+        "    return {'statusCode': 200, 'body': json.dumps(logger.get_current_keys()['cold_start'])}",
+        "",
+    ])})
+    for _ in range(2):
+        function = Function("Cold", handler="app.handler", code=code)
+        with apigw.deployed(_api(function)) as deployment:
+            assert [httpx.get(f"{deployment.url}/count").json() for _ in range(2)] == [True, False]

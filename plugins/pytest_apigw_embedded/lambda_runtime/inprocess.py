@@ -45,7 +45,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from pytest_apigw_embedded.lambda_runtime import environ, logs
+from pytest_apigw_embedded.lambda_runtime import environ, library_state, logs
 from pytest_apigw_embedded.lambda_runtime.context import (
     NO_XRAY_DAEMON,
     LambdaContext,
@@ -196,6 +196,7 @@ class InProcessRuntime:
             finally:
                 environ.OVERLAY.reset(token)
             variables = overlay.values
+            library_state.cold_start()  # its first call is a cold start, for libraries too
             self._handlers[function] = (handler, variables, function.function_name,
                                         str(function.memory_size), function.timeout * 1000)
 
