@@ -23,6 +23,7 @@ import pytest
 
 from pytest_apigw import Function, HttpApi, LambdaProxyIntegration, SpecError
 from tests.support.files import write_tree
+from tests.support.moto_aws import mocked_aws  # noqa: F401 - the fixture
 
 
 def _code(tmp_path: Path) -> dict[str, Any]:
@@ -323,3 +324,26 @@ def test_each_deployments_first_call_is_a_cold_start_for_powertools_too(apigw, t
         function = Function("Cold", handler="app.handler", code=code)
         with apigw.deployed(_api(function)) as deployment:
             assert [httpx.get(f"{deployment.url}/count").json() for _ in range(2)] == [True, False]
+
+
+@pytest.mark.usefixtures("mocked_aws")
+def test_a_powertools_parameter_cached_in_one_deployment_is_read_again_in_the_next(apigw, tmp_path) -> None:
+    """Powertools keeps fetched parameters 5 s in a cache of the library's: a new deployment
+    starts with an empty one, as a new Lambda environment does, so the next test's value (put in
+    moto's SSM) is the one its handler reads."""
+    import boto3
+
+    name = f"/app/flag-{uuid.uuid4().hex[:8]}"
+    code = write_tree(tmp_path / "code", {"app.py": "\n".join([
+        "from aws_lambda_powertools.utilities import parameters",
+        "",
+        "def handler(event, context):",
+        f"    return {{'statusCode': 200, 'body': parameters.get_parameter({name!r})}}",
+        "",
+    ])})
+    ssm = boto3.client("ssm")
+    for value in ("on", "off"):
+        ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+        function = Function("Flagged", handler="app.handler", code=code)
+        with apigw.deployed(_api(function)) as deployment:
+            assert httpx.get(f"{deployment.url}/count").text == value
