@@ -50,6 +50,8 @@ def load_template(
     stay in-process). Everything is read before anything
     is returned: a bad template raises :class:`~pytest_apigw.SpecError` and deploys nothing.
     """
+    if isolation not in ("inprocess", "process"):
+        raise SpecError("load_template", f"isolation must be 'inprocess' or 'process', got {isolation!r}")
     src = read_source(source, stack)
     src.template = inline_local_files(src.template, src.base_dir)
     if openapi.is_document(src.template):
@@ -64,8 +66,6 @@ def load_template(
         raise next(iter(rest.values()))  # nothing here is served: say why at once
     resolver = Resolver(src.template, dict(parameters or {}), src.stack_name)
     resolver.physical.index()
-    if isolation not in ("inprocess", "process"):
-        raise SpecError("load_template", f"isolation must be 'inprocess' or 'process', got {isolation!r}")
     build = Build(src, resolver, Upstreams(upstreams), dict(handlers or {}), isolation)
     built = {lid: apis.api(build, lid) for lid in build.of_type(apis.API)}
     everything = functions.all_functions(build)

@@ -11,12 +11,14 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
-from pytest_apigw.templates.physical_data import SHAPES, generated_name, written
+from pytest_apigw.templates.physical_data import ACCOUNT, REGION, SHAPES, generated_name, written
 
 if TYPE_CHECKING:
     from pytest_apigw.templates.intrinsics import Resolver
 
 _LAMBDA_ARN_RE = re.compile(r"arn:[\w-]+:lambda:[\w-]+:\d+:function:([A-Za-z0-9_-]+)")
+#: A function's ARN without its name (``Fn::GetAtt Fn.Arn``; an alias's or version's adds ``:q``).
+_FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
 _ELB = "arn:aws:elasticloadbalancing:us-east-1:123456789012"
 _SD = "arn:aws:servicediscovery:us-east-1:123456789012"
 
@@ -78,7 +80,7 @@ class PhysicalIds:
         name = lambda_function_name(function) or function
         alias = kind == "AWS::Lambda::Alias"
         qualifier = self._resolver.resolve(props.get("Name"), Where(logical_id, "Name")) if alias else "1"
-        return f"arn:aws:lambda:us-east-1:123456789012:function:{name}:{qualifier}"
+        return f"{_FUNCTION_ARN}{name}:{qualifier}"
 
     def ref(self, logical_id: str) -> Any:
         """What ``Ref`` returns for the resource."""
@@ -119,7 +121,7 @@ class PhysicalIds:
         if kind in SHAPES and attribute in SHAPES[kind].attributes:
             value = written(SHAPES[kind].attributes[attribute], self.data_name(logical_id))
         elif kind == "AWS::Lambda::Function" and attribute == "Arn":
-            value = f"arn:aws:lambda:us-east-1:123456789012:function:{ref}"
+            value = f"{_FUNCTION_ARN}{ref}"
         elif kind == "AWS::ApiGatewayV2::Api" and attribute == "ApiEndpoint":
             value = f"https://{ref}.execute-api.us-east-1.amazonaws.com"
         elif kind == "AWS::ServiceDiscovery::Service" and attribute == "Arn":
@@ -146,8 +148,8 @@ class PhysicalIds:
         if tail in self._owners and tail != value:
             return self._owners[tail]
         match = _LAMBDA_ARN_RE.search(value)
-        if match and f"arn:aws:lambda:us-east-1:123456789012:function:{match.group(1)}" in self._owners:
-            return self._owners[f"arn:aws:lambda:us-east-1:123456789012:function:{match.group(1)}"]
+        if match and f"{_FUNCTION_ARN}{match.group(1)}" in self._owners:
+            return self._owners[f"{_FUNCTION_ARN}{match.group(1)}"]
         found = [known for known in self._owners if len(known) > 6 and known in value]
         return self._owners[max(found, key=len)] if found else None
 
