@@ -15,6 +15,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,18 @@ def _counts(deployment: Any) -> list[int]:
     response = httpx.get(f"{deployment.url}/count", timeout=30)
     assert response.status_code == 200, response.text
     return json.loads(response.text)["counts"]
+
+
+def _app(tmp_path: Path, lines: list[str]) -> Path:
+    """A code folder whose ``app.py`` is ``lines``."""
+    return write_tree(tmp_path / "code", {"app.py": "\n".join([*lines, ""])})
+
+
+@contextmanager
+def _cold(apigw: Any, code: Path) -> Iterator[Any]:
+    """A new function of ``code`` (``app.handler``) deployed for a block: a cold start."""
+    with apigw.deployed(_api(Function("Cold", handler="app.handler", code=code))) as deployment:
+        yield deployment
 
 
 def test_a_new_deployment_starts_cold_and_a_live_one_stays_warm(apigw, code) -> None:
@@ -268,7 +281,7 @@ def test_a_powertools_logger_starts_cold_in_every_deployment(apigw, tmp_path) ->
     start goes with its mark, so the second test's deployment imports the module again cleanly
     (it raised ``IndexError`` at deploy)."""
     uid = uuid.uuid4().hex[:10]
-    code = write_tree(tmp_path / "code", {"app.py": "\n".join([
+    code = _app(tmp_path, [
         "from aws_lambda_powertools import Logger",
         f"logger = Logger(service='svc_{uid}')",
         "",
@@ -276,11 +289,9 @@ def test_a_powertools_logger_starts_cold_in_every_deployment(apigw, tmp_path) ->
         "def handler(event, context):",
         "    logger.info('handled')",
         "    return {'statusCode': 200, 'body': 'ok'}",
-        "",
-    ])})
+    ])
     for _ in range(2):
-        function = Function("Logged", handler="app.handler", code=code)
-        with apigw.deployed(_api(function)) as deployment:
+        with _cold(apigw, code) as deployment:
             assert httpx.get(f"{deployment.url}/count").text == "ok"
     assert not logging.getLogger(f"svc_{uid}").handlers
 
@@ -292,16 +303,14 @@ def test_the_root_logger_level_a_handler_sets_goes_back_after_its_deployment(api
     root = logging.getLogger()
     before = root.level
     target = logging.DEBUG if before != logging.DEBUG else logging.ERROR
-    code = write_tree(tmp_path / "code", {"app.py": "\n".join([
+    code = _app(tmp_path, [
         "import logging",
         f"logging.getLogger().setLevel({target})",
         "",
         "def handler(event, context):",
         "    return {'statusCode': 200, 'body': str(logging.getLogger().level)}",
-        "",
-    ])})
-    function = Function("Leveled", handler="app.handler", code=code)
-    with apigw.deployed(_api(function)) as deployment:
+    ])
+    with _cold(apigw, code) as deployment:
         assert httpx.get(f"{deployment.url}/count").text == str(target)
     assert root.level == before
 
@@ -310,7 +319,7 @@ def test_each_deployments_first_call_is_a_cold_start_for_powertools_too(apigw, t
     """Powertools keeps its cold-start flag in a module global of the library (imported once per
     test process): each new deployment's first call logs ``cold_start: true`` again, the next
     ones ``false``, whatever ran before."""
-    code = write_tree(tmp_path / "code", {"app.py": "\n".join([
+    code = _app(tmp_path, [
         "import json",
         "from aws_lambda_powertools import Logger",
         f"logger = Logger(service='cold_{uuid.uuid4().hex[:10]}')",
@@ -318,11 +327,9 @@ def test_each_deployments_first_call_is_a_cold_start_for_powertools_too(apigw, t
         "@logger.inject_lambda_context",
         "def handler(event, context):",
         "    return {'statusCode': 200, 'body': json.dumps(logger.get_current_keys()['cold_start'])}",
-        "",
-    ])})
+    ])
     for _ in range(2):
-        function = Function("Cold", handler="app.handler", code=code)
-        with apigw.deployed(_api(function)) as deployment:
+        with _cold(apigw, code) as deployment:
             assert [httpx.get(f"{deployment.url}/count").json() for _ in range(2)] == [True, False]
 
 
@@ -334,16 +341,14 @@ def test_a_powertools_parameter_cached_in_one_deployment_is_read_again_in_the_ne
     import boto3
 
     name = f"/app/flag-{uuid.uuid4().hex[:8]}"
-    code = write_tree(tmp_path / "code", {"app.py": "\n".join([
+    code = _app(tmp_path, [
         "from aws_lambda_powertools.utilities import parameters",
         "",
         "def handler(event, context):",
         f"    return {{'statusCode': 200, 'body': parameters.get_parameter({name!r})}}",
-        "",
-    ])})
+    ])
     ssm = boto3.client("ssm")
     for value in ("on", "off"):
         ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
-        function = Function("Flagged", handler="app.handler", code=code)
-        with apigw.deployed(_api(function)) as deployment:
+        with _cold(apigw, code) as deployment:
             assert httpx.get(f"{deployment.url}/count").text == value
